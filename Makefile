@@ -1,0 +1,65 @@
+# Makefile: builds libbogie, the bogie tool, the tests and the benchmarks.
+#   make deps     install the Debian packages bogie needs (tools/install-deps.sh: apt-get, sudo when not root)
+#   make          build build/bogie
+#   make demo     build, then run the flagship job on the bundled corridor network
+#   make check    build and run every test; ends with "N passed, N failed"
+#   make bench    run the benchmarks and rewrite bench/RESULTS.md
+
+CC       ?= gcc
+OPT      ?= -O2
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -Iinclude -Isrc -MMD -MP
+LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lm -lpthread
+BUILD    ?= build
+
+LIB_SRC  := $(filter-out src/cli.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+CORRIDOR := $(BUILD)/corridor.bogie
+
+.PHONY: all deps demo check test bench bench-import clean corridor
+
+all: $(BUILD)/bogie
+
+deps:
+	sh tools/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libbogie.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bogie: $(BUILD)/obj/cli.o $(BUILD)/libbogie.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbogie.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libbogie.a $(LDLIBS) -lcmocka
+
+corridor: $(CORRIDOR)
+$(CORRIDOR): data/corridor/corridor.osm $(BUILD)/bogie
+	$(BUILD)/bogie import -q data/corridor/corridor.osm -o $@
+
+demo: $(CORRIDOR)
+	$(BUILD)/bogie info $(CORRIDOR)
+
+check test: $(BUILD)/bogie $(TEST_BIN) $(CORRIDOR)
+	BOGIE=$(BUILD)/bogie BUILD=$(BUILD) tests/run
+
+bench: bench-import
+
+bench-import: $(BUILD)/bogie $(BUILD)/bench/pbf_parse
+	BOGIE=$(BUILD)/bogie PBF_PARSE=$(BUILD)/bench/pbf_parse python3 bench/import.py $(BENCH_ARGS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libbogie.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libbogie.a $(LDLIBS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli.d

@@ -1,0 +1,55 @@
+/* geo.h: geometry on the sphere for rail networks: distances, curve radii from polylines, and a grid index for
+ * nearest-point queries. */
+#ifndef BOGIE_GEO_H
+#define BOGIE_GEO_H
+
+#include "bogie.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Mean Earth radius (IUGG), metres. */
+#define GEO_EARTH_RADIUS_M 6371008.8
+
+/* Curve radii are measured over windows of 100, 300 and 600 m each side of a vertex: see geo_radius_profile(). */
+#define GEO_RADIUS_WINDOW_M 100.0
+#define GEO_RADIUS_SHARP_M 600.0   /* below this the 100 m window's radius is kept */
+#define GEO_RADIUS_GENTLE_M 2500.0 /* at or above this, the 600 m window's radius is used where it fits */
+
+/* Great-circle distance in metres between two points given in degrees. */
+double geo_distance_m(double lat1, double lon1, double lat2, double lon2);
+/* The same for fixed-point degrees * 1e7. */
+double geo_distance_e7(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2);
+/* Initial bearing from point 1 to point 2, degrees clockwise from north in [0, 360). */
+double geo_bearing_deg(double lat1, double lon1, double lat2, double lon2);
+
+/* Measures the curve radius at every vertex of a polyline of n points (lat, lon pairs in degrees * 1e7) and writes
+ * it to radius[i] in whole metres (NET_MAX_RADIUS for straight track or radii beyond it; NET_NO_RADIUS where it
+ * cannot be measured). scratch is the caller's array of 2 * n doubles.
+ *
+ * Noise: OSM nodes carry errors of a metre or two and are spaced anywhere from 1 m to several km, so the radius of
+ * the circle through three consecutive nodes is mostly noise. Instead the radius at vertex P is that of the circle
+ * through P and the nearest vertices at least w metres before and after it along the line (vertices, not points
+ * interpolated on chords, which lie inside a curve and would sharpen sparse curves). A node error e changes the radius R by about e / s, where s = w^2 / (2 R) is the curve's sagitta
+ * over the window, so one window cannot serve both sharp and gentle curves. Three are used: w = 100 m where that
+ * gives under 600 m (s >= 8 m, so 1 m of noise moves R by at most ~12 %); else w = 300 m where that gives under
+ * 2500 m (s >= 18 m, ~6 %); else w = 600 m (R = 6000 m still has s = 30 m). Vertices within 100 m of either end get
+ * NET_NO_RADIUS; where a longer window does not fit, the longest that fits is used. Finally a median of three
+ * consecutive vertices removes single-vertex spikes. */
+void geo_radius_profile(const int32_t *latlon, size_t n, double *scratch, uint16_t *radius);
+
+/* A grid of points for nearest-neighbour queries. Built once, then read-only: safe to share between threads. */
+typedef struct geo_grid geo_grid;
+
+/* Builds a grid over n points (lat, lon pairs in degrees * 1e7). The points array must stay valid for the grid's
+ * lifetime; the grid keeps a pointer to it. *out is allocated with alloc and freed by geo_grid_free(). Returns
+ * BOGIE_OK or BOGIE_ERR_NOMEM. */
+bogie_status geo_grid_build(const int32_t *latlon, size_t n, const bogie_allocator *alloc, geo_grid **out);
+void geo_grid_free(geo_grid *grid);
+
+/* Returns the index of the point nearest to (lat, lon) in degrees within max_m metres, or SIZE_MAX when there is
+ * none; *dist_m receives its distance. accept(ud, index) may be NULL; otherwise only points it accepts count. */
+size_t geo_grid_nearest(const geo_grid *grid, double lat, double lon, double max_m,
+                        int (*accept)(void *ud, size_t index), void *ud, double *dist_m);
+
+#endif

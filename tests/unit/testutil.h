@@ -1,0 +1,46 @@
+/* testutil.h: what every cmocka unit test includes: cmocka itself, and helpers to find fixtures and temporary
+ * directories. */
+#ifndef BOGIE_TESTUTIL_H
+#define BOGIE_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka.h needs the four headers above first. */
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Returns the path of a file under tests/data in a static buffer (the tests run from the repository root unless
+ * BOGIE_TEST_DATA says otherwise). */
+static inline const char *test_data(const char *rel)
+{
+    static char buf[4096];
+    const char *root = getenv("BOGIE_TEST_DATA");
+    snprintf(buf, sizeof buf, "%s/%s", root ? root : "tests/data", rel);
+    return buf;
+}
+
+/* Returns a fresh temporary directory's path in a static buffer; the test runner removes TMPDIR afterwards. */
+static inline const char *test_tmpdir(void)
+{
+    static char buf[4096];
+    const char *t = getenv("TMPDIR");
+    snprintf(buf, sizeof buf, "%s/bogie-test-XXXXXX", t ? t : "/tmp");
+    if (!mkdtemp(buf))
+        fail_msg("mkdtemp failed");
+    return buf;
+}
+
+/* Asserts |a - b| <= tol and names both values when it is not. */
+#define assert_near(a, b, tol)                                                                            \
+    do {                                                                                                  \
+        double a_ = (a), b_ = (b), t_ = (tol);                                                            \
+        if (!(a_ - b_ <= t_ && b_ - a_ <= t_))                                                            \
+            fail_msg("%s = %.9g, expected %s = %.9g within %.3g", #a, a_, #b, b_, t_);                    \
+    } while (0)
+
+#endif
