@@ -106,4 +106,15 @@ done
 same_file "gzip-compressed and plain XML build the same network" "$T/moscow.osm.gz.edges.json" "$T/moscow-native.edges.json"
 same_file "bzip2-compressed XML builds the same network" "$T/moscow-bz2.edges.json" "$T/moscow-native.edges.json"
 
+# --- the progress bar: drawn on a terminal, silent with -q or when stderr is not one --------------------------------
+if command -v script >/dev/null; then
+    bar=$(script -qec "'$BOGIE' import '$DATA/osm/sankt-poelten.overpass.json' -o '$T/bar.bogie'" /dev/null)
+    contains "a terminal gets a progress bar with objects and bytes" "$bar" "objects, "
+    contains "the bar shows the bytes read of the total" "$bar" "of 2.4 MB"
+    quiet=$(script -qec "'$BOGIE' import -q '$DATA/osm/sankt-poelten.overpass.json' -o '$T/bar.bogie'" /dev/null)
+    is "-q silences the bar" "$quiet" ""
+fi
+piped=$("$BOGIE" import "$DATA/osm/sankt-poelten.overpass.json" -o "$T/bar.bogie" 2>&1)
+is "no bar when stderr is not a terminal" "$piped" "bogie import: wrote $T/bar.bogie"
+
 done_testing
