@@ -9,7 +9,7 @@ CC       ?= gcc
 OPT      ?= -O2
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Iinclude -Isrc -MMD -MP
-LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lm -lpthread
+LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lunistring -lm -lpthread
 BUILD    ?= build
 
 LIB_SRC  := $(filter-out src/cli.c,$(wildcard src/*.c))

@@ -7,6 +7,7 @@
 #ifndef BOGIE_H
 #define BOGIE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,6 +89,9 @@ typedef struct bogie_import_options {
     unsigned include;               /* BOGIE_INCLUDE_* flags; 0 keeps rail and narrow_gauge only */
     double station_radius_m;        /* a station farther than this from any track is dropped; default 1000 */
     bogie_reader reader;            /* default BOGIE_READER_NATIVE */
+    const char *borders_topojson;   /* Natural Earth admin-0 outlines (world-atlas countries-10m.json), or NULL:
+                                       every node's country is then unknown */
+    const char *borders_csv;        /* its country codes (data/world/countries.csv); needed with the outlines */
     const bogie_allocator *alloc;   /* NULL for malloc */
     bogie_progress_fn progress;     /* may be NULL */
     void *progress_ud;
@@ -167,6 +171,7 @@ typedef struct bogie_summary {
     bogie_km_row *by_power; size_t n_by_power;
     bogie_km_row *by_usage; size_t n_by_usage;
     bogie_km_row *by_speed; size_t n_by_speed;  /* labelled "80 km/h", "64/80 km/h" (forward/backward), "unknown" */
+    bogie_km_row *by_country; size_t n_by_country; /* labelled "KP North Korea", or "unknown" */
     bogie_suspicious_row *suspicious; size_t n_suspicious;
     bogie_gauge_break *breaks; size_t n_breaks;
     /* Import statistics stored in the file, as name/value pairs, e.g. "ways_kept". */
@@ -211,6 +216,204 @@ void bogie_summary_free(const bogie_network *net, bogie_summary *summary);
 /* Writes the summary as a JSON document into *json_out, a NUL-terminated string allocated with malloc and owned by
  * the caller (free() it). */
 bogie_status bogie_summary_json(const bogie_summary *summary, char **json_out);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Trains: rolling-stock profiles, one JSON file each (data/trains/, documented in README.md).
+ * ------------------------------------------------------------------------------------------------------------- */
+
+typedef enum bogie_change_method {
+    BOGIE_CHANGE_NONE = 0,       /* the train keeps its gauge */
+    BOGIE_CHANGE_BOGIE_EXCHANGE, /* bogies are swapped under the cars at an exchange facility */
+    BOGIE_CHANGE_VARIABLE_GAUGE, /* wheelsets adjust while passing an automatic gauge changer */
+    BOGIE_CHANGE_TRANSSHIPMENT   /* the load moves to another train */
+} bogie_change_method;
+
+typedef enum bogie_traction { BOGIE_TRACTION_DIESEL = 0, BOGIE_TRACTION_ELECTRIC } bogie_traction;
+
+#define BOGIE_MAX_TRAIN_GAUGES 4
+#define BOGIE_MAX_TRAIN_SYSTEMS 4
+#define BOGIE_MAX_EFFORT_POINTS 32
+
+typedef struct bogie_power_system {
+    uint32_t voltage;        /* volts */
+    double frequency_hz;     /* 0 for direct current */
+} bogie_power_system;
+
+/* A train, in SI units. bogie_train_load() fills it from a profile; callers may also fill one themselves. */
+typedef struct bogie_train {
+    char name[64];                       /* the profile's name, e.g. "armoured" */
+    char title[128];                     /* a one-line description */
+    uint16_t gauges[BOGIE_MAX_TRAIN_GAUGES]; /* track gauges (mm) its wheels run on now */
+    size_t n_gauges;
+    bogie_change_method change;
+    uint16_t change_to[BOGIE_MAX_TRAIN_GAUGES]; /* gauges it can change to */
+    size_t n_change_to;
+    double change_s;                     /* time one gauge change takes */
+    bogie_traction traction;
+    bogie_power_system systems[BOGIE_MAX_TRAIN_SYSTEMS]; /* for electric traction: the systems it accepts */
+    size_t n_systems;
+    double max_gap_m;                    /* electric: the longest stretch without suitable wires it can coast */
+    double max_speed_ms;
+    double mass_kg, length_m;
+    double power_w;                      /* rated power */
+    double efficiency;                   /* share of the rated power that reaches the rail */
+    double max_effort_n;                 /* starting tractive effort */
+    double effort_curve[BOGIE_MAX_EFFORT_POINTS][2]; /* optional (m/s, N) points; replaces power and effort */
+    size_t n_effort_points;
+    double adhesive_mass_kg;             /* mass on driven axles */
+    double adhesion;                     /* adhesion coefficient */
+    double davis_a_n, davis_b_n_s_m, davis_c_n_s2_m2; /* resistance A + B v + C v^2, v in m/s */
+    double rotating_factor;              /* rotating-mass coefficient, e.g. 1.06 */
+    double brake_ms2;                    /* service braking deceleration */
+    double startup_s;                    /* time from the start signal to moving, added at every start */
+    double reversal_s;                   /* time to reverse at a station */
+    double dwell_s;                      /* default stop at a requested via point */
+    double curve_lateral_ms2;            /* lateral acceleration allowed in curves, cant included */
+    double allowance_pct;                /* timetable allowance over the minimum running time */
+} bogie_train;
+
+/* Reads and checks a train profile. Every figure in the file must be an object {"value": ..., "source": "..."}
+ * whose source says where it comes from or starts with "assumed". Failures name the file and the field, e.g.
+ * "data/trains/x.json: field \"mass_t\": must be a positive number". */
+bogie_status bogie_train_load(const char *path, bogie_train *out, bogie_diag *diag);
+
+/* Returns the name of a change method ("none", "bogie_exchange", ...). */
+const char *bogie_change_method_name(bogie_change_method m);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Journeys: the route a train can run, its stops, running times and timetable.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* Reference data beyond the network: gauge-change facilities, border stop times, time zones by country, default
+ * speed limits (the CSV tables in data/), and the system's tz database. Immutable once open; share it freely. */
+typedef struct bogie_world bogie_world;
+
+/* Loads the tables from data_dir (e.g. "data"). Failures name the file, line and field. */
+bogie_status bogie_world_open(const char *data_dir, const bogie_allocator *alloc, bogie_world **out,
+                              bogie_diag *diag);
+void bogie_world_close(bogie_world *world);
+
+/* A network and the reference data, prepared for journeys: per-node stations and facilities, bearings at every
+ * junction. Read-only once made, so one planner serves concurrent queries. It keeps pointers to net and world,
+ * which must outlive it. */
+typedef struct bogie_planner bogie_planner;
+
+bogie_status bogie_planner_new(const bogie_network *net, const bogie_world *world, const bogie_allocator *alloc,
+                               bogie_planner **out, bogie_diag *diag);
+void bogie_planner_free(bogie_planner *planner);
+
+/* One station found by a name search. */
+typedef struct bogie_station_match {
+    uint32_t station;        /* index in the network */
+    char name[128];          /* its display name: name:en, else name */
+    char local_name[128];    /* its name=* */
+    char matched[128];       /* the name that matched the query */
+    char matched_key[32];    /* which tag it came from, e.g. "name:ru" */
+    double lat, lon;
+    int quality;             /* 3 exact, 2 prefix, 1 contains; 0 for a suggestion by spelling */
+} bogie_station_match;
+
+/* Searches station names in every language the data has, ignoring case, accents and punctuation. Writes up to max
+ * matches, best first (one per station), into out and their number into *n_out. When nothing matches, suggests
+ * stations whose names are spelt similarly (quality 0). */
+bogie_status bogie_stations_search(const bogie_planner *planner, const char *query, bogie_station_match *out,
+                                   size_t max, size_t *n_out, bogie_diag *diag);
+
+typedef struct bogie_journey_request {
+    const char *from;                  /* a station name in any language, or "lat,lon" */
+    const char *to;
+    const char *const *via;            /* stops on the way, in order */
+    size_t n_via;
+    const bogie_train *train;
+    const char *depart;                /* "2023-09-10 15:00" in the origin's local time, or ISO 8601 with an offset;
+                                          NULL for elapsed times only */
+    const char *const *avoid;          /* station names or countries (ISO codes or names) to keep out of */
+    size_t n_avoid;
+    double via_dwell_s;                /* the stop at each via; negative for the train's own figure */
+    double snap_radius_m;              /* how far coordinates may be from usable track; default 5000 */
+} bogie_journey_request;
+
+void bogie_journey_request_init(bogie_journey_request *req);
+
+/* What happens at a stop; a stop may combine several. */
+enum {
+    BOGIE_STOP_ORIGIN = 1u << 0,
+    BOGIE_STOP_DESTINATION = 1u << 1,
+    BOGIE_STOP_VIA = 1u << 2,
+    BOGIE_STOP_GAUGE_CHANGE = 1u << 3,
+    BOGIE_STOP_BORDER = 1u << 4,
+    BOGIE_STOP_REVERSAL = 1u << 5,
+    BOGIE_STOP_PASS = 1u << 6 /* a timing point passed without stopping */
+};
+
+typedef struct bogie_stop {
+    unsigned kinds;                  /* BOGIE_STOP_* */
+    char name[128];                  /* name:en, else name, else coordinates */
+    char local_name[128];            /* name=*, in the local script */
+    uint32_t station;                /* station index, or BOGIE_NONE */
+    double lat, lon;
+    double km;                       /* distance from the origin */
+    double arrive_s, depart_s;       /* seconds after departure from the origin */
+    int64_t arrive_utc, depart_utc;  /* seconds since 1970, when the journey has a departure time */
+    char arrive_local[24], depart_local[24]; /* "2023-09-10 15:00" in the stop's zone, or "" */
+    char zone[48];                   /* IANA zone of the stop, or "" */
+    char abbr[12];                   /* the zone's abbreviation at departure, e.g. "KST" or "+10" */
+    int utc_offset_s;                /* the zone's offset at departure */
+    char country[4];                 /* ISO 3166-1 alpha-2, or "" */
+    double dwell_s, change_s, border_s, reversal_s; /* the stop's time, by cause */
+    uint16_t gauge;                  /* the gauge on the wheels when leaving */
+    char detail[256];                /* e.g. "bogie exchange 1435 -> 1520 mm (Tumangang)", "border KP -> RU" */
+} bogie_stop;
+
+typedef struct bogie_profile_point {
+    double km, time_s, speed_kmh, limit_kmh;
+} bogie_profile_point;
+
+#define BOGIE_MAX_WARNINGS 8
+
+typedef struct bogie_journey {
+    const bogie_allocator *alloc;
+    char train[64];
+    char train_title[128];
+    bool has_clock;                  /* departure given: the *_utc and *_local fields are filled */
+    double length_m;
+    double total_s;                  /* from departure to arrival */
+    double running_s;                /* moving, startups included, allowance excluded */
+    double allowance_s;
+    double change_s, border_s, dwell_s, reversal_s;
+    bogie_stop *stops;               /* every stop and timing point, in order */
+    size_t n_stops;
+    double (*line)[2];               /* the route's geometry, (lat, lon) pairs */
+    size_t n_line;
+    bogie_profile_point *profile;    /* speed and limit against distance */
+    size_t n_profile;
+    int64_t *path_nodes;             /* the OSM ids of the graph nodes passed, in order (a reversal repeats none:
+                                        the node reversed at appears once); points given as coordinates are 0 */
+    size_t n_path_nodes;
+    char countries[16][4];           /* in the order passed */
+    size_t n_countries;
+    char warnings[BOGIE_MAX_WARNINGS][256];
+    size_t n_warnings;
+} bogie_journey;
+
+/* Plans a journey. On success *out is owned by the caller (bogie_journey_free). When no route exists, returns
+ * BOGIE_ERR_NOT_FOUND with diag saying why (gauge, wires, avoided places, turns, or no connection). Unknown or
+ * ambiguous station names fail with BOGIE_ERR_NOT_FOUND or BOGIE_ERR_ARG and list candidates. */
+bogie_status bogie_plan(const bogie_planner *planner, const bogie_journey_request *req, bogie_journey **out,
+                        bogie_diag *diag);
+void bogie_journey_free(bogie_journey *journey);
+
+typedef enum bogie_format {
+    BOGIE_FORMAT_TEXT = 0,   /* a timetable for people */
+    BOGIE_FORMAT_JSON,
+    BOGIE_FORMAT_GEOJSON,    /* the route line and the stops */
+    BOGIE_FORMAT_GPX,
+    BOGIE_FORMAT_CSV,        /* the speed profile: distance, time, speed, limit */
+    BOGIE_FORMAT_SVG         /* speed and limit against distance, with the stops marked */
+} bogie_format;
+
+/* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). */
+bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
 
 #ifdef __cplusplus
 }

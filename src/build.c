@@ -3,6 +3,7 @@
  * nearest track node, and breaks of gauge are found. */
 #include "import.h"
 
+#include "borders.h"
 #include "geo.h"
 #include "tags.h"
 
@@ -826,6 +827,177 @@ static bogie_status compute_radii(builder *b)
     return rc;
 }
 
+/* ----- countries ----- */
+
+/* Gives country idx of the outlines (or -1 for none) its code in the network's compact table, adding it to the table
+ * when it is new: 1 + its index, or 0 for none. Returns false when memory runs out. */
+static bool use_country(builder *b, const borders *bd, int *compact, int idx, uint16_t *code)
+{
+    net_build *o = b->out;
+    if (idx < 0) {
+        *code = 0;
+        return true;
+    }
+    if (compact[idx] < 0) {
+        net_country c;
+        memset(&c, 0, sizeof c);
+        snprintf(c.alpha2, sizeof c.alpha2, "%s", borders_alpha2(bd, idx));
+        snprintf(c.alpha3, sizeof c.alpha3, "%s", borders_alpha3(bd, idx));
+        if (strtab_intern(&b->st->strings, borders_name(bd, idx), &c.name) != BOGIE_OK ||
+            VEC_PUSH(b->a, o->countries, c) != 0)
+            return false;
+        compact[idx] = (int)o->countries.n - 1;
+    }
+    *code = (uint16_t)(1 + compact[idx]);
+    return true;
+}
+
+/* Puts every node in its country and finds where every edge crosses a border, from the Natural Earth outlines the
+ * import was given. Without outlines the sections stay empty and every node's country is unknown (0). */
+static bogie_status assign_countries(builder *b)
+{
+    net_build *o = b->out;
+    const borders *bd = b->st->borders;
+    size_t nn = o->nodes.n, ne = o->edges.n;
+    if (VEC_RESERVE(b->a, o->node_country, nn ? nn : 1) != 0 || VEC_RESERVE(b->a, o->edge_cross, ne + 1) != 0)
+        return nomem(b, "placing nodes in countries");
+    memset(o->node_country.v, 0, (nn ? nn : 1) * sizeof *o->node_country.v);
+    memset(o->edge_cross.v, 0, (ne + 1) * sizeof *o->edge_cross.v);
+    o->node_country.n = nn;
+    o->edge_cross.n = ne + 1;
+    if (!bd)
+        return BOGIE_OK;
+    size_t nc = borders_count(bd);
+    int *compact = util_malloc(b->a, (nc ? nc : 1) * sizeof *compact);
+    VEC(borders_crossing) buf = {0};
+    VEC(int32_t) ll = {0};
+    bogie_status rc = BOGIE_OK;
+    if (!compact || VEC_RESERVE(b->a, buf, 16) != 0) {
+        rc = nomem(b, "placing nodes in countries");
+        goto done;
+    }
+    for (size_t i = 0; i < nc; i++)
+        compact[i] = -1;
+    for (size_t v = 0; v < nn; v++) {
+        int c = borders_country_at(bd, o->nodes.v[v].lat * 1e-7, o->nodes.v[v].lon * 1e-7);
+        if (!use_country(b, bd, compact, c, &o->node_country.v[v])) {
+            rc = nomem(b, "placing nodes in countries");
+            goto done;
+        }
+    }
+    /* A station's addr:country overrides the outlines at its node: at 1:10 million a border may run a few hundred
+     * metres off, enough to put a border station on the wrong side. */
+    for (size_t i = 0; i < b->st->stations.n; i++) {
+        const imp_station *is = &b->st->stations.v[i];
+        if (is->dropped || !is->country || b->st_merge[i] != BOGIE_NONE || b->st_node[i] == BOGIE_NONE)
+            continue;
+        int c = borders_find(bd, strtab_get(&b->st->strings, is->country));
+        uint16_t code;
+        if (c < 0)
+            continue; /* not a code the outlines know: the outlines decide */
+        if (!use_country(b, bd, compact, c, &code)) {
+            rc = nomem(b, "placing nodes in countries");
+            goto done;
+        }
+        o->node_country.v[b->gid[b->st_node[i]]] = code;
+    }
+    for (size_t e = 0; e < ne; e++) {
+        net_edge *ed = &o->edges.v[e];
+        o->edge_cross.v[e] = (uint32_t)o->crossings.n;
+        const int32_t *pts = (const int32_t *)&o->geom.v[ed->geom_first];
+        int start;
+        size_t n = borders_crossings(bd, pts, ed->geom_count, buf.v, buf.cap, &start);
+        if (n > buf.cap) {
+            if (VEC_RESERVE(b->a, buf, n) != 0) {
+                rc = nomem(b, "finding border crossings");
+                goto done;
+            }
+            n = borders_crossings(bd, pts, ed->geom_count, buf.v, buf.cap, &start);
+        }
+        /* Keep the crossings that change the country from one real country to another: where the outline puts
+         * a stretch of coastal track in the sea (no country), the track has not left the country. */
+        uint16_t a = o->node_country.v[ed->from], z = o->node_country.v[ed->to], cur = a;
+        size_t first = o->crossings.n;
+        double geo = 0;
+        for (uint32_t k = 1; k < ed->geom_count; k++)
+            geo += geo_distance_e7(pts[2 * k - 2], pts[2 * k - 1], pts[2 * k], pts[2 * k + 1]);
+        double scale = geo > 0 ? ed->length_m / geo : 0;
+        for (size_t i = 0; i < n; i++) {
+            const borders_crossing *x = &buf.v[i];
+            uint16_t to;
+            if (!use_country(b, bd, compact, x->to, &to)) {
+                rc = nomem(b, "placing nodes in countries");
+                goto done;
+            }
+            if (to == 0 || to == cur)
+                continue;
+            double pos = 0;
+            for (size_t k = 1; k <= x->segment; k++)
+                pos += geo_distance_e7(pts[2 * k - 2], pts[2 * k - 1], pts[2 * k], pts[2 * k + 1]);
+            pos += x->fraction * geo_distance_e7(pts[2 * x->segment], pts[2 * x->segment + 1],
+                                                 pts[2 * x->segment + 2], pts[2 * x->segment + 3]);
+            net_crossing cr;
+            memset(&cr, 0, sizeof cr);
+            cr.edge = (uint32_t)e;
+            cr.seg = (uint32_t)x->segment;
+            cr.frac = (float)x->fraction;
+            cr.pos_m = (float)(pos * scale);
+            cr.lat = (int32_t)lround(x->lat * 1e7);
+            cr.lon = (int32_t)lround(x->lon * 1e7);
+            cr.from = cur;
+            cr.to = to;
+            if (cur != 0 && VEC_PUSH(b->a, o->crossings, cr) != 0) {
+                rc = nomem(b, "finding border crossings");
+                goto done;
+            }
+            cur = to;
+        }
+        if (z != 0 && cur != 0 && cur != z) {
+            /* The ends disagree with the outline (an addr:country override, or a border drawn off the track): one
+             * crossing from the start's country to the end's, at a railway=border end if there is one, else where
+             * the outline last crossed, else half-way. */
+            o->crossings.n = first;
+            net_crossing cr;
+            memset(&cr, 0, sizeof cr);
+            cr.edge = (uint32_t)e;
+            cr.from = a;
+            cr.to = z;
+            uint32_t seg = ed->geom_count - 2;
+            double frac = 1;
+            if (o->node_flags.v[ed->from] & NET_NODE_BORDER) {
+                seg = 0;
+                frac = 0;
+            } else if (!(o->node_flags.v[ed->to] & NET_NODE_BORDER)) {
+                seg = (ed->geom_count - 1) / 2;
+                frac = ed->geom_count == 2 ? 0.5 : 0;
+                if (n > 0) {
+                    seg = (uint32_t)buf.v[n - 1].segment;
+                    frac = buf.v[n - 1].fraction;
+                }
+            }
+            double pos = 0;
+            for (uint32_t k = 1; k <= seg; k++)
+                pos += geo_distance_e7(pts[2 * k - 2], pts[2 * k - 1], pts[2 * k], pts[2 * k + 1]);
+            pos += frac * geo_distance_e7(pts[2 * seg], pts[2 * seg + 1], pts[2 * seg + 2], pts[2 * seg + 3]);
+            cr.seg = seg;
+            cr.frac = (float)frac;
+            cr.pos_m = (float)(pos * scale);
+            cr.lat = (int32_t)lround(pts[2 * seg] + frac * (pts[2 * seg + 2] - pts[2 * seg]));
+            cr.lon = (int32_t)lround(pts[2 * seg + 1] + frac * (pts[2 * seg + 3] - pts[2 * seg + 1]));
+            if (a != 0 && a != z && VEC_PUSH(b->a, o->crossings, cr) != 0) {
+                rc = nomem(b, "finding border crossings");
+                goto done;
+            }
+        }
+    }
+    o->edge_cross.v[ne] = (uint32_t)o->crossings.n;
+done:
+    util_free(b->a, compact, (nc ? nc : 1) * sizeof *compact);
+    VEC_FREE(b->a, buf);
+    VEC_FREE(b->a, ll);
+    return rc;
+}
+
 /* ----- adjacency, flags, stations, breaks ----- */
 
 static bogie_status make_adjacency(builder *b)
@@ -1032,6 +1204,10 @@ void net_build_free(net_build *o)
     VEC_FREE(a, o->stations);
     VEC_FREE(a, o->station_names);
     VEC_FREE(a, o->breaks);
+    VEC_FREE(a, o->countries);
+    VEC_FREE(a, o->node_country);
+    VEC_FREE(a, o->edge_cross);
+    VEC_FREE(a, o->crossings);
 }
 
 static void builder_free(builder *b)
@@ -1123,6 +1299,8 @@ bogie_status net_build_graph(imp_state *st, net_build *out, bogie_progress_fn pr
         rc = make_adjacency(&b);
     if (rc == BOGIE_OK)
         rc = compute_radii(&b);
+    if (rc == BOGIE_OK)
+        rc = assign_countries(&b);
     if (rc == BOGIE_OK)
         rc = finish_stations_and_breaks(&b);
     if (rc == BOGIE_OK)

@@ -2,6 +2,7 @@
  * bar and formats results for people. */
 #include "bogie.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -25,12 +26,23 @@ static void usage(FILE *f)
 {
     fputs("usage:\n"
           "  bogie import [-q] [--include light_rail,tram,subway] [--light-rail] [--station-radius METRES]\n"
-          "               [--reader native|readosm] INPUT... -o NETWORK.bogie\n"
-          "      Reads OpenStreetMap data (.osm.pbf, .osm, .osm.gz, .osm.bz2, Overpass .json) into one graph file.\n"
+          "               [--reader native|readosm] [--data DIR | --no-borders] INPUT... -o NETWORK.bogie\n"
+          "      Reads OpenStreetMap data (.osm.pbf, .osm, .osm.gz, .osm.bz2, Overpass .json) into one graph file,\n"
+          "      placing it in countries with the outlines in DIR/world (unless --no-borders).\n"
           "  bogie info [--json] [--edges] NETWORK.bogie\n"
           "      Sizes, km of track per gauge, electrification, use and speed limit, breaks of gauge, suspicious\n"
           "      values; --edges also lists every edge.\n"
-          "  bogie version\n",
+          "  bogie route [--network FILE] [--data DIR] --from PLACE --to PLACE [--via PLACE]... --train NAME|FILE\n"
+          "              [--depart \"YYYY-MM-DD HH:MM[+HH:MM]\"] [--avoid STATION|COUNTRY]... [--dwell MINUTES]\n"
+          "              [--format text|json|geojson|gpx] [-o FILE] [--profile-csv FILE] [--plot FILE.svg]\n"
+          "      The fastest route this train can run, with its gauge changes, border stops and timetable. A PLACE\n"
+          "      is a station name in any language of the data, or lat,lon.\n"
+          "  bogie trains [--data DIR] [--json]\n"
+          "      The train profiles in DIR/trains.\n"
+          "  bogie stations [--network FILE] [--data DIR] QUERY\n"
+          "      Stations whose names match QUERY, ignoring case, accents and punctuation.\n"
+          "  bogie version\n"
+          "Defaults: --network $BOGIE_NETWORK or build/corridor.bogie; --data $BOGIE_DATA or data.\n",
           f);
 }
 
@@ -105,6 +117,18 @@ static void bar_end(bar *b)
         fputs("\r\033[K", stderr);
 }
 
+static const char *default_network(void)
+{
+    const char *e = getenv("BOGIE_NETWORK");
+    return e && *e ? e : "build/corridor.bogie";
+}
+
+static const char *default_data(void)
+{
+    const char *e = getenv("BOGIE_DATA");
+    return e && *e ? e : "data";
+}
+
 /* ----- import ----- */
 
 static int parse_include(const char *s, unsigned *include)
@@ -128,8 +152,8 @@ static int cmd_import(int argc, char **argv)
 {
     bogie_import_options opts;
     bogie_import_options_init(&opts);
-    const char *out = NULL;
-    bool quiet = false;
+    const char *out = NULL, *data = NULL;
+    bool quiet = false, borders = true;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     size_t n_inputs = 0;
     if (!inputs)
@@ -142,6 +166,12 @@ static int cmd_import(int argc, char **argv)
             out = argv[i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (strcmp(a, "--no-borders") == 0) {
+            borders = false;
+        } else if (strcmp(a, "--data") == 0) {
+            if (++i >= argc)
+                goto bad;
+            data = argv[i];
         } else if (strcmp(a, "--light-rail") == 0) {
             opts.include |= BOGIE_INCLUDE_LIGHT_RAIL;
         } else if (strcmp(a, "--include") == 0) {
@@ -179,6 +209,19 @@ static int cmd_import(int argc, char **argv)
     }
     if (!out || n_inputs == 0)
         goto bad;
+    char topo[4200], csv[4200];
+    if (borders) {
+        const char *dir = data ? data : default_data();
+        snprintf(topo, sizeof topo, "%s/world/countries-10m.json", dir);
+        snprintf(csv, sizeof csv, "%s/world/countries.csv", dir);
+        if (access(topo, R_OK) == 0 || data) {
+            opts.borders_topojson = topo;
+            opts.borders_csv = csv;
+        } else if (!quiet) {
+            fprintf(stderr, "bogie import: %s not found: nodes get no country (give --data DIR or --no-borders)\n",
+                    topo);
+        }
+    }
     bar b = {!quiet && isatty(STDERR_FILENO), 0, 0, false};
     b.start = now_s();
     opts.progress = on_progress;
@@ -360,6 +403,7 @@ static int cmd_info(int argc, char **argv)
         print_rows("track by electrification", s->by_power, s->n_by_power);
         print_rows("track by use", s->by_usage, s->n_by_usage);
         print_rows("track by speed limit", s->by_speed, s->n_by_speed);
+        print_rows("track by country", s->by_country, s->n_by_country);
         printf("breaks of gauge: %zu\n", s->n_breaks);
         for (size_t i = 0; i < s->n_breaks; i++) {
             const bogie_gauge_break *b = &s->breaks[i];
@@ -393,6 +437,332 @@ static int cmd_info(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* ----- journeys ----- */
+
+/* Writes text to path through a temporary file renamed into place, so that a failure leaves no partial file. */
+static int write_file_atomic(const char *cmd, const char *path, const char *text)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "bogie %s: %s: cannot create: %s\n", cmd, tmp, strerror(errno));
+        return 1;
+    }
+    size_t n = strlen(text);
+    int bad = fwrite(text, 1, n, f) != n;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        fprintf(stderr, "bogie %s: %s: cannot write: %s\n", cmd, path, strerror(errno));
+        unlink(tmp);
+        return 1;
+    }
+    return 0;
+}
+
+/* Loads a train by profile name (DATA/trains/NAME.json) or by path. */
+static int load_train(const char *cmd, const char *data, const char *arg, bogie_train *t)
+{
+    char path[4200];
+    if (strchr(arg, '/') || (strlen(arg) > 5 && strcmp(arg + strlen(arg) - 5, ".json") == 0))
+        snprintf(path, sizeof path, "%s", arg);
+    else
+        snprintf(path, sizeof path, "%s/trains/%s.json", data, arg);
+    if (access(path, R_OK) != 0 && !strchr(arg, '/')) {
+        fprintf(stderr, "bogie %s: unknown train \"%s\" (no %s); `bogie trains` lists them\n", cmd, arg, path);
+        return 1;
+    }
+    bogie_diag d = {0};
+    bogie_status st = bogie_train_load(path, t, &d);
+    if (st != BOGIE_OK)
+        return fail(cmd, &d, st);
+    return 0;
+}
+
+/* Opens the network, the reference data and a planner; returns 0 or an exit status. */
+static int open_planner(const char *cmd, const char *net_path, const char *data, bogie_network **net,
+                        bogie_world **world, bogie_planner **planner)
+{
+    bogie_diag d = {0};
+    bogie_status st = bogie_network_open(net_path, 0, NULL, net, &d);
+    if (st != BOGIE_OK)
+        return fail(cmd, &d, st);
+    st = bogie_world_open(data, NULL, world, &d);
+    if (st == BOGIE_OK)
+        st = bogie_planner_new(*net, *world, NULL, planner, &d);
+    if (st != BOGIE_OK) {
+        bogie_world_close(*world);
+        bogie_network_close(*net);
+        return fail(cmd, &d, st);
+    }
+    return 0;
+}
+
+static void close_planner(bogie_network *net, bogie_world *world, bogie_planner *planner)
+{
+    bogie_planner_free(planner);
+    bogie_world_close(world);
+    bogie_network_close(net);
+}
+
+static int cmd_route(int argc, char **argv)
+{
+    const char *net_path = default_network(), *data = default_data(), *train_arg = NULL, *format = "text";
+    const char *out_path = NULL, *csv_path = NULL, *svg_path = NULL;
+    bogie_journey_request req;
+    bogie_journey_request_init(&req);
+    const char **via = calloc((size_t)argc + 1, sizeof *via), **avoid = calloc((size_t)argc + 1, sizeof *avoid);
+    if (!via || !avoid) {
+        free(via);
+        free(avoid);
+        return 1;
+    }
+    int rc = 0;
+    for (int i = 0; i < argc && rc == 0; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true;
+        if (strcmp(a, "--network") == 0 && val)
+            net_path = val;
+        else if (strcmp(a, "--data") == 0 && val)
+            data = val;
+        else if (strcmp(a, "--from") == 0 && val)
+            req.from = val;
+        else if (strcmp(a, "--to") == 0 && val)
+            req.to = val;
+        else if (strcmp(a, "--via") == 0 && val)
+            via[req.n_via++] = val;
+        else if (strcmp(a, "--avoid") == 0 && val)
+            avoid[req.n_avoid++] = val;
+        else if (strcmp(a, "--train") == 0 && val)
+            train_arg = val;
+        else if (strcmp(a, "--depart") == 0 && val)
+            req.depart = val;
+        else if (strcmp(a, "--format") == 0 && val)
+            format = val;
+        else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && val)
+            out_path = val;
+        else if (strcmp(a, "--profile-csv") == 0 && val)
+            csv_path = val;
+        else if (strcmp(a, "--plot") == 0 && val)
+            svg_path = val;
+        else if (strcmp(a, "--dwell") == 0 && val) {
+            char *end;
+            double m = strtod(val, &end);
+            if (*end || !(m >= 0)) {
+                fprintf(stderr, "bogie route: --dwell takes a number of minutes, not \"%s\"\n", val);
+                rc = 2;
+            }
+            req.via_dwell_s = m * 60;
+        } else {
+            fprintf(stderr, "bogie route: %s %s\n", val || a[0] != '-' ? "unknown argument" : "missing value for", a);
+            rc = 2;
+            takes = false;
+        }
+        if (takes)
+            i++;
+    }
+    req.via = via;
+    req.avoid = avoid;
+    bogie_format fmt = BOGIE_FORMAT_TEXT;
+    if (rc == 0) {
+        if (strcmp(format, "text") == 0)
+            fmt = BOGIE_FORMAT_TEXT;
+        else if (strcmp(format, "json") == 0)
+            fmt = BOGIE_FORMAT_JSON;
+        else if (strcmp(format, "geojson") == 0)
+            fmt = BOGIE_FORMAT_GEOJSON;
+        else if (strcmp(format, "gpx") == 0)
+            fmt = BOGIE_FORMAT_GPX;
+        else {
+            fprintf(stderr, "bogie route: --format must be text, json, geojson or gpx, not \"%s\"\n", format);
+            rc = 2;
+        }
+    }
+    if (rc == 0 && (!req.from || !req.to || !train_arg)) {
+        fprintf(stderr, "bogie route: --from, --to and --train are needed\n");
+        rc = 2;
+    }
+    bogie_train train;
+    if (rc == 0)
+        rc = load_train("route", data, train_arg, &train);
+    bogie_network *net = NULL;
+    bogie_world *world = NULL;
+    bogie_planner *planner = NULL;
+    if (rc == 0)
+        rc = open_planner("route", net_path, data, &net, &world, &planner);
+    if (rc == 0) {
+        req.train = &train;
+        bogie_journey *j;
+        bogie_diag d = {0};
+        bogie_status st = bogie_plan(planner, &req, &j, &d);
+        if (st != BOGIE_OK) {
+            rc = fail("route", &d, st);
+        } else {
+            char *text = NULL;
+            st = bogie_journey_write(j, fmt, &text);
+            if (st == BOGIE_OK) {
+                if (out_path)
+                    rc = write_file_atomic("route", out_path, text);
+                else
+                    fputs(text, stdout);
+            }
+            free(text);
+            if (rc == 0 && st == BOGIE_OK && csv_path) {
+                st = bogie_journey_write(j, BOGIE_FORMAT_CSV, &text);
+                if (st == BOGIE_OK)
+                    rc = write_file_atomic("route", csv_path, text);
+                free(text);
+            }
+            if (rc == 0 && st == BOGIE_OK && svg_path) {
+                st = bogie_journey_write(j, BOGIE_FORMAT_SVG, &text);
+                if (st == BOGIE_OK)
+                    rc = write_file_atomic("route", svg_path, text);
+                free(text);
+            }
+            if (st != BOGIE_OK) {
+                fprintf(stderr, "bogie route: %s\n", bogie_strerror(st));
+                rc = 1;
+            }
+            bogie_journey_free(j);
+        }
+        close_planner(net, world, planner);
+    }
+    free(via);
+    free(avoid);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmd_trains(int argc, char **argv)
+{
+    const char *data = default_data();
+    bool json = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/trains", data);
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "bogie trains: %s: cannot open: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    char *names[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    int rc = 0;
+    if (json)
+        fputs("[", stdout);
+    else
+        printf("%-22s %-10s %-26s %-9s %5s  %s\n", "name", "gauges", "gauge change", "traction", "km/h", "title");
+    for (size_t i = 0; i < n; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        bogie_train t;
+        bogie_diag dg = {0};
+        bogie_status st = bogie_train_load(path, &t, &dg);
+        free(names[i]);
+        if (st != BOGIE_OK) {
+            fprintf(stderr, "bogie trains: %s\n", dg.message);
+            rc = 1;
+            continue;
+        }
+        char gauges[64] = "";
+        for (size_t k = 0; k < t.n_gauges; k++)
+            snprintf(gauges + strlen(gauges), sizeof gauges - strlen(gauges), "%s%u", k ? "," : "", t.gauges[k]);
+        char change[64];
+        if (t.change == BOGIE_CHANGE_NONE)
+            snprintf(change, sizeof change, "none");
+        else {
+            snprintf(change, sizeof change, "%s ->", bogie_change_method_name(t.change));
+            for (size_t k = 0; k < t.n_change_to; k++)
+                snprintf(change + strlen(change), sizeof change - strlen(change), "%s%u", k ? "," : " ",
+                         t.change_to[k]);
+        }
+        const char *traction = t.traction == BOGIE_TRACTION_DIESEL ? "diesel" : "electric";
+        if (json) {
+            printf("%s{\"name\":\"%s\",\"title\":", i ? "," : "", t.name);
+            print_json_string(t.title);
+            printf(",\"gauges\":[%s],\"gauge_change\":\"%s\",\"traction\":\"%s\",\"max_speed_kmh\":%.1f,"
+                   "\"mass_t\":%.0f,\"file\":",
+                   gauges, bogie_change_method_name(t.change), traction, t.max_speed_ms * 3.6, t.mass_kg / 1000);
+            print_json_string(path);
+            putchar('}');
+        } else {
+            printf("%-22s %-10s %-26s %-9s %5.0f  %s\n", t.name, gauges, change, traction, t.max_speed_ms * 3.6,
+                   t.title);
+        }
+    }
+    if (json)
+        fputs("]\n", stdout);
+    return rc;
+}
+
+static int cmd_stations(int argc, char **argv)
+{
+    const char *net_path = default_network(), *data = default_data(), *query = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--network") == 0 && i + 1 < argc)
+            net_path = argv[++i];
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (!query && argv[i][0] != '-')
+            query = argv[i];
+        else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!query) {
+        usage(stderr);
+        return 2;
+    }
+    bogie_network *net;
+    bogie_world *world;
+    bogie_planner *planner;
+    int rc = open_planner("stations", net_path, data, &net, &world, &planner);
+    if (rc)
+        return rc;
+    bogie_station_match m[50];
+    size_t n;
+    bogie_diag d = {0};
+    bogie_status st = bogie_stations_search(planner, query, m, 50, &n, &d);
+    if (st != BOGIE_OK)
+        rc = fail("stations", &d, st);
+    else if (n == 0) {
+        fprintf(stderr, "bogie stations: no station matches \"%s\"\n", query);
+        rc = 1;
+    } else {
+        if (m[0].quality == 0)
+            printf("no station matches \"%s\"; similar names:\n", query);
+        static const char *const q[] = {"similar", "contains", "prefix", "exact"};
+        for (size_t i = 0; i < n; i++)
+            printf("%-32s %-24s %11.6f %11.6f  %-8s %s=%s\n", m[i].name, m[i].local_name, m[i].lat, m[i].lon,
+                   q[m[i].quality], m[i].matched_key, m[i].matched);
+    }
+    close_planner(net, world, planner);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -404,6 +774,12 @@ int main(int argc, char **argv)
         return cmd_import(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 2, argv + 2);
+    if (strcmp(cmd, "route") == 0)
+        return cmd_route(argc - 2, argv + 2);
+    if (strcmp(cmd, "trains") == 0)
+        return cmd_trains(argc - 2, argv + 2);
+    if (strcmp(cmd, "stations") == 0)
+        return cmd_stations(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("bogie %s\n", BOGIE_VERSION);
         return 0;

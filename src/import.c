@@ -2,6 +2,7 @@
  * stations and node coordinates), then builds the graph and writes it atomically. */
 #include "import.h"
 
+#include "borders.h"
 #include "tags.h"
 
 #include <dirent.h>
@@ -327,6 +328,8 @@ static bogie_status add_station(imp_state *st, char type, int64_t id, int32_t la
             field = &s.railway_ref;
         else if (strcmp(k, "timezone") == 0)
             field = &s.timezone;
+        else if (strcmp(k, "addr:country") == 0)
+            field = &s.country;
         if (field) {
             if (strtab_intern(&st->strings, v, field) != BOGIE_OK)
                 return BOGIE_ERR_NOMEM;
@@ -625,6 +628,11 @@ static void append_meta(strbuf *sb, const bogie_import_options *opts, const char
     sb_printf(sb, "include=%s%s%s\n", (opts->include & BOGIE_INCLUDE_LIGHT_RAIL) ? "light_rail," : "",
               (opts->include & BOGIE_INCLUDE_TRAM) ? "tram," : "", (opts->include & BOGIE_INCLUDE_SUBWAY) ? "subway," : "");
     sb_printf(sb, "station_radius_m=%.0f\n", opts->station_radius_m);
+    if (opts->borders_topojson) {
+        const char *slash = strrchr(opts->borders_topojson, '/');
+        sb_printf(sb, "borders=%s (Natural Earth admin-0, public domain, via world-atlas)\n",
+                  slash ? slash + 1 : opts->borders_topojson);
+    }
     sb_puts(sb, "attribution=Contains OpenStreetMap data (c) OpenStreetMap contributors, ODbL 1.0, "
                 "where the inputs are OpenStreetMap data\n");
 }
@@ -667,6 +675,14 @@ bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char
         return util_nomem(diag, "starting the import");
     }
     st.stats.inputs = n_inputs;
+    borders *outlines = NULL;
+    if (opts.borders_topojson || opts.borders_csv) {
+        if (!opts.borders_topojson || !opts.borders_csv)
+            rc = util_fail(diag, BOGIE_ERR_ARG, "country borders need both the outlines and the country codes");
+        else
+            rc = borders_load(opts.borders_topojson, opts.borders_csv, alloc, &outlines, diag);
+        st.borders = outlines;
+    }
 
     for (size_t i = 0; i < n_inputs && rc == BOGIE_OK; i++) {
         read_ctx ctx = {&st, &opts, &prog, prog.bytes_done, prog.objects};
@@ -723,5 +739,6 @@ bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char
     sb_free(&meta);
     net_build_free(&nb);
     imp_free(&st);
+    borders_free(outlines);
     return rc;
 }

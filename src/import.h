@@ -57,6 +57,7 @@ typedef struct imp_station {
     size_t names_first;         /* into imp_state.names */
     uint32_t names_count;
     uint32_t name, uic_ref, railway_ref, timezone; /* strings */
+    uint32_t country;           /* string: the addr:country tag, which overrides the outlines at its node */
     size_t members_first;       /* ways: into refs; relations: into members */
     uint32_t n_members;
     uint16_t flags;             /* NET_STATION_* */
@@ -89,8 +90,11 @@ typedef struct imp_stats {
 #undef X
 } imp_stats;
 
+struct borders;
+
 typedef struct imp_state {
     const bogie_allocator *alloc;
+    const struct borders *borders; /* country outlines, or NULL */
     unsigned include;
     double station_radius_m;
     strtab strings;
@@ -138,6 +142,10 @@ typedef struct net_build {
     VEC(net_station) stations;
     VEC(net_name) station_names;
     VEC(net_break) breaks;
+    VEC(net_country) countries;
+    VEC(uint16_t) node_country;
+    VEC(uint32_t) edge_cross;
+    VEC(net_crossing) crossings;
 } net_build;
 
 /* Builds the graph from everything st gathered; the caller owns *out's contents (net_build_free). st's strings gain

@@ -53,7 +53,11 @@ typedef enum netsec_id {
     NETSEC_BREAKS = 13,       /* net_break: breaks of gauge, found at import */
     NETSEC_ISSUES = 14,       /* net_issue: values the import could not read or found implausible */
     NETSEC_STATS = 15,        /* net_stat: import counters */
-    NETSEC_NODE_FLAGS = 16    /* uint16_t NET_NODE_* per graph node */
+    NETSEC_NODE_FLAGS = 16,   /* uint16_t NET_NODE_* per graph node */
+    NETSEC_COUNTRIES = 17,    /* net_country: the countries the network touches (Natural Earth admin-0) */
+    NETSEC_NODE_COUNTRY = 18, /* uint16_t per graph node: 1 + index into NETSEC_COUNTRIES, or 0 when unknown */
+    NETSEC_EDGE_CROSS = 19,   /* uint32_t per edge plus one: start of its border crossings in NETSEC_CROSSINGS */
+    NETSEC_CROSSINGS = 20     /* net_crossing: where edges cross country borders, in order along each edge */
 } netsec_id;
 
 typedef struct net_node {
@@ -180,6 +184,25 @@ enum {
     NET_NODE_BREAK = 1u << 5       /* a break of gauge */
 };
 
+typedef struct net_country {
+    char alpha2[4];  /* ISO 3166-1 alpha-2, NUL-padded; "" when Natural Earth gives none */
+    char alpha3[4];
+    uint32_t name;   /* string */
+    uint32_t reserved;
+} net_country;
+
+typedef struct net_crossing {
+    uint32_t edge;
+    uint32_t seg;        /* the geometry segment (points seg, seg + 1) */
+    float frac;          /* position along that segment */
+    float pos_m;         /* distance from the edge's start, in its length units */
+    int32_t lat, lon;
+    uint16_t from, to;   /* 1 + country index, or 0 for none (sea, no data) */
+    uint32_t reserved;
+} net_crossing;
+
+_Static_assert(sizeof(net_country) == 16, "country layout");
+_Static_assert(sizeof(net_crossing) == 32, "crossing layout");
 _Static_assert(sizeof(netfmt_header) == 64, "header layout");
 _Static_assert(sizeof(netfmt_section) == 32, "section layout");
 _Static_assert(sizeof(net_edge) == 40, "edge layout");

@@ -36,6 +36,10 @@ static const sec_spec specs[] = {
     {NETSEC_ISSUES, "ISSUES", sizeof(net_issue)},
     {NETSEC_STATS, "STATS", sizeof(net_stat)},
     {NETSEC_NODE_FLAGS, "NODE_FLAGS", sizeof(uint16_t)},
+    {NETSEC_COUNTRIES, "COUNTRIES", sizeof(net_country)},
+    {NETSEC_NODE_COUNTRY, "NODE_COUNTRY", sizeof(uint16_t)},
+    {NETSEC_EDGE_CROSS, "EDGE_CROSS", sizeof(uint32_t)},
+    {NETSEC_CROSSINGS, "CROSSINGS", sizeof(net_crossing)},
 };
 enum { N_SPECS = sizeof specs / sizeof specs[0] };
 
@@ -129,6 +133,24 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
     for (size_t i = 0; i < n->n_stats; i++)
         if (!str_ok(n, n->stats[i].name))
             return BAD(vc, "%s: section STATS record %zu: string out of range", nm, i);
+    for (uint32_t c = 0; c < n->n_countries; c++)
+        if (!str_ok(n, n->countries[c].name) || n->countries[c].alpha2[3] || n->countries[c].alpha3[3])
+            return BAD(vc, "%s: section COUNTRIES record %u: a field is out of range", nm, c);
+    for (uint32_t v = 0; v < n->n_nodes; v++)
+        if (n->node_country[v] > n->n_countries)
+            return BAD(vc, "%s: section NODE_COUNTRY record %u: country out of range", nm, v);
+    if (n->edge_cross[0] != 0 || n->edge_cross[n->n_edges] != n->n_crossings)
+        return BAD(vc, "%s: section EDGE_CROSS: must run from 0 to %zu crossings", nm, n->n_crossings);
+    for (uint32_t e = 0; e < n->n_edges; e++) {
+        if (n->edge_cross[e] > n->edge_cross[e + 1])
+            return BAD(vc, "%s: section EDGE_CROSS record %u: not ascending", nm, e);
+        for (uint32_t k = n->edge_cross[e]; k < n->edge_cross[e + 1]; k++) {
+            const net_crossing *x = &n->crossings[k];
+            if (x->edge != e || x->seg + 1 >= n->edges[e].geom_count || x->from > n->n_countries ||
+                x->to > n->n_countries || !(x->pos_m >= 0) || !coord_ok(x->lat, x->lon))
+                return BAD(vc, "%s: section CROSSINGS record %u: a field is out of range", nm, k);
+        }
+    }
     return BOGIE_OK;
 }
 
@@ -237,11 +259,16 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
     n->stats = SEC(14, net_stat);
     n->n_stats = CNT(14);
     n->node_flags = SEC(15, uint16_t);
+    n->countries = SEC(16, net_country);
+    n->node_country = SEC(17, uint16_t);
+    n->edge_cross = SEC(18, uint32_t);
+    n->crossings = SEC(19, net_crossing);
+    n->n_crossings = CNT(19);
     bogie_status rc = BOGIE_OK;
     if (CNT(2) >= BOGIE_NONE || CNT(6) >= BOGIE_NONE / 2 || CNT(7) >= BOGIE_NONE || CNT(10) >= BOGIE_NONE)
         rc = BAD(&vc, "%s: a section has more records than a graph file allows", name);
     else if (CNT(3) != CNT(2) || CNT(15) != CNT(2) || CNT(4) != CNT(2) + 1 || CNT(5) != 2 * CNT(6) ||
-             CNT(9) != CNT(8))
+             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF)
         rc = BAD(&vc, "%s: section record counts disagree (nodes %llu, node ids %llu, node flags %llu, adjacency "
                       "%llu/%llu, edges %llu, points %llu, radii %llu)",
                  name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),
@@ -253,6 +280,7 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
         n->n_edges = (uint32_t)CNT(6);
         n->n_classes = (uint32_t)CNT(7);
         n->n_stations = (uint32_t)CNT(10);
+        n->n_countries = (uint32_t)CNT(16);
         rc = validate_contents(n, &vc);
     }
 #undef CNT
@@ -310,4 +338,11 @@ void bogie_network_close(bogie_network *net)
         return;
     munmap((void *)net->base, net->size);
     net_close_buffer(net);
+}
+
+const char *net_node_country(const bogie_network *net, uint32_t v)
+{
+    if (v >= net->n_nodes || net->node_country[v] == 0)
+        return "";
+    return net->countries[net->node_country[v] - 1].alpha2;
 }

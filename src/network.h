@@ -42,6 +42,12 @@ struct bogie_network {
     size_t n_issues;
     const net_stat *stats;
     size_t n_stats;
+    const net_country *countries;
+    uint32_t n_countries;
+    const uint16_t *node_country;   /* per node: 1 + country index, or 0 */
+    const uint32_t *edge_cross;     /* n_edges + 1 entries */
+    const net_crossing *crossings;
+    size_t n_crossings;
 };
 
 /* Returns the string at a validated offset. */
@@ -49,6 +55,9 @@ static inline const char *net_str(const bogie_network *net, uint32_t off)
 {
     return net->strings + off;
 }
+
+/* The ISO 3166-1 alpha-2 code of the country node v lies in, or "" when the network has no country data. */
+const char *net_node_country(const bogie_network *net, uint32_t v);
 
 /* Opens a graph file held in memory (len bytes at data, which must stay valid and 8-byte aligned while the network
  * is used). name is used in messages. The fuzzer and bogie_network_open() share this. *out is freed with

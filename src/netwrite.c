@@ -81,6 +81,10 @@ bogie_status net_write_file(const char *path, imp_state *st, const net_build *b,
         {NETSEC_BREAKS, sizeof(net_break), b->breaks.v, b->breaks.n},
         {NETSEC_ISSUES, sizeof(net_issue), issues, st->issues.n},
         {NETSEC_STATS, sizeof(net_stat), stats, n_stats},
+        {NETSEC_COUNTRIES, sizeof(net_country), b->countries.v, b->countries.n},
+        {NETSEC_NODE_COUNTRY, sizeof(uint16_t), b->node_country.v, b->node_country.n},
+        {NETSEC_EDGE_CROSS, sizeof(uint32_t), b->edge_cross.v, b->edge_cross.n},
+        {NETSEC_CROSSINGS, sizeof(net_crossing), b->crossings.v, b->crossings.n},
     };
     enum { NSEC = sizeof secs / sizeof secs[0] };
     netfmt_section table[NSEC];

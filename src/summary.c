@@ -45,6 +45,14 @@ static const char *usage_label(const net_class *c)
     return "unspecified";
 }
 
+static void country_label(const bogie_network *net, uint16_t code, char *buf, size_t n)
+{
+    if (code == 0)
+        snprintf(buf, n, "unknown");
+    else
+        snprintf(buf, n, "%s %s", net->countries[code - 1].alpha2, net_str(net, net->countries[code - 1].name));
+}
+
 static double round1(double v)
 {
     return floor(v * 10 + 0.5) / 10;
@@ -157,7 +165,7 @@ bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out
     if (net->n_nodes == 0)
         s->min_lat = s->min_lon = s->max_lat = s->max_lon = 0;
 
-    km_rows gauge = {0}, power = {0}, usage = {0}, speed = {0};
+    km_rows gauge = {0}, power = {0}, usage = {0}, speed = {0}, country = {0};
     bool failed = false;
     for (uint32_t e = 0; e < net->n_edges && !failed; e++) {
         const net_edge *ed = &net->edges[e];
@@ -174,11 +182,24 @@ bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out
         failed |= add_km(a, &usage, usage_label(c), km) != 0;
         speed_label(c, label, sizeof label);
         failed |= add_km(a, &speed, label, km) != 0;
+        /* By country: the edge's stretches between its border crossings. */
+        uint16_t cur = net->node_country[ed->from];
+        double at = 0;
+        for (uint32_t k = net->edge_cross[e]; k <= net->edge_cross[e + 1] && !failed; k++) {
+            double upto = k < net->edge_cross[e + 1] ? net->crossings[k].pos_m : ed->length_m;
+            country_label(net, cur, label, sizeof label);
+            if (upto > at)
+                failed |= add_km(a, &country, label, (upto - at) / 1000.0) != 0;
+            at = upto;
+            if (k < net->edge_cross[e + 1])
+                cur = net->crossings[k].to;
+        }
     }
     failed |= finish_rows(a, &gauge, &s->by_gauge, &s->n_by_gauge) != 0;
     failed |= finish_rows(a, &power, &s->by_power, &s->n_by_power) != 0;
     failed |= finish_rows(a, &usage, &s->by_usage, &s->n_by_usage) != 0;
     failed |= finish_rows(a, &speed, &s->by_speed, &s->n_by_speed) != 0;
+    failed |= finish_rows(a, &country, &s->by_country, &s->n_by_country) != 0;
 
     if (!failed && net->n_issues) {
         s->suspicious = util_calloc(a, net->n_issues, sizeof *s->suspicious);
@@ -245,6 +266,7 @@ void bogie_summary_free(const bogie_network *net, bogie_summary *s)
     util_free(a, s->by_power, s->n_by_power * sizeof *s->by_power);
     util_free(a, s->by_usage, s->n_by_usage * sizeof *s->by_usage);
     util_free(a, s->by_speed, s->n_by_speed * sizeof *s->by_speed);
+    util_free(a, s->by_country, s->n_by_country * sizeof *s->by_country);
     util_free(a, s->suspicious, net->n_issues * sizeof *s->suspicious);
     util_free(a, s->breaks, net->n_breaks * sizeof *s->breaks);
     util_free(a, s->stats, net->n_stats * sizeof *s->stats);
@@ -278,6 +300,7 @@ bogie_status bogie_summary_json(const bogie_summary *s, char **json_out)
     json_rows(&sb, "km_by_electrification", s->by_power, s->n_by_power);
     json_rows(&sb, "km_by_usage", s->by_usage, s->n_by_usage);
     json_rows(&sb, "km_by_speed_limit", s->by_speed, s->n_by_speed);
+    json_rows(&sb, "km_by_country", s->by_country, s->n_by_country);
     sb_puts(&sb, ",\"suspicious\":[");
     for (size_t i = 0; i < s->n_suspicious; i++) {
         const bogie_suspicious_row *r = &s->suspicious[i];

@@ -4,7 +4,7 @@
 set -eu
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 PACKAGES="make gcc libc6-dev pkg-config python3 bzip2 gzip
-  libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libcmocka-dev
+  libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libcmocka-dev libunistring-dev tzdata
   osmium-tool hyperfine time"
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086

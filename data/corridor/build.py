@@ -302,6 +302,9 @@ class Builder:
             name_en, alt = ALT_NAMES_EN[en]
             tags["alt_name:en"] = alt
         tags["name:en"] = name_en
+        # The country column of stations.csv: Natural Earth's 1:10m border runs ~150 m west of Tumangang station, so
+        # the importer needs this to keep Tumangang in North Korea.
+        tags["addr:country"] = country
         if country == "KP":
             tags["name"] = tags["name:ko"] = local
             if en in KP_NAME_RU:
@@ -328,12 +331,14 @@ class Builder:
     def bridge_point_tags(self, r):
         if r["line"] == "Tumangang-Khasan":
             return {
+                "railway": "border",
                 "bogie:border": "KP-RU",
-                "note": "Russian bank of the Tumen at the Korea-Russia Friendship Bridge: last point of the OSM-derived "
-                        "Khasan trace; the KP-RU border is mid-river, on the schematic bridge way to Tumangang",
+                "note": "Russian bank of the Tumen at the Korea-Russia Friendship Bridge, last point of the OSM-derived "
+                        "Khasan trace; the KP-RU border is mid-river, a few hundred metres towards Tumangang",
                 "source": "OpenStreetMap via trolleway/russian-railways-simplegeodata Hasan trace (ODbL)",
             }
         return {
+            "railway": "border",
             "bogie:border": "KP-CN",
             "note": "Sino-Korean Friendship Bridge over the Yalu, mid-span (the KP-CN border); km 1.2 from Sinuiju is "
                     "a straight-line share of the 2.5 km (NOTES.md)",

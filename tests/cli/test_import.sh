@@ -8,7 +8,7 @@ json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(
 
 # --- the hand-made network: exact output ------------------------------------------------------------------------
 cd "$T"
-ok "import the hand-made network" "$BOGIE" import -q "$DATA/tiny/gauges.osm" -o gauges.bogie
+ok "import the hand-made network" "$BOGIE" import -q --data "$ROOT/data" "$DATA/tiny/gauges.osm" -o gauges.bogie
 "$BOGIE" info --edges gauges.bogie >gauges.txt 2>&1
 same_file "info --edges text equals the expected output" gauges.txt "$ROOT/tests/cli/expected/gauges.info.txt"
 "$BOGIE" info --json --edges gauges.bogie >gauges.json 2>&1

@@ -1,0 +1,62 @@
+/* physics.h: a train's motion along a route, integrated over distance: tractive effort limited by power and
+ * adhesion, Davis and curve resistance, braking ahead of every lower limit, and the speed limit at every point. */
+#ifndef BOGIE_PHYSICS_H
+#define BOGIE_PHYSICS_H
+
+#include "bogie.h"
+
+#include <stddef.h>
+
+#define PHYS_G 9.80665 /* standard gravity, m/s^2 */
+
+/* The train as the integrator sees it, in SI units. */
+typedef struct phys_params {
+    double mass_kg;          /* total mass */
+    double rot_factor;       /* rotating-mass coefficient: effective mass = mass_kg * rot_factor */
+    double power_w;          /* power at the rail; the effort is at most power_w / v */
+    double max_effort_n;     /* the effort limit at low speed: the smaller of the tractive effort and adhesion */
+    const double (*curve)[2];/* optional effort-speed curve: (m/s, N) points by rising speed; replaces power and
+                                max_effort_n when n_curve > 0 (linear between points, flat beyond the ends) */
+    size_t n_curve;
+    double davis_a_n;        /* resistance = A + B v + C v^2, v in m/s */
+    double davis_b_n_s_m;
+    double davis_c_n_s2_m2;
+    double brake_ms2;        /* service braking deceleration */
+} phys_params;
+
+/* A stretch of the run with one speed limit and one curve radius. */
+typedef struct phys_piece {
+    double start_m, end_m;
+    double limit_ms;  /* the lowest of train, line and curve limits */
+    double radius_m;  /* curve radius for curve resistance; 0 for straight or unknown */
+} phys_piece;
+
+/* The state at one position. */
+typedef struct phys_sample {
+    double s_m, t_s, v_ms, limit_ms;
+} phys_sample;
+
+/* The effort available at speed v (m/s), in newtons. */
+double phys_effort(const phys_params *p, double v);
+/* The running resistance at speed v on a curve of radius_m (0: straight), in newtons: Davis plus 800/R N per kN of
+ * weight. */
+double phys_resistance(const phys_params *p, double v, double radius_m);
+
+/* Simulates one run from standstill at 0 to standstill at the end of the last piece. pieces must be contiguous,
+ * start at 0 and have positive limits. Positions are sampled at every piece boundary and at most step_m apart; the
+ * samples are written to *out (an array allocated with alloc, owned by the caller, *n_out entries; free with
+ * util_free(alloc, *out, *n_out * sizeof **out)). *time_s receives the running time.
+ *
+ * Method: a backward pass gives the braking envelope (the highest speed from which the train can still brake at
+ * brake_ms2 to every later limit and to the stop); a forward pass integrates d(v^2)/ds = 2 a(v) with fourth-order
+ * Runge-Kutta over each step and caps v^2 by the limit and the envelope. The time over a step is ds divided by the
+ * mean of its end speeds, which is exact for constant acceleration. Grades are not modelled: OSM has no elevation.
+ * Fails with BOGIE_ERR_ARG (and a message) when the train cannot start because resistance exceeds its effort. */
+bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_pieces, double step_m,
+                      const bogie_allocator *alloc, phys_sample **out, size_t *n_out, double *time_s,
+                      bogie_diag *diag);
+
+/* Returns the time at position s_m by linear interpolation between samples (sorted by position). */
+double phys_time_at(const phys_sample *samples, size_t n, double s_m);
+
+#endif

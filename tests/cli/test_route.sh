@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# test_route.sh: `bogie route`, `bogie trains` and `bogie stations`: the seed's journey on the bundled corridor, a
+# hand-made network with one exact expected route per rule, the output formats, and bad input.
+. "$(dirname "$0")/lib.sh"
+
+"$BOGIE" import -q data/corridor/corridor.osm -o "$T/corridor.bogie"
+"$BOGIE" import -q "$DATA/tiny/journey.osm" -o "$T/journey.bogie"
+route() { "$BOGIE" route --network "$T/corridor.bogie" "$@"; }
+hand() { "$BOGIE" route --network "$T/journey.bogie" "$@"; }
+# pyjson FILE EXPR: evaluates a Python expression over the JSON document d in FILE.
+pyjson() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+# --- trains and stations ----------------------------------------------------------------------------------------
+trains=$("$BOGIE" trains)
+for t in armoured ru-passenger china-europe-freight talgo-variable emu-1435; do
+    contains "bogie trains lists $t" "$trains" "$t "
+done
+is "bogie trains --json lists five profiles" "$("$BOGIE" trains --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "5"
+for q in Tumangang Туманган 두만강 TUMANGANG "tumangang." "Tumangáng"; do
+    contains "bogie stations finds Tumangang from \"$q\"" "$("$BOGIE" stations --network "$T/corridor.bogie" "$q")" "Tumangang"
+done
+contains "P'yongsong without its apostrophe" "$("$BOGIE" stations --network "$T/corridor.bogie" pyongsong)" "P'yongsong"
+contains "a misspelling gets suggestions" "$("$BOGIE" stations --network "$T/corridor.bogie" Vladivastok)" "similar names"
+
+# --- the seed's journey -------------------------------------------------------------------------------------------
+ok "the armoured train runs Pyongyang to Vladivostok" route --from Pyongyang --to Vladivostok --train armoured \
+    --depart "2023-09-10 15:00" --format json -o "$T/seed.json" --profile-csv "$T/seed.csv" --plot "$T/seed.svg"
+ok "the armoured train's journey reads" python3 - "$T/seed.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+stops = d["stops"]
+changes = [s for s in stops if "gauge_change" in s["kinds"]]
+assert len(changes) == 1, [s["name"] for s in changes]
+assert changes[0]["name"] in ("Tumangang", "Khasan"), changes[0]["name"]
+assert "1435 -> 1520" in changes[0]["detail"], changes[0]["detail"]
+assert stops[0]["name"] == "Pyongyang" and stops[-1]["name"] == "Vladivostok"
+assert stops[0]["gauge_mm"] == 1435 and stops[-1]["gauge_mm"] == 1520
+# km posts: Pyongyang-Rajin 801.9 + Rajin-Tumangang 52.1 + Tumangang-Khasan 5.0 + Khasan-Baranovsky 238
+# + Baranovsky-Vladivostok 89 = 1186.0 km; the route also reverses at Baranovsky station, 0.9 km off the branch.
+assert abs(d["length_km"] - 1186.0) / 1186.0 < 0.02, d["length_km"]
+# The train keeps under 40 mph (64.4 km/h) everywhere.
+assert max(p[2] for p in d["profile"]) <= 64.0 + 1e-6
+assert d["total_s"] > d["running_s"] > 0 and d["gauge_change_s"] == 7200
+PY
+ok "the speed profile CSV has its header and rising distance" python3 - "$T/seed.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+assert rows[0] == ["km", "time_s", "speed_kmh", "limit_kmh"], rows[0]
+km = [float(r[0]) for r in rows[1:]]
+assert km == sorted(km) and km[-1] > 1180
+assert all(float(r[2]) <= float(r[3]) + 1e-6 for r in rows[1:])
+PY
+ok "the plot is SVG with a speed and a limit line" python3 -c "
+import sys, xml.etree.ElementTree as ET
+root = ET.parse('$T/seed.svg').getroot()
+assert root.tag.endswith('svg')
+assert len(root.findall('.//{http://www.w3.org/2000/svg}polyline')) == 2"
+ok "GeoJSON has the route line and the stops" sh -c "'$BOGIE' route --network '$T/corridor.bogie' --from Pyongyang --to Vladivostok --train armoured --format geojson | python3 -c \"
+import json, sys
+d = json.load(sys.stdin)
+kinds = [f['geometry']['type'] for f in d['features']]
+assert kinds[0] == 'LineString' and len(d['features'][0]['geometry']['coordinates']) > 1000
+assert any('gauge_change' in f['properties'].get('stop', '') for f in d['features'][1:])\""
+ok "GPX is XML with waypoints and a track" sh -c "'$BOGIE' route --network '$T/corridor.bogie' --from Pyongyang --to Vladivostok --train armoured --format gpx | python3 -c \"
+import sys, xml.etree.ElementTree as ET
+ns = {'g': 'http://www.topografix.com/GPX/1/1'}
+root = ET.fromstring(sys.stdin.read())
+assert len(root.findall('g:wpt', ns)) > 10 and len(root.findall('.//g:trkpt', ns)) > 1000\""
+
+# A train that cannot change gauge is refused, and told why.
+msg=$(route --from Pyongyang --to Vladivostok --train "$DATA/trains/standard-only.json" 2>&1)
+is "a 1435-only train is refused" "$?" "1"
+contains "it says the train cannot leave 1435 mm track" "$msg" "cannot leave 1435 mm track and cannot change gauge"
+contains "it says where 1435 mm track ends" "$msg" "1435 mm track ends at Khasan"
+contains "it names the change points on the way" "$msg" "Tumangang (bogie exchange"
+
+# A 1520 mm train from Vladivostok to Khasan needs no change.
+ok "Vladivostok to Khasan at 1520 mm" route --from Vladivostok --to Хасан --train ru-passenger --format json -o "$T/ru.json"
+is "no gauge change on the way" "$(pyjson "$T/ru.json" 'sum("gauge_change" in s["kinds"] for s in d["stops"])')" "0"
+is "it reverses at Baranovsky, where the Khasan line leaves towards Ussuriysk" \
+    "$(pyjson "$T/ru.json" '[s["name"] for s in d["stops"] if "reversal" in s["kinds"]]')" "['Baranovsky']"
+
+# --- the hand-made network: one exact route per rule --------------------------------------------------------------
+hand --from West --to East --train armoured --format json -o "$T/gauge.json"
+is "dual gauge: the route and its single change at Middle" \
+    "$(pyjson "$T/gauge.json" '(d["path_osm_nodes"], [(s["name"], s["kinds"]) for s in d["stops"]])')" \
+    "([1, 2, 3, 4], [('West', 'origin'), ('Middle', 'gauge_change'), ('East', 'destination')])"
+msg=$(hand --from East --to West --train ru-passenger 2>&1)
+contains "a 1520 mm train cannot reach 1435 mm West" "$msg" "cannot leave 1520 or 1524 mm track"
+hand --from Ivy --to Juniper --train emu-1435 --format json -o "$T/wires.json"
+is "an electric train goes round the 1 km gap and coasts the 300 m one" "$(pyjson "$T/wires.json" 'd["path_osm_nodes"]')" "[21, 26, 27, 24]"
+hand --from Ivy --to Juniper --train armoured --format json -o "$T/diesel.json"
+is "a diesel takes the short way through the gap" "$(pyjson "$T/diesel.json" 'd["path_osm_nodes"]')" "[21, 22, 23, 24]"
+hand --from Northgate --to Harbour --train armoured --format json -o "$T/rev.json"
+is "the branch from the north: on to Stationville, reverse, back to the junction" \
+    "$(pyjson "$T/rev.json" '(d["path_osm_nodes"], [(s["name"], s["kinds"]) for s in d["stops"]])')" \
+    "([41, 42, 43, 42, 46], [('Northgate', 'origin'), ('Stationville', 'reversal'), ('Harbour', 'destination')])"
+is "the reversal costs the profile's 30 minutes" "$(pyjson "$T/rev.json" 'd["reversal_s"]')" "1800"
+hand --from Southend --to Harbour --train armoured --format json -o "$T/norev.json"
+is "from the south no reversal is needed" "$(pyjson "$T/norev.json" '(d["path_osm_nodes"], d["reversal_s"])')" "([44, 43, 42, 46], 0)"
+hand --from "50.1001,8.030" --to Juniper --train armoured --format json -o "$T/point.json"
+is "a start given as coordinates snaps to the track" "$(pyjson "$T/point.json" '(d["path_osm_nodes"], round(d["length_km"], 3))')" \
+    "([0, 23, 24], $(python3 -c "
+import math
+R = 6371008.8
+def hav(a, b):
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    x = math.sin((la2-la1)/2)**2 + math.cos(la1)*math.cos(la2)*math.sin((lo2-lo1)/2)**2
+    return 2*R*math.asin(math.sqrt(x))
+print(round((hav((50.1, 8.030), (50.1, 8.035)) + hav((50.1, 8.035), (50.1, 8.06))) / 1000, 3))"))"
+hand --from Ivy --to Juniper --via "50.11,8.03" --train armoured --format json -o "$T/via.json"
+is "a via given as coordinates forces the long way" "$(pyjson "$T/via.json" 'd["path_osm_nodes"]')" "[21, 26, 27, 0, 24]"
+
+# --- bad input ------------------------------------------------------------------------------------------------------
+expect_error() {
+    local desc=$1 code=$2 needle=$3
+    shift 3
+    local out
+    out=$("$@" 2>&1)
+    is "$desc: exit status" "$?" "$code"
+    contains "$desc: message" "$out" "$needle"
+}
+expect_error "an unknown station" 1 "no station of this name" route --from Pyongyang --to Atlantis --train armoured
+expect_error "a misspelt station gets suggestions" 1 "did you mean Vladivostok" route --from Pyongyang --to Vladivastok --train armoured
+expect_error "an ambiguous name lists its candidates" 2 "is ambiguous; it matches 2 stations" hand --from Twin --to West --train armoured
+expect_error "an unknown train" 1 "unknown train \"orient-express\"" route --from Pyongyang --to Vladivostok --train orient-express
+expect_error "a profile with a negative mass" 1 "field \"mass_t\": -5 is out of range" route --from Pyongyang --to Vladivostok --train "$DATA/trains/negative-mass.json"
+expect_error "a profile with no gauges" 1 "field \"gauges\"" route --from Pyongyang --to Vladivostok --train "$DATA/trains/no-gauges.json"
+expect_error "a malformed date" 2 "--depart \"2023-13-10 15:00\"" route --from Pyongyang --to Vladivostok --train armoured --depart "2023-13-10 15:00"
+expect_error "coordinates off the network" 1 "no track armoured can use within 5000 m" route --from "10.0,10.0" --to Vladivostok --train armoured
+expect_error "coordinates out of range" 2 "latitude must be within" route --from "95,10" --to Vladivostok --train armoured
+expect_error "a missing --train" 2 "--from, --to and --train are needed" route --from Pyongyang --to Vladivostok
+expect_error "an unknown format" 2 "--format must be" route --from Pyongyang --to Vladivostok --train armoured --format pdf
+expect_error "the same place twice" 2 "are the same place" route --from Pyongyang --to 평양 --train armoured
+
+done_testing

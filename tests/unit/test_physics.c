@@ -1,0 +1,179 @@
+/* test_physics.c: the running-time integrator against closed forms: constant force from rest, braking distance
+ * v^2 / 2b, time at constant speed, and the power limit P = F v. Tolerances are stated with each check. */
+#include "testutil.h"
+
+#include "physics.h"
+
+#include <math.h>
+
+/* A train with constant effort F and no resistance: a = F / m. */
+static phys_params constant_force(double mass, double force, double brake)
+{
+    phys_params p = {0};
+    p.mass_kg = mass;
+    p.rot_factor = 1.0;
+    p.power_w = 1e12; /* no power limit within the test's speeds */
+    p.max_effort_n = force;
+    p.brake_ms2 = brake;
+    return p;
+}
+
+static void test_constant_force_from_rest(void **state)
+{
+    (void)state;
+    /* 1000 t pulled with 200 kN: a = 0.2 m/s^2. Over 5 km with a limit it never reaches (v would be 44.7 m/s) and
+     * braking so strong it takes under a metre, v(s) = sqrt(2 a s) and t(s) = sqrt(2 s / a). */
+    phys_params p = constant_force(1e6, 2e5, 1e4);
+    phys_piece piece = {0, 5000, 100, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    for (size_t i = 1; i < n; i++) {
+        if (s[i].s_m > 4990)
+            break;
+        double a = 0.2, x = s[i].s_m;
+        /* RK4 with constant acceleration is exact; only rounding remains: 1e-9 relative. */
+        assert_near(s[i].v_ms, sqrt(2 * a * x), 1e-9 * sqrt(2 * a * x) + 1e-12);
+        assert_near(s[i].t_s, sqrt(2 * x / a), 1e-9 * sqrt(2 * x / a) + 1e-12);
+    }
+    free(s);
+}
+
+static void test_braking_distance(void **state)
+{
+    (void)state;
+    /* Huge effort reaches 25 m/s at once; braking at 0.5 m/s^2 must start v^2 / 2b = 625 m before the stop and take
+     * v / b = 50 s. Steps of 1 m put the start of braking within one step: tolerance 1 m and 0.1 s. */
+    phys_params p = constant_force(5e5, 1e9, 0.5);
+    phys_piece piece = {0, 10000, 25, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 1.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    double brake_start = -1, t_brake = -1;
+    for (size_t i = 1; i < n; i++)
+        if (s[i].v_ms < 25 - 1e-9 && s[i - 1].v_ms >= 25 - 1e-9 && s[i].s_m > 5000) {
+            brake_start = s[i - 1].s_m;
+            t_brake = s[i - 1].t_s;
+        }
+    assert_near(10000 - brake_start, 625.0, 1.0);
+    assert_near(t - t_brake, 50.0, 0.1);
+    assert_near(s[n - 1].v_ms, 0, 1e-9);
+    free(s);
+}
+
+static void test_time_at_constant_speed(void **state)
+{
+    (void)state;
+    /* With near-instant acceleration and braking, 20 km at 20 m/s takes 1000 s; the two transitions add
+     * v/(2a) + v/(2b) = 0.02 s, and the integrator splits each step where acceleration meets the limit, so the
+     * coarse 10 m steps cost nothing: tolerance 0.05 s. */
+    phys_params p = constant_force(1e5, 1e9, 500);
+    phys_piece piece = {0, 20000, 20, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    assert_near(t, 1000.0, 0.05);
+    assert_near(phys_time_at(s, n, 10000), 500.0, 0.05);
+    free(s);
+}
+
+static void test_lower_limit_ahead_is_braked_for(void **state)
+{
+    (void)state;
+    /* 30 m/s, then a 10 m/s limit from 5 km: the train must be at 10 m/s when it gets there, having braked over
+     * (30^2 - 10^2) / 2b = 800 m at b = 0.5. Tolerance: one 5 m step. */
+    phys_params p = constant_force(5e5, 1e9, 0.5);
+    phys_piece pieces[] = {{0, 5000, 30, 0}, {5000, 8000, 10, 0}};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, pieces, 2, 5.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(s[i].v_ms <= s[i].limit_ms + 1e-9);
+        if (fabs(s[i].s_m - 5000) < 1e-9)
+            assert_near(s[i].v_ms, 10, 1e-9);
+        if (s[i].s_m > 4200 - 5 && s[i].s_m < 4200 + 5 && s[i].s_m <= 4195)
+            assert_near(s[i].v_ms, 30, 1e-9); /* still at the limit just before braking begins */
+    }
+    free(s);
+}
+
+static void test_power_limit(void **state)
+{
+    (void)state;
+    /* Under a power limit P and no resistance, kinetic energy grows by P per second: once P/v < F_max,
+     * m v dv/dt = P, so t(v2) - t(v1) = m (v2^2 - v1^2) / (2 P). 400 t, 2 MW, F_max 200 kN (power-limited above
+     * 10 m/s). From 15 to 25 m/s: 400000 * (625 - 225) / 4e6 = 40 s. Steps of 2 m: tolerance 0.05 s. */
+    phys_params p = constant_force(4e5, 2e5, 1e4);
+    p.power_w = 2e6;
+    phys_piece piece = {0, 30000, 40, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 2.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    double t15 = -1, t25 = -1;
+    for (size_t i = 1; i < n; i++) {
+        if (t15 < 0 && s[i].v_ms >= 15) /* interpolate the crossing time */
+            t15 = s[i - 1].t_s + (s[i].t_s - s[i - 1].t_s) * (15 - s[i - 1].v_ms) / (s[i].v_ms - s[i - 1].v_ms);
+        if (t25 < 0 && s[i].v_ms >= 25)
+            t25 = s[i - 1].t_s + (s[i].t_s - s[i - 1].t_s) * (25 - s[i - 1].v_ms) / (s[i].v_ms - s[i - 1].v_ms);
+    }
+    assert_near(t25 - t15, 40.0, 0.05);
+    free(s);
+}
+
+static void test_resistance_and_curves(void **state)
+{
+    (void)state;
+    phys_params p = constant_force(2e5, 1e5, 0.5);
+    p.davis_a_n = 1000;
+    p.davis_b_n_s_m = 10;
+    p.davis_c_n_s2_m2 = 5;
+    /* Davis at 20 m/s: 1000 + 200 + 2000 = 3200 N; a 400 m curve adds 800/400 N per kN of weight. */
+    assert_near(phys_resistance(&p, 20, 0), 3200, 1e-9);
+    assert_near(phys_resistance(&p, 20, 400), 3200 + 0.8 * 2e5 * PHYS_G / 400, 1e-6);
+    /* Terminal speed where effort equals resistance: 1e5 = 1000 + 10 v + 5 v^2 -> v = 139.7 m/s, beyond the limit;
+     * with a weak train it must settle near the balance speed instead. */
+    p.max_effort_n = 6000;
+    p.power_w = 1e12;
+    double vbal = (-10 + sqrt(100 + 4 * 5 * (6000 - 1000))) / (2 * 5); /* 30.6 m/s */
+    phys_piece piece = {0, 200000, 100, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 20.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    double vmax = 0;
+    for (size_t i = 0; i < n; i++)
+        vmax = s[i].v_ms > vmax ? s[i].v_ms : vmax;
+    assert_true(vmax < vbal + 1e-6);
+    assert_true(vmax > vbal * 0.98); /* 200 km is long enough to get within 2 % of it */
+    free(s);
+}
+
+static void test_cannot_start(void **state)
+{
+    (void)state;
+    phys_params p = constant_force(1e6, 1000, 0.5);
+    p.davis_a_n = 5000;
+    phys_piece piece = {0, 1000, 10, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    bogie_diag d = {0};
+    assert_int_equal(phys_run(&p, &piece, 1, 10.0, NULL, &s, &n, &t, &d), BOGIE_ERR_ARG);
+    assert_non_null(strstr(d.message, "cannot move"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_constant_force_from_rest), cmocka_unit_test(test_braking_distance),
+        cmocka_unit_test(test_time_at_constant_speed),   cmocka_unit_test(test_lower_limit_ahead_is_braked_for),
+        cmocka_unit_test(test_power_limit),              cmocka_unit_test(test_resistance_and_curves),
+        cmocka_unit_test(test_cannot_start),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

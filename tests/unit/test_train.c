@@ -1,0 +1,85 @@
+/* test_train.c: train profiles: the shipped ones load with their figures in SI units; broken ones are rejected with a
+ * message naming the file and the field. */
+#include "testutil.h"
+
+#include "bogie.h"
+
+#include <math.h>
+
+static void test_shipped_profiles_load(void **state)
+{
+    (void)state;
+    const char *names[] = {"armoured", "ru-passenger", "china-europe-freight", "talgo-variable", "emu-1435"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "data/trains/%s.json", names[i]);
+        bogie_train t;
+        bogie_diag d = {0};
+        if (bogie_train_load(path, &t, &d) != BOGIE_OK)
+            fail_msg("%s", d.message);
+        assert_string_equal(t.name, names[i]);
+        assert_true(t.n_gauges >= 1);
+        assert_true(t.mass_kg > 0 && t.power_w > 0 && t.brake_ms2 > 0);
+    }
+}
+
+static void test_armoured_figures(void **state)
+{
+    (void)state;
+    bogie_train t;
+    bogie_diag d = {0};
+    assert_int_equal(bogie_train_load("data/trains/armoured.json", &t, &d), BOGIE_OK);
+    assert_int_equal(t.n_gauges, 1);
+    assert_int_equal(t.gauges[0], 1435);
+    assert_int_equal(t.change, BOGIE_CHANGE_BOGIE_EXCHANGE);
+    assert_int_equal(t.change_to[0], 1520);
+    assert_near(t.change_s, 7200, 1e-9);
+    assert_int_equal(t.traction, BOGIE_TRACTION_DIESEL);
+    assert_near(t.max_speed_ms * 3.6, 64, 1e-9); /* under 40 mph */
+    assert_near(t.mass_kg, 1630e3, 1e-6);
+    assert_near(t.power_w, 5884e3, 1e-6);
+    /* Davis B: 0.16 kN per km/h is 160 * 3.6 N per m/s. */
+    assert_near(t.davis_b_n_s_m, 576, 1e-9);
+    assert_near(t.davis_c_n_s2_m2, 0.0045 * 1000 * 3.6 * 3.6, 1e-9);
+    bogie_train e;
+    assert_int_equal(bogie_train_load("data/trains/emu-1435.json", &e, &d), BOGIE_OK);
+    assert_int_equal(e.traction, BOGIE_TRACTION_ELECTRIC);
+    assert_int_equal(e.n_systems, 1);
+    assert_int_equal(e.systems[0].voltage, 15000);
+    assert_near(e.systems[0].frequency_hz, 16.7, 1e-9);
+}
+
+static void expect_rejected(const char *file, const char *needle)
+{
+    bogie_train t;
+    bogie_diag d = {0};
+    const char *path = test_data(file);
+    bogie_status st = bogie_train_load(path, &t, &d);
+    if (st == BOGIE_OK)
+        fail_msg("%s was accepted", file);
+    if (!strstr(d.message, path) || !strstr(d.message, needle))
+        fail_msg("%s: message \"%s\" lacks the path or \"%s\"", file, d.message, needle);
+}
+
+static void test_broken_profiles(void **state)
+{
+    (void)state;
+    expect_rejected("trains/negative-mass.json", "field \"mass_t\": -5 is out of range");
+    expect_rejected("trains/no-gauges.json", "field \"gauges\": \"value\" must be a non-empty list");
+    expect_rejected("trains/no-source.json", "field \"power_kw\": has no \"source\"");
+    expect_rejected("trains/unknown-field.json", "field \"colour\": unknown field");
+    expect_rejected("trains/malformed.json", "line 3");
+    bogie_train t;
+    bogie_diag d = {0};
+    assert_int_equal(bogie_train_load("no/such/train.json", &t, &d), BOGIE_ERR_IO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_profiles_load),
+        cmocka_unit_test(test_armoured_figures),
+        cmocka_unit_test(test_broken_profiles),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
