@@ -1,7 +1,7 @@
 # Makefile: builds libbogie, the bogie tool, the tests and the benchmarks.
 #   make deps     install the Debian packages bogie needs (tools/install-deps.sh: apt-get, sudo when not root)
 #   make          build build/bogie
-#   make demo     build, then run the flagship job on the bundled corridor network
+#   make demo     build, then plan the flagship journey on the bundled corridor network
 #   make check    build and run every test; ends with "N passed, N failed"
 #   make bench    run the benchmarks and rewrite bench/RESULTS.md
 
@@ -41,11 +41,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbogie.a tests/unit/testutil.h
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libbogie.a $(LDLIBS) -lcmocka
 
 corridor: $(CORRIDOR)
-$(CORRIDOR): data/corridor/corridor.osm $(BUILD)/bogie
-	$(BUILD)/bogie import -q data/corridor/corridor.osm -o $@
+$(CORRIDOR): data/corridor/corridor.osm data/world/countries-10m.json data/world/countries.csv $(BUILD)/bogie
+	$(BUILD)/bogie import -q --data data data/corridor/corridor.osm -o $@
 
 demo: $(CORRIDOR)
-	$(BUILD)/bogie info $(CORRIDOR)
+	$(BUILD)/bogie route --network $(CORRIDOR) --from Pyongyang --to Vladivostok --train armoured \
+	    --depart "2023-09-10 15:00"
 
 check test: $(BUILD)/bogie $(TEST_BIN) $(CORRIDOR)
 	BOGIE=$(BUILD)/bogie BUILD=$(BUILD) tests/run

@@ -998,9 +998,9 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
             if (L.segs.v[i].schematic)
                 schematic += L.segs.v[i].s1 - L.segs.v[i].s0;
         }
-        if (assumed > 0)
-            add_warning(j, "speed limits are assumed (untagged or tagged as assumed) on %.0f of %.0f km", assumed / 1000,
-                        L.length / 1000);
+        if (assumed >= 50)
+            add_warning(j, "speed limits are assumed (untagged or tagged as assumed) on %.1f of %.1f km",
+                        assumed / 1000, L.length / 1000);
         if (schematic > 0)
             add_warning(j, "%.0f km run over schematic geometry: lengths from km posts, no curve limits",
                         schematic / 1000);

@@ -41,7 +41,33 @@ assert abs(d["length_km"] - 1186.0) / 1186.0 < 0.02, d["length_km"]
 # The train keeps under 40 mph (64.4 km/h) everywhere.
 assert max(p[2] for p in d["profile"]) <= 64.0 + 1e-6
 assert d["total_s"] > d["running_s"] > 0 and d["gauge_change_s"] == 7200
+# One border stop, North Korea to Russia, at one of the two border stations; the countries passed.
+borders = [s for s in stops if "border" in s["kinds"]]
+assert len(borders) == 1 and borders[0]["name"] in ("Tumangang", "Khasan"), [s["name"] for s in borders]
+assert "KP -> RU" in borders[0]["detail"] and d["border_s"] == 3600, borders[0]["detail"]
+assert d["countries"] == ["KP", "RU"], d["countries"]
+# Local times: the departure as given, in Pyongyang's zone; the arrival in Vladivostok's, ten hours ahead of UTC.
+assert stops[0]["depart"] == "2023-09-10T15:00:00+09:00" and stops[0]["zone"] == "Asia/Pyongyang", stops[0]
+assert stops[-1]["zone"] == "Asia/Vladivostok" and stops[-1]["utc_offset_s"] == 36000, stops[-1]
+assert stops[-1]["arrive"].endswith("+10:00")
+# Every stop's local time is its UTC time shifted by its zone's offset.
+for s in stops:
+    assert s["country"] in ("KP", "RU"), s
 PY
+ok "a departure given with an offset is the same instant" sh -c "'$BOGIE' route --network '$T/corridor.bogie' --from Pyongyang --to Vladivostok --train armoured --depart 2023-09-10T06:00Z --format json | python3 -c \"
+import json, sys
+d = json.load(sys.stdin)
+assert d['stops'][0]['depart'] == '2023-09-10T15:00:00+09:00', d['stops'][0]['depart']\""
+ok "Pyongyang to Dandong crosses into China" sh -c "'$BOGIE' route --network '$T/corridor.bogie' --from Pyongyang --to Dandong --train armoured --format json | python3 -c \"
+import json, sys
+d = json.load(sys.stdin)
+assert d['countries'] == ['KP', 'CN'], d['countries']
+assert d['stops'][-1]['zone'] == 'Asia/Shanghai'
+assert sum('border' in s['kinds'] for s in d['stops']) == 1\""
+msg=$(route --from Pyongyang --to Vladivostok --train armoured --avoid RU 2>&1)
+contains "--avoid a country that holds the destination" "$msg" "Vladivostok lies in Russia"
+msg=$(route --from Pyongyang --to Dandong --train armoured --avoid Sunan 2>&1)
+contains "--avoid a station every route passes" "$msg" "every route passes a place --avoid names"
 ok "the speed profile CSV has its header and rising distance" python3 - "$T/seed.csv" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))
@@ -110,6 +136,23 @@ def hav(a, b):
 print(round((hav((50.1, 8.030), (50.1, 8.035)) + hav((50.1, 8.035), (50.1, 8.06))) / 1000, 3))"))"
 hand --from Ivy --to Juniper --via "50.11,8.03" --train armoured --format json -o "$T/via.json"
 is "a via given as coordinates forces the long way" "$(pyjson "$T/via.json" 'd["path_osm_nodes"]')" "[21, 26, 27, 0, 24]"
+
+# --- real fixtures: lengths against an independent shortest path (tests/tools/osm_shortest.py) ----------------------
+# Erfurt to Halle on the high-speed line, and Cologne to Bonn: the fastest allowed route is also the shortest there,
+# so bogie's length must match the reference within 1 %.
+fixture_route() {
+    local file=$1 from=$2 to=$3 train=$4
+    "$BOGIE" import -q "$DATA/osm/$file" -o "$T/$file.bogie"
+    local ref got
+    ref=$(python3 tests/tools/osm_shortest.py "$DATA/osm/$file" "$from" "$to")
+    got=$("$BOGIE" route --network "$T/$file.bogie" --from "$from" --to "$to" --train "$train" --format json |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["length_km"])')
+    ok "$file: $from to $to is $got km, the independent shortest path $ref km" \
+        python3 -c "import sys; g, r = float('$got'), float('$ref'); sys.exit(abs(g - r) > 0.01 * r)"
+}
+fixture_route vde8.2-rail.osm.pbf 50.9723,11.0380 51.4776,11.9870 emu-1435
+fixture_route cologne-railway.osm.pbf 50.9430,6.9589 50.7321,7.0967 emu-1435
+fixture_route cologne-railway.osm.pbf 50.9430,6.9589 50.7321,7.0967 armoured
 
 # --- bad input ------------------------------------------------------------------------------------------------------
 expect_error() {
