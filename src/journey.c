@@ -840,7 +840,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         route_node_pos(&res.view, s->node, &x.lat, &x.lon);
         if (s->via != BOGIE_NONE && places[s->via].is_point) {
             x.station = BOGIE_NONE;
-            snprintf(x.name, sizeof x.name, "%s", places[s->via].label);
+            util_strlcpy_utf8(x.name, places[s->via].label, sizeof x.name);
         }
         if (VEC_PUSH(a, out, x) != 0)
             rc = util_nomem(diag, "writing the timetable");

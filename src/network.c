@@ -87,8 +87,8 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
     if (n->node_adj[0] != 0 || n->node_adj[n->n_nodes] != n->n_adj)
         return BAD(vc, "%s: section NODE_ADJ: must run from 0 to %zu half-edges", nm, n->n_adj);
     for (uint32_t v = 0; v < n->n_nodes; v++) {
-        if (n->node_adj[v] > n->node_adj[v + 1])
-            return BAD(vc, "%s: section NODE_ADJ record %u: not ascending", nm, v);
+        if (n->node_adj[v] > n->node_adj[v + 1] || n->node_adj[v + 1] > n->n_adj)
+            return BAD(vc, "%s: section NODE_ADJ record %u: not ascending within the half-edges", nm, v);
         for (uint32_t h = n->node_adj[v]; h < n->node_adj[v + 1]; h++) {
             uint32_t e = n->adj[h] >> 1;
             if (e >= n->n_edges)
@@ -142,8 +142,8 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
     if (n->edge_cross[0] != 0 || n->edge_cross[n->n_edges] != n->n_crossings)
         return BAD(vc, "%s: section EDGE_CROSS: must run from 0 to %zu crossings", nm, n->n_crossings);
     for (uint32_t e = 0; e < n->n_edges; e++) {
-        if (n->edge_cross[e] > n->edge_cross[e + 1])
-            return BAD(vc, "%s: section EDGE_CROSS record %u: not ascending", nm, e);
+        if (n->edge_cross[e] > n->edge_cross[e + 1] || n->edge_cross[e + 1] > n->n_crossings)
+            return BAD(vc, "%s: section EDGE_CROSS record %u: not ascending within the crossings", nm, e);
         for (uint32_t k = n->edge_cross[e]; k < n->edge_cross[e + 1]; k++) {
             const net_crossing *x = &n->crossings[k];
             if (x->edge != e || x->seg + 1 >= n->edges[e].geom_count || x->from > n->n_countries ||

@@ -108,7 +108,7 @@ static bogie_status get_tags(json_reader *r, const json_t *el)
 
 static bogie_status read_node(json_reader *r, const json_t *el)
 {
-    int32_t lat, lon;
+    int32_t lat = OSM_NO_COORD, lon = OSM_NO_COORD;
     bogie_status st = get_coord(r, el, NULL, 0, "lat", 90.0, &lat);
     if (st == BOGIE_OK)
         st = get_coord(r, el, NULL, 0, "lon", 180.0, &lon);

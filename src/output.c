@@ -344,7 +344,7 @@ static double nice_step(double range, int n)
 
 static void write_svg(const bogie_journey *j, strbuf *sb)
 {
-    const double W = 1200, H = 520, ml = 70, mr = 30, mt = 40, mb = 150;
+    const double W = 1200, H = 560, ml = 70, mr = 100, mt = 150, mb = 60;
     double km_max = j->length_m / 1000, v_max = 10;
     for (size_t i = 0; i < j->n_profile; i++) {
         if (j->profile[i].limit_kmh > v_max && j->profile[i].limit_kmh < 1000)
@@ -357,20 +357,20 @@ static void write_svg(const bogie_journey *j, strbuf *sb)
         km_max = 1;
     double pw = W - ml - mr, ph = H - mt - mb;
 #define X(km) (ml + (km) / km_max * pw)
-#define Y(v) (mt + ph - (v) / v_max * ph)
+#define Y(v) (mt + ph - ((v) < v_max ? (v) : v_max) / v_max * ph)
     sb_printf(sb,
               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
               "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
               W, H, W, H);
-    sb_puts(sb, "<text x=\"70\" y=\"24\" font-size=\"16\">");
+    sb_puts(sb, "<text x=\"20\" y=\"24\" font-size=\"16\">");
     xml_text(sb, j->train);
-    sb_printf(sb, ": %s to ", j->n_stops ? "" : "");
-    if (j->n_stops) {
-        xml_text(sb, j->stops[0].name);
-        sb_puts(sb, " - ");
-        xml_text(sb, j->stops[j->n_stops - 1].name);
-    }
-    sb_printf(sb, ", %.0f km</text>\n", km_max);
+    sb_puts(sb, ": ");
+    xml_text(sb, j->stops[0].name);
+    sb_puts(sb, " - ");
+    xml_text(sb, j->stops[j->n_stops - 1].name);
+    char tot[32];
+    duration(j->total_s, tot, sizeof tot);
+    sb_printf(sb, ", %.0f km, %s</text>\n", km_max, tot);
     /* Grid and axes. */
     double vs = nice_step(v_max, 6), ks = nice_step(km_max, 10);
     for (double v = 0; v <= v_max + 1e-9; v += vs)
@@ -384,12 +384,11 @@ static void write_svg(const bogie_journey *j, strbuf *sb)
                   "text-anchor=\"middle\">%g</text>\n",
                   X(k), mt, X(k), mt + ph, X(k), mt + ph + 16, k);
     sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">distance (km)</text>\n", ml + pw / 2,
-              mt + ph + 34);
-    sb_printf(sb, "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">speed (km/h)</text>\n",
+              mt + ph + 36);
+    sb_printf(sb, "<text transform=\"translate(22 %.1f) rotate(-90)\" text-anchor=\"middle\">speed (km/h)</text>\n",
               mt + ph / 2);
-    sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", ml,
-              mt, pw, ph);
-    /* Stops. */
+    /* Stops: a dashed line each, and labels above the plot, rotated; stops closer than a label's height share one. */
+    double last_x = -1000;
     for (size_t i = 0; i < j->n_stops; i++) {
         const bogie_stop *s = &j->stops[i];
         if (s->kinds == BOGIE_STOP_PASS)
@@ -397,33 +396,57 @@ static void write_svg(const bogie_journey *j, strbuf *sb)
         const char *color = (s->kinds & BOGIE_STOP_GAUGE_CHANGE) ? "#c0392b"
                             : (s->kinds & BOGIE_STOP_BORDER)     ? "#8e44ad"
                                                                  : "#555";
+        double x = X(s->km);
         sb_printf(sb,
                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
-                  X(s->km), mt, X(s->km), mt + ph, color);
-        sb_printf(sb, "<text transform=\"translate(%.1f %.1f) rotate(-60)\" text-anchor=\"end\" fill=\"%s\">",
-                  X(s->km) + 4, mt + ph + 48, color);
+                  x, mt, x, mt + ph, color);
+        if (x - last_x < 15)
+            continue;
+        last_x = x;
+        sb_printf(sb, "<text transform=\"translate(%.1f %.1f) rotate(-45)\" fill=\"%s\">", x + 3, mt - 6, color);
         xml_text(sb, s->name);
-        sb_printf(sb, " (%s)</text>\n", stop_event(s));
+        for (size_t k = i + 1; k < j->n_stops; k++) {
+            const bogie_stop *t = &j->stops[k];
+            if (t->kinds == BOGIE_STOP_PASS)
+                continue;
+            if (X(t->km) - x >= 15)
+                break;
+            sb_puts(sb, ", ");
+            xml_text(sb, t->name);
+        }
+        sb_puts(sb, "</text>\n");
     }
-    /* The limit as a step line, then the speed. */
-    sb_puts(sb, "<polyline fill=\"none\" stroke=\"#e67e22\" stroke-width=\"1.5\" points=\"");
+    /* The limit as a wide pale step line under the speed. */
+    sb_puts(sb, "<polyline fill=\"none\" stroke=\"#f0a35e\" stroke-width=\"4\" stroke-linejoin=\"round\" points=\"");
     for (size_t i = 0; i < j->n_profile; i++) {
         const bogie_profile_point *p = &j->profile[i];
-        double lim = p->limit_kmh < v_max ? p->limit_kmh : v_max;
         if (i > 0)
-            sb_printf(sb, "%.1f,%.1f ", X(p->km), Y(j->profile[i - 1].limit_kmh < v_max ? j->profile[i - 1].limit_kmh
-                                                                                         : v_max));
-        sb_printf(sb, "%.1f,%.1f ", X(p->km), Y(lim));
+            sb_printf(sb, "%.1f,%.1f ", X(p->km), Y(j->profile[i - 1].limit_kmh));
+        sb_printf(sb, "%.1f,%.1f ", X(p->km), Y(p->limit_kmh));
     }
-    sb_puts(sb, "\"/>\n<polyline fill=\"none\" stroke=\"#2c6fbb\" stroke-width=\"1.5\" points=\"");
+    sb_puts(sb, "\"/>\n<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"1.2\" points=\"");
     for (size_t i = 0; i < j->n_profile; i++)
         sb_printf(sb, "%.1f,%.1f ", X(j->profile[i].km), Y(j->profile[i].speed_kmh));
     sb_puts(sb, "\"/>\n");
-    sb_printf(sb,
-              "<g transform=\"translate(%.1f 26)\"><line x1=\"0\" y1=\"0\" x2=\"24\" y2=\"0\" stroke=\"#2c6fbb\" "
-              "stroke-width=\"2\"/><text x=\"30\" y=\"4\">speed</text><line x1=\"90\" y1=\"0\" x2=\"114\" y2=\"0\" "
-              "stroke=\"#e67e22\" stroke-width=\"2\"/><text x=\"120\" y=\"4\">limit</text></g>\n",
-              W - mr - 180);
+    sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", ml,
+              mt, pw, ph);
+    /* The legend, in one row under the title. */
+    static const struct {
+        const char *label, *color, *dash;
+        int width;
+    } legend[] = {{"speed", "#1f5fa8", "", 2},          {"limit", "#f0a35e", "", 4},
+                  {"gauge change", "#c0392b", "4 3", 1}, {"border", "#8e44ad", "4 3", 1},
+                  {"other stop", "#555", "4 3", 1}};
+    double lx = 20;
+    for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+        sb_printf(sb,
+                  "<line x1=\"%.0f\" y1=\"44\" x2=\"%.0f\" y2=\"44\" stroke=\"%s\" stroke-width=\"%d\"%s%s%s/>"
+                  "<text x=\"%.0f\" y=\"48\" fill=\"%s\">%s</text>\n",
+                  lx, lx + 24, legend[i].color, legend[i].width, *legend[i].dash ? " stroke-dasharray=\"" : "",
+                  legend[i].dash, *legend[i].dash ? "\"" : "", lx + 30, i < 2 ? "#000" : legend[i].color,
+                  legend[i].label);
+        lx += 40 + 7.5 * (double)strlen(legend[i].label);
+    }
     sb_puts(sb, "</svg>\n");
 #undef X
 #undef Y

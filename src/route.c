@@ -923,8 +923,8 @@ static void gauge_list_label(const uint16_t *g, size_t n, char *buf, size_t size
     }
 }
 
-/* Describes the electrification on the route's stretches that the train cannot use. */
-static void power_story(const route_query *q, const route_result *r, char *buf, size_t size)
+/* Appends to sb the electrification on the route's stretches that the train cannot use. */
+static void power_story(const route_query *q, const route_result *r, strbuf *sb)
 {
     const route_base *b = q->base;
     const bogie_train *t = q->train;
@@ -956,24 +956,19 @@ static void power_story(const route_query *q, const route_result *r, char *buf, 
         if (k < 6)
             km[k] += (s1 - s0) / 1000;
     }
-    char sys[128] = "", have[256] = "", at[160];
-    size_t used = 0;
-    for (size_t k = 0; k < t->n_systems && used < sizeof sys; k++) {
-        int w = t->systems[k].frequency_hz == 0
-                    ? snprintf(sys + used, sizeof sys - used, "%s%u V DC", k ? ", " : "", t->systems[k].voltage)
-                    : snprintf(sys + used, sizeof sys - used, "%s%u V %g Hz", k ? ", " : "", t->systems[k].voltage,
-                               t->systems[k].frequency_hz);
-        used += w > 0 ? (size_t)w : 0;
+    sb_puts(sb, "it is electric (");
+    for (size_t k = 0; k < t->n_systems; k++) {
+        if (t->systems[k].frequency_hz == 0)
+            sb_printf(sb, "%s%u V DC", k ? ", " : "", t->systems[k].voltage);
+        else
+            sb_printf(sb, "%s%u V %g Hz", k ? ", " : "", t->systems[k].voltage, t->systems[k].frequency_hz);
     }
-    used = 0;
-    for (size_t k = 0; k < nl && used < sizeof have; k++) {
-        int w = snprintf(have + used, sizeof have - used, "%s%.0f km %s", k ? ", " : "", km[k], labels[k]);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    snprintf(buf, size,
-             "it is electric (%s) and can coast at most %.0f m, but the way runs %.0f km without such wires (%s), "
-             "from %s on",
-             sys, t->max_gap_m, total / 1000, have, node_label(b, first, at, sizeof at));
+    sb_printf(sb, ") and can coast at most %.0f m, but the way runs %.0f km without such wires (", t->max_gap_m,
+              total / 1000);
+    for (size_t k = 0; k < nl; k++)
+        sb_printf(sb, "%s%.0f km %s", k ? ", " : "", km[k], labels[k]);
+    char at[160];
+    sb_printf(sb, "), from %s on", node_label(b, first, at, sizeof at));
 }
 
 /* The methods a node offers for changing gauge (1 << bogie_change_method), from its facility, or bogie exchange
@@ -1042,12 +1037,12 @@ static uint32_t nearest_by_track(const route_base *b, uint32_t from, bogie_chang
     return found;
 }
 
-/* Describes where the train's gauge ends on the route and where it could, or could not, change. */
-static void gauge_story(const route_query *q, const route_result *r, char *buf, size_t size)
+/* Appends to sb where the train's gauge ends on the route and where it could, or could not, change. */
+static void gauge_story(const route_query *q, const route_result *r, strbuf *sb)
 {
     const route_base *b = q->base;
     const bogie_train *t = q->train;
-    char gl[64], end[160] = "", where[220] = "";
+    char gl[64], name[160];
     gauge_list_label(t->gauges, t->n_gauges, gl, sizeof gl);
     /* Where the train's gauge ends on the way, and the change points passed. */
     uint32_t endn = BOGIE_NONE;
@@ -1076,41 +1071,33 @@ static void gauge_story(const route_query *q, const route_result *r, char *buf, 
         if (m & (1u << t->change))
             offered = true;
     }
-    if (endn != BOGIE_NONE)
-        snprintf(where, sizeof where, "; %s mm track ends at %s", gl, node_label(b, endn, end, sizeof end));
-    char list[400] = "";
-    size_t used = 0;
-    for (size_t k = 0; k < np && used < sizeof list; k++) {
-        char name[160], ml[80];
-        methods_label(change_methods(b, points[k]), ml, sizeof ml);
-        int w = snprintf(list + used, sizeof list - used, "%s%s (%s)", k ? ", " : "",
-                         node_label(b, points[k], name, sizeof name), ml);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (t->change == BOGIE_CHANGE_NONE) {
-        snprintf(buf, size, "the train cannot leave %s mm track and cannot change gauge (its profile says none)%s%s%s",
-                 gl, where, np ? "; gauge change points on the way: " : "", list);
-        return;
-    }
     const char *method = bogie_change_method_name(t->change);
-    if (np && !offered) {
-        snprintf(buf, size,
-                 "the train cannot leave %s mm track and changes gauge only by %s, which no point on the way offers%s; "
-                 "they offer: %s",
-                 gl, method, where, list);
-        return;
-    }
-    double km = 0;
-    uint32_t near = nearest_by_track(b, endn, t->change, &km);
-    char nn[160];
-    if (near != BOGIE_NONE)
-        snprintf(buf, size,
-                 "the train cannot leave %s mm track, and no gauge change point for %s is reachable; the nearest is "
-                 "%s, %.0f km beyond the end of %s mm track%s",
-                 gl, method, node_label(b, near, nn, sizeof nn), km / 1000, gl, where);
+    if (t->change == BOGIE_CHANGE_NONE)
+        sb_printf(sb, "the train cannot leave %s mm track and cannot change gauge (its profile says none)", gl);
+    else if (np && !offered)
+        sb_printf(sb, "the train cannot leave %s mm track and changes gauge only by %s, which no point on the way offers",
+                  gl, method);
     else
-        snprintf(buf, size, "the train cannot leave %s mm track, and no gauge change point for %s is reachable%s", gl,
-                 method, where);
+        sb_printf(sb, "the train cannot leave %s mm track, and no gauge change point for %s is reachable", gl, method);
+    if (endn != BOGIE_NONE)
+        sb_printf(sb, "; %s mm track ends at %s", gl, node_label(b, endn, name, sizeof name));
+    if (np) {
+        sb_puts(sb, t->change == BOGIE_CHANGE_NONE || !offered ? "; gauge change points on the way: " : "; on the way: ");
+        for (size_t k = 0; k < np; k++) {
+            char ml[80];
+            methods_label(change_methods(b, points[k]), ml, sizeof ml);
+            sb_printf(sb, "%s%s (%s)", k ? ", " : "", node_label(b, points[k], name, sizeof name), ml);
+        }
+    }
+    if (t->change != BOGIE_CHANGE_NONE && (!np || !offered)) {
+        double km = 0;
+        uint32_t near = nearest_by_track(b, endn, t->change, &km);
+        if (near != BOGIE_NONE)
+            sb_printf(sb, "; the nearest point offering %s is %s, %.0f km beyond the end of %s mm track", method,
+                      node_label(b, near, name, sizeof name), km / 1000, gl);
+        else
+            sb_printf(sb, "; no point in this network offers %s", method);
+    }
 }
 
 /* Finds which constraints block the journey on their own (searching with only that one enforced), and explains
@@ -1154,18 +1141,18 @@ static bogie_status explain(const route_query *q, bogie_diag *diag)
         route_result_free(b->alloc, &r);
         if (rs == BOGIE_OK)
             continue;
-        char story[700];
+        if (blockers)
+            sb_puts(&sb, "; and ");
         switch (checks[i].flag) {
-        case ROUTE_RELAX_GAUGE: gauge_story(q, &free_route, story, sizeof story); break;
-        case ROUTE_RELAX_POWER: power_story(q, &free_route, story, sizeof story); break;
-        case ROUTE_RELAX_AVOID: snprintf(story, sizeof story, "every route passes a place --avoid names"); break;
+        case ROUTE_RELAX_GAUGE: gauge_story(q, &free_route, &sb); break;
+        case ROUTE_RELAX_POWER: power_story(q, &free_route, &sb); break;
+        case ROUTE_RELAX_AVOID: sb_puts(&sb, "every route passes a place --avoid names"); break;
         default:
-            snprintf(story, sizeof story,
-                     "every connection needs a turn sharper than %.0f degrees at a junction, or a reversal away from "
-                     "a station",
-                     ROUTE_MAX_DEFLECTION_DEG);
+            sb_printf(&sb,
+                      "every connection needs a turn sharper than %.0f degrees at a junction, or a reversal away "
+                      "from a station",
+                      ROUTE_MAX_DEFLECTION_DEG);
         }
-        sb_printf(&sb, "%s%s", blockers ? "; and " : "", story);
         blockers++;
     }
     if (!blockers)

@@ -230,7 +230,7 @@ void tags_parse_electrification(const char *electrified, const char *voltage, co
         }
     }
 
-    uint32_t volts[BOGIE_MAX_POWER];
+    uint32_t volts[BOGIE_MAX_POWER] = {0};
     size_t nv = 0;
     if (voltage) {
         size_t n = split_values(voltage, parts, 8);
@@ -252,7 +252,7 @@ void tags_parse_electrification(const char *electrified, const char *voltage, co
         }
     }
 
-    uint16_t freqs[BOGIE_MAX_POWER];
+    uint16_t freqs[BOGIE_MAX_POWER] = {0};
     size_t nf = 0;
     if (frequency) {
         size_t n = split_values(frequency, parts, 8);
