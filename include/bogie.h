@@ -331,6 +331,9 @@ typedef struct bogie_journey_request {
     size_t n_avoid;
     double via_dwell_s;                /* the stop at each via; negative for the train's own figure */
     double snap_radius_m;              /* how far coordinates may be from usable track; default 5000 */
+    double time_limit_s;               /* give up the search after this long (BOGIE_ERR_CANCELLED); 0: no limit */
+    const char *field_prefix;          /* put before a field's name in messages: "--" (the default) for a command
+                                          line, "" for an HTTP API */
 } bogie_journey_request;
 
 void bogie_journey_request_init(bogie_journey_request *req);
@@ -381,9 +384,11 @@ typedef struct bogie_journey {
     double running_s;                /* moving, startups included, allowance excluded */
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;
+    double weight_s;                 /* the search's own estimate (at the limits, plus stops), as /table gives it */
     bogie_stop *stops;               /* every stop and timing point, in order */
     size_t n_stops;
     double (*line)[2];               /* the route's geometry, (lat, lon) pairs */
+    double *line_km;                 /* per point of line: its distance from the origin along the route */
     size_t n_line;
     bogie_profile_point *profile;    /* speed and limit against distance */
     size_t n_profile;
@@ -403,6 +408,27 @@ bogie_status bogie_plan(const bogie_planner *planner, const bogie_journey_reques
                         bogie_diag *diag);
 void bogie_journey_free(bogie_journey *journey);
 
+/* One point on track nearest to a query point. */
+typedef struct bogie_nearest_point {
+    double lat, lon;        /* on the track */
+    double distance_m;      /* from the query point */
+    int64_t osm_from, osm_to; /* the OSM nodes of the track's edge */
+    char name[128];         /* the track's name=*, or "" */
+} bogie_nearest_point;
+
+/* Finds up to max points, one per edge, on track the train can use within radius_m of (lat, lon), nearest first.
+ * *n_out receives how many. */
+bogie_status bogie_nearest(const bogie_planner *planner, const bogie_train *train, double lat, double lon,
+                           double radius_m, bogie_nearest_point *out, size_t max, size_t *n_out, bogie_diag *diag);
+
+/* The search's estimate of time (seconds) and the route's length (metres) from each source place to each
+ * destination place (as in bogie_journey_request: names or "lat,lon"). durations and distances are row-major
+ * n_sources x n_destinations arrays the caller provides; a pair without a route gets -1. Failures to resolve a place
+ * fail the whole call. */
+bogie_status bogie_table(const bogie_planner *planner, const bogie_train *train, const char *const *sources,
+                         size_t n_sources, const char *const *destinations, size_t n_destinations,
+                         double time_limit_s, double *durations, double *distances, bogie_diag *diag);
+
 typedef enum bogie_format {
     BOGIE_FORMAT_TEXT = 0,   /* a timetable for people */
     BOGIE_FORMAT_JSON,
@@ -414,6 +440,44 @@ typedef enum bogie_format {
 
 /* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). */
 bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * The HTTP service: answers requests to the API of docs/API.md. bogie_service_handle() is thread-safe.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+typedef struct bogie_service bogie_service;
+
+typedef struct bogie_service_options {
+    const char *network_path;   /* the graph file */
+    const char *data_dir;       /* reference tables, and the train profiles in DATA/trains */
+    const char *web_dir;        /* the web page's files, served at / ; NULL for none */
+    size_t max_via;             /* via points per route; default 25 */
+    size_t max_table;           /* sources or destinations per table; default 100 */
+    size_t max_uri;             /* longest request line, in bytes; default 8192 */
+    double time_limit_s;        /* per request search time; default 10 */
+    size_t cache_bytes;         /* memory for remembered answers (the network never changes); default 64 MiB, 0 off */
+    const bogie_allocator *alloc;
+} bogie_service_options;
+
+void bogie_service_options_init(bogie_service_options *opts);
+/* Opens the network, reference data, trains and web files. *out is owned by the caller (bogie_service_close). */
+bogie_status bogie_service_open(const bogie_service_options *opts, bogie_service **out, bogie_diag *diag);
+void bogie_service_close(bogie_service *service);
+
+typedef struct bogie_response {
+    int status;                 /* HTTP status */
+    const char *content_type;   /* a static string */
+    char *body;                 /* allocated with malloc, owned by the caller (free()); may be NULL when empty */
+    size_t length;
+    bool from_cache;
+} bogie_response;
+
+/* Answers one request: method ("GET", "HEAD", ...) and the raw request target (path and query, as received, still
+ * percent-encoded). Never fails: every problem becomes a JSON error answer with its HTTP status. */
+void bogie_service_handle(bogie_service *service, const char *method, const char *target, bogie_response *out);
+
+/* Counters since the service opened: requests answered, answers taken from the cache. */
+void bogie_service_counters(bogie_service *service, uint64_t *requests, uint64_t *cache_hits);
 
 #ifdef __cplusplus
 }

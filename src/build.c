@@ -827,6 +827,36 @@ static bogie_status compute_radii(builder *b)
     return rc;
 }
 
+/* ----- positions along edges ----- */
+
+/* Stores, for every geometry point, its distance from its edge's start in the edge's length units, so that queries
+ * never recompute great-circle distances. */
+static bogie_status compute_positions(builder *b)
+{
+    net_build *o = b->out;
+    if (VEC_RESERVE(b->a, o->geom_pos, o->geom.n ? o->geom.n : 1) != 0)
+        return nomem(b, "measuring positions");
+    o->geom_pos.n = o->geom.n;
+    for (size_t e = 0; e < o->edges.n; e++) {
+        const net_edge *ed = &o->edges.v[e];
+        const net_point *g = &o->geom.v[ed->geom_first];
+        double geo = 0;
+        for (uint32_t k = 1; k < ed->geom_count; k++)
+            geo += geo_distance_e7(g[k - 1].lat, g[k - 1].lon, g[k].lat, g[k].lon);
+        double scale = geo > 0 ? ed->length_m / geo : 0, run = 0;
+        float *pos = &o->geom_pos.v[ed->geom_first];
+        pos[0] = 0;
+        for (uint32_t k = 1; k < ed->geom_count; k++) {
+            run += geo_distance_e7(g[k - 1].lat, g[k - 1].lon, g[k].lat, g[k].lon);
+            pos[k] = (float)(run * scale);
+        }
+        /* The last point sits exactly at the edge's length, whatever the rounding (and where all points
+         * coincide, the whole length is there). */
+        pos[ed->geom_count - 1] = ed->length_m;
+    }
+    return BOGIE_OK;
+}
+
 /* ----- countries ----- */
 
 /* Gives country idx of the outlines (or -1 for none) its code in the network's compact table, adding it to the table
@@ -1208,6 +1238,7 @@ void net_build_free(net_build *o)
     VEC_FREE(a, o->node_country);
     VEC_FREE(a, o->edge_cross);
     VEC_FREE(a, o->crossings);
+    VEC_FREE(a, o->geom_pos);
 }
 
 static void builder_free(builder *b)
@@ -1299,6 +1330,8 @@ bogie_status net_build_graph(imp_state *st, net_build *out, bogie_progress_fn pr
         rc = make_adjacency(&b);
     if (rc == BOGIE_OK)
         rc = compute_radii(&b);
+    if (rc == BOGIE_OK)
+        rc = compute_positions(&b);
     if (rc == BOGIE_OK)
         rc = assign_countries(&b);
     if (rc == BOGIE_OK)

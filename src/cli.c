@@ -1,9 +1,11 @@
 /* cli.c: the bogie command-line tool, a thin layer over libbogie: it parses arguments, draws the import progress
  * bar and formats results for people. */
 #include "bogie.h"
+#include "bogie_server.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,6 +43,10 @@ static void usage(FILE *f)
           "      The train profiles in DIR/trains.\n"
           "  bogie stations [--network FILE] [--data DIR] QUERY\n"
           "      Stations whose names match QUERY, ignoring case, accents and punctuation.\n"
+          "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
+          "              [--max-connections N] [--time-limit SECONDS] [--no-cache]\n"
+          "      The HTTP API (docs/API.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
+          "      and exits 0.\n"
           "  bogie version\n"
           "Defaults: --network $BOGIE_NETWORK or build/corridor.bogie; --data $BOGIE_DATA or data.\n",
           f);
@@ -763,6 +769,111 @@ static int cmd_stations(int argc, char **argv)
     return rc;
 }
 
+/* ----- serve ----- */
+
+static int parse_uint(const char *what, const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || v > max) {
+        fprintf(stderr, "bogie serve: %s takes a whole number up to %lu, not \"%s\"\n", what, max, s);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    bogie_service_options so;
+    bogie_service_options_init(&so);
+    so.network_path = default_network();
+    so.data_dir = default_data();
+    so.web_dir = access("build/web/index.html", R_OK) == 0 ? "build/web" : NULL;
+    bogie_server_options ho;
+    bogie_server_options_init(&ho);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    ho.threads = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores; /* one thread per core */
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long n;
+        int bad = 0;
+        if (strcmp(a, "--no-cache") == 0) {
+            so.cache_bytes = 0;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "bogie serve: %s needs a value\n", a);
+            return 2;
+        }
+        if (strcmp(a, "--network") == 0)
+            so.network_path = v;
+        else if (strcmp(a, "--data") == 0)
+            so.data_dir = v;
+        else if (strcmp(a, "--web") == 0)
+            so.web_dir = v;
+        else if (strcmp(a, "--host") == 0)
+            ho.host = v;
+        else if (strcmp(a, "--port") == 0) {
+            bad = parse_uint("--port", v, 65535, &n);
+            ho.port = (uint16_t)n;
+        } else if (strcmp(a, "--threads") == 0) {
+            bad = parse_uint("--threads", v, 256, &n);
+            ho.threads = (unsigned)n;
+        } else if (strcmp(a, "--max-connections") == 0) {
+            bad = parse_uint("--max-connections", v, 100000, &n);
+            ho.max_connections = (unsigned)n;
+        } else if (strcmp(a, "--time-limit") == 0) {
+            char *end;
+            so.time_limit_s = strtod(v, &end);
+            if (*end || !(so.time_limit_s > 0)) {
+                fprintf(stderr, "bogie serve: --time-limit takes seconds\n");
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "bogie serve: unknown option %s\n", a);
+            return 2;
+        }
+        if (bad)
+            return bad;
+        i++;
+    }
+    /* Signals go to the main thread only, which waits for them; the server's threads never see them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    bogie_diag d = {0};
+    bogie_service *svc;
+    bogie_status st = bogie_service_open(&so, &svc, &d);
+    if (st != BOGIE_OK)
+        return fail("serve", &d, st);
+    bogie_server *srv;
+    st = bogie_server_start(svc, &ho, &srv, &d);
+    if (st != BOGIE_OK) {
+        bogie_service_close(svc);
+        return fail("serve", &d, st);
+    }
+    fprintf(stderr, "bogie serve: http://%s:%u/ (%s, %u threads)\n", ho.host, (unsigned)bogie_server_port(srv),
+            so.network_path, ho.threads);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "bogie serve: %s: finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    bogie_server_quiesce(srv);
+    for (int waited = 0; waited < 300 && bogie_server_active(srv) > 0; waited++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    bogie_server_stop(srv);
+    uint64_t requests, hits;
+    bogie_service_counters(svc, &requests, &hits);
+    bogie_service_close(svc);
+    fprintf(stderr, "bogie serve: stopped after %llu requests (%llu answered from the cache)\n",
+            (unsigned long long)requests, (unsigned long long)hits);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -780,6 +891,8 @@ int main(int argc, char **argv)
         return cmd_trains(argc - 2, argv + 2);
     if (strcmp(cmd, "stations") == 0)
         return cmd_stations(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("bogie %s\n", BOGIE_VERSION);
         return 0;

@@ -146,6 +146,7 @@ typedef struct net_build {
     VEC(uint16_t) node_country;
     VEC(uint32_t) edge_cross;
     VEC(net_crossing) crossings;
+    VEC(float) geom_pos;
 } net_build;
 
 /* Builds the graph from everything st gathered; the caller owns *out's contents (net_build_free). st's strings gain

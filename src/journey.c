@@ -20,6 +20,13 @@
 #include <string.h>
 #include <strings.h>
 
+/* Coordinates this close to a station, or to the track node it is attached to, mean the station. */
+#define STATION_SNAP_M 300.0
+
+/* How far the thinned speed profile may stray from the integrated one. */
+#define PROFILE_TOL_KMH 0.5
+#define PROFILE_TOL_S 1.0
+
 struct bogie_planner {
     const bogie_allocator *alloc;
     const bogie_network *net;
@@ -218,23 +225,49 @@ static bool parse_coordinates(const char *text, double *lat, double *lon)
     return true;
 }
 
-/* Resolves one place: coordinates snap to track, names to one station. role is "from", "to" or "via". */
+/* Resolves one place: coordinates snap to track, names to one station. role names the field in messages, such as
+ * "--from" or "from". */
 static bogie_status resolve_place(const bogie_planner *p, const bogie_train *t, const char *role, const char *text,
                                   double snap_m, route_place *out, bogie_diag *diag)
 {
     memset(out, 0, sizeof *out);
     if (!text || !*text)
-        return util_fail(diag, BOGIE_ERR_ARG, "--%s: a station name or lat,lon is needed", role);
+        return util_fail(diag, BOGIE_ERR_ARG, "%s: a station name or lat,lon is needed", role);
     double lat, lon;
     if (parse_coordinates(text, &lat, &lon)) {
         if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
-            return util_fail(diag, BOGIE_ERR_ARG, "--%s \"%s\": latitude must be within -90..90 and longitude -180..180",
+            return util_fail(diag, BOGIE_ERR_ARG, "%s \"%s\": latitude must be within -90..90 and longitude -180..180",
                              role, text);
+        /* Coordinates at a station (within STATION_SNAP_M of it or of its node) mean the station. */
+        for (uint32_t s = 0; s < p->net->n_stations; s++) {
+            const net_station *st = &p->net->stations[s];
+            const net_node *nd = &p->net->nodes[st->node];
+            if (geo_distance_m(lat, lon, st->lat * 1e-7, st->lon * 1e-7) > STATION_SNAP_M &&
+                geo_distance_m(lat, lon, nd->lat * 1e-7, nd->lon * 1e-7) > STATION_SNAP_M)
+                continue;
+            bool usable = false;
+            for (uint32_t k = p->net->node_adj[st->node]; k < p->net->node_adj[st->node + 1] && !usable; k++) {
+                const net_class *c = &p->net->classes[p->net->edges[p->net->adj[k] >> 1].cls];
+                for (size_t g = 0; g < t->n_gauges; g++)
+                    usable |= route_gauge_ok(c, t->gauges[g]);
+                for (size_t g = 0; t->change != BOGIE_CHANGE_NONE && g < t->n_change_to; g++)
+                    usable |= route_gauge_ok(c, t->change_to[g]);
+            }
+            if (!usable)
+                continue;
+            out->is_point = false;
+            out->station = s;
+            out->node = st->node;
+            out->lat = nd->lat * 1e-7;
+            out->lon = nd->lon * 1e-7;
+            util_strlcpy_utf8(out->label, station_name(p->net, s, NULL), sizeof out->label);
+            return BOGIE_OK;
+        }
         bogie_status rc = route_snap(&p->base, t, lat, lon, snap_m, out, diag);
         if (rc != BOGIE_OK) {
             char msg[sizeof diag->message];
             snprintf(msg, sizeof msg, "%s", diag ? diag->message : "");
-            return util_fail(diag, rc, "--%s %s", role, msg);
+            return util_fail(diag, rc, "%s %s", role, msg);
         }
         return BOGIE_OK;
     }
@@ -251,11 +284,11 @@ static bogie_status resolve_place(const bogie_planner *p, const bogie_train *t, 
         strbuf sb;
         sb_init(&sb, p->alloc);
         if (n == 0)
-            sb_printf(&sb, "--%s \"%s\": no station of this name in the network", role, text);
+            sb_printf(&sb, "%s \"%s\": no station of this name in the network", role, text);
         else if (m[0].quality == 0)
-            sb_printf(&sb, "--%s \"%s\": no station of this name; did you mean", role, text);
+            sb_printf(&sb, "%s \"%s\": no station of this name; did you mean", role, text);
         else
-            sb_printf(&sb, "--%s \"%s\" is ambiguous; it matches %zu stations:", role, text, take);
+            sb_printf(&sb, "%s \"%s\" is ambiguous; it matches %zu stations:", role, text, take);
         for (size_t i = 0; i < (m[0].quality == 0 ? n : take); i++)
             sb_printf(&sb, "%s %s%s%s%s (%.4f,%.4f)", i ? "," : "", m[i].name, strcmp(m[i].name, m[i].local_name) ? " / " : "",
                       strcmp(m[i].name, m[i].local_name) ? m[i].local_name : "", "", m[i].lat, m[i].lon);
@@ -303,15 +336,19 @@ typedef struct layout {
     VEC(seg) segs;
     VEC(xing) xings;      /* border crossings, in travel order */
     VEC(double) line;     /* lat, lon pairs */
+    VEC(double) line_km;  /* per point: kilometres from the origin */
     VEC(mark) marks;      /* the node at the end of every travelled item, and the origin */
     double length;
 } layout;
 
-static int push_point(layout *L, double lat, double lon)
+static int push_point(layout *L, double lat, double lon, double pos_m)
 {
     if (L->line.n >= 2 && L->line.v[L->line.n - 2] == lat && L->line.v[L->line.n - 1] == lon)
         return 0;
-    return VEC_PUSH(L->a, L->line, lat) || VEC_PUSH(L->a, L->line, lon) ? -1 : 0;
+    return VEC_PUSH(L->a, L->line, lat) || VEC_PUSH(L->a, L->line, lon) ||
+                   VEC_PUSH(L->a, L->line_km, pos_m / 1000)
+               ? -1
+               : 0;
 }
 
 /* Appends the span of an edge the route travels, in travel direction. */
@@ -341,20 +378,8 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
     bool schematic = (c->flags & NET_CLASS_SCHEMATIC) != 0;
     const net_point *g = net->geom + e->geom_first;
     const uint16_t *rad = net->radius + e->geom_first;
+    const float *u = net->geom_pos + e->geom_first; /* positions of the points, in the edge's length units */
     uint32_t n = e->geom_count;
-    double geo = 0;
-    for (uint32_t k = 1; k < n; k++)
-        geo += geo_distance_e7(g[k - 1].lat, g[k - 1].lon, g[k].lat, g[k].lon);
-    double scale = geo > 0 ? e->length_m / geo : 0;
-    /* Cumulative positions of the points, in the edge's length units. */
-    double *u = util_malloc(L->a, n * sizeof *u);
-    if (!u)
-        return util_nomem(diag, "laying out the route");
-    u[0] = 0;
-    for (uint32_t k = 1; k < n; k++)
-        u[k] = u[k - 1] + geo_distance_e7(g[k - 1].lat, g[k - 1].lon, g[k].lat, g[k].lon) * scale;
-    if (geo == 0)
-        u[n - 1] = e->length_m;
     bogie_status rc = BOGIE_OK;
     for (uint32_t j = 0; j + 1 < n && rc == BOGIE_OK; j++) {
         uint32_t k = back ? n - 2 - j : j; /* the segment k .. k + 1, in travel order */
@@ -375,7 +400,7 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
             lat_z = tl;
             lon_z = to;
         }
-        if (push_point(L, lat_a, lon_a) || push_point(L, lat_z, lon_z)) {
+        if (push_point(L, lat_a, lon_a, L->length) || push_point(L, lat_z, lon_z, L->length + (len > 0 ? len : 0))) {
             rc = util_nomem(diag, "laying out the route");
             break;
         }
@@ -397,7 +422,6 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
             rc = util_nomem(diag, "laying out the route");
         L->length += len;
     }
-    util_free(L->a, u, n * sizeof *u);
     return rc;
 }
 
@@ -426,6 +450,7 @@ void bogie_journey_request_init(bogie_journey_request *r)
     memset(r, 0, sizeof *r);
     r->via_dwell_s = -1;
     r->snap_radius_m = 5000;
+    r->field_prefix = "--";
 }
 
 void bogie_journey_free(bogie_journey *j)
@@ -435,6 +460,7 @@ void bogie_journey_free(bogie_journey *j)
     const bogie_allocator *a = j->alloc;
     util_free(a, j->stops, (j->n_stops ? j->n_stops : 1) * sizeof *j->stops);
     util_free(a, j->line, (j->n_line ? j->n_line : 1) * sizeof *j->line);
+    util_free(a, j->line_km, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
     util_free(a, j->profile, (j->n_profile ? j->n_profile : 1) * sizeof *j->profile);
     util_free(a, j->path_nodes, (j->n_path_nodes ? j->n_path_nodes : 1) * sizeof *j->path_nodes);
     util_free(a, j, sizeof *j);
@@ -500,11 +526,16 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     route_place places[32];
     size_t np = 0;
     double snap = req->snap_radius_m > 0 ? req->snap_radius_m : 5000;
-    bogie_status rc = resolve_place(p, t, "from", req->from, snap, &places[np++], diag);
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    char role[32];
+    snprintf(role, sizeof role, "%sfrom", pre);
+    bogie_status rc = resolve_place(p, t, role, req->from, snap, &places[np++], diag);
+    snprintf(role, sizeof role, "%svia", pre);
     for (size_t i = 0; rc == BOGIE_OK && i < req->n_via; i++)
-        rc = resolve_place(p, t, "via", req->via[i], snap, &places[np++], diag);
+        rc = resolve_place(p, t, role, req->via[i], snap, &places[np++], diag);
+    snprintf(role, sizeof role, "%sto", pre);
     if (rc == BOGIE_OK)
-        rc = resolve_place(p, t, "to", req->to, snap, &places[np++], diag);
+        rc = resolve_place(p, t, role, req->to, snap, &places[np++], diag);
     if (rc != BOGIE_OK)
         return rc;
     for (size_t i = 0; i + 1 < np; i++)
@@ -537,7 +568,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
                 for (size_t k = 0; k < np && rc == BOGIE_OK; k++) {
                     uint32_t v = places[k].is_point ? net->edges[places[k].edge].from : places[k].node;
                     if (net->node_country[v] == country)
-                        rc = util_fail(diag, BOGIE_ERR_ARG, "--avoid \"%s\": %s lies in %s", req->avoid[i],
+                        rc = util_fail(diag, BOGIE_ERR_ARG, "%savoid \"%s\": %s lies in %s", pre, req->avoid[i],
                                        places[k].label, net_str(net, net->countries[country - 1].name));
                 }
                 for (uint32_t e = 0; e < net->n_edges; e++) {
@@ -551,14 +582,15 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
                 continue;
             }
             route_place ap;
-            rc = resolve_place(p, t, "avoid", req->avoid[i], snap, &ap, diag);
+            snprintf(role, sizeof role, "%savoid", pre);
+            rc = resolve_place(p, t, role, req->avoid[i], snap, &ap, diag);
             if (rc == BOGIE_OK && ap.is_point)
-                rc = util_fail(diag, BOGIE_ERR_ARG, "--avoid \"%s\": name a station or a country", req->avoid[i]);
+                rc = util_fail(diag, BOGIE_ERR_ARG, "%savoid \"%s\": name a station or a country", pre, req->avoid[i]);
             if (rc == BOGIE_OK) {
                 for (size_t k = 0; k < np; k++)
                     if (!places[k].is_point && places[k].node == ap.node)
-                        rc = util_fail(diag, BOGIE_ERR_ARG, "--avoid \"%s\" is also a place of the journey",
-                                       req->avoid[i]);
+                        rc = util_fail(diag, BOGIE_ERR_ARG, "%savoid \"%s\" is also a place of the journey",
+                                       pre, req->avoid[i]);
                 avoid_node[ap.node] = 1;
             }
         }
@@ -572,10 +604,13 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     q.via_dwell_s = req->via_dwell_s >= 0 ? req->via_dwell_s : t->dwell_s;
     q.avoid_node = avoid_node;
     q.avoid_edge = avoid_edge;
+    q.explain_failure = true;
+    q.deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
     route_result res;
     memset(&res, 0, sizeof res);
     if (rc == BOGIE_OK)
         rc = route_find(&q, &res, diag);
+    j->weight_s = res.cost_s;
     util_free(a, avoid_node, net->n_nodes ? net->n_nodes : 1);
     util_free(a, avoid_edge, net->n_edges ? net->n_edges : 1);
     if (rc != BOGIE_OK)
@@ -596,7 +631,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         rc = util_nomem(diag, "laying out the route");
     double lat0, lon0;
     route_node_pos(&res.view, first.node, &lat0, &lon0);
-    if (rc == BOGIE_OK && push_point(&L, lat0, lon0) != 0)
+    if (rc == BOGIE_OK && push_point(&L, lat0, lon0, 0) != 0)
         rc = util_nomem(diag, "laying out the route");
     mark m0 = {0, first.node, 0};
     if (rc == BOGIE_OK && VEC_PUSH(a, L.marks, m0) != 0)
@@ -815,7 +850,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
             x.station = p->base.node_station[v];
             x.km = L.marks.v[mk].pos / 1000;
             x.arrive_s = x.depart_s = phys_time_at(prof.v, prof.n, L.marks.v[mk].pos);
-            x.gauge = s->gauge;
+            x.gauge = stops.v[k - 1].gauge; /* the wheels the train left the last stop with */
             route_node_pos(&res.view, v, &x.lat, &x.lon);
             if (VEC_PUSH(a, out, x) != 0)
                 rc = util_nomem(diag, "writing the timetable");
@@ -869,7 +904,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
             if (rc != BOGIE_OK) {
                 char msg[sizeof diag->message];
                 snprintf(msg, sizeof msg, "%s", diag ? diag->message : "");
-                rc = util_fail(diag, BOGIE_ERR_ARG, "--depart %s", msg);
+                rc = util_fail(diag, BOGIE_ERR_ARG, "%sdepart %s", pre, msg);
             }
         }
         for (size_t i = 0; rc == BOGIE_OK && i < out.n; i++) {
@@ -895,9 +930,9 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
                 } else if (zone) {
                     rc = tz_civil_to_utc(zone, &civ, &t0);
                     if (rc != BOGIE_OK)
-                        rc = util_fail(diag, BOGIE_ERR_ARG, "--depart \"%s\": not a valid local time", req->depart);
+                        rc = util_fail(diag, BOGIE_ERR_ARG, "%sdepart \"%s\": not a valid local time", pre, req->depart);
                 } else {
-                    add_warning(j, "the time zone of %s is unknown: --depart was read as UTC", x->name);
+                    add_warning(j, "the time zone of %s is unknown: %sdepart was read as UTC", x->name, pre);
                     t0 = (tz_days_from_civil(civ.year, civ.month, civ.day) * 86400 + civ.hour * 3600 +
                           civ.minute * 60 + civ.second);
                 }
@@ -936,36 +971,65 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         j->total_s = out.n ? out.v[out.n - 1].arrive_s : 0;
         j->n_line = L.line.n / 2;
         j->line = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line);
-        /* The profile is thinned to points at least 50 m apart, keeping stops and every change of limit: a first
-         * pass counts them so that the array has its exact size. */
+        j->line_km = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
+        /* The profile is thinned: a point is kept only where leaving it out would move the speed or the limit
+         * drawn between the kept points by more than PROFILE_TOL_KMH, or the time by more than PROFILE_TOL_S,
+         * anywhere ("cone" line simplification, in one pass); stops are always kept. The kept samples' indices are
+         * collected first so that the array has its exact size. */
         size_t n = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            size_t kept = 0;
-            double last_km = -1, last_limit = -1;
+        uint32_t *kept_i = prof.n ? util_malloc(a, prof.n * sizeof *kept_i) : NULL;
+        if (kept_i) {
+            size_t k = 0; /* the last kept sample */
+            double lo_v = -INFINITY, hi_v = INFINITY, lo_t = -INFINITY, hi_t = INFINITY, lo_l = -INFINITY,
+                   hi_l = INFINITY;
             for (size_t i = 0; i < prof.n; i++) {
                 const phys_sample *x = &prof.v[i];
-                bool keep = kept == 0 || i + 1 == prof.n || x->s_m - last_km * 1000 >= 50 ||
-                            fabs(x->limit_ms * 3.6 - last_limit) > 1e-6 || x->v_ms == 0;
+                bool keep = i == 0 || i + 1 == prof.n || x->v_ms == 0;
+                if (!keep && i > k) {
+                    /* Can the line from k to i + 1 still pass within tolerance of every point since k? Slopes are
+                     * in km/h (or s) per metre. */
+                    const phys_sample *kk = &prof.v[k], *nx = &prof.v[i + 1];
+                    double ds = x->s_m - kk->s_m, dn = nx->s_m - kk->s_m;
+                    if (ds > 0) {
+                        double r = 1 / ds;
+                        double dv = (x->v_ms - kk->v_ms) * 3.6, dt = x->t_s - kk->t_s,
+                               dl = (x->limit_ms - kk->limit_ms) * 3.6;
+                        double a0 = (dv - PROFILE_TOL_KMH) * r, z0 = (dv + PROFILE_TOL_KMH) * r;
+                        double a1 = (dt - PROFILE_TOL_S) * r, z1 = (dt + PROFILE_TOL_S) * r;
+                        double a2 = (dl - PROFILE_TOL_KMH) * r, z2 = (dl + PROFILE_TOL_KMH) * r;
+                        lo_v = a0 > lo_v ? a0 : lo_v;
+                        hi_v = z0 < hi_v ? z0 : hi_v;
+                        lo_t = a1 > lo_t ? a1 : lo_t;
+                        hi_t = z1 < hi_t ? z1 : hi_t;
+                        lo_l = a2 > lo_l ? a2 : lo_l;
+                        hi_l = z2 < hi_l ? z2 : hi_l;
+                    }
+                    double rn = dn > 0 ? 1 / dn : 0;
+                    double sv = (nx->v_ms - kk->v_ms) * 3.6 * rn, st = (nx->t_s - kk->t_s) * rn,
+                           sl = (nx->limit_ms - kk->limit_ms) * 3.6 * rn;
+                    keep = !(sv >= lo_v && sv <= hi_v && st >= lo_t && st <= hi_t && sl >= lo_l && sl <= hi_l);
+                }
                 if (!keep)
                     continue;
-                if (pass == 1)
-                    j->profile[kept] =
-                        (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6};
-                last_km = x->s_m / 1000;
-                last_limit = x->limit_ms * 3.6;
-                kept++;
+                kept_i[n++] = (uint32_t)i;
+                k = i;
+                lo_v = lo_t = lo_l = -INFINITY;
+                hi_v = hi_t = hi_l = INFINITY;
             }
-            if (pass == 0) {
-                n = kept;
-                j->profile = util_malloc(a, (n ? n : 1) * sizeof *j->profile);
-                if (!j->profile)
-                    break;
+            j->profile = util_malloc(a, (n ? n : 1) * sizeof *j->profile);
+            for (size_t i = 0; j->profile && i < n; i++) {
+                const phys_sample *x = &prof.v[kept_i[i]];
+                j->profile[i] = (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6};
             }
+            util_free(a, kept_i, prof.n * sizeof *kept_i);
+        } else if (prof.n == 0) {
+            j->profile = util_malloc(a, sizeof *j->profile);
         }
-        if (!j->line || !j->profile) {
+        if (!j->line || !j->line_km || !j->profile) {
             rc = util_nomem(diag, "writing the journey");
         } else {
             memcpy(j->line, L.line.v, j->n_line * sizeof *j->line);
+            memcpy(j->line_km, L.line_km.v, j->n_line * sizeof *j->line_km);
             j->n_profile = n;
         }
     }
@@ -1021,6 +1085,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     VEC_FREE(a, L.segs);
     VEC_FREE(a, L.xings);
     VEC_FREE(a, L.line);
+    VEC_FREE(a, L.line_km);
     VEC_FREE(a, L.marks);
     route_result_free(a, &res);
     return rc;
@@ -1041,4 +1106,97 @@ bogie_status bogie_plan(const bogie_planner *p, const bogie_journey_request *req
     }
     *out = j;
     return BOGIE_OK;
+}
+
+/* ----- nearest points and tables ----- */
+
+bogie_status bogie_nearest(const bogie_planner *p, const bogie_train *t, double lat, double lon, double radius_m,
+                           bogie_nearest_point *out, size_t max, size_t *n_out, bogie_diag *diag)
+{
+    *n_out = 0;
+    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
+        return util_fail(diag, BOGIE_ERR_ARG, "%g,%g: not a position on Earth", lat, lon);
+    route_place pl[16];
+    size_t n = 0;
+    bogie_status rc = route_snap_n(&p->base, t, lat, lon, radius_m, pl, max < 16 ? max : 16, &n, diag);
+    if (rc != BOGIE_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const net_edge *e = &p->net->edges[pl[i].edge];
+        bogie_nearest_point *o = &out[i];
+        memset(o, 0, sizeof *o);
+        o->lat = pl[i].lat;
+        o->lon = pl[i].lon;
+        o->distance_m = pl[i].snap_m;
+        o->osm_from = p->net->node_osm[e->from];
+        o->osm_to = p->net->node_osm[e->to];
+        util_strlcpy_utf8(o->name, net_str(p->net, p->net->classes[e->cls].name), sizeof o->name);
+    }
+    *n_out = n;
+    return BOGIE_OK;
+}
+
+bogie_status bogie_table(const bogie_planner *p, const bogie_train *t, const char *const *sources, size_t ns,
+                         const char *const *destinations, size_t nd, double time_limit_s, double *durations,
+                         double *distances, bogie_diag *diag)
+{
+    const bogie_allocator *a = p->alloc;
+    route_place *src = util_calloc(a, ns ? ns : 1, sizeof *src), *dst = util_calloc(a, nd ? nd : 1, sizeof *dst);
+    bogie_status rc = src && dst ? BOGIE_OK : util_nomem(diag, "computing a table");
+    for (size_t i = 0; rc == BOGIE_OK && i < ns; i++)
+        rc = resolve_place(p, t, "sources", sources[i], 5000, &src[i], diag);
+    for (size_t i = 0; rc == BOGIE_OK && i < nd; i++)
+        rc = resolve_place(p, t, "destinations", destinations[i], 5000, &dst[i], diag);
+    double deadline = time_limit_s > 0 ? util_now() + time_limit_s : 0;
+    for (size_t i = 0; rc == BOGIE_OK && i < ns; i++)
+        for (size_t k = 0; rc == BOGIE_OK && k < nd; k++) {
+            double *dur = &durations[i * nd + k], *dist = distances ? &distances[i * nd + k] : NULL;
+            bool same = !src[i].is_point && !dst[k].is_point && src[i].node == dst[k].node;
+            if (same || (src[i].is_point && dst[k].is_point && src[i].edge == dst[k].edge &&
+                         src[i].offset_m == dst[k].offset_m)) {
+                *dur = 0;
+                if (dist)
+                    *dist = 0;
+                continue;
+            }
+            if (deadline > 0 && util_now() > deadline) {
+                rc = util_fail(diag, BOGIE_ERR_CANCELLED, "the table took longer than its time limit");
+                break;
+            }
+            route_place pair[2] = {src[i], dst[k]};
+            route_query q;
+            memset(&q, 0, sizeof q);
+            q.base = &p->base;
+            q.train = t;
+            q.places = pair;
+            q.n_places = 2;
+            q.deadline = deadline;
+            route_result res;
+            bogie_status r = route_find(&q, &res, diag);
+            if (r == BOGIE_ERR_NOT_FOUND) {
+                *dur = -1;
+                if (dist)
+                    *dist = -1;
+                continue;
+            }
+            if (r != BOGIE_OK) {
+                rc = r;
+                break;
+            }
+            *dur = res.cost_s;
+            if (dist) {
+                double len = 0;
+                for (size_t m = 0; m < res.items.n; m++)
+                    if (res.items.v[m].kind == RITEM_EDGE) {
+                        double s0, s1;
+                        route_edge_span(&res.view, res.items.v[m].h >> 1, &s0, &s1);
+                        len += s1 - s0;
+                    }
+                *dist = len;
+            }
+            route_result_free(a, &res);
+        }
+    util_free(a, src, (ns ? ns : 1) * sizeof *src);
+    util_free(a, dst, (nd ? nd : 1) * sizeof *dst);
+    return rc;
 }

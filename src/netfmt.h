@@ -57,7 +57,9 @@ typedef enum netsec_id {
     NETSEC_COUNTRIES = 17,    /* net_country: the countries the network touches (Natural Earth admin-0) */
     NETSEC_NODE_COUNTRY = 18, /* uint16_t per graph node: 1 + index into NETSEC_COUNTRIES, or 0 when unknown */
     NETSEC_EDGE_CROSS = 19,   /* uint32_t per edge plus one: start of its border crossings in NETSEC_CROSSINGS */
-    NETSEC_CROSSINGS = 20     /* net_crossing: where edges cross country borders, in order along each edge */
+    NETSEC_CROSSINGS = 20,    /* net_crossing: where edges cross country borders, in order along each edge */
+    NETSEC_GEOM_POS = 21      /* float per NETSEC_GEOM point: its distance from its edge's start, in the edge's
+                                 length units (so a distance=* tag's scaling is already applied) */
 } netsec_id;
 
 typedef struct net_node {

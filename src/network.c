@@ -40,6 +40,7 @@ static const sec_spec specs[] = {
     {NETSEC_NODE_COUNTRY, "NODE_COUNTRY", sizeof(uint16_t)},
     {NETSEC_EDGE_CROSS, "EDGE_CROSS", sizeof(uint32_t)},
     {NETSEC_CROSSINGS, "CROSSINGS", sizeof(net_crossing)},
+    {NETSEC_GEOM_POS, "GEOM_POS", sizeof(float)},
 };
 enum { N_SPECS = sizeof specs / sizeof specs[0] };
 
@@ -83,6 +84,13 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
             return BAD(vc, "%s: section EDGES record %u: geometry range out of bounds", nm, e);
         if (!(ed->length_m >= 0) || !isfinite(ed->length_m))
             return BAD(vc, "%s: section EDGES record %u: length is not a non-negative number", nm, e);
+        const float *pos = n->geom_pos + ed->geom_first;
+        if (pos[0] != 0 || pos[ed->geom_count - 1] != ed->length_m)
+            return BAD(vc, "%s: section GEOM_POS: edge %u does not run from 0 to its length", nm, e);
+        for (uint32_t k = 1; k < ed->geom_count; k++)
+            if (!(pos[k] >= pos[k - 1]) || !isfinite(pos[k]))
+                return BAD(vc, "%s: section GEOM_POS record %u: positions along edge %u must not decrease", nm,
+                           ed->geom_first + k, e);
     }
     if (n->node_adj[0] != 0 || n->node_adj[n->n_nodes] != n->n_adj)
         return BAD(vc, "%s: section NODE_ADJ: must run from 0 to %zu half-edges", nm, n->n_adj);
@@ -264,11 +272,12 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
     n->edge_cross = SEC(18, uint32_t);
     n->crossings = SEC(19, net_crossing);
     n->n_crossings = CNT(19);
+    n->geom_pos = SEC(20, float);
     bogie_status rc = BOGIE_OK;
     if (CNT(2) >= BOGIE_NONE || CNT(6) >= BOGIE_NONE / 2 || CNT(7) >= BOGIE_NONE || CNT(10) >= BOGIE_NONE)
         rc = BAD(&vc, "%s: a section has more records than a graph file allows", name);
     else if (CNT(3) != CNT(2) || CNT(15) != CNT(2) || CNT(4) != CNT(2) + 1 || CNT(5) != 2 * CNT(6) ||
-             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF)
+             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF || CNT(20) != CNT(8))
         rc = BAD(&vc, "%s: section record counts disagree (nodes %llu, node ids %llu, node flags %llu, adjacency "
                       "%llu/%llu, edges %llu, points %llu, radii %llu)",
                  name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),

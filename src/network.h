@@ -31,6 +31,7 @@ struct bogie_network {
     uint32_t n_classes;
     const net_point *geom;
     const uint16_t *radius;
+    const float *geom_pos;    /* per point: distance from its edge's start, in the edge's length units */
     size_t n_geom;
     const net_station *stations;
     uint32_t n_stations;

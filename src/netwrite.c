@@ -85,6 +85,7 @@ bogie_status net_write_file(const char *path, imp_state *st, const net_build *b,
         {NETSEC_NODE_COUNTRY, sizeof(uint16_t), b->node_country.v, b->node_country.n},
         {NETSEC_EDGE_CROSS, sizeof(uint32_t), b->edge_cross.v, b->edge_cross.n},
         {NETSEC_CROSSINGS, sizeof(net_crossing), b->crossings.v, b->crossings.n},
+        {NETSEC_GEOM_POS, sizeof(float), b->geom_pos.v, b->geom_pos.n},
     };
     enum { NSEC = sizeof secs / sizeof secs[0] };
     netfmt_section table[NSEC];

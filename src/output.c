@@ -2,12 +2,25 @@
  * plot of speed and limit against distance. */
 #include "bogie.h"
 
+#include "output.h"
 #include "tz.h"
 #include "util.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Appends one profile point as "km,time_s,speed_kmh,limit_kmh", each to its own precision. */
+static void write_profile_point(strbuf *sb, const bogie_profile_point *p)
+{
+    sb_fixed(sb, p->km, 3);
+    sb_puts(sb, ",");
+    sb_fixed(sb, p->time_s, 1);
+    sb_puts(sb, ",");
+    sb_fixed(sb, p->speed_kmh, 2);
+    sb_puts(sb, ",");
+    sb_fixed(sb, p->limit_kmh, 2);
+}
 
 static void duration(double s, char *buf, size_t n)
 {
@@ -190,7 +203,19 @@ static void json_time(strbuf *sb, const char *key, const bogie_journey *j, const
     }
 }
 
-static void write_json(const bogie_journey *j, strbuf *sb, bool with_line)
+/* The route's geometry as GeoJSON positions, [lon, lat], comma-separated. */
+static void write_coords(strbuf *sb, const bogie_journey *j)
+{
+    for (size_t i = 0; i < j->n_line; i++) {
+        sb_puts(sb, i ? ",[" : "[");
+        sb_fixed(sb, j->line[i][1], 7);
+        sb_puts(sb, ",");
+        sb_fixed(sb, j->line[i][0], 7);
+        sb_puts(sb, "]");
+    }
+}
+
+void output_journey_json(const bogie_journey *j, strbuf *sb, bool with_line)
 {
     sb_puts(sb, "{\"train\":");
     sb_json_string(sb, j->train);
@@ -198,9 +223,9 @@ static void write_json(const bogie_journey *j, strbuf *sb, bool with_line)
     sb_json_string(sb, j->train_title);
     sb_printf(sb,
               ",\"length_km\":%.3f,\"total_s\":%.0f,\"running_s\":%.0f,\"allowance_s\":%.0f,\"gauge_change_s\":%.0f,"
-              "\"border_s\":%.0f,\"dwell_s\":%.0f,\"reversal_s\":%.0f",
+              "\"border_s\":%.0f,\"dwell_s\":%.0f,\"reversal_s\":%.0f,\"weight_s\":%.0f",
               j->length_m / 1000, j->total_s, j->running_s, j->allowance_s, j->change_s, j->border_s, j->dwell_s,
-              j->reversal_s);
+              j->reversal_s, j->weight_s);
     sb_puts(sb, ",\"stops\":[");
     for (size_t i = 0; i < j->n_stops; i++) {
         const bogie_stop *s = &j->stops[i];
@@ -241,12 +266,15 @@ static void write_json(const bogie_journey *j, strbuf *sb, bool with_line)
     sb_puts(sb, "]");
     if (with_line) {
         sb_puts(sb, ",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[");
-        for (size_t i = 0; i < j->n_line; i++)
-            sb_printf(sb, "%s[%.7f,%.7f]", i ? "," : "", j->line[i][1], j->line[i][0]);
-        sb_puts(sb, "]},\"profile\":[");
+        write_coords(sb, j);
+        sb_puts(sb, "]}");
+    }
+    {
+        sb_puts(sb, ",\"profile\":[");
         for (size_t i = 0; i < j->n_profile; i++) {
-            const bogie_profile_point *p = &j->profile[i];
-            sb_printf(sb, "%s[%.3f,%.1f,%.2f,%.2f]", i ? "," : "", p->km, p->time_s, p->speed_kmh, p->limit_kmh);
+            sb_puts(sb, i ? ",[" : "[");
+            write_profile_point(sb, &j->profile[i]);
+            sb_puts(sb, "]");
         }
         sb_puts(sb, "],\"profile_columns\":[\"km\",\"time_s\",\"speed_kmh\",\"limit_kmh\"]");
     }
@@ -260,8 +288,7 @@ static void write_geojson(const bogie_journey *j, strbuf *sb)
     sb_json_string(sb, j->train);
     sb_printf(sb, ",\"length_km\":%.3f,\"total_s\":%.0f},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
               j->length_m / 1000, j->total_s);
-    for (size_t i = 0; i < j->n_line; i++)
-        sb_printf(sb, "%s[%.7f,%.7f]", i ? "," : "", j->line[i][1], j->line[i][0]);
+    write_coords(sb, j);
     sb_puts(sb, "]}}");
     for (size_t i = 0; i < j->n_stops; i++) {
         const bogie_stop *s = &j->stops[i];
@@ -330,8 +357,8 @@ static void write_csv(const bogie_journey *j, strbuf *sb)
 {
     sb_puts(sb, "km,time_s,speed_kmh,limit_kmh\n");
     for (size_t i = 0; i < j->n_profile; i++) {
-        const bogie_profile_point *p = &j->profile[i];
-        sb_printf(sb, "%.3f,%.1f,%.2f,%.2f\n", p->km, p->time_s, p->speed_kmh, p->limit_kmh);
+        write_profile_point(sb, &j->profile[i]);
+        sb_puts(sb, "\n");
     }
 }
 
@@ -461,7 +488,7 @@ bogie_status bogie_journey_write(const bogie_journey *j, bogie_format format, ch
     sb_init(&sb, NULL);
     switch (format) {
     case BOGIE_FORMAT_TEXT: write_text(j, &sb); break;
-    case BOGIE_FORMAT_JSON: write_json(j, &sb, true); break;
+    case BOGIE_FORMAT_JSON: output_journey_json(j, &sb, true); break;
     case BOGIE_FORMAT_GEOJSON: write_geojson(j, &sb); break;
     case BOGIE_FORMAT_GPX: write_gpx(j, &sb); break;
     case BOGIE_FORMAT_CSV: write_csv(j, &sb); break;

@@ -164,9 +164,23 @@ bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_p
     bogie_status rc = BOGIE_OK;
     s[0].v_ms = 0;
     s[0].t_s = 0;
+    size_t hold_piece = SIZE_MAX; /* the piece whose limit the train is known to be able to hold */
     for (size_t i = 1; i < m; i++) {
         double ds = s[i].s_m - s[i - 1].s_m;
         const phys_piece *pc = &pieces[piece_of[i]];
+        double lim2 = pc->limit_ms * pc->limit_ms;
+        /* Cruising at the limit with no braking due by the end of the step: the speed stays put, and the time is
+         * exact without integrating. Whether the effort suffices to hold the limit is checked once per piece. */
+        if (w == lim2 && env[i] >= lim2) {
+            if (hold_piece != piece_of[i] && dw_ds(p, w, pc->radius_m) >= 0)
+                hold_piece = piece_of[i];
+            if (hold_piece == piece_of[i]) {
+                t += ds / pc->limit_ms;
+                s[i].v_ms = pc->limit_ms;
+                s[i].t_s = t;
+                continue;
+            }
+        }
         double k1 = dw_ds(p, w, pc->radius_m);
         double k2 = dw_ds(p, w + ds / 2 * k1, pc->radius_m);
         double k3 = dw_ds(p, w + ds / 2 * k2, pc->radius_m);

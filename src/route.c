@@ -211,41 +211,24 @@ uint32_t route_tail(const route_view *v, uint32_t h)
     return h & 1 ? edge_to(v, h >> 1) : edge_from(v, h >> 1);
 }
 
-/* Position along a base edge's geometry, in its length units, of the point at segment seg and fraction frac. */
-typedef struct geo_walk {
-    const net_point *g;
-    uint32_t n;
-    double scale; /* length units per metre of geometry */
-} geo_walk;
-
-static geo_walk walk_of(const bogie_network *net, const net_edge *e)
-{
-    geo_walk w = {net->geom + e->geom_first, e->geom_count, 1.0};
-    double geo = 0;
-    for (uint32_t k = 1; k < w.n; k++)
-        geo += geo_distance_e7(w.g[k - 1].lat, w.g[k - 1].lon, w.g[k].lat, w.g[k].lon);
-    w.scale = geo > 0 ? e->length_m / geo : 0;
-    return w;
-}
-
-/* The point at distance s (length units) along the base edge. */
+/* The point at distance s (length units) along the base edge: found among the stored positions of its points. */
 static void point_along(const bogie_network *net, const net_edge *e, double s, double *lat, double *lon)
 {
-    geo_walk w = walk_of(net, e);
-    double run = 0;
-    for (uint32_t k = 1; k < w.n; k++) {
-        double len = geo_distance_e7(w.g[k - 1].lat, w.g[k - 1].lon, w.g[k].lat, w.g[k].lon) * w.scale;
-        if (run + len >= s || k + 1 == w.n) {
-            double f = len > 0 ? (s - run) / len : 0;
-            f = f < 0 ? 0 : f > 1 ? 1 : f;
-            *lat = (w.g[k - 1].lat + f * (w.g[k].lat - w.g[k - 1].lat)) * 1e-7;
-            *lon = (w.g[k - 1].lon + f * (w.g[k].lon - w.g[k - 1].lon)) * 1e-7;
-            return;
-        }
-        run += len;
+    const net_point *g = net->geom + e->geom_first;
+    const float *pos = net->geom_pos + e->geom_first;
+    uint32_t lo = 0, hi = e->geom_count - 1;
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (pos[mid] <= s)
+            lo = mid;
+        else
+            hi = mid;
     }
-    *lat = w.g[0].lat * 1e-7;
-    *lon = w.g[0].lon * 1e-7;
+    double len = pos[hi] - pos[lo];
+    double f = len > 0 ? (s - pos[lo]) / len : 0;
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    *lat = (g[lo].lat + f * (g[hi].lat - g[lo].lat)) * 1e-7;
+    *lon = (g[lo].lon + f * (g[hi].lon - g[lo].lon)) * 1e-7;
 }
 
 void route_node_pos(const route_view *v, uint32_t node, double *lat, double *lon)
@@ -389,13 +372,11 @@ static double span_time(const route_base *b, const bogie_train *t, const net_edg
     const net_class *c = &b->net->classes[e->cls];
     double line = route_line_limit_kmh(b, t, e, backward, NULL) / 3.6;
     bool curves = !(c->flags & NET_CLASS_SCHEMATIC);
-    geo_walk w = walk_of(b->net, e);
+    const float *pos = b->net->geom_pos + e->geom_first;
     const uint16_t *rad = b->net->radius + e->geom_first;
-    double run = 0, time = 0;
-    for (uint32_t k = 1; k < w.n; k++) {
-        double len = geo_distance_e7(w.g[k - 1].lat, w.g[k - 1].lon, w.g[k].lat, w.g[k].lon) * w.scale;
-        double a = run > s0 ? run : s0, z = run + len < s1 ? run + len : s1;
-        run += len;
+    double time = 0;
+    for (uint32_t k = 1; k < e->geom_count; k++) {
+        double a = pos[k - 1] > s0 ? pos[k - 1] : s0, z = pos[k] < s1 ? pos[k] : s1;
         if (z <= a)
             continue;
         double v = line;
@@ -406,8 +387,6 @@ static double span_time(const route_base *b, const bogie_train *t, const net_edg
         }
         time += (z - a) / v;
     }
-    if (w.scale == 0) /* a degenerate edge whose points coincide */
-        time = (s1 - s0) / line;
     return time;
 }
 
@@ -699,9 +678,12 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
     for (size_t gi = 0; gi < s->n_initial; gi++)
         relax_state(s, state_of(s, s->origin_h, gi, 0), 0, UINT32_MAX, PK_ORIGIN);
     uint32_t out[256];
+    unsigned pops = 0;
     while (s->pq.h.n > 0) {
         if (s->oom)
             return util_nomem(diag, "searching for a route");
+        if (q->deadline > 0 && (++pops & 1023) == 0 && util_now() > q->deadline)
+            return util_fail(diag, BOGIE_ERR_CANCELLED, "the search for a route took longer than its time limit");
         heap_item it = heap_pop(&s->pq);
         if (it.cost > s->dist[it.state])
             continue;
@@ -1174,8 +1156,10 @@ bogie_status route_find(const route_query *q, route_result *res, bogie_diag *dia
         route_result_free(q->base->alloc, res);
         memset(res, 0, sizeof *res);
     }
-    if (rc == BOGIE_ERR_NOT_FOUND)
+    if (rc == BOGIE_ERR_NOT_FOUND && q->explain_failure)
         return explain(q, diag);
+    if (rc == BOGIE_ERR_NOT_FOUND)
+        return util_fail(diag, rc, "no route");
     if (rc != BOGIE_OK)
         return rc;
     /* Track of unknown gauge and unpowered stretches used, for the output's warnings. */
@@ -1197,14 +1181,36 @@ bogie_status route_find(const route_query *q, route_result *res, bogie_diag *dia
 
 /* ----- snapping coordinates to track ----- */
 
-bogie_status route_snap(const route_base *b, const bogie_train *train, double lat, double lon, double max_m,
-                        route_place *out, bogie_diag *diag)
+/* Fills place p for a point at segment seg, fraction f, of edge e, d metres from the query. */
+static void point_place(const route_base *b, uint32_t e, uint32_t seg, double f, double d, double qlat, double qlon,
+                        route_place *out)
+{
+    const net_edge *ed = &b->net->edges[e];
+    const net_point *g = b->net->geom + ed->geom_first;
+    const float *pos = b->net->geom_pos + ed->geom_first;
+    memset(out, 0, sizeof *out);
+    out->is_point = true;
+    out->station = BOGIE_NONE;
+    out->node = BOGIE_NONE;
+    out->edge = e;
+    out->offset_m = pos[seg] + f * (pos[seg + 1] - pos[seg]);
+    out->seg = seg;
+    out->seg_frac = f;
+    out->lat = (g[seg].lat + f * (g[seg + 1].lat - g[seg].lat)) * 1e-7;
+    out->lon = (g[seg].lon + f * (g[seg + 1].lon - g[seg].lon)) * 1e-7;
+    out->snap_m = d;
+    snprintf(out->label, sizeof out->label, "%.5f,%.5f", qlat, qlon);
+}
+
+bogie_status route_snap_n(const route_base *b, const bogie_train *train, double lat, double lon, double max_m,
+                          route_place *out, size_t max, size_t *n_out, bogie_diag *diag)
 {
     const bogie_network *net = b->net;
-    double best = max_m;
-    uint32_t best_e = BOGIE_NONE, best_seg = 0;
-    double best_f = 0;
     double kx = GEO_EARTH_RADIUS_M * DEG2RAD * cos(lat * DEG2RAD), ky = GEO_EARTH_RADIUS_M * DEG2RAD;
+    size_t n = 0;
+    *n_out = 0;
+    if (max == 0)
+        return BOGIE_OK;
     for (uint32_t e = 0; e < net->n_edges; e++) {
         const net_edge *ed = &net->edges[e];
         const net_class *c = &net->classes[ed->cls];
@@ -1216,6 +1222,9 @@ bogie_status route_snap(const route_base *b, const bogie_train *train, double la
         if (!usable)
             continue;
         const net_point *g = net->geom + ed->geom_first;
+        double best = max_m;
+        uint32_t best_seg = UINT32_MAX;
+        double best_f = 0;
         for (uint32_t k = 1; k < ed->geom_count; k++) {
             double ax = (g[k - 1].lon * 1e-7 - lon) * kx, ay = (g[k - 1].lat * 1e-7 - lat) * ky;
             double bx = (g[k].lon * 1e-7 - lon) * kx, by = (g[k].lat * 1e-7 - lat) * ky;
@@ -1225,34 +1234,34 @@ bogie_status route_snap(const route_base *b, const bogie_train *train, double la
             double px = ax + f * dx, py = ay + f * dy, d = sqrt(px * px + py * py);
             if (d < best) {
                 best = d;
-                best_e = e;
                 best_seg = k - 1;
                 best_f = f;
             }
         }
+        if (best_seg == UINT32_MAX)
+            continue;
+        /* Insert into the sorted list of the max nearest. */
+        size_t at = n < max ? n : max;
+        while (at > 0 && out[at - 1].snap_m > best)
+            at--;
+        if (at >= max)
+            continue;
+        if (n < max)
+            n++;
+        memmove(&out[at + 1], &out[at], (n - 1 - at) * sizeof *out);
+        point_place(b, e, best_seg, best_f, best, lat, lon, &out[at]);
     }
-    if (best_e == BOGIE_NONE)
+    if (n == 0)
         return util_fail(diag, BOGIE_ERR_NOT_FOUND,
                          "%.6f,%.6f: no track %s can use within %.0f m (the point is off the network)", lat, lon,
                          train->name, max_m);
-    const net_edge *ed = &net->edges[best_e];
-    geo_walk w = walk_of(net, ed);
-    double off = 0;
-    for (uint32_t k = 1; k <= best_seg; k++)
-        off += geo_distance_e7(w.g[k - 1].lat, w.g[k - 1].lon, w.g[k].lat, w.g[k].lon) * w.scale;
-    off += best_f * geo_distance_e7(w.g[best_seg].lat, w.g[best_seg].lon, w.g[best_seg + 1].lat,
-                                    w.g[best_seg + 1].lon) * w.scale;
-    memset(out, 0, sizeof *out);
-    out->is_point = true;
-    out->station = BOGIE_NONE;
-    out->node = BOGIE_NONE;
-    out->edge = best_e;
-    out->offset_m = off;
-    out->seg = best_seg;
-    out->seg_frac = best_f;
-    out->lat = (w.g[best_seg].lat + best_f * (w.g[best_seg + 1].lat - w.g[best_seg].lat)) * 1e-7;
-    out->lon = (w.g[best_seg].lon + best_f * (w.g[best_seg + 1].lon - w.g[best_seg].lon)) * 1e-7;
-    out->snap_m = best;
-    snprintf(out->label, sizeof out->label, "%.5f,%.5f", lat, lon);
+    *n_out = n;
     return BOGIE_OK;
+}
+
+bogie_status route_snap(const route_base *b, const bogie_train *train, double lat, double lon, double max_m,
+                        route_place *out, bogie_diag *diag)
+{
+    size_t n;
+    return route_snap_n(b, train, lat, lon, max_m, out, 1, &n, diag);
 }

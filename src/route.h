@@ -64,6 +64,8 @@ typedef struct route_query {
     const uint8_t *avoid_node;  /* per node, or NULL */
     const uint8_t *avoid_edge;  /* per edge, or NULL */
     unsigned relax;
+    double deadline;            /* util_now() after which the search gives up with BOGIE_ERR_CANCELLED; 0: none */
+    bool explain_failure;       /* when there is no route, search again to say why (slower) */
 } route_query;
 
 typedef enum route_item_kind {
@@ -130,6 +132,9 @@ void route_node_pos(const route_view *v, uint32_t node, double *lat, double *lon
  * is none. */
 bogie_status route_snap(const route_base *b, const bogie_train *train, double lat, double lon, double max_m,
                         route_place *out, bogie_diag *diag);
+/* The same for the max nearest points, one per edge, nearest first, into out; *n_out receives how many. */
+bogie_status route_snap_n(const route_base *b, const bogie_train *train, double lat, double lon, double max_m,
+                          route_place *out, size_t max, size_t *n_out, bogie_diag *diag);
 
 /* The speed limit of a base edge for this train in direction backward (km/h): line or default, and the train's. */
 double route_line_limit_kmh(const route_base *b, const bogie_train *t, const net_edge *e, bool backward,

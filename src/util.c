@@ -197,6 +197,43 @@ void sb_printf(strbuf *sb, const char *fmt, ...)
     sb->len += (size_t)n;
 }
 
+void sb_fixed(strbuf *sb, double v, int decimals)
+{
+    static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    double scaled = v * pow10[decimals];
+    if (!(scaled < 9e15 && scaled > -9e15)) {
+        sb_printf(sb, "%.*f", decimals, v);
+        return;
+    }
+    bool neg = scaled < 0;
+    uint64_t n = (uint64_t)((neg ? -scaled : scaled) + 0.5);
+    char buf[40];
+    size_t i = sizeof buf;
+    for (int d = 0; d < decimals; d++) {
+        buf[--i] = (char)('0' + n % 10);
+        n /= 10;
+    }
+    if (decimals > 0)
+        buf[--i] = '.';
+    do {
+        buf[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    if (neg) {
+        /* A value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
+        bool all_zero = true;
+        for (size_t k = i; k < sizeof buf; k++)
+            all_zero &= buf[k] == '0' || buf[k] == '.';
+        if (!all_zero)
+            buf[--i] = '-';
+    }
+    sb_append(sb, buf + i, sizeof buf - i);
+}
+
 void sb_json_string(strbuf *sb, const char *s)
 {
     sb_append(sb, "\"", 1);

@@ -72,6 +72,9 @@ void sb_free(strbuf *sb);
 void sb_append(strbuf *sb, const char *s, size_t n);
 void sb_puts(strbuf *sb, const char *s);
 void sb_printf(strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Appends v with exactly decimals digits after the point (0 to 9), rounded half away from zero, like printf's
+ * "%.*f" but without its cost; values beyond +-9e15 / 10^decimals, and non-finite ones, fall back to printf. */
+void sb_fixed(strbuf *sb, double v, int decimals);
 /* Appends s as a JSON string literal, quotes included, escaping what JSON requires. */
 void sb_json_string(strbuf *sb, const char *s);
 

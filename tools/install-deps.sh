@@ -1,12 +1,22 @@
 #!/bin/sh
-# install-deps.sh: installs, with apt-get, every Debian package bogie needs to build, test and benchmark. It is the
-# first half of both set-up commands in README.md. Runs apt-get through sudo unless already root.
+# install-deps.sh: installs, with apt-get, every Debian package bogie needs to build, test and benchmark, then the web
+# page's npm packages (web/package-lock.json) with npm. It is the first half of both set-up commands in README.md.
+# Runs apt-get through sudo unless already root.
 set -eu
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 PACKAGES="make gcc libc6-dev pkg-config python3 bzip2 gzip
-  libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libcmocka-dev libunistring-dev tzdata
-  osmium-tool hyperfine time"
+  libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libcmocka-dev libunistring-dev libmicrohttpd-dev tzdata
+  curl chromium fonts-dejavu-core fonts-noto-cjk nodejs
+  osmium-tool hyperfine time wrk"
+# Debian's npm is a package of its own; a Node.js that already brings npm along (as some distributions of it do)
+# conflicts with it, so it is added only when there is no npm yet.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES="$PACKAGES npm"; fi
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
-echo "install-deps: installed $(echo $PACKAGES | wc -w) packages"
+echo "install-deps: installed $(echo $PACKAGES | wc -w) Debian packages"
+# The web page's libraries (Leaflet, world-atlas, topojson-client) and the browser test's driver (playwright-core),
+# at the versions in the lock file. The browser itself is Debian's chromium: playwright downloads nothing.
+cd "$(dirname "$0")/../web"
+npm ci --no-audit --no-fund --loglevel=error
+echo "install-deps: installed the web page's npm packages"

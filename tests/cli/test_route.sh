@@ -35,6 +35,10 @@ assert changes[0]["name"] in ("Tumangang", "Khasan"), changes[0]["name"]
 assert "1435 -> 1520" in changes[0]["detail"], changes[0]["detail"]
 assert stops[0]["name"] == "Pyongyang" and stops[-1]["name"] == "Vladivostok"
 assert stops[0]["gauge_mm"] == 1435 and stops[-1]["gauge_mm"] == 1520
+# Every stop and station passed shows the wheels the train has there: 1435 up to the change, 1520 from it on.
+at = stops.index(changes[0])
+assert all(s["gauge_mm"] == 1435 for s in stops[:at]), [(s["name"], s["gauge_mm"]) for s in stops[:at]]
+assert all(s["gauge_mm"] == 1520 for s in stops[at:]), [(s["name"], s["gauge_mm"]) for s in stops[at:]]
 # km posts: Pyongyang-Rajin 801.9 + Rajin-Tumangang 52.1 + Tumangang-Khasan 5.0 + Khasan-Baranovsky 238
 # + Baranovsky-Vladivostok 89 = 1186.0 km; the route also reverses at Baranovsky station, 0.9 km off the branch.
 assert abs(d["length_km"] - 1186.0) / 1186.0 < 0.02, d["length_km"]

@@ -1,0 +1,38 @@
+/* bogie_server.h: the public API of bogie's HTTP server, which serves a bogie_service (bogie.h) over HTTP with
+ * libmicrohttpd. Kept apart from bogie.h so that library users who do not serve need no HTTP headers. */
+#ifndef BOGIE_SERVER_H
+#define BOGIE_SERVER_H
+
+#include "bogie.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bogie_server bogie_server;
+
+typedef struct bogie_server_options {
+    const char *host;              /* an IPv4 address to listen on; default 127.0.0.1 */
+    uint16_t port;                 /* default 8080; 0 picks a free port (bogie_server_port() tells which) */
+    unsigned threads;              /* the thread pool; default 2 */
+    unsigned max_connections;      /* beyond this many open connections requests get 503; default 512 */
+    unsigned connection_timeout_s; /* an idle or slow connection is closed after this; default 15 */
+} bogie_server_options;
+
+void bogie_server_options_init(bogie_server_options *opts);
+/* Starts serving service (which must outlive the server) on its own threads and returns at once. */
+bogie_status bogie_server_start(bogie_service *service, const bogie_server_options *opts, bogie_server **out,
+                                bogie_diag *diag);
+uint16_t bogie_server_port(const bogie_server *server);
+/* Stops accepting connections; those open are still served. */
+void bogie_server_quiesce(bogie_server *server);
+/* Requests being answered right now, and connections open. */
+unsigned bogie_server_active(const bogie_server *server);
+unsigned bogie_server_connections(const bogie_server *server);
+/* Stops the threads and frees the server; NULL does nothing. */
+void bogie_server_stop(bogie_server *server);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
