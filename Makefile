@@ -3,7 +3,8 @@
 #   make          build build/bogie and the web page (build/web)
 #   make demo     build, then plan the flagship journey on the bundled corridor network
 #   make check    build and run every test; ends with "N passed, N failed"
-#   make bench    run the benchmarks (bench-import, bench-serve) and rewrite bench/RESULTS.md
+#   make bench    run the benchmarks (bench-import, bench-serve, bench-route) and rewrite bench/RESULTS.md;
+#                 BENCH_ARGS=--quick runs each in a couple of minutes
 
 CC       ?= gcc
 OPT      ?= -O2
@@ -18,7 +19,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
 
-.PHONY: all deps demo check test bench bench-import bench-serve clean corridor
+.PHONY: all deps demo check test bench bench-import bench-serve bench-route clean corridor
 
 all: $(BUILD)/bogie $(BUILD)/web/index.html
 
@@ -55,16 +56,20 @@ demo: $(CORRIDOR)
 	$(BUILD)/bogie route --network $(CORRIDOR) --from Pyongyang --to Vladivostok --train armoured \
 	    --depart "2023-09-10 15:00"
 
-check test: $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR)
+CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs
+check test: $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR) $(CHECK_TOOLS)
 	BOGIE=$(BUILD)/bogie BUILD=$(BUILD) tests/run
 
-bench: bench-import bench-serve
+bench: bench-import bench-serve bench-route
 
 bench-import: $(BUILD)/bogie $(BUILD)/bench/pbf_parse
 	BOGIE=$(BUILD)/bogie PBF_PARSE=$(BUILD)/bench/pbf_parse python3 bench/import.py $(BENCH_ARGS)
 
 bench-serve: $(BUILD)/bogie $(CORRIDOR)
 	BOGIE=$(BUILD)/bogie CORRIDOR=$(CORRIDOR) python3 bench/serve.py $(BENCH_ARGS)
+
+bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs
+	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs python3 bench/route.py $(BENCH_ARGS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libbogie.a
 	@mkdir -p $(dir $@)

@@ -3,6 +3,7 @@ machine, and rewriting one marked section of bench/RESULTS.md."""
 import os
 import platform
 import re
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -42,6 +43,15 @@ def measure(cmd, runs, warmup=1, env=None):
         walls.append(w)
         rss = max(rss, r)
     return statistics.median(walls), rss
+
+
+def free_port():
+    """A loopback port the kernel says is free (released again for the caller's server to take)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def machine():

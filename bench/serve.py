@@ -14,7 +14,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,19 +37,11 @@ function request() return wrk.format("GET", paths[math.random(#paths)]) end
 """
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Server:
     """bogie serve on a free loopback port, for a with-block."""
 
     def __init__(self, bogie, network, threads, cache):
-        self.port = free_port()
+        self.port = benchlib.free_port()
         cmd = [bogie, "serve", "--network", network, "--data", os.path.join(ROOT, "data"), "--port", str(self.port),
                "--threads", str(threads)]
         if not cache:

@@ -92,6 +92,9 @@ typedef struct bogie_import_options {
     const char *borders_topojson;   /* Natural Earth admin-0 outlines (world-atlas countries-10m.json), or NULL:
                                        every node's country is then unknown */
     const char *borders_csv;        /* its country codes (data/world/countries.csv); needed with the outlines */
+    unsigned passes;                /* 1: read each input once, keeping every node's coordinates (fastest); 2: read
+                                       the ways first, then only the nodes they use (memory grows with the railway,
+                                       not with the file); 0 (the default): 2 when the inputs exceed 256 MB */
     const bogie_allocator *alloc;   /* NULL for malloc */
     bogie_progress_fn progress;     /* may be NULL */
     void *progress_ud;
@@ -302,6 +305,12 @@ bogie_status bogie_planner_new(const bogie_network *net, const bogie_world *worl
                                bogie_planner **out, bogie_diag *diag);
 void bogie_planner_free(bogie_planner *planner);
 
+/* Builds, for this train, the contraction hierarchy that answers later routes between stations and large tables
+ * in well under a millisecond per route. It takes a few seconds on a continental network and is kept with the
+ * planner (for up to eight trains at a time); until it exists, routes use A* with landmarks, which finds the same
+ * routes more slowly. Safe to call from several threads. */
+bogie_status bogie_planner_prepare(const bogie_planner *planner, const bogie_train *train, bogie_diag *diag);
+
 /* One station found by a name search. */
 typedef struct bogie_station_match {
     uint32_t station;        /* index in the network */
@@ -456,6 +465,8 @@ typedef struct bogie_service_options {
     size_t max_uri;             /* longest request line, in bytes; default 8192 */
     double time_limit_s;        /* per request search time; default 10 */
     size_t cache_bytes;         /* memory for remembered answers (the network never changes); default 64 MiB, 0 off */
+    bool prepare;               /* build every train's contraction hierarchy in the background (bogie_planner_prepare);
+                                   default true */
     const bogie_allocator *alloc;
 } bogie_service_options;
 

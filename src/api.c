@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,9 @@ struct bogie_service {
     cache_entry *head, *tail;
     size_t cache_used;
     uint64_t requests, hits;
+    pthread_t preparer;   /* builds the trains' hierarchies after start-up */
+    bool preparing;
+    atomic_bool stop_preparing;
 };
 
 #define MAX_WEB_BYTES (64u << 20)
@@ -1263,6 +1267,7 @@ void bogie_service_options_init(bogie_service_options *o)
     o->max_uri = 8192;
     o->time_limit_s = 10;
     o->cache_bytes = 64u << 20;
+    o->prepare = true;
 }
 
 static const char *content_type(const char *path)
@@ -1369,6 +1374,18 @@ static bogie_status load_trains(bogie_service *s, bogie_diag *diag)
     return BOGIE_OK;
 }
 
+/* The background thread: builds each train's hierarchy in turn. Queries meanwhile use A*; a failure only means
+ * they keep doing so. */
+static void *prepare_trains(void *arg)
+{
+    bogie_service *s = arg;
+    for (size_t i = 0; i < s->n_trains && !atomic_load(&s->stop_preparing); i++) {
+        bogie_diag d;
+        bogie_planner_prepare(s->planner, &s->trains[i], &d);
+    }
+    return NULL;
+}
+
 bogie_status bogie_service_open(const bogie_service_options *opts, bogie_service **out, bogie_diag *diag)
 {
     *out = NULL;
@@ -1405,6 +1422,8 @@ bogie_status bogie_service_open(const bogie_service_options *opts, bogie_service
         bogie_service_close(s);
         return rc;
     }
+    if (s->opts.prepare && s->n_trains > 0)
+        s->preparing = pthread_create(&s->preparer, NULL, prepare_trains, s) == 0;
     *out = s;
     return BOGIE_OK;
 }
@@ -1413,6 +1432,10 @@ void bogie_service_close(bogie_service *s)
 {
     if (!s)
         return;
+    if (s->preparing) {
+        atomic_store(&s->stop_preparing, true);
+        pthread_join(s->preparer, NULL);
+    }
     while (s->head)
         cache_evict(s, s->head);
     free(s->buckets);

@@ -1239,6 +1239,11 @@ void net_build_free(net_build *o)
     VEC_FREE(a, o->edge_cross);
     VEC_FREE(a, o->crossings);
     VEC_FREE(a, o->geom_pos);
+    if (o->landmarks)
+        util_free(a, o->landmarks, o->n_landmarks * sizeof *o->landmarks);
+    if (o->landmark_dist)
+        util_free(a, o->landmark_dist, o->nodes.n * o->n_landmarks * sizeof *o->landmark_dist);
+    o->landmarks = o->landmark_dist = NULL;
 }
 
 static void builder_free(builder *b)

@@ -5,12 +5,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,7 +30,7 @@ static void usage(FILE *f)
 {
     fputs("usage:\n"
           "  bogie import [-q] [--include light_rail,tram,subway] [--light-rail] [--station-radius METRES]\n"
-          "               [--reader native|readosm] [--data DIR | --no-borders] INPUT... -o NETWORK.bogie\n"
+          "               [--reader native|readosm] [--passes 1|2] [--data DIR | --no-borders] INPUT... -o NETWORK.bogie\n"
           "      Reads OpenStreetMap data (.osm.pbf, .osm, .osm.gz, .osm.bz2, Overpass .json) into one graph file,\n"
           "      placing it in countries with the outlines in DIR/world (unless --no-borders).\n"
           "  bogie info [--json] [--edges] NETWORK.bogie\n"
@@ -39,12 +41,16 @@ static void usage(FILE *f)
           "              [--format text|json|geojson|gpx] [-o FILE] [--profile-csv FILE] [--plot FILE.svg]\n"
           "      The fastest route this train can run, with its gauge changes, border stops and timetable. A PLACE\n"
           "      is a station name in any language of the data, or lat,lon.\n"
+          "  bogie table [--network FILE] [--data DIR] --train NAME|FILE (--from PLACE... --to PLACE... |\n"
+          "              --places FILE) [--format text|json|csv] [-o FILE]\n"
+          "      The time and distance from every source to every destination (with --places: every place to every\n"
+          "      other, one place per line).\n"
           "  bogie trains [--data DIR] [--json]\n"
           "      The train profiles in DIR/trains.\n"
           "  bogie stations [--network FILE] [--data DIR] QUERY\n"
           "      Stations whose names match QUERY, ignoring case, accents and punctuation.\n"
           "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
-          "              [--max-connections N] [--time-limit SECONDS] [--no-cache]\n"
+          "              [--max-connections N] [--time-limit SECONDS] [--no-cache] [--no-prepare]\n"
           "      The HTTP API (docs/API.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
           "      and exits 0.\n"
           "  bogie version\n"
@@ -174,6 +180,13 @@ static int cmd_import(int argc, char **argv)
             quiet = true;
         } else if (strcmp(a, "--no-borders") == 0) {
             borders = false;
+        } else if (strcmp(a, "--passes") == 0) {
+            if (++i >= argc || (strcmp(argv[i], "1") != 0 && strcmp(argv[i], "2") != 0)) {
+                fprintf(stderr, "bogie import: --passes takes 1 or 2\n");
+                free(inputs);
+                return 2;
+            }
+            opts.passes = (unsigned)(argv[i][0] - '0');
         } else if (strcmp(a, "--data") == 0) {
             if (++i >= argc)
                 goto bad;
@@ -448,6 +461,17 @@ static int cmd_info(int argc, char **argv)
 /* Writes text to path through a temporary file renamed into place, so that a failure leaves no partial file. */
 static int write_file_atomic(const char *cmd, const char *path, const char *text)
 {
+    /* A device or a pipe (/dev/stdout, a FIFO) is written as it is: renaming a file over it would replace it. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        FILE *f = fopen(path, "w");
+        size_t n = strlen(text);
+        if (!f || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+            fprintf(stderr, "bogie %s: %s: cannot write: %s\n", cmd, path, strerror(errno));
+            return 1;
+        }
+        return 0;
+    }
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
@@ -639,6 +663,221 @@ static int cmd_route(int argc, char **argv)
     return rc;
 }
 
+/* Reads a file of places, one per line (blank lines and lines starting with # skipped), appending them to *list
+ * (*n entries, *cap capacity; grown with realloc). The strings point into *buf, which the caller frees. */
+static int read_places(const char *path, char **buf, const char ***list, size_t *n, size_t *cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "bogie table: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    size_t len = 0, size = 4096;
+    char *b = malloc(size);
+    size_t got;
+    while (b && (got = fread(b + len, 1, size - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == size) {
+            char *nb = realloc(b, size *= 2);
+            if (!nb)
+                free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    if (!b)
+        return 1;
+    b[len] = '\0';
+    *buf = b;
+    for (char *line = strtok(b, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!*line || *line == '#')
+            continue;
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 64;
+            const char **nl = realloc(*list, nc * sizeof *nl);
+            if (!nl)
+                return 1;
+            *list = nl;
+            *cap = nc;
+        }
+        (*list)[(*n)++] = line;
+    }
+    return 0;
+}
+
+static void print_duration(FILE *f, double s)
+{
+    if (s < 0) {
+        fputs("       -", f);
+        return;
+    }
+    long m = lround(s / 60);
+    fprintf(f, " %4ld:%02ld", m / 60, m % 60);
+}
+
+static int cmd_table(int argc, char **argv)
+{
+    const char *net_path = default_network(), *data = default_data(), *train_arg = NULL, *format = "text";
+    const char *out_path = NULL;
+    const char **src = NULL, **dst = NULL;
+    size_t ns = 0, nd = 0, cs = 0, cd = 0;
+    char *bufs[2] = {NULL, NULL};
+    int rc = 0;
+    for (int i = 0; i < argc && rc == 0; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!val) {
+            fprintf(stderr, "bogie table: %s\n", a[0] == '-' ? "missing value" : "unknown argument");
+            rc = 2;
+            break;
+        }
+        const char ***list = NULL;
+        size_t *n = NULL, *cap = NULL;
+        if (strcmp(a, "--network") == 0)
+            net_path = val;
+        else if (strcmp(a, "--data") == 0)
+            data = val;
+        else if (strcmp(a, "--train") == 0)
+            train_arg = val;
+        else if (strcmp(a, "--format") == 0)
+            format = val;
+        else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
+            out_path = val;
+        else if (strcmp(a, "--from") == 0)
+            list = &src, n = &ns, cap = &cs;
+        else if (strcmp(a, "--to") == 0)
+            list = &dst, n = &nd, cap = &cd;
+        else if (strcmp(a, "--places") == 0) {
+            if (bufs[0]) {
+                fprintf(stderr, "bogie table: --places may be given once\n");
+                rc = 2;
+            } else {
+                rc = read_places(val, &bufs[0], &src, &ns, &cs);
+            }
+        } else {
+            fprintf(stderr, "bogie table: unknown argument %s\n", a);
+            rc = 2;
+        }
+        if (list) {
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 16;
+                const char **nl = realloc(*list, nc * sizeof *nl);
+                if (!nl) {
+                    rc = 1;
+                    break;
+                }
+                *list = nl;
+                *cap = nc;
+            }
+            (*list)[(*n)++] = val;
+        }
+        i++;
+    }
+    /* With --places alone, every place is both a source and a destination. */
+    if (rc == 0 && bufs[0] && nd == 0) {
+        dst = malloc((ns ? ns : 1) * sizeof *dst);
+        if (!dst)
+            rc = 1;
+        else
+            memcpy(dst, src, ns * sizeof *dst);
+        nd = ns;
+    }
+    if (rc == 0 && (ns == 0 || nd == 0 || !train_arg)) {
+        fprintf(stderr, "bogie table: --train and places are needed: --from PLACE... --to PLACE..., or --places FILE\n");
+        rc = 2;
+    }
+    if (rc == 0 && strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
+        fprintf(stderr, "bogie table: --format must be text, json or csv, not \"%s\"\n", format);
+        rc = 2;
+    }
+    bogie_train train;
+    if (rc == 0)
+        rc = load_train("table", data, train_arg, &train);
+    bogie_network *net = NULL;
+    bogie_world *world = NULL;
+    bogie_planner *planner = NULL;
+    if (rc == 0)
+        rc = open_planner("table", net_path, data, &net, &world, &planner);
+    double *dur = NULL, *dist = NULL;
+    if (rc == 0) {
+        dur = malloc(ns * nd * sizeof *dur);
+        dist = malloc(ns * nd * sizeof *dist);
+        bogie_diag d = {0};
+        bogie_status st = dur && dist ? bogie_table(planner, &train, src, ns, dst, nd, 0, dur, dist, &d) : BOGIE_ERR_NOMEM;
+        if (st != BOGIE_OK)
+            rc = fail("table", &d, st);
+    }
+    if (rc == 0) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        if (!f) {
+            rc = 1;
+        } else if (strcmp(format, "csv") == 0) {
+            fputs("source,destination,duration_s,distance_m\n", f);
+            for (size_t i = 0; i < ns; i++)
+                for (size_t k = 0; k < nd; k++) {
+                    double t = dur[i * nd + k], m = dist[i * nd + k];
+                    fprintf(f, "\"%s\",\"%s\",", src[i], dst[k]);
+                    if (t < 0)
+                        fputs(",\n", f);
+                    else
+                        fprintf(f, "%.0f,%.0f\n", t, m);
+                }
+        } else if (strcmp(format, "json") == 0) {
+            fputs("{\"durations\":[", f);
+            for (size_t i = 0; i < ns; i++) {
+                fputs(i ? ",[" : "[", f);
+                for (size_t k = 0; k < nd; k++) {
+                    double t = dur[i * nd + k];
+                    fprintf(f, t < 0 ? "%snull" : "%s%.1f", k ? "," : "", t);
+                }
+                fputs("]", f);
+            }
+            fputs("],\"distances\":[", f);
+            for (size_t i = 0; i < ns; i++) {
+                fputs(i ? ",[" : "[", f);
+                for (size_t k = 0; k < nd; k++) {
+                    double m = dist[i * nd + k];
+                    fprintf(f, m < 0 ? "%snull" : "%s%.1f", k ? "," : "", m);
+                }
+                fputs("]", f);
+            }
+            fputs("]}\n", f);
+        } else {
+            fprintf(f, "hours:minutes by %s (the search's estimate: running at the limits, plus stops)\n%-24s", train.name,
+                    "from \\ to");
+            for (size_t k = 0; k < nd; k++)
+                fprintf(f, " %8.8s", dst[k]);
+            fputc('\n', f);
+            for (size_t i = 0; i < ns; i++) {
+                fprintf(f, "%-24.24s", src[i]);
+                for (size_t k = 0; k < nd; k++)
+                    print_duration(f, dur[i * nd + k]);
+                fputc('\n', f);
+            }
+        }
+        if (f && fclose(f) == 0 && text) {
+            if (out_path)
+                rc = write_file_atomic("table", out_path, text);
+            else
+                fputs(text, stdout);
+        } else if (f) {
+            rc = 1;
+        }
+        free(text);
+    }
+    if (planner)
+        close_planner(net, world, planner);
+    free(dur);
+    free(dist);
+    free(src);
+    free(dst);
+    free(bufs[0]);
+    return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -802,6 +1041,10 @@ static int cmd_serve(int argc, char **argv)
             so.cache_bytes = 0;
             continue;
         }
+        if (strcmp(a, "--no-prepare") == 0) {
+            so.prepare = false;
+            continue;
+        }
         if (!v) {
             fprintf(stderr, "bogie serve: %s needs a value\n", a);
             return 2;
@@ -889,6 +1132,8 @@ int main(int argc, char **argv)
         return cmd_route(argc - 2, argv + 2);
     if (strcmp(cmd, "trains") == 0)
         return cmd_trains(argc - 2, argv + 2);
+    if (strcmp(cmd, "table") == 0)
+        return cmd_table(argc - 2, argv + 2);
     if (strcmp(cmd, "stations") == 0)
         return cmd_stations(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)

@@ -141,9 +141,9 @@ void geo_radius_profile(const int32_t *ll, size_t n, double *scratch, uint16_t *
 struct geo_grid {
     const bogie_allocator *alloc;
     const int32_t *ll;
-    size_t n;
+    size_t n;        /* entries */
     uint32_t *keys;  /* cell key per entry, ascending */
-    uint32_t *index; /* point index per entry */
+    uint32_t *index; /* point (or segment start) index per entry */
 };
 
 static int32_t cell_lat(double lat)
@@ -167,37 +167,47 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Makes *out a grid over points ll from m (cell key << 32 | index) entries, which it sorts; frees the entries
+ * (allocated with alloc, cap of them) either way. */
+static bogie_status grid_from_entries(const int32_t *ll, uint64_t *entries, size_t m, size_t cap,
+                                     const bogie_allocator *alloc, geo_grid **out)
+{
+    geo_grid *g = util_calloc(alloc, 1, sizeof *g);
+    if (g) {
+        g->alloc = alloc;
+        g->ll = ll;
+        g->n = m;
+        g->keys = util_malloc(alloc, (m ? m : 1) * sizeof *g->keys);
+        g->index = util_malloc(alloc, (m ? m : 1) * sizeof *g->index);
+    }
+    if (!g || !g->keys || !g->index) {
+        util_free(alloc, entries, cap * sizeof *entries);
+        geo_grid_free(g);
+        return BOGIE_ERR_NOMEM;
+    }
+    util_sort(entries, m, sizeof *entries, cmp_u64);
+    for (size_t i = 0; i < m; i++) {
+        g->keys[i] = (uint32_t)(entries[i] >> 32);
+        g->index[i] = (uint32_t)entries[i];
+    }
+    util_free(alloc, entries, cap * sizeof *entries);
+    *out = g;
+    return BOGIE_OK;
+}
+
 bogie_status geo_grid_build(const int32_t *ll, size_t n, const bogie_allocator *alloc, geo_grid **out)
 {
     *out = NULL;
     if (n > UINT32_MAX)
         return BOGIE_ERR_LIMIT;
-    geo_grid *g = util_calloc(alloc, 1, sizeof *g);
-    if (!g)
+    uint64_t *entries = util_malloc(alloc, (n ? n : 1) * sizeof *entries);
+    if (!entries)
         return BOGIE_ERR_NOMEM;
-    g->alloc = alloc;
-    g->ll = ll;
-    g->n = n;
-    uint64_t *pairs = util_malloc(alloc, (n ? n : 1) * sizeof *pairs);
-    g->keys = util_malloc(alloc, (n ? n : 1) * sizeof *g->keys);
-    g->index = util_malloc(alloc, (n ? n : 1) * sizeof *g->index);
-    if (!pairs || !g->keys || !g->index) {
-        util_free(alloc, pairs, (n ? n : 1) * sizeof *pairs);
-        geo_grid_free(g);
-        return BOGIE_ERR_NOMEM;
-    }
     for (size_t i = 0; i < n; i++) {
         uint32_t k = cell_key(cell_lat(ll[2 * i] * 1e-7), cell_lon(ll[2 * i + 1] * 1e-7));
-        pairs[i] = (uint64_t)k << 32 | (uint32_t)i;
+        entries[i] = (uint64_t)k << 32 | (uint32_t)i;
     }
-    util_sort(pairs, n, sizeof *pairs, cmp_u64);
-    for (size_t i = 0; i < n; i++) {
-        g->keys[i] = (uint32_t)(pairs[i] >> 32);
-        g->index[i] = (uint32_t)pairs[i];
-    }
-    util_free(alloc, pairs, (n ? n : 1) * sizeof *pairs);
-    *out = g;
-    return BOGIE_OK;
+    return grid_from_entries(ll, entries, n, n ? n : 1, alloc, out);
 }
 
 void geo_grid_free(geo_grid *g)
@@ -208,6 +218,34 @@ void geo_grid_free(geo_grid *g)
     util_free(g->alloc, g->keys, cap * sizeof *g->keys);
     util_free(g->alloc, g->index, cap * sizeof *g->index);
     util_free(g->alloc, g, sizeof *g);
+}
+
+bogie_status geo_grid_build_segments(const int32_t *ll, size_t n, bool (*is_segment)(void *ud, size_t i), void *ud,
+                                     const bogie_allocator *alloc, geo_grid **out)
+{
+    *out = NULL;
+    if (n > UINT32_MAX)
+        return BOGIE_ERR_LIMIT;
+    VEC(uint64_t) entries = {0};
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (!is_segment(ud, i))
+            continue;
+        double la0 = ll[2 * i] * 1e-7, lo0 = ll[2 * i + 1] * 1e-7, la1 = ll[2 * i + 2] * 1e-7,
+               lo1 = ll[2 * i + 3] * 1e-7;
+        int32_t y0 = cell_lat(la0 < la1 ? la0 : la1), y1 = cell_lat(la0 < la1 ? la1 : la0);
+        int32_t x0 = cell_lon(lo0 < lo1 ? lo0 : lo1), x1 = cell_lon(lo0 < lo1 ? lo1 : lo0);
+        /* Every cell of the segment's bounding box: exact for the short segments of surveyed track, generous for
+         * long schematic ones. */
+        for (int32_t y = y0; y <= y1; y++)
+            for (int32_t x = x0; x <= x1; x++)
+                if (VEC_PUSH(alloc, entries, (uint64_t)cell_key(y, x) << 32 | (uint32_t)i) != 0) {
+                    VEC_FREE(alloc, entries);
+                    return BOGIE_ERR_NOMEM;
+                }
+    }
+    if (!entries.v && !(entries.v = util_malloc(alloc, sizeof *entries.v)))
+        return BOGIE_ERR_NOMEM;
+    return grid_from_entries(ll, entries.v, entries.n, entries.cap ? entries.cap : 1, alloc, out);
 }
 
 /* Returns the first entry whose key is >= key. */
@@ -224,24 +262,55 @@ static size_t lower_bound(const uint32_t *keys, size_t n, uint32_t key)
     return lo;
 }
 
+/* The state of geo_grid_nearest's visit. */
+typedef struct nearest_ctx {
+    const geo_grid *g;
+    double lat, lon;
+    int (*accept)(void *ud, size_t index);
+    void *ud;
+    size_t best;
+    double best_d;
+} nearest_ctx;
+
+static double nearest_visit(void *ud, size_t p)
+{
+    nearest_ctx *c = ud;
+    if (c->accept && !c->accept(c->ud, p))
+        return c->best_d;
+    double d = geo_distance_m(c->lat, c->lon, c->g->ll[2 * p] * 1e-7, c->g->ll[2 * p + 1] * 1e-7);
+    /* Ties go to the lowest index, whatever order the cells are visited in. */
+    if (d <= c->best_d && (c->best == SIZE_MAX || d < c->best_d || p < c->best)) {
+        c->best = p;
+        c->best_d = d;
+    }
+    return c->best_d;
+}
+
 size_t geo_grid_nearest(const geo_grid *g, double lat, double lon, double max_m,
                         int (*accept)(void *ud, size_t index), void *ud, double *dist_m)
 {
-    size_t best = SIZE_MAX;
-    double best_d = max_m;
+    nearest_ctx c = {g, lat, lon, accept, ud, SIZE_MAX, max_m};
+    geo_grid_visit(g, lat, lon, max_m, nearest_visit, &c);
+    if (c.best != SIZE_MAX && dist_m)
+        *dist_m = c.best_d;
+    return c.best;
+}
+
+void geo_grid_visit(const geo_grid *g, double lat, double lon, double max_m, double (*visit)(void *ud, size_t index),
+                    void *ud)
+{
     if (!g || g->n == 0 || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
-        return SIZE_MAX;
+        return;
     int32_t clat = cell_lat(lat), clon = cell_lon(lon);
-    /* The narrowest a cell gets within the search: its east-west width at the highest latitude reached. */
     double reach_deg = max_m / (GEO_EARTH_RADIUS_M * DEG2RAD);
     double hi_lat = fabs(lat) + reach_deg;
     if (hi_lat > 89)
         hi_lat = 89;
     double cell_m = GRID_CELL_DEG * DEG2RAD * GEO_EARTH_RADIUS_M * cos(hi_lat * DEG2RAD);
     int32_t max_ring = (int32_t)ceil(max_m / cell_m) + 1;
+    double bound = max_m;
     for (int32_t r = 0; r <= max_ring; r++) {
-        /* Every point in ring r is at least (r - 1) cells away. */
-        if (r >= 2 && (r - 1) * cell_m > best_d)
+        if (r >= 2 && (r - 1) * cell_m > bound)
             break;
         for (int32_t dy = -r; dy <= r; dy++) {
             int32_t y = clat + dy;
@@ -256,21 +325,13 @@ size_t geo_grid_nearest(const geo_grid *g, double lat, double lon, double max_m,
                     x -= GRID_LON_CELLS - 1;
                 uint32_t key = cell_key(y, x);
                 for (size_t i = lower_bound(g->keys, g->n, key); i < g->n && g->keys[i] == key; i++) {
-                    size_t p = g->index[i];
-                    if (accept && !accept(ud, p))
-                        continue;
-                    double d = geo_distance_m(lat, lon, g->ll[2 * p] * 1e-7, g->ll[2 * p + 1] * 1e-7);
-                    if (d <= best_d && (best == SIZE_MAX || d < best_d || p < best)) {
-                        best = p;
-                        best_d = d;
-                    }
+                    double b = visit(ud, g->index[i]);
+                    if (b < bound)
+                        bound = b;
                 }
                 if (r == 0)
                     break;
             }
         }
     }
-    if (best != SIZE_MAX && dist_m)
-        *dist_m = best_d;
-    return best;
 }

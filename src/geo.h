@@ -52,4 +52,16 @@ void geo_grid_free(geo_grid *grid);
 size_t geo_grid_nearest(const geo_grid *grid, double lat, double lon, double max_m,
                         int (*accept)(void *ud, size_t index), void *ud, double *dist_m);
 
+/* Builds a grid over the segments of a polyline set: segment i runs from point i to point i + 1 of the n points
+ * (lat, lon pairs in degrees * 1e7), for every i that is_segment(ud, i) accepts. Each segment is entered in every
+ * cell its bounding box touches. The points must outlive the grid. Free with geo_grid_free(). */
+bogie_status geo_grid_build_segments(const int32_t *latlon, size_t n, bool (*is_segment)(void *ud, size_t i),
+                                     void *ud, const bogie_allocator *alloc, geo_grid **out);
+
+/* Calls visit(ud, index) for the entries of the cells around (lat, lon), nearest cells first, until no entry
+ * within the bound can remain: the bound starts at max_m and visit returns the new bound (for example the distance
+ * of the k-th nearest found so far). An entry may be visited more than once (a segment in several cells). */
+void geo_grid_visit(const geo_grid *grid, double lat, double lon, double max_m,
+                    double (*visit)(void *ud, size_t index), void *ud);
+
 #endif

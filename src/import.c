@@ -1,6 +1,7 @@
 /* import.c: the import driver. It feeds every input through an OSM reader into an imp_state (keeping tracks,
  * stations and node coordinates), then builds the graph and writes it atomically. */
 #include "import.h"
+#include "landmarks.h"
 
 #include "borders.h"
 #include "tags.h"
@@ -120,6 +121,8 @@ void imp_free(imp_state *st)
     VEC_FREE(a, st->names);
     VEC_FREE(a, st->members);
     VEC_FREE(a, st->node_flags);
+    if (st->wanted)
+        util_free(a, st->wanted, st->wanted_cap * sizeof *st->wanted);
     VEC_FREE(a, st->issues);
     util_free(a, st->issue_slots, st->n_issue_slots * sizeof *st->issue_slots);
     memset(st, 0, sizeof *st);
@@ -188,6 +191,8 @@ static uint64_t issue_hash(const void *rec)
 
 /* Distinct issue rows kept; further distinct values are counted under the value "(other values)". */
 #define MAX_ISSUE_ROWS 400
+/* Inputs larger than this are read in two passes unless the caller chooses (bogie_import_options.passes). */
+#define TWO_PASS_BYTES (256ull << 20)
 
 void imp_report(void *ud, const char *what, const char *value, const char *reason)
 {
@@ -359,13 +364,32 @@ static bool is_station_object(const osm_tag *tags, size_t n)
            (pt && strcmp(pt, "station") == 0);
 }
 
+/* Whether node id is one the ways and relations of the first pass use. */
+static bool is_wanted(const imp_state *st, int64_t id)
+{
+    size_t lo = 0, hi = st->n_wanted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->wanted[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < st->n_wanted && st->wanted[lo] == id;
+}
+
 static bogie_status sink_node(void *ud, int64_t id, int32_t lat, int32_t lon, const osm_tag *tags, size_t n)
 {
     imp_state *st = ud;
+    if (st->pass == 1)
+        return BOGIE_OK;
     st->stats.nodes_read++;
-    imp_node nd = {id, lat, lon};
-    if (VEC_PUSH(st->alloc, st->nodes, nd) != 0)
-        return BOGIE_ERR_NOMEM;
+    if (st->pass == 0 || is_wanted(st, id)) {
+        imp_node nd = {id, lat, lon};
+        if (VEC_PUSH(st->alloc, st->nodes, nd) != 0)
+            return BOGIE_ERR_NOMEM;
+        st->stats.nodes_kept++;
+    }
     if (n == 0)
         return BOGIE_OK;
     const char *railway = tags_get(tags, n, "railway");
@@ -419,6 +443,8 @@ static bogie_status sink_way(void *ud, int64_t id, const int64_t *refs, size_t n
                              const osm_tag *tags, size_t n)
 {
     imp_state *st = ud;
+    if (st->pass == 2)
+        return BOGIE_OK;
     st->stats.ways_read++;
     st->cur_type = 'w';
     st->cur_id = id;
@@ -499,6 +525,8 @@ static bogie_status sink_relation(void *ud, int64_t id, const osm_member *m, siz
                                   size_t n)
 {
     imp_state *st = ud;
+    if (st->pass == 2)
+        return BOGIE_OK;
     st->stats.relations_read++;
     const char *pt = tags_get(tags, n, "public_transport");
     if (!pt || (strcmp(pt, "stop_area") != 0 && strcmp(pt, "station") != 0) || n_members == 0)
@@ -637,6 +665,37 @@ static void append_meta(strbuf *sb, const bogie_import_options *opts, const char
                 "where the inputs are OpenStreetMap data\n");
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Between the passes: the sorted, distinct ids of the nodes the ways and relations read so far use. */
+static bogie_status wanted_nodes(imp_state *st, bogie_diag *diag)
+{
+    size_t n = st->refs.n;
+    for (size_t i = 0; i < st->members.n; i++)
+        n += st->members.v[i].type == 'n';
+    int64_t *w = util_malloc(st->alloc, (n ? n : 1) * sizeof *w);
+    if (!w)
+        return util_nomem(diag, "listing the nodes the railway uses");
+    memcpy(w, st->refs.v, st->refs.n * sizeof *w);
+    size_t k = st->refs.n;
+    for (size_t i = 0; i < st->members.n; i++)
+        if (st->members.v[i].type == 'n')
+            w[k++] = st->members.v[i].ref;
+    util_sort(w, n, sizeof *w, cmp_i64);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || w[i] != w[m - 1])
+            w[m++] = w[i];
+    st->wanted = w;
+    st->n_wanted = m;
+    st->wanted_cap = n ? n : 1;
+    return BOGIE_OK;
+}
+
 bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char *output_path,
                           const bogie_import_options *user_opts, bogie_diag *diag)
 {
@@ -684,32 +743,55 @@ bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char
         st.borders = outlines;
     }
 
-    for (size_t i = 0; i < n_inputs && rc == BOGIE_OK; i++) {
-        read_ctx ctx = {&st, &opts, &prog, prog.bytes_done, prog.objects};
-        sink_pair pair = {&st, &ctx};
-        osm_sink sink = {&pair, pair_node, pair_way, pair_relation, pair_progress};
-        prog.file = inputs[i];
-        rc = osm_read_file(inputs[i], opts.reader, &sink, alloc, diag);
-        if (rc == BOGIE_OK && st.failed)
-            rc = st.failed;
-        if (rc == BOGIE_ERR_NOMEM)
-            util_nomem(diag, "reading the input");
-        else if (rc == BOGIE_ERR_CANCELLED)
-            util_fail(diag, rc, "%s: import cancelled", inputs[i]);
-        else if (rc == BOGIE_ERR_LIMIT)
-            util_fail(diag, rc, "%s: the input exceeds a size limit of the graph file", inputs[i]);
-        struct stat sbuf;
-        if (stat(inputs[i], &sbuf) == 0)
-            prog.bytes_done = ctx.bytes_before + (uint64_t)sbuf.st_size;
-        prog.objects = st.stats.nodes_read + st.stats.ways_read + st.stats.relations_read;
+    /* One pass, or two: the ways and relations, then only the nodes they use. */
+    unsigned passes = opts.passes ? opts.passes : prog.bytes_total > TWO_PASS_BYTES ? 2 : 1;
+    if (passes == 2)
+        prog.bytes_total *= 2;
+    for (unsigned pass = passes == 2 ? 1 : 0; pass <= (passes == 2 ? 2u : 0u) && rc == BOGIE_OK; pass++) {
+        st.pass = pass;
+        if (pass == 2)
+            rc = wanted_nodes(&st, diag);
+        for (size_t i = 0; i < n_inputs && rc == BOGIE_OK; i++) {
+            read_ctx ctx = {&st, &opts, &prog, prog.bytes_done, prog.objects};
+            sink_pair pair = {&st, &ctx};
+            osm_sink sink = {&pair, pair_node, pair_way, pair_relation, pair_progress};
+            prog.file = inputs[i];
+            rc = osm_read_file(inputs[i], opts.reader, &sink, alloc, diag);
+            if (rc == BOGIE_OK && st.failed)
+                rc = st.failed;
+            if (rc == BOGIE_ERR_NOMEM)
+                util_nomem(diag, "reading the input");
+            else if (rc == BOGIE_ERR_CANCELLED)
+                util_fail(diag, rc, "%s: import cancelled", inputs[i]);
+            else if (rc == BOGIE_ERR_LIMIT)
+                util_fail(diag, rc, "%s: the input exceeds a size limit of the graph file", inputs[i]);
+            struct stat sbuf;
+            if (stat(inputs[i], &sbuf) == 0)
+                prog.bytes_done = ctx.bytes_before + (uint64_t)sbuf.st_size;
+            prog.objects = st.stats.nodes_read + st.stats.ways_read + st.stats.relations_read;
+        }
     }
+    st.pass = 0;
     if (rc == BOGIE_OK) {
         prog.stage = "build";
         prog.file = NULL;
         rc = net_build_graph(&st, &nb, opts.progress, opts.progress_ud, &prog, diag);
     }
+    if (rc == BOGIE_OK) {
+        prog.stage = "landmarks";
+        if (opts.progress && opts.progress(opts.progress_ud, &prog))
+            rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
+        else
+            rc = lm_compute((uint32_t)nb.nodes.n, nb.node_adj.v, nb.adj.v, nb.edges.v, LM_DEFAULT_COUNT, st.alloc,
+                            &nb.landmarks, &nb.landmark_dist, &nb.n_landmarks, diag);
+    }
 
     char tmp[8300] = "";
+    struct stat out_st;
+    if (rc == BOGIE_OK && stat(output_path, &out_st) == 0 && !S_ISREG(out_st.st_mode))
+        rc = util_fail(diag, BOGIE_ERR_IO,
+                       "%s: not a regular file: the graph is written beside the output and renamed into place, which "
+                       "would replace it", output_path);
     if (rc == BOGIE_OK) {
         char dir[4096];
         const char *base;

@@ -82,7 +82,7 @@ typedef struct imp_issue {
     X(ways_light_rail) X(ways_tram) X(ways_subway) X(ways_sidings) X(ways_not_track) X(duplicate_nodes)       \
     X(duplicate_ways) X(missing_node_refs) X(ways_without_gauge) X(stations_found) X(stations_kept)           \
     X(stations_merged) X(stations_not_on_kept_track_type) X(stations_too_far) X(stop_areas_off_track)         \
-    X(inputs)
+    X(inputs) X(nodes_kept)
 
 typedef struct imp_stats {
 #define X(name) uint64_t name;
@@ -118,6 +118,11 @@ typedef struct imp_state {
     uint32_t seq;
     /* Set by a callback that fails; the sink returns it. */
     bogie_status failed;
+    /* Reading in two passes: 0 reads everything at once; 1 reads ways and relations only; 2 reads nodes only, and
+     * keeps the coordinates of those in wanted (sorted, n_wanted ids): the nodes the ways and relations use. */
+    unsigned pass;
+    int64_t *wanted;
+    size_t n_wanted, wanted_cap;
 } imp_state;
 
 /* Initialises st; BOGIE_ERR_NOMEM on failure. */
@@ -147,6 +152,9 @@ typedef struct net_build {
     VEC(uint32_t) edge_cross;
     VEC(net_crossing) crossings;
     VEC(float) geom_pos;
+    uint32_t *landmarks;      /* n_landmarks nodes (lm_compute) */
+    uint32_t *landmark_dist;  /* nodes.n * n_landmarks */
+    unsigned n_landmarks;
 } net_build;
 
 /* Builds the graph from everything st gathered; the caller owns *out's contents (net_build_free). st's strings gain

@@ -22,6 +22,8 @@
 
 /* Coordinates this close to a station, or to the track node it is attached to, mean the station. */
 #define STATION_SNAP_M 300.0
+/* A table of this many pairs or more builds the train's contraction hierarchy first. */
+#define TABLE_PREPARE_PAIRS 400
 
 /* How far the thinned speed profile may stray from the integrated one. */
 #define PROFILE_TOL_KMH 0.5
@@ -239,12 +241,14 @@ static bogie_status resolve_place(const bogie_planner *p, const bogie_train *t, 
             return util_fail(diag, BOGIE_ERR_ARG, "%s \"%s\": latitude must be within -90..90 and longitude -180..180",
                              role, text);
         /* Coordinates at a station (within STATION_SNAP_M of it or of its node) mean the station. */
-        for (uint32_t s = 0; s < p->net->n_stations; s++) {
+        uint32_t near[64];
+        size_t n_near = route_stations_within(&p->base, lat, lon, STATION_SNAP_M, near, 64);
+        for (size_t i = 0; i < n_near; i++) {
+            uint32_t s = near[i];
             const net_station *st = &p->net->stations[s];
-            const net_node *nd = &p->net->nodes[st->node];
-            if (geo_distance_m(lat, lon, st->lat * 1e-7, st->lon * 1e-7) > STATION_SNAP_M &&
-                geo_distance_m(lat, lon, nd->lat * 1e-7, nd->lon * 1e-7) > STATION_SNAP_M)
+            if (st->node == BOGIE_NONE)
                 continue;
+            const net_node *nd = &p->net->nodes[st->node];
             bool usable = false;
             for (uint32_t k = p->net->node_adj[st->node]; k < p->net->node_adj[st->node + 1] && !usable; k++) {
                 const net_class *c = &p->net->classes[p->net->edges[p->net->adj[k] >> 1].cls];
@@ -1148,55 +1152,25 @@ bogie_status bogie_table(const bogie_planner *p, const bogie_train *t, const cha
     for (size_t i = 0; rc == BOGIE_OK && i < nd; i++)
         rc = resolve_place(p, t, "destinations", destinations[i], 5000, &dst[i], diag);
     double deadline = time_limit_s > 0 ? util_now() + time_limit_s : 0;
-    for (size_t i = 0; rc == BOGIE_OK && i < ns; i++)
-        for (size_t k = 0; rc == BOGIE_OK && k < nd; k++) {
-            double *dur = &durations[i * nd + k], *dist = distances ? &distances[i * nd + k] : NULL;
-            bool same = !src[i].is_point && !dst[k].is_point && src[i].node == dst[k].node;
-            if (same || (src[i].is_point && dst[k].is_point && src[i].edge == dst[k].edge &&
-                         src[i].offset_m == dst[k].offset_m)) {
-                *dur = 0;
-                if (dist)
-                    *dist = 0;
-                continue;
-            }
-            if (deadline > 0 && util_now() > deadline) {
-                rc = util_fail(diag, BOGIE_ERR_CANCELLED, "the table took longer than its time limit");
-                break;
-            }
-            route_place pair[2] = {src[i], dst[k]};
-            route_query q;
-            memset(&q, 0, sizeof q);
-            q.base = &p->base;
-            q.train = t;
-            q.places = pair;
-            q.n_places = 2;
-            q.deadline = deadline;
-            route_result res;
-            bogie_status r = route_find(&q, &res, diag);
-            if (r == BOGIE_ERR_NOT_FOUND) {
-                *dur = -1;
-                if (dist)
-                    *dist = -1;
-                continue;
-            }
-            if (r != BOGIE_OK) {
-                rc = r;
-                break;
-            }
-            *dur = res.cost_s;
-            if (dist) {
-                double len = 0;
-                for (size_t m = 0; m < res.items.n; m++)
-                    if (res.items.v[m].kind == RITEM_EDGE) {
-                        double s0, s1;
-                        route_edge_span(&res.view, res.items.v[m].h >> 1, &s0, &s1);
-                        len += s1 - s0;
-                    }
-                *dist = len;
-            }
-            route_result_free(a, &res);
-        }
+    double *len = distances ? distances : util_malloc(a, (ns * nd > 0 ? ns * nd : 1) * sizeof *len);
+    if (rc == BOGIE_OK && !len)
+        rc = util_nomem(diag, "computing a table");
+    /* A large matrix pays for the train's hierarchy (built once per planner and train). */
+    if (rc == BOGIE_OK && ns * nd >= TABLE_PREPARE_PAIRS)
+        rc = route_prepare(&p->base, t, diag);
+    if (rc == BOGIE_OK)
+        rc = route_matrix(&p->base, t, src, ns, dst, nd, deadline, durations, len, diag);
+    for (size_t i = 0; rc == BOGIE_OK && i < ns * nd; i++)
+        if (isinf(durations[i]))
+            durations[i] = len[i] = -1;
+    if (len && len != distances)
+        util_free(a, len, (ns * nd > 0 ? ns * nd : 1) * sizeof *len);
     util_free(a, src, (ns ? ns : 1) * sizeof *src);
     util_free(a, dst, (nd ? nd : 1) * sizeof *dst);
     return rc;
+}
+
+bogie_status bogie_planner_prepare(const bogie_planner *p, const bogie_train *train, bogie_diag *diag)
+{
+    return route_prepare(&p->base, train, diag);
 }

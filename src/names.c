@@ -68,12 +68,39 @@ static bogie_status key_ascii(const char *s, size_t len, const bogie_allocator *
 
 /* Appends to key (k bytes used of cap) the letters and digits of the folded text f (flen bytes), compacting in
  * place when key == f. Returns the new length, or (size_t)-1 when key would overflow. */
+/* Latin letters that Unicode gives no decomposition, so NFKD keeps them whole, spelt as people type them without
+ * the mark: "Lodz" should find "Łódź". Each replacement is no longer than the letter's UTF-8, so that keys can be
+ * built in place. Case folding has already lowered them. */
+static const char *unmarked(ucs4_t c)
+{
+    switch (c) {
+    case 0x0142: return "l";  /* ł */
+    case 0x0111: return "d";  /* đ */
+    case 0x00F0: return "d";  /* ð */
+    case 0x00F8: return "o";  /* ø */
+    case 0x0127: return "h";  /* ħ */
+    case 0x0131: return "i";  /* dotless ı */
+    case 0x0167: return "t";  /* ŧ */
+    case 0x00E6: return "ae"; /* æ */
+    case 0x0153: return "oe"; /* œ */
+    case 0x00FE: return "th"; /* þ */
+    default: return NULL;
+    }
+}
+
 static size_t keep_letters(uint8_t *key, size_t k, size_t cap, const uint8_t *f, size_t flen)
 {
     for (size_t i = 0; i < flen;) {
         ucs4_t c;
         int n = u8_mbtouc_unsafe(&c, f + i, flen - i);
-        if (keeps(c)) {
+        const char *plain = unmarked(c);
+        if (plain) {
+            size_t m = strlen(plain);
+            if (m > cap - k)
+                return (size_t)-1;
+            memmove(key + k, plain, m);
+            k += m;
+        } else if (keeps(c)) {
             if ((size_t)n > cap - k)
                 return (size_t)-1;
             memmove(key + k, f + i, (size_t)n);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define NETFMT_MAGIC "BOGIENET"
-#define NETFMT_MAJOR 1u /* a reader refuses any other major version */
+#define NETFMT_MAJOR 2u /* a reader refuses any other major version */
 #define NETFMT_MINOR 0u /* minor versions only add sections; readers ignore sections they do not know */
 #define NETFMT_ENDIAN_TAG 0x01020304u
 
@@ -58,8 +58,11 @@ typedef enum netsec_id {
     NETSEC_NODE_COUNTRY = 18, /* uint16_t per graph node: 1 + index into NETSEC_COUNTRIES, or 0 when unknown */
     NETSEC_EDGE_CROSS = 19,   /* uint32_t per edge plus one: start of its border crossings in NETSEC_CROSSINGS */
     NETSEC_CROSSINGS = 20,    /* net_crossing: where edges cross country borders, in order along each edge */
-    NETSEC_GEOM_POS = 21      /* float per NETSEC_GEOM point: its distance from its edge's start, in the edge's
+    NETSEC_GEOM_POS = 21,     /* float per NETSEC_GEOM point: its distance from its edge's start, in the edge's
                                  length units (so a distance=* tag's scaling is already applied) */
+    NETSEC_LANDMARKS = 22,    /* uint32_t graph node per landmark (landmarks.h); at most LM_MAX */
+    NETSEC_LANDMARK_DIST = 23 /* uint32_t per graph node per landmark, node-major: whole metres along track in
+                                 edge length units, rounded down, UINT32_MAX where unreachable */
 } netsec_id;
 
 typedef struct net_node {

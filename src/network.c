@@ -2,6 +2,7 @@
  * every index it holds before anything reads it. */
 #include "network.h"
 
+#include "landmarks.h"
 #include "util.h"
 
 #include <errno.h>
@@ -41,6 +42,8 @@ static const sec_spec specs[] = {
     {NETSEC_EDGE_CROSS, "EDGE_CROSS", sizeof(uint32_t)},
     {NETSEC_CROSSINGS, "CROSSINGS", sizeof(net_crossing)},
     {NETSEC_GEOM_POS, "GEOM_POS", sizeof(float)},
+    {NETSEC_LANDMARKS, "LANDMARKS", sizeof(uint32_t)},
+    {NETSEC_LANDMARK_DIST, "LANDMARK_DIST", sizeof(uint32_t)},
 };
 enum { N_SPECS = sizeof specs / sizeof specs[0] };
 
@@ -62,6 +65,16 @@ static bool str_ok(const bogie_network *n, uint32_t off)
 static bool coord_ok(int32_t lat, int32_t lon)
 {
     return lat >= -900000000 && lat <= 900000000 && lon >= -1800000000 && lon <= 1800000000;
+}
+
+/* Whether any of n points is out of range: without early exit, so that the compiler can vectorize it; the caller
+ * looks for the first bad one only when there is one. */
+static bool any_bad_point(const net_point *p, size_t n)
+{
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad |= ((uint32_t)p[i].lat + 900000000u > 1800000000u) | ((uint32_t)p[i].lon + 1800000000u > 3600000000u);
+    return bad != 0;
 }
 
 /* Checks every index in the sections against the counts it refers to. */
@@ -88,7 +101,7 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
         if (pos[0] != 0 || pos[ed->geom_count - 1] != ed->length_m)
             return BAD(vc, "%s: section GEOM_POS: edge %u does not run from 0 to its length", nm, e);
         for (uint32_t k = 1; k < ed->geom_count; k++)
-            if (!(pos[k] >= pos[k - 1]) || !isfinite(pos[k]))
+            if (!(pos[k] >= pos[k - 1]) || !(pos[k] <= 3.4e38f))
                 return BAD(vc, "%s: section GEOM_POS record %u: positions along edge %u must not decrease", nm,
                            ed->geom_first + k, e);
     }
@@ -106,9 +119,10 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
                 return BAD(vc, "%s: section ADJ record %u: edge %u does not touch node %u", nm, h, e, v);
         }
     }
-    for (size_t p = 0; p < n->n_geom; p++)
-        if (!coord_ok(n->geom[p].lat, n->geom[p].lon))
-            return BAD(vc, "%s: section GEOM record %zu: coordinates out of range", nm, p);
+    if (any_bad_point(n->geom, n->n_geom))
+        for (size_t p = 0; p < n->n_geom; p++)
+            if (!coord_ok(n->geom[p].lat, n->geom[p].lon))
+                return BAD(vc, "%s: section GEOM record %zu: coordinates out of range", nm, p);
     for (uint32_t c = 0; c < n->n_classes; c++) {
         const net_class *k = &n->classes[c];
         if (k->n_gauge > BOGIE_MAX_GAUGES || k->n_power > BOGIE_MAX_POWER || k->railway >= NET_RAILWAY_COUNT ||
@@ -158,6 +172,27 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
                 x->to > n->n_countries || !(x->pos_m >= 0) || !coord_ok(x->lat, x->lon))
                 return BAD(vc, "%s: section CROSSINGS record %u: a field is out of range", nm, k);
         }
+    }
+    /* Landmark distances must be lower bounds the search can trust: along every edge they change by no more than
+     * its length (plus the metre of rounding), and both ends are reachable from a landmark or neither is. */
+    const unsigned k = n->n_landmarks;
+    for (unsigned i = 0; i < k; i++)
+        if (n->landmarks[i] >= n->n_nodes)
+            return BAD(vc, "%s: section LANDMARKS record %u: node out of range", nm, i);
+    for (uint32_t e = 0; k > 0 && e < n->n_edges; e++) {
+        const uint32_t *a = n->landmark_dist + (size_t)n->edges[e].from * k,
+                       *b = n->landmark_dist + (size_t)n->edges[e].to * k;
+        /* Whole metres, rounded down at both ends: they may differ by the length rounded up, plus one. */
+        int64_t len = (int64_t)ceil(n->edges[e].length_m) + 1;
+        unsigned bad = 0;
+        for (unsigned i = 0; i < k; i++) {
+            int64_t d = (int64_t)a[i] - (int64_t)b[i];
+            /* Both unreachable gives 0; one of them unreachable gives a difference beyond any edge's length. */
+            bad |= (d > len) | (-d > len);
+        }
+        if (bad)
+            return BAD(vc, "%s: section LANDMARK_DIST: a landmark's distances at the ends of edge %u differ by more "
+                           "than its length", nm, e);
     }
     return BOGIE_OK;
 }
@@ -273,11 +308,14 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
     n->crossings = SEC(19, net_crossing);
     n->n_crossings = CNT(19);
     n->geom_pos = SEC(20, float);
+    n->landmarks = SEC(21, uint32_t);
+    n->landmark_dist = SEC(22, uint32_t);
     bogie_status rc = BOGIE_OK;
     if (CNT(2) >= BOGIE_NONE || CNT(6) >= BOGIE_NONE / 2 || CNT(7) >= BOGIE_NONE || CNT(10) >= BOGIE_NONE)
         rc = BAD(&vc, "%s: a section has more records than a graph file allows", name);
     else if (CNT(3) != CNT(2) || CNT(15) != CNT(2) || CNT(4) != CNT(2) + 1 || CNT(5) != 2 * CNT(6) ||
-             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF || CNT(20) != CNT(8))
+             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF || CNT(20) != CNT(8) ||
+             CNT(21) > LM_MAX || CNT(22) != CNT(21) * CNT(2))
         rc = BAD(&vc, "%s: section record counts disagree (nodes %llu, node ids %llu, node flags %llu, adjacency "
                       "%llu/%llu, edges %llu, points %llu, radii %llu)",
                  name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),
@@ -290,6 +328,7 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
         n->n_classes = (uint32_t)CNT(7);
         n->n_stations = (uint32_t)CNT(10);
         n->n_countries = (uint32_t)CNT(16);
+        n->n_landmarks = (unsigned)CNT(21);
         rc = validate_contents(n, &vc);
     }
 #undef CNT
@@ -330,7 +369,12 @@ bogie_status bogie_network_open(const char *path, unsigned flags, const bogie_al
         close(fd);
         return util_fail(diag, BOGIE_ERR_GRAPH, "%s: %zu bytes is too short for a bogie graph file", path, len);
     }
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* Validation reads every page at once: populating the mapping up front costs far less than a fault per page. */
+    int populate = 0;
+#ifdef MAP_POPULATE
+    populate = MAP_POPULATE;
+#endif
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | populate, fd, 0);
     int e = errno;
     close(fd);
     if (map == MAP_FAILED)

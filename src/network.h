@@ -49,6 +49,9 @@ struct bogie_network {
     const uint32_t *edge_cross;     /* n_edges + 1 entries */
     const net_crossing *crossings;
     size_t n_crossings;
+    const uint32_t *landmarks;      /* n_landmarks graph nodes (landmarks.h) */
+    unsigned n_landmarks;
+    const uint32_t *landmark_dist;  /* n_nodes * n_landmarks, node-major */
 };
 
 /* Returns the string at a validated offset. */

@@ -86,6 +86,8 @@ bogie_status net_write_file(const char *path, imp_state *st, const net_build *b,
         {NETSEC_EDGE_CROSS, sizeof(uint32_t), b->edge_cross.v, b->edge_cross.n},
         {NETSEC_CROSSINGS, sizeof(net_crossing), b->crossings.v, b->crossings.n},
         {NETSEC_GEOM_POS, sizeof(float), b->geom_pos.v, b->geom_pos.n},
+        {NETSEC_LANDMARKS, sizeof(uint32_t), b->landmarks, b->n_landmarks},
+        {NETSEC_LANDMARK_DIST, sizeof(uint32_t), b->landmark_dist, b->nodes.n * b->n_landmarks},
     };
     enum { NSEC = sizeof secs / sizeof secs[0] };
     netfmt_section table[NSEC];

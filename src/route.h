@@ -6,6 +6,7 @@
 #define BOGIE_ROUTE_H
 
 #include "bogie.h"
+#include "geo.h"
 #include "network.h"
 #include "util.h"
 #include "world.h"
@@ -19,7 +20,11 @@
 /* A facility in data/gauge-changers.csv applies at the nearest station within this distance. */
 #define ROUTE_FACILITY_RADIUS_M 5000.0
 
-/* What a planner precomputes once per network and reference data; read-only afterwards. */
+/* Each train's costs over the whole network, built at its first query and kept (a few trains at a time). */
+typedef struct route_cost_cache route_cost_cache;
+
+/* What a planner precomputes once per network and reference data; read-only afterwards, but for the cost cache,
+ * which guards itself with a lock. */
 typedef struct route_base {
     const bogie_network *net;
     const bogie_world *world;
@@ -27,6 +32,11 @@ typedef struct route_base {
     uint32_t *node_station;    /* per node: the first station attached, or BOGIE_NONE */
     uint32_t *node_facility;   /* per node: a facility of the world's list, or BOGIE_NONE */
     float *dep_bearing;        /* per half-edge: bearing leaving its tail node along it, degrees */
+    route_cost_cache *costs;
+    uint32_t *geom_edge;       /* per geometry point: the edge whose segment starts there, or BOGIE_NONE */
+    geo_grid *seg_grid;        /* the track's segments, for snapping coordinates */
+    int32_t *station_ll;       /* per station: its lat, lon, then its node's */
+    geo_grid *station_grid;    /* over station_ll's points */
 } route_base;
 
 bogie_status route_base_init(route_base *b, const bogie_network *net, const bogie_world *world,
@@ -55,6 +65,15 @@ enum {
     ROUTE_RELAX_TURNS = 1u << 3
 };
 
+/* How a query searches. Every method finds a route of the same (least) cost. */
+typedef enum route_method {
+    ROUTE_AUTO = 0,     /* the train's hierarchy when it is built and the query allows it (two stations, nothing
+                           avoided), else A* with landmarks */
+    ROUTE_DIJKSTRA,     /* plain Dijkstra: the baseline of tests and benchmarks */
+    ROUTE_ALT,          /* A* with the landmarks' lower bounds */
+    ROUTE_CH            /* the contraction hierarchy (built now if need be); falls back to A* where it cannot serve */
+} route_method;
+
 typedef struct route_query {
     const route_base *base;
     const bogie_train *train;
@@ -66,6 +85,7 @@ typedef struct route_query {
     unsigned relax;
     double deadline;            /* util_now() after which the search gives up with BOGIE_ERR_CANCELLED; 0: none */
     bool explain_failure;       /* when there is no route, search again to say why (slower) */
+    route_method method;        /* how to search; ROUTE_AUTO picks the fastest that applies */
 } route_query;
 
 typedef enum route_item_kind {
@@ -109,6 +129,7 @@ typedef struct route_result {
     uint16_t start_gauge, end_gauge;
     double unknown_gauge_m;      /* length of track with no gauge tag on the route */
     double unpowered_m;          /* electric trains: length coasted without suitable wires */
+    size_t settled, reached;     /* the search's effort: states taken from the queue, and states reached */
 } route_result;
 
 /* Finds the fastest route through the places in order. On success fills *res (free with route_result_free). When
@@ -116,6 +137,17 @@ typedef struct route_result {
  * turns or connectivity. */
 bogie_status route_find(const route_query *q, route_result *res, bogie_diag *diag);
 void route_result_free(const bogie_allocator *alloc, route_result *res);
+
+/* Builds train's contraction hierarchy now, if it is not built yet (it is kept with the train's costs in the cost
+ * cache). Later ROUTE_AUTO queries and matrices for this train use it. */
+bogie_status route_prepare(const route_base *b, const bogie_train *train, bogie_diag *diag);
+
+/* The search's cost (seconds) and length (metres) from every source place to every destination place (row-major
+ * n_src x n_dst; INFINITY where there is no route). Uses the train's hierarchy when it is built and every place is
+ * a station node, else one search per pair. */
+bogie_status route_matrix(const route_base *b, const bogie_train *train, const route_place *src, size_t n_src,
+                          const route_place *dst, size_t n_dst, double deadline, double *cost, double *len,
+                          bogie_diag *diag);
 
 /* Helpers on a view, for turning a result into geometry. */
 uint32_t route_edge_of(uint32_t h);
@@ -136,9 +168,17 @@ bogie_status route_snap(const route_base *b, const bogie_train *train, double la
 bogie_status route_snap_n(const route_base *b, const bogie_train *train, double lat, double lon, double max_m,
                           route_place *out, size_t max, size_t *n_out, bogie_diag *diag);
 
+/* The stations whose position or node lies within max_m of (lat, lon), ascending, at most cap of them, into out;
+ * returns how many. */
+size_t route_stations_within(const route_base *b, double lat, double lon, double max_m, uint32_t *out, size_t cap);
+
 /* The speed limit of a base edge for this train in direction backward (km/h): line or default, and the train's. */
 double route_line_limit_kmh(const route_base *b, const bogie_train *t, const net_edge *e, bool backward,
                             bool *assumed);
+
+/* Whether the train can run on track of class cls at all: with one of its gauges (before or after a change), and
+ * for an electric train under wires it accepts. */
+bool route_train_can_use(const bogie_train *t, const net_class *cls);
 
 /* Whether track of gauge set cls carries wheels of gauge g (equal, or Russian/Finnish 1520/1524). */
 bool route_gauge_ok(const net_class *cls, uint16_t g);

@@ -101,4 +101,18 @@ wait "$feeder" 2>/dev/null
 same_file "an interrupted import leaves the old file" good.bogie keep.bogie
 is "an interrupted import leaves no temporary file" "$(ls -A | grep -c '\.tmp\.')" "0"
 
+# Outputs that are not regular files: renaming a temporary file over them would replace them (as root, even
+# /dev/null). Text goes straight into them; a graph file is refused.
+mkfifo pipe
+timeout 20 cat pipe >piped.txt &
+reader=$!
+ok "route -o a FIFO writes into it" timeout 20 "$BOGIE" route --network good.bogie --data "$ROOT/data" \
+    --from Alpha --to Beta --train armoured -o pipe
+wait "$reader"
+ok "the FIFO carried the timetable and is still a FIFO" sh -c "test -p pipe && grep -q arrive piped.txt"
+"$BOGIE" import -q "$ROOT/data/corridor/corridor.osm" -o pipe 2>err.txt
+is "import -o a FIFO fails" "$?" "1"
+contains "import -o a FIFO says why" "$(cat err.txt)" "pipe: not a regular file"
+ok "and leaves it a FIFO" test -p pipe
+
 done_testing

@@ -106,6 +106,19 @@ done
 same_file "gzip-compressed and plain XML build the same network" "$T/moscow.osm.gz.edges.json" "$T/moscow-native.edges.json"
 same_file "bzip2-compressed XML builds the same network" "$T/moscow-bz2.edges.json" "$T/moscow-native.edges.json"
 
+# --- two passes (ways first, then only the nodes they use) build the same network as one -------------------------
+network_only() { "$BOGIE" info --json --edges "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("import"); d.pop("generator"); print(json.dumps(d, sort_keys=True))'; }
+for f in cologne-railway.osm.pbf moscow.osm.gz sankt-poelten.overpass.json; do
+    "$BOGIE" import -q --passes 1 "$DATA/osm/$f" -o "$T/$f.1.bogie"
+    "$BOGIE" import -q --passes 2 "$DATA/osm/$f" -o "$T/$f.2.bogie"
+    is "one pass and two passes build the same network from $f" "$(network_only "$T/$f.2.bogie")" "$(network_only "$T/$f.1.bogie")"
+done
+kept() { "$BOGIE" info --json "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin)["import"]; print(d["nodes_read"], d["nodes_kept"])'; }
+read1=$(kept "$T/moscow.osm.gz.1.bogie")
+read2=$(kept "$T/moscow.osm.gz.2.bogie")
+is "one pass keeps every node it reads" "${read1% *}" "${read1#* }"
+ok "two passes keep only the nodes the railway uses ($read2 of read, kept)" test "${read2#* }" -lt "${read2% *}"
+
 # --- the progress bar: drawn on a terminal, silent with -q or when stderr is not one --------------------------------
 if command -v script >/dev/null; then
     bar=$(script -qec "'$BOGIE' import '$DATA/osm/sankt-poelten.overpass.json' -o '$T/bar.bogie'" /dev/null)

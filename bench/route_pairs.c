@@ -1,0 +1,332 @@
+/* route_pairs.c: routes random pairs of nodes with bogie's search twice, with the landmarks' lower bounds (A*) and
+ * as plain Dijkstra, checks that both find the same cost, and times both. The test suite runs it to prove the
+ * speed-up exact; `make bench-route` runs it for the figures.
+ *
+ * Usage: route_pairs NETWORK DATA_DIR TRAIN.json PAIRS SEED [--stations] [--json] [--matrix N]
+ *   --stations  pick station nodes only (default: any node); either way, nodes on track the train can use (its
+ *               gauges, and wires it accepts)
+ *   --matrix N  instead, check an N x N matrix from the hierarchy against one Dijkstra search per cell
+ *   --check-cells K   with --matrix: check K random cells only
+ *   --export-edges F  instead, write the train's edges as CSV for pgRouting (nodes and edges numbered from 1)
+ *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost
+ * Prints one summary line (or JSON); exits 1 when any pair's costs differ. */
+#include "bogie.h"
+#include "network.h"
+#include "route.h"
+#include "util.h"
+#include "world.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* splitmix64: a small, well-mixed generator, so that a seed gives the same pairs everywhere. */
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double percentile(double *v, size_t n, double p)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    size_t i = (size_t)ceil(p * n) - 1;
+    return v[i < n ? i : n - 1];
+}
+
+/* --export-edges FILE: the train's graph as CSV for pgRouting: id, source, target, cost and reverse_cost (seconds at
+ * the line's and the train's limits; -1 where the train cannot run), over the edges one of its gauges can use. */
+static int export_edges(const route_base *b, const bogie_train *t, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    const bogie_network *net = b->net;
+    fputs("id,source,target,cost,reverse_cost\n", f);
+    for (uint32_t e = 0; e < net->n_edges; e++) {
+        const net_edge *ed = &net->edges[e];
+        bool usable = false;
+        for (size_t g = 0; g < t->n_gauges; g++)
+            usable |= route_gauge_ok(&net->classes[ed->cls], t->gauges[g]);
+        for (size_t g = 0; t->change != BOGIE_CHANGE_NONE && g < t->n_change_to; g++)
+            usable |= route_gauge_ok(&net->classes[ed->cls], t->change_to[g]);
+        if (!usable || ed->from == ed->to)
+            continue;
+        double fwd = ed->length_m / (route_line_limit_kmh(b, t, ed, false, NULL) / 3.6);
+        double bwd = ed->length_m / (route_line_limit_kmh(b, t, ed, true, NULL) / 3.6);
+        fprintf(f, "%u,%u,%u,%.3f,%.3f\n", e + 1, ed->from + 1, ed->to + 1, fwd, bwd);
+    }
+    return fclose(f) == 0 ? 0 : 1;
+}
+
+/* --matrix N: an N x N matrix between random nodes from the hierarchy (route_matrix), against one Dijkstra search
+ * per pair; both timed. */
+static int run_matrix(route_base *base, const bogie_train *t, const uint32_t *cand, size_t nc, size_t n,
+                      long check_cells, uint64_t *seed, bool json, double t_ch)
+{
+    route_place *pl = calloc(2 * n, sizeof *pl);
+    double *cost = malloc(n * n * sizeof *cost), *len = malloc(n * n * sizeof *len);
+    for (size_t i = 0; i < 2 * n; i++) {
+        pl[i].node = cand[next_rand(seed) % nc];
+        pl[i].station = BOGIE_NONE;
+    }
+    bogie_diag d = {0};
+    double t0 = now();
+    if (route_matrix(base, t, pl, n, pl + n, n, 0, cost, len, &d) != BOGIE_OK) {
+        fprintf(stderr, "route_pairs: %s\n", d.message);
+        return 1;
+    }
+    double t_matrix = now() - t0;
+    size_t mismatches = 0, routed = 0, checked = 0;
+    size_t cells = check_cells < 0 || (size_t)check_cells > n * n ? n * n : (size_t)check_cells;
+    t0 = now();
+    for (size_t c_i = 0; c_i < cells; c_i++) {
+        /* Every cell, or a random sample of them. */
+        size_t cell = cells == n * n ? c_i : (size_t)(next_rand(seed) % (n * n));
+        size_t i = cell / n, k = cell % n;
+        checked++;
+        route_place pair[2] = {pl[i], pl[n + k]};
+        double c = 0;
+        bogie_status st = BOGIE_OK;
+        if (pair[0].node != pair[1].node) {
+            route_query q = {.base = base, .train = t, .places = pair, .n_places = 2, .method = ROUTE_DIJKSTRA};
+            route_result r;
+            st = route_find(&q, &r, &d);
+            if (st == BOGIE_OK) {
+                c = r.cost_s;
+                route_result_free(base->alloc, &r);
+            }
+        }
+        double m = cost[i * n + k];
+        bool same = st == BOGIE_OK ? fabs(m - c) <= 1e-6 * (1 + c) : (st == BOGIE_ERR_NOT_FOUND && isinf(m));
+        routed += st == BOGIE_OK;
+        if (!same) {
+            mismatches++;
+            fprintf(stderr, "route_pairs: matrix cell %zu,%zu (nodes %u -> %u): %.6f, Dijkstra %s %.6f\n", i, k,
+                    pair[0].node, pair[1].node, m, bogie_strerror(st), c);
+        }
+    }
+    double t_pairs = now() - t0;
+    if (json)
+        printf("{\"matrix\":%zu,\"checked\":%zu,\"routed\":%zu,\"mismatches\":%zu,\"hierarchy_s\":%.4f,"
+               "\"matrix_s\":%.4f,\"dijkstra_checked_s\":%.4f}\n",
+               n, checked, routed, mismatches, t_ch, t_matrix, t_pairs);
+    else
+        printf("%zu x %zu matrix in %.3f s (hierarchy built in %.3f s); %zu cells checked against Dijkstra (%.3f s): "
+               "%zu routed, %zu mismatches\n", n, n, t_matrix, t_ch, checked, t_pairs, routed, mismatches);
+    free(pl);
+    free(cost);
+    free(len);
+    return mismatches ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 6) {
+        fprintf(stderr, "usage: route_pairs NETWORK DATA_DIR TRAIN.json PAIRS SEED [--stations] [--json]\n");
+        return 2;
+    }
+    bool stations_only = false, json = false;
+    long matrix = 0, check_cells = -1;
+    const char *export_path = NULL, *dump_path = NULL;
+    for (int i = 6; i < argc; i++) {
+        if (strcmp(argv[i], "--stations") == 0)
+            stations_only = true;
+        else if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--matrix") == 0 && i + 1 < argc)
+            matrix = atol(argv[++i]);
+        else if (strcmp(argv[i], "--check-cells") == 0 && i + 1 < argc)
+            check_cells = atol(argv[++i]);
+        else if (strcmp(argv[i], "--export-edges") == 0 && i + 1 < argc)
+            export_path = argv[++i];
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump_path = argv[++i];
+    }
+    bogie_diag d = {0};
+    bogie_network *net;
+    bogie_world *w;
+    bogie_train t;
+    double t_open0 = now();
+    bogie_status orc = bogie_network_open(argv[1], 0, NULL, &net, &d);
+    double t_open = now() - t_open0;
+    if (orc || bogie_world_open(argv[2], NULL, &w, &d) || bogie_train_load(argv[3], &t, &d)) {
+        fprintf(stderr, "route_pairs: %s\n", d.message);
+        return 1;
+    }
+    long pairs = atol(argv[4]);
+    uint64_t seed = strtoull(argv[5], NULL, 10);
+    route_base base;
+    double t0 = now();
+    if (route_base_init(&base, net, w, NULL, &d) != BOGIE_OK) {
+        fprintf(stderr, "route_pairs: %s\n", d.message);
+        return 1;
+    }
+    double t_base = now() - t0;
+    /* The candidate nodes: stations, or nodes with track of one of the train's gauges. */
+    uint32_t *cand = malloc((net->n_nodes ? net->n_nodes : 1) * sizeof *cand);
+    size_t nc = 0;
+    for (uint32_t v = 0; v < net->n_nodes; v++) {
+        if (stations_only && base.node_station[v] == BOGIE_NONE)
+            continue;
+        bool usable = false;
+        for (uint32_t k = net->node_adj[v]; k < net->node_adj[v + 1] && !usable; k++)
+            usable = route_train_can_use(&t, &net->classes[net->edges[net->adj[k] >> 1].cls]);
+        if (usable)
+            cand[nc++] = v;
+    }
+    if (nc < 2) {
+        fprintf(stderr, "route_pairs: fewer than two usable nodes\n");
+        return 1;
+    }
+    if (export_path)
+        return export_edges(&base, &t, export_path);
+    /* Warm the train's costs (built once per train, outside the timings). */
+    route_place warm[2];
+    memset(warm, 0, sizeof warm);
+    warm[0].node = cand[0];
+    warm[1].node = cand[1];
+    warm[0].station = warm[1].station = BOGIE_NONE;
+    route_query wq = {.base = &base, .train = &t, .places = warm, .n_places = 2};
+    route_result wr;
+    t0 = now();
+    bogie_status wrc = route_find(&wq, &wr, &d);
+    double t_costs = now() - t0;
+    if (wrc == BOGIE_OK)
+        route_result_free(base.alloc, &wr);
+
+    /* The hierarchy, built once per train (timed). */
+    t0 = now();
+    bogie_status prc = route_prepare(&base, &t, &d);
+    double t_ch = now() - t0;
+    if (prc != BOGIE_OK) {
+        fprintf(stderr, "route_pairs: %s\n", d.message);
+        return 1;
+    }
+    if (matrix > 0)
+        return run_matrix(&base, &t, cand, nc, (size_t)matrix, check_cells, &seed, json, t_ch);
+    static const route_method methods[3] = {ROUTE_DIJKSTRA, ROUTE_ALT, ROUTE_CH};
+    static const char *const names[3] = {"dijkstra", "alt", "ch"};
+    double *tm[3];
+    double settled[3] = {0, 0, 0};
+    for (int m = 0; m < 3; m++)
+        tm[m] = malloc((pairs ? pairs : 1) * sizeof *tm[m]);
+    size_t found = 0, none = 0, mismatches = 0, path_diffs = 0;
+    FILE *dump = dump_path ? fopen(dump_path, "w") : NULL;
+    if (dump_path && !dump) {
+        perror(dump_path);
+        return 1;
+    }
+    double km = 0;
+    for (long i = 0; i < pairs; i++) {
+        route_place pl[2];
+        memset(pl, 0, sizeof pl);
+        pl[0].node = cand[next_rand(&seed) % nc];
+        do
+            pl[1].node = cand[next_rand(&seed) % nc];
+        while (pl[1].node == pl[0].node);
+        pl[0].station = pl[1].station = BOGIE_NONE;
+        route_result r[3];
+        bogie_status st[3];
+        double el[3];
+        for (int m = 0; m < 3; m++) {
+            route_query q = {.base = &base, .train = &t, .places = pl, .n_places = 2, .method = methods[m]};
+            double a0 = now();
+            st[m] = route_find(&q, &r[m], &d);
+            el[m] = now() - a0;
+        }
+        for (int m = 1; m < 3; m++)
+            if (st[m] != st[0] || (st[0] == BOGIE_OK && fabs(r[m].cost_s - r[0].cost_s) > 1e-6 * (1 + r[0].cost_s))) {
+                mismatches++;
+                fprintf(stderr, "route_pairs: pair %ld (nodes %u -> %u): %s %s %.6f s, Dijkstra %s %.6f s\n", i,
+                        pl[0].node, pl[1].node, names[m], bogie_strerror(st[m]), st[m] == BOGIE_OK ? r[m].cost_s : 0,
+                        bogie_strerror(st[0]), st[0] == BOGIE_OK ? r[0].cost_s : 0);
+            }
+        if (st[0] == BOGIE_OK && st[1] == BOGIE_OK && st[2] == BOGIE_OK) {
+            for (int m = 1; m < 3; m++) {
+                bool same = r[m].items.n == r[0].items.n;
+                for (size_t k = 0; same && k < r[m].items.n; k++)
+                    same = r[m].items.v[k].kind == r[0].items.v[k].kind && r[m].items.v[k].h == r[0].items.v[k].h &&
+                           r[m].items.v[k].node == r[0].items.v[k].node;
+                path_diffs += !same;
+            }
+            for (int m = 0; m < 3; m++) {
+                tm[m][found] = el[m];
+                settled[m] += r[m].settled;
+            }
+            if (dump) /* graph nodes are numbered from 1 in the exported edges */
+                fprintf(dump, "%u %u %.6f %.6f %.6f %.3f\n", pl[0].node + 1, pl[1].node + 1, el[0] * 1e3, el[1] * 1e3,
+                        el[2] * 1e3, r[0].cost_s);
+            for (size_t k = 0; k < r[0].items.n; k++)
+                if (r[0].items.v[k].kind == RITEM_EDGE) {
+                    double s0, s1;
+                    route_edge_span(&r[0].view, r[0].items.v[k].h >> 1, &s0, &s1);
+                    km += (s1 - s0) / 1000;
+                }
+            found++;
+        } else {
+            none++;
+        }
+        for (int m = 0; m < 3; m++)
+            if (st[m] == BOGIE_OK)
+                route_result_free(base.alloc, &r[m]);
+    }
+    if (dump)
+        fclose(dump);
+    double mean[3], p50[3], p99[3];
+    for (int m = 0; m < 3; m++) {
+        double sum = 0;
+        for (size_t i = 0; i < found; i++)
+            sum += tm[m][i];
+        mean[m] = found ? sum / found : 0;
+        p50[m] = percentile(tm[m], found, 0.5);
+        p99[m] = percentile(tm[m], found, 0.99);
+    }
+    if (json) {
+        printf("{\"pairs\":%ld,\"found\":%zu,\"no_route\":%zu,\"mismatches\":%zu,\"path_diffs\":%zu,\"nodes\":%u,"
+               "\"edges\":%u,\"landmarks\":%u,\"mean_km\":%.1f,\"open_s\":%.4f,\"planner_s\":%.4f,"
+               "\"train_costs_s\":%.4f,\"hierarchy_s\":%.4f",
+               pairs, found, none, mismatches, path_diffs, net->n_nodes, net->n_edges, net->n_landmarks,
+               found ? km / found : 0, t_open, t_base, t_costs, t_ch);
+        for (int m = 0; m < 3; m++)
+            printf(",\"%s\":{\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"settled\":%.0f}", names[m],
+                   mean[m] * 1e3, p50[m] * 1e3, p99[m] * 1e3, found ? settled[m] / found : 0);
+        printf("}\n");
+    } else {
+        printf("%ld pairs: %zu routed (mean %.0f km), %zu without a route, %zu mismatches, %zu different paths "
+               "of equal cost; hierarchy built in %.2f s\n",
+               pairs, found, found ? km / found : 0, none, mismatches, path_diffs, t_ch);
+        for (int m = 0; m < 3; m++)
+            printf("  %-8s p50 %8.3f ms  p99 %8.3f ms  mean %8.3f ms  (%.0f states settled)  speed-up %.1fx\n",
+                   names[m], p50[m] * 1e3, p99[m] * 1e3, mean[m] * 1e3, found ? settled[m] / found : 0,
+                   mean[m] > 0 ? mean[0] / mean[m] : 0);
+    }
+    for (int m = 0; m < 3; m++)
+        free(tm[m]);
+    free(cand);
+    route_base_free(&base);
+    bogie_world_close(w);
+    bogie_network_close(net);
+    return mismatches || path_diffs ? 1 : 0;
+}

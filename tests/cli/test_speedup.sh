@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_speedup.sh: the speed-ups find exactly plain Dijkstra's routes. On several real networks and trains,
+# bench/route_pairs routes thousands of random pairs three ways (Dijkstra, A* with landmarks, the contraction
+# hierarchy) and fails on any difference of cost or of path; matrices from the hierarchy must equal Dijkstra cell by
+# cell, and `bogie table` the routes one by one.
+. "$(dirname "$0")/lib.sh"
+BUILD=${BUILD:-build}
+PAIRS="$ROOT/$BUILD/bench/route_pairs"
+ok "route_pairs is built" test -x "$PAIRS"
+
+"$BOGIE" import -q data/corridor/corridor.osm -o "$T/corridor.bogie"
+for f in cologne-railway.osm.pbf vde8.2-rail.osm.pbf sankt-poelten.overpass.json Helsinki.osm.pbf moscow.osm.gz; do
+    "$BOGIE" import -q "$DATA/osm/$f" -o "$T/$f.bogie"
+done
+# same NETWORK TRAIN PAIRS SEED [--stations]: every pair routes alike three ways.
+same() {
+    local net=$1 train=$2 n=$3 seed=$4
+    shift 4
+    ok "$(basename "$net" .bogie), $train: $n random pairs, Dijkstra = A* = hierarchy" \
+        "$PAIRS" "$net" data "data/trains/$train.json" "$n" "$seed" "$@"
+}
+same "$T/corridor.bogie" armoured 1000 1 --stations
+same "$T/corridor.bogie" china-europe-freight 1000 2
+same "$T/cologne-railway.osm.pbf.bogie" emu-1435 1000 3
+same "$T/cologne-railway.osm.pbf.bogie" armoured 1000 4
+same "$T/vde8.2-rail.osm.pbf.bogie" talgo-variable 1000 5
+same "$T/sankt-poelten.overpass.json.bogie" emu-1435 1000 6
+same "$T/Helsinki.osm.pbf.bogie" ru-passenger 500 7
+same "$T/moscow.osm.gz.bogie" ru-passenger 500 8
+
+# Matrices from the hierarchy equal one Dijkstra search per cell.
+ok "corridor, armoured: a 40 x 40 matrix equals Dijkstra cell by cell" \
+    "$PAIRS" "$T/corridor.bogie" data data/trains/armoured.json 0 9 --stations --matrix 40
+ok "Cologne, armoured: a 40 x 40 matrix equals Dijkstra cell by cell" \
+    "$PAIRS" "$T/cologne-railway.osm.pbf.bogie" data data/trains/armoured.json 0 10 --matrix 40
+ok "Erfurt-Halle, talgo-variable: a 30 x 30 matrix equals Dijkstra cell by cell" \
+    "$PAIRS" "$T/vde8.2-rail.osm.pbf.bogie" data data/trains/talgo-variable.json 0 11 --matrix 30
+
+# The table equals one route per pair: a 4 x 4 matrix between corridor stations.
+"$BOGIE" table --network "$T/corridor.bogie" --train armoured --format json \
+    --from Pyongyang --from Rajin --from Khasan --from Ussuriysk \
+    --to Vladivostok --to Tumangang --to Hamhung --to Baranovsky >"$T/table.json"
+ok "the table equals the routes' search weights and lengths" python3 - "$T/table.json" "$BOGIE" "$T/corridor.bogie" <<'PY'
+import json, subprocess, sys
+t = json.load(open(sys.argv[1]))
+src = ["Pyongyang", "Rajin", "Khasan", "Ussuriysk"]
+dst = ["Vladivostok", "Tumangang", "Hamhung", "Baranovsky"]
+for i, a in enumerate(src):
+    for k, b in enumerate(dst):
+        r = subprocess.run([sys.argv[2], "route", "--network", sys.argv[3], "--train", "armoured", "--from", a,
+                            "--to", b, "--format", "json"], capture_output=True, text=True)
+        if r.returncode != 0:
+            # The armoured train stands on 1435 mm wheels: it cannot start where only 1520 mm track runs.
+            assert "no route" in r.stderr and t["durations"][i][k] is None, (a, b, r.stderr, t["durations"][i][k])
+            continue
+        j = json.loads(r.stdout)
+        assert abs(t["durations"][i][k] - j["weight_s"]) <= 1, (a, b, t["durations"][i][k], j["weight_s"])
+        assert abs(t["distances"][i][k] - j["length_km"] * 1000) <= 1, (a, b, t["distances"][i][k], j["length_km"])
+PY
+done_testing
