@@ -1223,6 +1223,12 @@ static bogie_status report_progress(builder *b, bogie_progress_fn fn, void *ud, 
 void net_build_free(net_build *o)
 {
     const bogie_allocator *a = o->alloc;
+    /* The landmark distances first: their size depends on the node count. */
+    if (o->landmarks)
+        util_free(a, o->landmarks, o->n_landmarks * sizeof *o->landmarks);
+    if (o->landmark_dist)
+        util_free(a, o->landmark_dist, o->nodes.n * o->n_landmarks * sizeof *o->landmark_dist);
+    o->landmarks = o->landmark_dist = NULL;
     VEC_FREE(a, o->nodes);
     VEC_FREE(a, o->node_osm);
     VEC_FREE(a, o->node_flags);
@@ -1239,11 +1245,6 @@ void net_build_free(net_build *o)
     VEC_FREE(a, o->edge_cross);
     VEC_FREE(a, o->crossings);
     VEC_FREE(a, o->geom_pos);
-    if (o->landmarks)
-        util_free(a, o->landmarks, o->n_landmarks * sizeof *o->landmarks);
-    if (o->landmark_dist)
-        util_free(a, o->landmark_dist, o->nodes.n * o->n_landmarks * sizeof *o->landmark_dist);
-    o->landmarks = o->landmark_dist = NULL;
 }
 
 static void builder_free(builder *b)
