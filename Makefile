@@ -2,9 +2,15 @@
 #   make deps     install the Debian packages bogie needs (tools/install-deps.sh: apt-get, sudo when not root)
 #   make          build build/bogie and the web page (build/web)
 #   make demo     build, then plan the flagship journey on the bundled corridor network
-#   make check    build and run every test; ends with "N passed, N failed"
+#   make check    build and run every test, as built and under ASan+UBSan; ends with "N passed, N failed"
 #   make bench    run the benchmarks (bench-import, bench-serve, bench-route) and rewrite bench/RESULTS.md;
 #                 BENCH_ARGS=--quick runs each in a couple of minutes
+#   make soak     100,000 requests to bogie serve, with and without its cache; memory sampled and judged flat or not,
+#                 into the "soak" section of bench/RESULTS.md (SOAK_ARGS=--quick: 5,000, printed only); then every
+#                 byte of the corridor's graph file flipped in turn under ASan ("flip sweep" section)
+#   make fuzz     build the libFuzzer harnesses (fuzz/) with clang, ASan and UBSan in build-fuzz/, run each for
+#                 FUZZ_SECONDS or FUZZ_RUNS executions (FUZZ_ONLY=names,date for some) and write the "fuzz"
+#                 section of bench/RESULTS.md
 
 CC       ?= gcc
 OPT      ?= -O2
@@ -19,7 +25,8 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
 
-.PHONY: all deps demo check test bench bench-import bench-serve bench-route clean corridor
+.PHONY: all deps demo check check-fast build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
+        corridor fuzz fuzz-build soak
 
 all: $(BUILD)/bogie $(BUILD)/web/index.html
 
@@ -57,8 +64,22 @@ demo: $(CORRIDOR)
 	    --depart "2023-09-10 15:00"
 
 CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs
-check test: $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR) $(CHECK_TOOLS)
+CHECK_DEPS  := $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR) $(CHECK_TOOLS)
+# The sanitizer build: everything again in its own directory, with AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN_BUILD   ?= build-san
+SAN_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+# Every test, as built and then under the sanitizers (tests/run-all); `make check-fast` runs the first half only.
+check test: build-tests sanitizer-build
+	BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) tests/run-all
+
+check-fast: build-tests
 	BOGIE=$(BUILD)/bogie BUILD=$(BUILD) tests/run
+
+build-tests: $(CHECK_DEPS)
+
+sanitizer-build:
+	$(MAKE) BUILD=$(SAN_BUILD) OPT="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" build-tests
 
 bench: bench-import bench-serve bench-route
 
@@ -75,7 +96,55 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libbogie.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libbogie.a $(LDLIBS)
 
-clean:
-	rm -rf $(BUILD)
+# The soak (bench/soak.py): bogie serve on the corridor network, 100,000 well-formed requests a run from four keep-alive
+# clients, every answer checked, once with --no-cache and once with the answer cache; the server's VmRSS sampled
+# between rounds, the growth after a warm-up judged, and the figures written to the "soak" section of
+# bench/RESULTS.md. tests/cli/test_soak_quick.sh runs its --quick version in `make check`.
+# Then the full byte-flip sweep of the corridor's graph file on the sanitizer build (bench/flipsweep.py, about 15
+# minutes), into the "flip sweep" section; SOAK_ARGS=--quick leaves it out.
+soak: $(BUILD)/bogie $(CORRIDOR)
+	BOGIE=$(BUILD)/bogie CORRIDOR=$(CORRIDOR) python3 bench/soak.py $(SOAK_ARGS)
+	@if [ -z "$(findstring --quick,$(SOAK_ARGS))" ]; then \
+	    $(MAKE) sanitizer-build && python3 bench/flipsweep.py $(SAN_BUILD); fi
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli.d
+# Fuzzing: the library again, built by clang with libFuzzer's coverage hooks, ASan and UBSan (every UBSan finding
+# aborts, so that libFuzzer keeps the input), in its own directory; one harness per parser (fuzz/fuzz_<name>.c); seed
+# corpora made from the fixtures (fuzz/corpus.py) in $(FUZZ_BUILD)/corpus. `make fuzz` runs each harness in turn for
+# FUZZ_SECONDS; tests/cli/test_fuzz_smoke.sh runs each for a few seconds in `make check`.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_ONLY    ?=
+FUZZ_RUNS    ?= 0
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -Iinclude -Isrc -MMD -MP
+FUZZ_NAMES   := pbf xml overpass train network query service names date
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/libbogie.a: $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libbogie.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libbogie.a $(LDLIBS)
+
+$(FUZZ_BUILD)/corpus/.done: fuzz/corpus.py $(wildcard fuzz/seeds/*/*) $(BUILD)/bogie
+	python3 fuzz/corpus.py $(BUILD)/bogie $(FUZZ_BUILD)/corpus
+	touch $@
+
+fuzz-build: $(FUZZ_BIN) $(FUZZ_BUILD)/corpus/.done $(CORRIDOR)
+
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_ONLY=$(FUZZ_ONLY) BOGIE_FUZZ_NETWORK=$(CORRIDOR) \
+	    python3 bench/fuzz.py
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli.d $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:%=%.d)

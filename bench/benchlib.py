@@ -99,3 +99,13 @@ def write_section(name, body):
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, RESULTS)
+
+
+def serve_command(bogie, network, threads, cache, port):
+    """The command line of `bogie serve` on network at the loopback port, with the reference data in data/, threads
+    threads, and its answer cache on or off."""
+    cmd = [bogie, "serve", "--network", network, "--data", os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "data"), "--port", str(port), "--threads", str(threads)]
+    if not cache:
+        cmd.append("--no-cache")
+    return cmd

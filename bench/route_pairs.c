@@ -200,8 +200,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "route_pairs: fewer than two usable nodes\n");
         return 1;
     }
-    if (export_path)
-        return export_edges(&base, &t, export_path);
+    if (export_path) {
+        int rc = export_edges(&base, &t, export_path);
+        free(cand);
+        route_base_free(&base);
+        bogie_world_close(w);
+        bogie_network_close(net);
+        return rc;
+    }
     /* Warm the train's costs (built once per train, outside the timings). */
     route_place warm[2];
     memset(warm, 0, sizeof warm);
@@ -224,8 +230,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "route_pairs: %s\n", d.message);
         return 1;
     }
-    if (matrix > 0)
-        return run_matrix(&base, &t, cand, nc, (size_t)matrix, check_cells, &seed, json, t_ch);
+    if (matrix > 0) {
+        int rc = run_matrix(&base, &t, cand, nc, (size_t)matrix, check_cells, &seed, json, t_ch);
+        free(cand);
+        route_base_free(&base);
+        bogie_world_close(w);
+        bogie_network_close(net);
+        return rc;
+    }
     static const route_method methods[3] = {ROUTE_DIJKSTRA, ROUTE_ALT, ROUTE_CH};
     static const char *const names[3] = {"dijkstra", "alt", "ch"};
     double *tm[3];

@@ -42,10 +42,7 @@ class Server:
 
     def __init__(self, bogie, network, threads, cache):
         self.port = benchlib.free_port()
-        cmd = [bogie, "serve", "--network", network, "--data", os.path.join(ROOT, "data"), "--port", str(self.port),
-               "--threads", str(threads)]
-        if not cache:
-            cmd.append("--no-cache")
+        cmd = benchlib.serve_command(bogie, network, threads, cache, self.port)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = "http://127.0.0.1:%d" % self.port
         for _ in range(100):

@@ -24,9 +24,10 @@ void bogie_server_options_init(bogie_server_options *opts);
 bogie_status bogie_server_start(bogie_service *service, const bogie_server_options *opts, bogie_server **out,
                                 bogie_diag *diag);
 uint16_t bogie_server_port(const bogie_server *server);
-/* Stops accepting connections; those open are still served. */
+/* Stops accepting connections; those open are still served, every answer from now on closes its connection, and
+ * the call waits up to 2 s for the open connections to finish (it returns sooner when they all have). */
 void bogie_server_quiesce(bogie_server *server);
-/* Requests being answered right now, and connections open. */
+/* Requests being worked out or whose answer is still being sent, and connections open. */
 unsigned bogie_server_active(const bogie_server *server);
 unsigned bogie_server_connections(const bogie_server *server);
 /* Stops the threads and frees the server; NULL does nothing. */

@@ -181,13 +181,15 @@ static double priority(builder *b, uint32_t v)
 
 static void builder_free(builder *b)
 {
-    for (uint32_t v = 0; b->out && v < b->n; v++) {
-        list_free(b->a, &b->out[v]);
-        list_free(b->a, &b->in[v]);
-    }
-    for (uint32_t v = 0; b->up && v < b->n; v++) {
-        list_free(b->a, &b->up[v]);
-        list_free(b->a, &b->down[v]);
+    for (uint32_t v = 0; v < b->n; v++) {
+        if (b->out)
+            list_free(b->a, &b->out[v]);
+        if (b->in)
+            list_free(b->a, &b->in[v]);
+        if (b->up)
+            list_free(b->a, &b->up[v]);
+        if (b->down)
+            list_free(b->a, &b->down[v]);
     }
     size_t n = b->n ? b->n : 1;
     util_free(b->a, b->out, n * sizeof *b->out);
@@ -270,6 +272,8 @@ bogie_status ch_build(const ch_input *in, const bogie_allocator *alloc, ch **out
     b.wd = util_malloc(a, n * sizeof *b.wd);
     b.wstamp = util_calloc(a, n, sizeof *b.wstamp);
     ch *h = util_calloc(a, 1, sizeof *h);
+    if (h)
+        h->a = a; /* before anything can fail: ch_free frees with it */
     minheap order = {a, NULL, 0, 0};
     bogie_status rc = BOGIE_OK;
     if (!b.out || !b.in || !b.up || !b.down || !b.done || !b.neighbours || !b.depth || !b.wd || !b.wstamp || !h) {

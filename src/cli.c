@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1080,6 +1081,18 @@ static int cmd_serve(int argc, char **argv)
         if (bad)
             return bad;
         i++;
+    }
+    /* libmicrohttpd holds up to twice --max-connections plus 16 sockets (answering 503 beyond the first half); the
+     * usual soft limit of 1024 open files is raised towards the hard limit so that they, and the files the server
+     * opens itself, fit. */
+    struct rlimit rl;
+    rlim_t want = (rlim_t)ho.max_connections * 2 + 16 + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+            fprintf(stderr, "bogie serve: warning: the process may open %llu files, fewer than --max-connections %u "
+                    "needs (%llu); raise `ulimit -n`\n", (unsigned long long)rl.rlim_cur, ho.max_connections,
+                    (unsigned long long)want);
     }
     /* Signals go to the main thread only, which waits for them; the server's threads never see them. */
     sigset_t set;

@@ -813,6 +813,10 @@ bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char
             rc = util_nomem(diag, "writing the metadata");
         else
             rc = net_write_file(tmp, &st, &nb, meta.s, diag);
+        /* Asked once more before the rename, so that a cancellation during the write (long on a large network)
+         * still leaves the old file in place. */
+        if (rc == BOGIE_OK && opts.progress && opts.progress(opts.progress_ud, &prog))
+            rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
         if (rc == BOGIE_OK && rename(tmp, output_path) != 0)
             rc = util_io_fail(diag, output_path, "cannot rename the temporary file into place", errno);
         if (rc != BOGIE_OK && tmp[0])

@@ -59,7 +59,8 @@ void bogie_planner_free(bogie_planner *p)
         return;
     for (size_t i = 0; i < p->n_keys; i++)
         util_free(p->alloc, p->keys[i].key, p->keys[i].key_len + 1);
-    util_free(p->alloc, p->keys, (p->n_keys ? p->n_keys : 1) * sizeof *p->keys);
+    /* Allocated for every name; names that are not valid UTF-8 leave their slots unused. */
+    util_free(p->alloc, p->keys, (p->net->n_names ? p->net->n_names : 1) * sizeof *p->keys);
     route_base_free(&p->base);
     util_free(p->alloc, p, sizeof *p);
 }
@@ -393,10 +394,10 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
         double len = z - a;
         double fa = u[k + 1] > u[k] ? (a - u[k]) / (u[k + 1] - u[k]) : 0;
         double fz = u[k + 1] > u[k] ? (z - u[k]) / (u[k + 1] - u[k]) : 1;
-        double lat_a = (g[k].lat + fa * (g[k + 1].lat - g[k].lat)) * 1e-7;
-        double lon_a = (g[k].lon + fa * (g[k + 1].lon - g[k].lon)) * 1e-7;
-        double lat_z = (g[k].lat + fz * (g[k + 1].lat - g[k].lat)) * 1e-7;
-        double lon_z = (g[k].lon + fz * (g[k + 1].lon - g[k].lon)) * 1e-7;
+        double lat_a = (g[k].lat + fa * ((double)g[k + 1].lat - g[k].lat)) * 1e-7;
+        double lon_a = (g[k].lon + fa * ((double)g[k + 1].lon - g[k].lon)) * 1e-7;
+        double lat_z = (g[k].lat + fz * ((double)g[k + 1].lat - g[k].lat)) * 1e-7;
+        double lon_z = (g[k].lon + fz * ((double)g[k + 1].lon - g[k].lon)) * 1e-7;
         if (back) {
             double tl = lat_a, to = lon_a;
             lat_a = lat_z;
@@ -1021,6 +1022,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
                 hi_v = hi_t = hi_l = INFINITY;
             }
             j->profile = util_malloc(a, (n ? n : 1) * sizeof *j->profile);
+            j->n_profile = j->profile ? n : 0; /* bogie_journey_free frees by this count */
             for (size_t i = 0; j->profile && i < n; i++) {
                 const phys_sample *x = &prof.v[kept_i[i]];
                 j->profile[i] = (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6};

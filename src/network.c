@@ -131,12 +131,18 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
             !(k->maxspeed_fwd >= 0 && k->maxspeed_fwd <= 1000) || !(k->maxspeed_bwd >= 0 && k->maxspeed_bwd <= 1000))
             return BAD(vc, "%s: section CLASSES record %u: a field is out of range", nm, c);
     }
+    /* The stations' name ranges follow one another without overlapping, as the writer lays them out: readers size
+     * per-name tables by the section's count. */
+    size_t names_end = 0;
     for (uint32_t s = 0; s < n->n_stations; s++) {
         const net_station *st = &n->stations[s];
         if ((st->node != BOGIE_NONE && st->node >= n->n_nodes) || st->names_first > n->n_names ||
             st->names_count > n->n_names - st->names_first || !str_ok(n, st->name) || !str_ok(n, st->uic_ref) ||
             !str_ok(n, st->railway_ref) || !str_ok(n, st->timezone) || !coord_ok(st->lat, st->lon))
             return BAD(vc, "%s: section STATIONS record %u: an index is out of range", nm, s);
+        if (st->names_first < names_end)
+            return BAD(vc, "%s: section STATIONS record %u: its names overlap the previous station's", nm, s);
+        names_end = (size_t)st->names_first + st->names_count;
     }
     for (size_t i = 0; i < n->n_names; i++)
         if (!str_ok(n, n->names[i].key) || !str_ok(n, n->names[i].value))

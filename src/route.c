@@ -292,8 +292,8 @@ static void point_along(const bogie_network *net, const net_edge *e, double s, d
     double len = pos[hi] - pos[lo];
     double f = len > 0 ? (s - pos[lo]) / len : 0;
     f = f < 0 ? 0 : f > 1 ? 1 : f;
-    *lat = (g[lo].lat + f * (g[hi].lat - g[lo].lat)) * 1e-7;
-    *lon = (g[lo].lon + f * (g[hi].lon - g[lo].lon)) * 1e-7;
+    *lat = (g[lo].lat + f * ((double)g[hi].lat - g[lo].lat)) * 1e-7;
+    *lon = (g[lo].lon + f * ((double)g[hi].lon - g[lo].lon)) * 1e-7;
 }
 
 void route_node_pos(const route_view *v, uint32_t node, double *lat, double *lon)
@@ -1161,7 +1161,8 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
             relax_state(s, state_of(s, h2, gi, layer), w, layer, c, it.state, kind);
         }
     }
-    return BOGIE_ERR_NOT_FOUND;
+    /* A queue emptied by a failed push is no proof that there is no route. */
+    return s->oom ? util_nomem(diag, "searching for a route") : BOGIE_ERR_NOT_FOUND;
 }
 
 /* The search's gauges: the train's, then those it can change to (just one when gauge is relaxed). */
@@ -1867,6 +1868,12 @@ static bogie_status explain(const route_query *q, bogie_diag *diag)
         route_result_free(b->alloc, &r);
         if (rs == BOGIE_OK)
             continue;
+        if (rs != BOGIE_ERR_NOT_FOUND) {
+            route_result_free(b->alloc, &free_route);
+            sb_free(&sb);
+            return rs == BOGIE_ERR_NOMEM ? util_nomem(diag, "explaining the failure")
+                                         : util_fail(diag, rs, "%s", scratch.message);
+        }
         if (blockers)
             sb_puts(&sb, "; and ");
         switch (checks[i].flag) {
@@ -1958,8 +1965,8 @@ static void point_place(const route_base *b, uint32_t e, uint32_t seg, double f,
     out->offset_m = pos[seg] + f * (pos[seg + 1] - pos[seg]);
     out->seg = seg;
     out->seg_frac = f;
-    out->lat = (g[seg].lat + f * (g[seg + 1].lat - g[seg].lat)) * 1e-7;
-    out->lon = (g[seg].lon + f * (g[seg + 1].lon - g[seg].lon)) * 1e-7;
+    out->lat = (g[seg].lat + f * ((double)g[seg + 1].lat - g[seg].lat)) * 1e-7;
+    out->lon = (g[seg].lon + f * ((double)g[seg + 1].lon - g[seg].lon)) * 1e-7;
     out->snap_m = d;
     snprintf(out->label, sizeof out->label, "%.5f,%.5f", qlat, qlon);
 }

@@ -1,6 +1,7 @@
 /* server.c: bogie's HTTP server: libmicrohttpd with its own thread pool in front of a bogie_service. It counts
- * open connections to answer 503 when overloaded, refuses request bodies with 413, and can stop taking new
- * connections so that requests in flight finish before it stops. */
+ * open connections to answer 503 when overloaded (and closes silent connections beyond that limit quickly, so that
+ * a flood of them cannot keep newcomers waiting), refuses request bodies with 413 and ambiguous framing with 400, and
+ * can stop taking new connections so that the requests in flight are answered in full before it stops. */
 #include "bogie_server.h"
 
 #include "util.h"
@@ -12,57 +13,108 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+/* How long a connection opened while more than max_connections are open may stay silent before it is closed. Any
+ * request on it is answered 503, so holding it for the whole connection timeout would only fill the library's own
+ * connection slots, and then newcomers would wait unanswered in the kernel's queue until the timeout. */
+#define OVERLOAD_TIMEOUT_S 1u
+
+/* After bogie_server_quiesce, how long connections already open are given to finish: one may hold a request that
+ * the library has not read yet (its worker thread was busy), and the library only sees a request once it has read
+ * it. Every answer given meanwhile closes its connection, so this waits only for idle keep-alive clients. */
+#define DRAIN_GRACE_MS 2000
 
 struct bogie_server {
     bogie_service *service;
     struct MHD_Daemon *daemon;
     bogie_server_options opts;
     atomic_uint open_connections;
-    atomic_uint in_flight;
+    atomic_uint in_flight;  /* requests from the handler's first call until their answer is sent or connection lost */
+    atomic_bool stopping;   /* set by bogie_server_quiesce: every answer then closes its connection */
     uint16_t port;
 };
 
-/* Per request: the raw request target, as it came, before the library splits and unescapes it. */
+/* Per connection, for the request it is on (the requests on one connection come one after another): the raw
+ * request target, as it came, before the library splits and unescapes it. It lives as long as its connection
+ * because the library does not always report a request's end: libmicrohttpd 0.9.75 never calls on_completed for a
+ * request whose query string overflows the connection's memory, so state kept per request would leak, and the
+ * request would count as in flight for ever. */
 typedef struct request {
-    char *target;
-    bool seen;
+    char *target;   /* the current request's, or NULL */
+    bool seen;      /* the handler has been called once for the current request */
+    bool in_flight; /* the current request has reached the handler and is counted in the server's in_flight */
 } request;
 
+/* Ends r's current request, if it has one: frees its target and stops counting it as in flight. */
+static void request_end(bogie_server *s, request *r)
+{
+    free(r->target);
+    r->target = NULL;
+    r->seen = false;
+    if (r->in_flight) {
+        r->in_flight = false;
+        atomic_fetch_sub(&s->in_flight, 1);
+    }
+}
+
+/* The library calls this once it has read a request line; the request ends with on_completed (its answer sent, or
+ * its connection lost), the next request line on its connection, or its connection's end, whichever comes first. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    (void)cls;
-    (void)c;
-    request *r = calloc(1, sizeof *r);
-    if (r)
-        r->target = strdup(uri ? uri : "/");
-    return r;
+    bogie_server *s = cls;
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    request *r = info ? info->socket_context : NULL;
+    if (!r)
+        return NULL;
+    request_end(s, r);
+    r->target = strdup(uri ? uri : "/");
+    return r->target ? r : NULL;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
     (void)c;
     (void)toe;
+    bogie_server *s = cls;
     request *r = *req_cls;
-    if (r) {
-        free(r->target);
-        free(r);
-        *req_cls = NULL;
-    }
+    if (r)
+        request_end(s, r);
+    *req_cls = NULL;
 }
 
+/* Counts open connections and gives each its request state (NULL when out of memory: its requests then get 503). */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
-    (void)c;
-    (void)socket_context;
     bogie_server *s = cls;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
-        atomic_fetch_add(&s->open_connections, 1);
-    else
+    if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
+        request *r = *socket_context;
+        if (r) {
+            request_end(s, r);
+            free(r);
+            *socket_context = NULL;
+        }
         atomic_fetch_sub(&s->open_connections, 1);
+        return;
+    }
+    *socket_context = calloc(1, sizeof(request));
+    /* The library has put the connection on its timeout list before telling us, so its timeout may change here. */
+    if (atomic_fetch_add(&s->open_connections, 1) + 1 > s->opts.max_connections)
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, OVERLOAD_TIMEOUT_S);
+}
+
+/* Counts the Content-Length headers of a request (an iterator for MHD_get_connection_values). */
+static enum MHD_Result count_lengths(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        (*(unsigned *)cls)++;
+    return MHD_YES;
 }
 
 /* The library's own (reentrant) handling of the whole value: our unescaping happens in the service. */
@@ -73,7 +125,10 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, int status, const char *type, char *body, size_t len)
+/* Queues an answer that takes ownership of body (NULL for none); with must_close, or once the server is stopping, the
+ * connection is closed after it. */
+static enum MHD_Result queue(bogie_server *s, struct MHD_Connection *c, int status, const char *type, char *body,
+                             size_t len, bool must_close)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
                                                                 body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
@@ -86,17 +141,21 @@ static enum MHD_Result queue(struct MHD_Connection *c, int status, const char *t
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
     if (status == 503)
         MHD_add_response_header(resp, "Retry-After", "1");
+    if (must_close || atomic_load(&s->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
 }
 
-static enum MHD_Result queue_error(struct MHD_Connection *c, int status, const char *code, const char *message)
+/* Queues an error answer and closes the connection after it: it is given before the request has been read in full. */
+static enum MHD_Result queue_error(bogie_server *s, struct MHD_Connection *c, int status, const char *code,
+                                   const char *message)
 {
     char buf[512];
     int n = snprintf(buf, sizeof buf, "{\"code\":\"%s\",\"message\":\"%s\"}\n", code, message);
     char *body = strdup(buf);
-    return queue(c, status, "application/json", body, body ? (size_t)n : 0);
+    return queue(s, c, status, "application/json", body, body ? (size_t)n : 0, true);
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -108,15 +167,24 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     bogie_server *s = cls;
     request *r = *req_cls;
     if (!r)
-        return queue_error(c, 503, "Overloaded", "out of memory");
+        return queue_error(s, c, 503, "Overloaded", "out of memory");
     if (!r->seen) {
+        /* From here the request is in flight: a server that is stopping waits for its answer to be sent in full. */
         r->seen = true;
+        r->in_flight = true;
+        atomic_fetch_add(&s->in_flight, 1);
+        /* The library frames the request by the first Content-Length; a second one could make a proxy in front of
+         * us see a different request boundary (request smuggling), so such a request is refused and not read on. */
+        unsigned lengths = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_lengths, &lengths);
+        if (lengths > 1)
+            return queue_error(s, c, 400, "InvalidRequest", "a request with more than one Content-Length is refused");
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
         if ((cl && strtoull(cl, NULL, 10) > 0) || te)
-            return queue_error(c, 413, "TooBig", "request bodies are not accepted");
+            return queue_error(s, c, 413, "TooBig", "request bodies are not accepted");
         if (atomic_load(&s->open_connections) > s->opts.max_connections)
-            return queue_error(c, 503, "Overloaded", "too many open connections; try again shortly");
+            return queue_error(s, c, 503, "Overloaded", "too many open connections; try again shortly");
         /* The answer is queued on the next call, once the whole request has been read: a response queued on the
          * first call makes the library close the connection after it, which would defeat keep-alive. */
         return MHD_YES;
@@ -125,12 +193,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         *upload_data_size = 0; /* a body arrived without a length: it is not read */
         return MHD_YES;
     }
-    atomic_fetch_add(&s->in_flight, 1);
     bogie_response resp;
     bogie_service_handle(s->service, method, r->target ? r->target : "/", &resp);
-    enum MHD_Result ret = queue(c, resp.status, resp.content_type, resp.body, resp.length);
-    atomic_fetch_sub(&s->in_flight, 1);
-    return ret;
+    return queue(s, c, resp.status, resp.content_type, resp.body, resp.length, false);
 }
 
 void bogie_server_options_init(bogie_server_options *o)
@@ -170,8 +235,8 @@ bogie_status bogie_server_start(bogie_service *service, const bogie_server_optio
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)(s->opts.max_connections * 2 + 16),
                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->opts.connection_timeout_s,
                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-                                 MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-                                 NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK,
+                                 MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                 MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK,
                                  keep_escaped, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
@@ -189,11 +254,18 @@ uint16_t bogie_server_port(const bogie_server *s)
     return s->port;
 }
 
+/* Closes the listening socket, then waits up to DRAIN_GRACE_MS for the connections still open to leave: each
+ * answer given from now on closes its connection, so those that had sent a request leave once it is answered. */
 void bogie_server_quiesce(bogie_server *s)
 {
+    atomic_store(&s->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    for (int waited = 0; waited < DRAIN_GRACE_MS && atomic_load(&s->open_connections) > 0; waited += 10) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 unsigned bogie_server_active(const bogie_server *s)

@@ -1,11 +1,13 @@
 /* train.c: reads and checks train profiles (JSON), where every figure carries the source it comes from. */
-#include "bogie.h"
+#include "train.h"
 
 #include "util.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Reading context: the file for messages, the first failure. */
@@ -224,10 +226,14 @@ static void read_effort(tctx *c, json_t *root, bogie_train *t)
         double last = -1;
         json_array_foreach(curve, i, pt) {
             json_t *v = json_array_get(pt, 0), *f = json_array_get(pt, 1);
+            /* The same bounds as max_speed_kmh and max_tractive_effort_kn: a point such as [100, 1e308] would
+             * otherwise become an infinite effort in newtons. */
             if (json_array_size(pt) != 2 || !json_is_number(v) || !json_is_number(f) || json_number_value(v) <= last ||
-                json_number_value(f) < 0) {
-                failf(c, "effort_curve", "point %zu must be [km/h, kN] with rising speeds and a non-negative effort",
-                      i);
+                json_number_value(v) < 0 || json_number_value(v) > 600 || json_number_value(f) < 0 ||
+                json_number_value(f) > 10000) {
+                failf(c, "effort_curve",
+                      "point %zu must be [km/h, kN] with rising speeds from 0 to 600 km/h and an effort from 0 to "
+                      "10000 kN", i);
                 return;
             }
             last = json_number_value(v);
@@ -240,16 +246,13 @@ static void read_effort(tctx *c, json_t *root, bogie_train *t)
     }
 }
 
-bogie_status bogie_train_load(const char *path, bogie_train *t, bogie_diag *diag)
+bogie_status train_parse(const char *path, const char *text, size_t len, bogie_train *t, bogie_diag *diag)
 {
     memset(t, 0, sizeof *t);
     json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        if (err.line < 0)
-            return util_fail(diag, BOGIE_ERR_IO, "%s: %s", path, err.text);
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
         return util_fail(diag, BOGIE_ERR_INPUT, "%s: line %d, column %d: %s", path, err.line, err.column, err.text);
-    }
     tctx c = {path, diag, BOGIE_OK};
     if (!json_is_object(root)) {
         json_decref(root);
@@ -311,4 +314,32 @@ bogie_status bogie_train_load(const char *path, bogie_train *t, bogie_diag *diag
         failf(&c, "adhesive_mass_t", "is more than the train's mass");
     json_decref(root);
     return c.st;
+}
+
+/* Profiles are a few kilobytes; anything beyond this is not one. */
+#define TRAIN_MAX_BYTES (1u << 20)
+
+bogie_status bogie_train_load(const char *path, bogie_train *t, bogie_diag *diag)
+{
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return util_io_fail(diag, path, "cannot open", errno);
+    char *text = malloc(TRAIN_MAX_BYTES + 1);
+    if (!text) {
+        fclose(f);
+        return util_nomem(diag, "reading a train profile");
+    }
+    size_t len = fread(text, 1, TRAIN_MAX_BYTES + 1, f);
+    int failed = ferror(f), e = errno;
+    fclose(f);
+    bogie_status rc;
+    if (failed)
+        rc = util_io_fail(diag, path, "cannot read", e);
+    else if (len > TRAIN_MAX_BYTES)
+        rc = util_fail(diag, BOGIE_ERR_INPUT, "%s: more than %u bytes: not a train profile", path, TRAIN_MAX_BYTES);
+    else
+        rc = train_parse(path, text, len, t, diag);
+    free(text);
+    return rc;
 }

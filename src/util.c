@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistr.h>
 
 static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
@@ -237,7 +238,21 @@ void sb_fixed(strbuf *sb, double v, int decimals)
 void sb_json_string(strbuf *sb, const char *s)
 {
     sb_append(sb, "\"", 1);
+    const unsigned char *end = (const unsigned char *)s + strlen(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) {
+            /* A whole UTF-8 character is copied; a byte that does not start one becomes U+FFFD, so that the text
+             * stays valid JSON whatever a client sent (an error message quotes the request). */
+            ucs4_t uc;
+            int k = u8_mbtoucr(&uc, p, (size_t)(end - p));
+            if (k > 0) {
+                sb_append(sb, (const char *)p, (size_t)k);
+                p += k - 1;
+            } else {
+                sb_append(sb, "\\ufffd", 6);
+            }
+            continue;
+        }
         switch (*p) {
         case '"': sb_append(sb, "\\\"", 2); break;
         case '\\': sb_append(sb, "\\\\", 2); break;

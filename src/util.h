@@ -75,7 +75,8 @@ void sb_printf(strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Appends v with exactly decimals digits after the point (0 to 9), rounded half away from zero, like printf's
  * "%.*f" but without its cost; values beyond +-9e15 / 10^decimals, and non-finite ones, fall back to printf. */
 void sb_fixed(strbuf *sb, double v, int decimals);
-/* Appends s as a JSON string literal, quotes included, escaping what JSON requires. */
+/* Appends s as a JSON string literal, quotes included, escaping what JSON requires; each byte of s that is not part of
+ * a valid UTF-8 character becomes U+FFFD. */
 void sb_json_string(strbuf *sb, const char *s);
 
 /* Copies src into dst of size dstsize, truncating on a UTF-8 character boundary; dst is always NUL-terminated. */

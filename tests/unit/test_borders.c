@@ -12,37 +12,6 @@
 #define WORLD_JSON "data/world/countries-10m.json" /* relative to the repository root, where the tests run */
 #define WORLD_CSV "data/world/countries.csv"
 
-/* An allocator that fails the Nth allocation (never when countdown < 0) and counts what is live. */
-typedef struct failing {
-    long countdown;
-    long live_blocks;
-    size_t live_bytes;
-    long allocations;
-} failing;
-
-static void *failing_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
-{
-    failing *f = ud;
-    if (new_size == 0) {
-        if (ptr) {
-            f->live_blocks--;
-            f->live_bytes -= old_size;
-        }
-        free(ptr);
-        return NULL;
-    }
-    f->allocations++;
-    if (f->countdown >= 0 && f->countdown-- == 0)
-        return NULL;
-    void *p = realloc(ptr, new_size);
-    if (!p)
-        return NULL;
-    if (!ptr)
-        f->live_blocks++;
-    f->live_bytes = f->live_bytes - (ptr ? old_size : 0) + new_size;
-    return p;
-}
-
 static char *write_file(const char *dir, const char *name, const char *text, size_t len)
 {
     char *path = malloc(strlen(dir) + strlen(name) + 2);

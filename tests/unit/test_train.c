@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include "bogie.h"
+#include "train.h"
 
 #include <math.h>
 
@@ -74,12 +75,71 @@ static void test_broken_profiles(void **state)
     assert_int_equal(bogie_train_load("no/such/train.json", &t, &d), BOGIE_ERR_IO);
 }
 
+/* Reads a whole file into a malloc'd buffer; *len receives its size. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+/* train_parse() reads a profile from memory exactly as bogie_train_load() reads the file, and names what it was given
+ * in its messages. */
+static void test_parse_from_memory(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = slurp("data/trains/armoured.json", &len);
+    bogie_train a, b;
+    bogie_diag d = {0};
+    assert_int_equal(bogie_train_load("data/trains/armoured.json", &a, &d), BOGIE_OK);
+    assert_int_equal(train_parse("armoured", text, len, &b, &d), BOGIE_OK);
+    assert_memory_equal(&a, &b, sizeof a);
+    /* Not NUL-terminated: only len bytes are read. */
+    text[len] = '}';
+    assert_int_equal(train_parse("armoured", text, len, &b, &d), BOGIE_OK);
+    free(text);
+    static const char broken[] = "{\n  \"name\": \"x\",\n  \"gauges\": [1435,\n}";
+    assert_int_equal(train_parse("mem.json", broken, sizeof broken - 1, &b, &d), BOGIE_ERR_INPUT);
+    if (!strstr(d.message, "mem.json: line 4"))
+        fail_msg("message \"%s\" lacks the name and line", d.message);
+}
+
+/* An effort curve must stay within the bounds of max_speed_kmh and max_tractive_effort_kn: [100, 1e308] once became
+ * an infinite effort (found by fuzz/fuzz_train.c). */
+static void test_effort_curve_bounds(void **state)
+{
+    (void)state;
+    expect_rejected("fuzz/train/effort-curve-infinite.json", "field \"effort_curve\": point 1 must be [km/h, kN]");
+    size_t len;
+    char *text = slurp(test_data("fuzz/train/effort-curve-infinite.json"), &len);
+    bogie_train t;
+    bogie_diag d = {0};
+    /* The same profile with the point put right loads, with the curve in SI units. */
+    char *p = strstr(text, "1e+308");
+    assert_non_null(p);
+    memcpy(p, "250   ", 6);
+    if (train_parse("curve", text, len, &t, &d) != BOGIE_OK)
+        fail_msg("%s", d.message);
+    assert_int_equal(t.n_effort_points, 4);
+    assert_near(t.effort_curve[1][0], 100 / 3.6, 1e-9);
+    assert_near(t.effort_curve[1][1], 250e3, 1e-6);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_profiles_load),
         cmocka_unit_test(test_armoured_figures),
         cmocka_unit_test(test_broken_profiles),
+        cmocka_unit_test(test_parse_from_memory),
+        cmocka_unit_test(test_effort_curve_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

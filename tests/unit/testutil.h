@@ -14,6 +14,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An allocator that fails the Nth allocation (never when countdown < 0) and counts what is live. Used as the ud of
+ * a bogie_allocator whose function is failing_alloc. */
+typedef struct failing {
+    long countdown;
+    long live_blocks;
+    size_t live_bytes;
+    long allocations;
+} failing;
+
+static inline void *failing_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
+{
+    failing *f = ud;
+    if (new_size == 0) {
+        if (ptr) {
+            f->live_blocks--;
+            f->live_bytes -= old_size;
+        }
+        free(ptr);
+        return NULL;
+    }
+    f->allocations++;
+    if (f->countdown >= 0 && f->countdown-- == 0)
+        return NULL;
+    void *p = realloc(ptr, new_size);
+    if (!p)
+        return NULL;
+    if (!ptr)
+        f->live_blocks++;
+    f->live_bytes = f->live_bytes - (ptr ? old_size : 0) + new_size;
+    return p;
+}
+
 /* Returns the path of a file under tests/data in a static buffer (the tests run from the repository root unless
  * BOGIE_TEST_DATA says otherwise). */
 static inline const char *test_data(const char *rel)

@@ -1,0 +1,15 @@
+/* fuzz_xml.c: a libFuzzer harness for the OSM XML reader (src/osm_xml.c, on expat). Every object the reader hands on is
+ * read in full, and way tags go through the tag parsers (src/tags.c) as the import's would; a failure must come with a
+ * message. */
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_tally t = {0};
+    osm_sink sink = fuzz_sink(&t);
+    bogie_diag d = {0};
+    bogie_status st = osm_read_xml_buffer("fuzz.osm", (const char *)data, size, &sink, NULL, &d);
+    if (st != BOGIE_OK)
+        fuzz_check_diag(&d);
+    return 0;
+}

@@ -1,0 +1,127 @@
+/* test_faults.c: planning with an allocator that fails the Nth allocation, for every N in turn: the planner, the
+ * flagship journey and its JSON, a train's contraction hierarchy, a route from it and a table must each return
+ * BOGIE_ERR_NOMEM with a message, or succeed, and never crash or leak. The import's own fault test lives in
+ * test_network.c. */
+#include "testutil.h"
+
+#include "bogie.h"
+
+#include <stdbool.h>
+
+typedef struct fixture {
+    bogie_network *net;
+    bogie_world *world;
+    bogie_train armoured, freight;
+} fixture;
+
+static int setup(void **state)
+{
+    static fixture fx;
+    char out[4200];
+    snprintf(out, sizeof out, "%s/corridor.bogie", test_tmpdir());
+    const char *in = "data/corridor/corridor.osm";
+    bogie_import_options o;
+    bogie_import_options_init(&o);
+    o.borders_topojson = "data/world/countries-10m.json";
+    o.borders_csv = "data/world/countries.csv";
+    bogie_diag d = {0};
+    if (bogie_import(&in, 1, out, &o, &d) != BOGIE_OK || bogie_network_open(out, 0, NULL, &fx.net, &d) != BOGIE_OK ||
+        bogie_world_open("data", NULL, &fx.world, &d) != BOGIE_OK ||
+        bogie_train_load("data/trains/armoured.json", &fx.armoured, &d) != BOGIE_OK ||
+        bogie_train_load("data/trains/china-europe-freight.json", &fx.freight, &d) != BOGIE_OK) {
+        print_error("setup: %s\n", d.message);
+        return -1;
+    }
+    *state = &fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    bogie_world_close(fx->world);
+    bogie_network_close(fx->net);
+    return 0;
+}
+
+/* Checks one failure: NOMEM with an "out of memory" message, or success. Returns whether the step succeeded. */
+static bool step_ok(long n, const char *what, bogie_status st, const bogie_diag *d)
+{
+    if (st == BOGIE_OK)
+        return true;
+    if (st != BOGIE_ERR_NOMEM)
+        fail_msg("allocation %ld failing: %s gives status %d, not BOGIE_ERR_NOMEM: %s", n, what, st, d->message);
+    if (!strstr(d->message, "out of memory"))
+        fail_msg("allocation %ld failing: %s says \"%s\"", n, what, d->message);
+    return false;
+}
+
+/* The whole sequence with the Nth allocation failing; returns whether every step succeeded. */
+static bool run_once(fixture *fx, long n)
+{
+    failing f = {n, 0, 0, 0};
+    bogie_allocator a = {failing_alloc, &f};
+    bogie_diag d = {0};
+    bogie_planner *p = NULL;
+    bool all = step_ok(n, "opening the planner", bogie_planner_new(fx->net, fx->world, &a, &p, &d), &d);
+    if (all) {
+        bogie_journey_request r;
+        bogie_journey_request_init(&r);
+        r.from = "Pyongyang";
+        r.to = "Vladivostok";
+        r.train = &fx->armoured;
+        r.depart = "2023-09-10 15:00";
+        bogie_journey *j = NULL;
+        all = step_ok(n, "the flagship journey", bogie_plan(p, &r, &j, &d), &d);
+        if (all) {
+            char *text = NULL;
+            bogie_status st = bogie_journey_write(j, BOGIE_FORMAT_JSON, &text);
+            if (st != BOGIE_OK && st != BOGIE_ERR_NOMEM)
+                fail_msg("allocation %ld failing: writing the journey gives status %d", n, st);
+            free(text);
+            bogie_journey_free(j);
+        }
+    }
+    if (all)
+        all = step_ok(n, "preparing the hierarchy", bogie_planner_prepare(p, &fx->freight, &d), &d);
+    if (all) {
+        /* Routed from the hierarchy now: stations only, nothing avoided. */
+        bogie_journey_request r;
+        bogie_journey_request_init(&r);
+        r.from = "Rajin";
+        r.to = "Ussuriysk";
+        r.train = &fx->freight;
+        bogie_journey *j = NULL;
+        all = step_ok(n, "a journey from the hierarchy", bogie_plan(p, &r, &j, &d), &d);
+        bogie_journey_free(j);
+    }
+    if (all) {
+        const char *src[] = {"Pyongyang", "Rajin", "42.42,130.64"}, *dst[] = {"Vladivostok", "Khasan", "Hamhung"};
+        double dur[9], dist[9];
+        all = step_ok(n, "a table", bogie_table(p, &fx->freight, src, 3, dst, 3, 0, dur, dist, &d), &d);
+    }
+    bogie_planner_free(p);
+    if (f.live_blocks != 0 || f.live_bytes != 0)
+        fail_msg("allocation %ld failing leaks %ld blocks (%zu bytes)", n, f.live_blocks, f.live_bytes);
+    /* Done when no allocation was left to fail. */
+    return all && f.countdown >= 0;
+}
+
+static void test_planning_survives_failing_allocations(void **state)
+{
+    fixture *fx = *state;
+    long n;
+    for (n = 0; !run_once(fx, n); n++)
+        if (n > 200000)
+            fail_msg("still failing after %ld allocations", n);
+    print_message("# %ld allocation points failed in turn\n", n);
+    assert_true(n > 100);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_planning_survives_failing_allocations),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
