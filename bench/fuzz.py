@@ -66,7 +66,9 @@ def run(name, build, seconds, runs):
     new = sorted(set(os.listdir(crashes)) - before)
     kinds = sorted(set(re.findall(r"==\d+==ERROR: (?:AddressSanitizer|LeakSanitizer|libFuzzer): ([\w-]+)", text)
                        + re.findall(r"runtime error: ([^\n]{0,60})", text)))
-    crashed = proc.returncode != 0 or bool(new)
+    # libFuzzer exits 72 when it is interrupted (SIGINT): the run ends early, but nothing crashed.
+    interrupted = proc.returncode == 72 and "libFuzzer: run interrupted" in text
+    crashed = (proc.returncode != 0 and not interrupted) or bool(new)
     crash = ", CRASH (exit %d): %s %s" % (proc.returncode, " ".join(new), "; ".join(kinds)) if crashed else ""
     print("fuzz.py: %s: %d executions in %.0f s (%.0f/s), %d inputs in the corpus%s" % (
         name, execs, wall, execs / wall if wall else 0, len(os.listdir(work)), crash), flush=True)
