@@ -950,8 +950,10 @@ static bool bounds_init(search *s)
                 continue;
             }
             double via_a = a[l] + ve->end_m, via_b = b[l] + (be->length_m - ve->end_m);
+            /* A point snapped onto the end of an edge may lie a rounding error beyond it, and a landmark may be
+             * that end: the distance is then a hair below zero, and zero bounds it as well. */
             double d = via_a < via_b ? via_a : via_b;
-            x[l] = d < 4e9 ? (uint32_t)floor(d) : LM_UNREACHABLE;
+            x[l] = !(d > 0) ? 0 : d < 4e9 ? (uint32_t)floor(d) : LM_UNREACHABLE;
         }
     }
     s->tail_s[q->n_places - 2] = 0;
