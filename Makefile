@@ -19,8 +19,12 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_POSIX_C_SOURCE=200809L -
 LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lunistring -lmicrohttpd -lm -lpthread
 BUILD    ?= build
 
-LIB_SRC  := $(filter-out src/cli.c,$(wildcard src/*.c))
+# The library's stages, in the order data flows through them (src/README.md); the command line sits on top.
+LIB_STAGES := base osm ref net route journey output serve
+LIB_SRC  := $(wildcard $(LIB_STAGES:%=src/%/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_SRC  := $(wildcard src/cli/*.c)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
@@ -37,11 +41,18 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/libbogie.a: $(LIB_OBJ)
-	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+# The layout check (tools/check-layout.py, src/README.md): stages include only their own and lower stages, their
+# object files use only those stages' symbols and never each other's in a circle, no function is over 150 lines. The
+# library is not archived until it passes.
+$(BUILD)/layout.ok: tools/check-layout.py $(LIB_OBJ) $(CLI_OBJ) $(wildcard src/*/*.h src/*/README.md)
+	python3 tools/check-layout.py --src src --objects $(BUILD)/obj
+	@touch $@
 
-$(BUILD)/bogie: $(BUILD)/obj/cli.o $(BUILD)/libbogie.a
+$(BUILD)/libbogie.a: $(LIB_OBJ) $(BUILD)/layout.ok
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bogie: $(CLI_OBJ) $(BUILD)/libbogie.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbogie.a tests/unit/testutil.h
@@ -147,4 +158,4 @@ fuzz: fuzz-build
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/obj/cli.d $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:%=%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:%=%.d)

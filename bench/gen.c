@@ -14,7 +14,7 @@
  * nodes, ways), regenerating each line's geometry from its own stream, so memory grows with the number of lines,
  * not with the number of nodes. bench/GENERATOR.md documents the model and compares it with real extracts. */
 #include "bogie.h"
-#include "borders.h"
+#include "ref/borders.h"
 
 #include <errno.h>
 #include <math.h>

@@ -7,10 +7,10 @@
  * It reads the mapped file through network.h, the same validated view that the router uses. Every figure is
  * described in bench/GENERATOR.md. */
 #include "bogie.h"
-#include "geo.h"
-#include "netfmt.h"
-#include "network.h"
-#include "tags.h"
+#include "base/geo.h"
+#include "net/netfmt.h"
+#include "net/network.h"
+#include "net/tags.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,10 +3,10 @@
  * Usage: pbf_parse FILE.osm.pbf native|readosm [repeat]
  * Prints the counts of nodes, ways, relations and tags, and the best time of `repeat` passes (default 5). Build by
  * hand for now:
- *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc bench/pbf_parse.c src/osm_pbf.c \
- *       src/util.c -o build/bench/pbf_parse -ldeflate -lreadosm -lm */
-#include "osm.h"
-#include "util.h"
+ *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc bench/pbf_parse.c src/osm/osm_pbf.c \
+ *       src/base/util.c -o build/bench/pbf_parse -ldeflate -lreadosm -lm */
+#include "osm/osm.h"
+#include "base/util.h"
 
 #include <readosm.h>
 

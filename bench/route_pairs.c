@@ -11,10 +11,10 @@
  *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost
  * Prints one summary line (or JSON); exits 1 when any pair's costs differ. */
 #include "bogie.h"
-#include "network.h"
-#include "route.h"
-#include "util.h"
-#include "world.h"
+#include "net/network.h"
+#include "route/route.h"
+#include "base/util.h"
+#include "ref/world.h"
 
 #include <math.h>
 #include <stdio.h>

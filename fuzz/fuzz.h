@@ -5,9 +5,9 @@
 #define BOGIE_FUZZ_H
 
 #include "bogie.h"
-#include "netfmt.h"
-#include "osm.h"
-#include "tags.h"
+#include "net/netfmt.h"
+#include "osm/osm.h"
+#include "net/tags.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
-/* fuzz_date.c: a libFuzzer harness for departure times and the calendar (src/tz.c): the input is parsed by
+/* fuzz_date.c: a libFuzzer harness for departure times and the calendar (src/ref/tz.c): the input is parsed by
  * tz_parse_datetime(), and an accepted time must be a valid civil time with an offset under a day that formats and
  * parses back to itself and converts to UTC and back in UTC and in Asia/Pyongyang. The input's first 20 bytes are also
  * read as a raw date and instant, for the calendar arithmetic and the conversions at the limits of their types. */
 #include "fuzz.h"
-#include "tz.h"
+#include "ref/tz.h"
 
 #include <limits.h>
 

@@ -1,10 +1,10 @@
-/* fuzz_names.c: a libFuzzer harness for station-name matching (src/names.c): two strings cut from the input are made
+/* fuzz_names.c: a libFuzzer harness for station-name matching (src/ref/names.c): two strings cut from the input are made
  * into match keys, compared and measured apart, raw and as keys, with what names.h promises checked on each result:
  * keys are valid UTF-8 without NUL bytes, a comparison agrees with the bytes, and the capped edit distance is zero
  * exactly for equal keys, symmetric, no more than the cap plus one, and at least the difference in length. The first
  * byte chooses the cap, the second where the rest is cut in two. */
 #include "fuzz.h"
-#include "names.h"
+#include "ref/names.h"
 
 #include <limits.h>
 #include <unistr.h>

@@ -1,4 +1,4 @@
-/* fuzz_network.c: a libFuzzer harness for the graph-file loader (net_open_buffer() in src/network.c) and for what
+/* fuzz_network.c: a libFuzzer harness for the graph-file loader (net_open_buffer() in src/net/network.c) and for what
  * reads a network it accepts. Each input is opened three ways: as it is with checksums verified; with its header
  * checksum, table checksum, file size and section checksums recomputed and BOGIE_OPEN_SKIP_CHECKSUM, so that the
  * mutations reach the structural validation rather than stopping at a checksum; and that repaired copy again with
@@ -6,8 +6,8 @@
  * for stations, snapped to and routed across, so that a file validated but still wrong is found where it would crash
  * later. The reference data come from $BOGIE_FUZZ_DATA (default "data"). */
 #include "fuzz.h"
-#include "network.h"
-#include "train.h"
+#include "net/network.h"
+#include "journey/train.h"
 
 #include <math.h>
 #include <xxhash.h>
@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Whether the planner's track index would stay small: it lists every 0.01-degree cell of each geometry segment's
- * bounding box (geo_grid_build_segments() in src/geo.c), so one segment across a continent costs gigabytes. That is a
+ * bounding box (geo_grid_build_segments() in src/base/geo.c), so one segment across a continent costs gigabytes. That is a
  * known limit of the index, not of the loader, and such files are not given to a planner here. The fuzzed files are
  * small (the seeds are a few kilobytes, with at most some 500 cells); with a bound of millions, building and sorting
  * the index of a mutated file took most of the harness's time. The corridor's network (372,000 cells) is planned on,

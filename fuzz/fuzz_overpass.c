@@ -1,5 +1,5 @@
-/* fuzz_overpass.c: a libFuzzer harness for the Overpass API JSON reader (src/osm_json.c, on jansson). Every object the
- * reader hands on is read in full, and way tags go through the tag parsers (src/tags.c) as the import's would; a
+/* fuzz_overpass.c: a libFuzzer harness for the Overpass API JSON reader (src/osm/osm_json.c, on jansson). Every object the
+ * reader hands on is read in full, and way tags go through the tag parsers (src/net/tags.c) as the import's would; a
  * failure must come with a message. */
 #include "fuzz.h"
 

@@ -1,5 +1,5 @@
-/* fuzz_pbf.c: a libFuzzer harness for the PBF reader (src/osm_pbf.c): blobs, zlib, and the protobuf of header and data
- * blocks. Every object the reader hands on is read in full, and way tags go through the tag parsers (src/tags.c) as the
+/* fuzz_pbf.c: a libFuzzer harness for the PBF reader (src/osm/osm_pbf.c): blobs, zlib, and the protobuf of header and data
+ * blocks. Every object the reader hands on is read in full, and way tags go through the tag parsers (src/net/tags.c) as the
  * import's would; a failure must come with a message. */
 #include "fuzz.h"
 

@@ -1,8 +1,8 @@
-/* fuzz_query.c: a libFuzzer harness for the HTTP API's request parsing (src/api.c): percent-decoding into buffers of
+/* fuzz_query.c: a libFuzzer harness for the HTTP API's request parsing (src/serve/api.c): percent-decoding into buffers of
  * every small size, the query string split into parameters, and OSRM coordinate lists, with what each promises
  * checked on the result. */
 #include "fuzz.h"
-#include "api.h"
+#include "serve/api.h"
 
 #include <math.h>
 

@@ -1,4 +1,4 @@
-/* fuzz_service.c: a libFuzzer harness for the HTTP API's request routing (bogie_service_handle() in src/api.c): the
+/* fuzz_service.c: a libFuzzer harness for the HTTP API's request routing (bogie_service_handle() in src/serve/api.c): the
  * input is the target of a GET request to a service opened once on a small network, so that paths, parameters and
  * coordinates reach the endpoints they name. The network is $BOGIE_FUZZ_NETWORK (default build-fuzz/corridor.bogie),
  * the reference data and trains $BOGIE_FUZZ_DATA (default "data"); the cache is off so that every request is worked

@@ -1,8 +1,8 @@
-/* fuzz_train.c: a libFuzzer harness for train profiles (src/train.c): the input is parsed as a profile's JSON by
+/* fuzz_train.c: a libFuzzer harness for train profiles (src/journey/train.c): the input is parsed as a profile's JSON by
  * train_parse(), the code bogie_train_load() runs on a file, and a profile it accepts must hold only what the checks
  * promise. */
 #include "fuzz.h"
-#include "train.h"
+#include "journey/train.h"
 
 #include <math.h>
 

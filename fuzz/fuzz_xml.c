@@ -1,5 +1,5 @@
-/* fuzz_xml.c: a libFuzzer harness for the OSM XML reader (src/osm_xml.c, on expat). Every object the reader hands on is
- * read in full, and way tags go through the tag parsers (src/tags.c) as the import's would; a failure must come with a
+/* fuzz_xml.c: a libFuzzer harness for the OSM XML reader (src/osm/osm_xml.c, on expat). Every object the reader hands on is
+ * read in full, and way tags go through the tag parsers (src/net/tags.c) as the import's would; a failure must come with a
  * message. */
 #include "fuzz.h"
 

@@ -206,7 +206,7 @@ def json_problem(data):
     return None
 
 
-# Answers known to break JSON, by case name: none since sb_json_string (src/util.c) replaces bytes that are not
+# Answers known to break JSON, by case name: none since sb_json_string (src/base/util.c) replaces bytes that are not
 # UTF-8, which error messages quoting the request used to carry through. A case listed here is reported, not failed.
 KNOWN_BAD_JSON = set()
 
@@ -466,7 +466,7 @@ def check_garbage(args):
         s.close()
         st = status_of(out)
         if st == 200 and "%00" in path:
-            # The API drops NUL bytes as it decodes (src/api.h): then the answer is that of the path without them.
+            # The API drops NUL bytes as it decodes (src/serve/api.h): then the answer is that of the path without them.
             status, _, body = get(port, path.replace("%00", ""))
             expect(status == 200 and out.endswith(body), "%s: 200, but not the answer without the NUL" % name)
             print("# %s: 200, as without the NUL" % name)

@@ -3,8 +3,8 @@
  * errors for bad files, and no leaks when allocations fail. */
 #include "testutil.h"
 
-#include "borders.h"
-#include "util.h"
+#include "ref/borders.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <unistd.h>

@@ -1,8 +1,9 @@
 /* test_geo.c: unit tests of distances, bearings, curve radii measured from polylines, and the nearest-point grid. */
 #include "testutil.h"
 
-#include "geo.h"
-#include "netfmt.h"
+#include "base/geo.h"
+#include "net/curves.h"
+#include "net/netfmt.h"
 
 #include <math.h>
 
@@ -47,7 +48,7 @@ static void test_radius_on_a_clean_circle(void **state)
     double scratch[2 * N];
     uint16_t r[N];
     circle(ll, N, 50.0, 7.0, 500.0, 10.0, 0.0);
-    geo_radius_profile(ll, N, scratch, r);
+    curve_radius_profile(ll, N, scratch, r);
     /* Within 100 m of either end there is no full window. */
     assert_int_equal(r[0], NET_NO_RADIUS);
     assert_int_equal(r[5], NET_NO_RADIUS);
@@ -66,7 +67,7 @@ static void test_radius_with_noise_and_sparse_nodes(void **state)
     uint16_t r[N];
     /* 1 m of noise on nodes 5 m apart: the 300 m window keeps a 1000 m radius within 5 %. */
     circle(ll, N, 60.0, 25.0, 1000.0, 5.0, 1.0);
-    geo_radius_profile(ll, N, scratch, r);
+    curve_radius_profile(ll, N, scratch, r);
     for (size_t i = 60; i < N - 60; i++)
         assert_near(r[i], 1000.0, 50.0);
     /* A high-speed curve, 5000 m, with 1 m of noise on nodes 10 m apart: the 600 m window keeps it within 5 %. */
@@ -75,12 +76,12 @@ static void test_radius_with_noise_and_sparse_nodes(void **state)
     double sh[2 * H];
     uint16_t rh[H];
     circle(lh, H, 51.0, 11.5, 5000.0, 10.0, 1.0);
-    geo_radius_profile(lh, H, sh, rh);
+    curve_radius_profile(lh, H, sh, rh);
     for (size_t i = 60; i < H - 60; i++)
         assert_near(rh[i], 5000.0, 250.0);
     /* A sharp curve stays sharp: 250 m with 1 m of noise on nodes 5 m apart, from the 100 m window, within 10 %. */
     circle(lh, 300, 51.0, 11.5, 250.0, 5.0, 1.0);
-    geo_radius_profile(lh, 300, sh, rh);
+    curve_radius_profile(lh, 300, sh, rh);
     for (size_t i = 25; i < 300 - 25; i++) /* 400 nodes 5 m apart would wrap the 250 m circle: use 300 */
         assert_near(rh[i], 250.0, 25.0);
     /* Sparse nodes, 80 m apart, on a 600 m curve. */
@@ -89,7 +90,7 @@ static void test_radius_with_noise_and_sparse_nodes(void **state)
     double s2[2 * M];
     uint16_t r2[M];
     circle(l2, M, 43.0, 131.0, 600.0, 80.0, 0.0);
-    geo_radius_profile(l2, M, s2, r2);
+    curve_radius_profile(l2, M, s2, r2);
     for (size_t i = 3; i < M - 3; i++)
         assert_near(r2[i], 600.0, 30.0);
 }
@@ -104,10 +105,10 @@ static void test_radius_straight_and_short(void **state)
         ll[2 * i] = 500000000 + i * 1000; /* north, about 11 m apart */
         ll[2 * i + 1] = 70000000;
     }
-    geo_radius_profile(ll, 50, scratch, r);
+    curve_radius_profile(ll, 50, scratch, r);
     assert_int_equal(r[25], NET_MAX_RADIUS);
     /* Too short for a window: nothing measured. */
-    geo_radius_profile(ll, 5, scratch, r);
+    curve_radius_profile(ll, 5, scratch, r);
     for (int i = 0; i < 5; i++)
         assert_int_equal(r[i], NET_NO_RADIUS);
 }
@@ -124,7 +125,7 @@ static void test_median_removes_a_spike(void **state)
         ll[2 * i + 1] = 70000000;
     }
     ll[2 * 50 + 1] += 300; /* one node 2 m off the line */
-    geo_radius_profile(ll, N, scratch, r);
+    curve_radius_profile(ll, N, scratch, r);
     /* A single displaced node gives a radius of about 2.5 km at that node alone; the median removes it. */
     assert_true(r[50] > 2000);
 }

@@ -2,8 +2,8 @@
  * out of memory), of key comparison, and of the capped edit distance. */
 #include "testutil.h"
 
-#include "names.h"
-#include "util.h"
+#include "ref/names.h"
+#include "base/util.h"
 
 #include <limits.h>
 

@@ -4,8 +4,8 @@
 #include "testutil.h"
 
 #include "bogie.h"
-#include "netfmt.h"
-#include "network.h"
+#include "net/netfmt.h"
+#include "net/network.h"
 
 #include <xxhash.h>
 

@@ -1,8 +1,8 @@
 /* test_osm_text.c: tests of the OSM XML, Overpass JSON and readosm readers and of the format dispatcher. */
 #include "testutil.h"
 
-#include "osm.h"
-#include "util.h"
+#include "osm/osm.h"
+#include "base/util.h"
 
 #include <bzlib.h>
 #include <math.h>

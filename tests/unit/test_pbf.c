@@ -3,8 +3,8 @@
  * allocations. */
 #include "testutil.h"
 
-#include "osm.h"
-#include "util.h"
+#include "osm/osm.h"
+#include "base/util.h"
 
 #include <libdeflate.h>
 #include <readosm.h>

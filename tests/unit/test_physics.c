@@ -2,7 +2,7 @@
  * v^2 / 2b, time at constant speed, and the power limit P = F v. Tolerances are stated with each check. */
 #include "testutil.h"
 
-#include "physics.h"
+#include "journey/physics.h"
 
 #include <math.h>
 

@@ -2,7 +2,7 @@
  * for values that cannot be read. */
 #include "testutil.h"
 
-#include "tags.h"
+#include "net/tags.h"
 
 typedef struct reports {
     int n;

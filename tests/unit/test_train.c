@@ -3,7 +3,7 @@
 #include "testutil.h"
 
 #include "bogie.h"
-#include "train.h"
+#include "journey/train.h"
 
 #include <math.h>
 

@@ -5,7 +5,7 @@
  * The tests of real zones need Debian's tzdata package (the files under /usr/share/zoneinfo, or $TZDIR). */
 #include "testutil.h"
 
-#include "tz.h"
+#include "ref/tz.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,0 +1,304 @@
+/* util.c: allocation through a bogie_allocator, growable arrays, diagnostics and string buffers. */
+#define _POSIX_C_SOURCE 200809L
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistr.h>
+
+static void *default_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
+{
+    UNUSED(ud);
+    UNUSED(old_size);
+    if (new_size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, new_size);
+}
+
+static const bogie_allocator default_allocator = {default_alloc, NULL};
+
+const bogie_allocator *util_alloc_or_default(const bogie_allocator *alloc)
+{
+    return (alloc && alloc->fn) ? alloc : &default_allocator;
+}
+
+void *util_malloc(const bogie_allocator *a, size_t size)
+{
+    if (size == 0)
+        return NULL;
+    a = util_alloc_or_default(a);
+    return a->fn(a->ud, NULL, 0, size);
+}
+
+void *util_calloc(const bogie_allocator *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = util_malloc(a, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *util_realloc(const bogie_allocator *a, void *ptr, size_t old_size, size_t new_size)
+{
+    if (new_size == 0)
+        return NULL;
+    a = util_alloc_or_default(a);
+    return a->fn(a->ud, ptr, old_size, new_size);
+}
+
+void util_free(const bogie_allocator *a, void *ptr, size_t size)
+{
+    if (!ptr)
+        return;
+    a = util_alloc_or_default(a);
+    a->fn(a->ud, ptr, size, 0);
+}
+
+char *util_strndup(const bogie_allocator *a, const char *s, size_t n)
+{
+    char *p = util_malloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+int util_grow(const bogie_allocator *a, void **data, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elem_size)
+        return -1;
+    void *p = util_realloc(a, *data, *cap * elem_size, ncap * elem_size);
+    if (!p)
+        return -1;
+    *data = p;
+    *cap = ncap;
+    return 0;
+}
+
+bogie_status util_vfail(bogie_diag *diag, bogie_status status, const char *fmt, va_list ap)
+{
+    if (diag) {
+        diag->status = status;
+        vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+    }
+    return status;
+}
+
+bogie_status util_fail(bogie_diag *diag, bogie_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    util_vfail(diag, status, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+bogie_status util_io_fail(bogie_diag *diag, const char *path, const char *what, int err)
+{
+    char buf[128];
+    if (strerror_r(err, buf, sizeof buf) != 0)
+        snprintf(buf, sizeof buf, "error %d", err);
+    return util_fail(diag, BOGIE_ERR_IO, "%s: %s: %s", path, what, buf);
+}
+
+bogie_status util_nomem(bogie_diag *diag, const char *what)
+{
+    return util_fail(diag, BOGIE_ERR_NOMEM, "out of memory while %s", what);
+}
+
+const char *bogie_strerror(bogie_status status)
+{
+    static const char *const text[BOGIE_STATUS_COUNT] = {
+        [BOGIE_OK] = "success",
+        [BOGIE_ERR_NOMEM] = "out of memory",
+        [BOGIE_ERR_IO] = "input/output error",
+        [BOGIE_ERR_INPUT] = "malformed input",
+        [BOGIE_ERR_UNSUPPORTED] = "unsupported input format or feature",
+        [BOGIE_ERR_GRAPH] = "damaged graph file",
+        [BOGIE_ERR_VERSION] = "graph file version not supported",
+        [BOGIE_ERR_CHECKSUM] = "graph file checksum mismatch",
+        [BOGIE_ERR_CANCELLED] = "cancelled",
+        [BOGIE_ERR_ARG] = "invalid argument",
+        [BOGIE_ERR_EMPTY] = "no usable track in the input",
+        [BOGIE_ERR_LIMIT] = "size limit exceeded",
+        [BOGIE_ERR_NOT_FOUND] = "not found",
+    };
+    if ((unsigned)status >= BOGIE_STATUS_COUNT || !text[status])
+        return "unknown status";
+    return text[status];
+}
+
+void sb_init(strbuf *sb, const bogie_allocator *alloc)
+{
+    memset(sb, 0, sizeof *sb);
+    sb->alloc = alloc;
+}
+
+void sb_free(strbuf *sb)
+{
+    util_free(sb->alloc, sb->s, sb->cap);
+    sb->s = NULL;
+    sb->len = sb->cap = 0;
+}
+
+static bool sb_reserve(strbuf *sb, size_t extra)
+{
+    if (sb->failed)
+        return false;
+    if (sb->len + extra + 1 <= sb->cap)
+        return true;
+    if (util_grow(sb->alloc, (void **)&sb->s, &sb->cap, sb->len + extra + 1, 1) != 0) {
+        sb->failed = true;
+        return false;
+    }
+    return true;
+}
+
+void sb_append(strbuf *sb, const char *s, size_t n)
+{
+    if (!sb_reserve(sb, n))
+        return;
+    memcpy(sb->s + sb->len, s, n);
+    sb->len += n;
+    sb->s[sb->len] = '\0';
+}
+
+void sb_puts(strbuf *sb, const char *s)
+{
+    sb_append(sb, s, strlen(s));
+}
+
+void sb_printf(strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !sb_reserve(sb, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+}
+
+void sb_fixed(strbuf *sb, double v, int decimals)
+{
+    static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    double scaled = v * pow10[decimals];
+    if (!(scaled < 9e15 && scaled > -9e15)) {
+        sb_printf(sb, "%.*f", decimals, v);
+        return;
+    }
+    bool neg = scaled < 0;
+    uint64_t n = (uint64_t)((neg ? -scaled : scaled) + 0.5);
+    char buf[40];
+    size_t i = sizeof buf;
+    for (int d = 0; d < decimals; d++) {
+        buf[--i] = (char)('0' + n % 10);
+        n /= 10;
+    }
+    if (decimals > 0)
+        buf[--i] = '.';
+    do {
+        buf[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    if (neg) {
+        /* A value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
+        bool all_zero = true;
+        for (size_t k = i; k < sizeof buf; k++)
+            all_zero &= buf[k] == '0' || buf[k] == '.';
+        if (!all_zero)
+            buf[--i] = '-';
+    }
+    sb_append(sb, buf + i, sizeof buf - i);
+}
+
+void sb_json_string(strbuf *sb, const char *s)
+{
+    sb_append(sb, "\"", 1);
+    const unsigned char *end = (const unsigned char *)s + strlen(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) {
+            /* A whole UTF-8 character is copied; a byte that does not start one becomes U+FFFD, so that the text
+             * stays valid JSON whatever a client sent (an error message quotes the request). */
+            ucs4_t uc;
+            int k = u8_mbtoucr(&uc, p, (size_t)(end - p));
+            if (k > 0) {
+                sb_append(sb, (const char *)p, (size_t)k);
+                p += k - 1;
+            } else {
+                sb_append(sb, "\\ufffd", 6);
+            }
+            continue;
+        }
+        switch (*p) {
+        case '"': sb_append(sb, "\\\"", 2); break;
+        case '\\': sb_append(sb, "\\\\", 2); break;
+        case '\n': sb_append(sb, "\\n", 2); break;
+        case '\r': sb_append(sb, "\\r", 2); break;
+        case '\t': sb_append(sb, "\\t", 2); break;
+        default:
+            if (*p < 0x20)
+                sb_printf(sb, "\\u%04x", *p);
+            else
+                sb_append(sb, (const char *)p, 1);
+        }
+    }
+    sb_append(sb, "\"", 1);
+}
+
+void util_strlcpy_utf8(char *dst, const char *src, size_t dstsize)
+{
+    if (dstsize == 0)
+        return;
+    size_t n = strlen(src);
+    if (n >= dstsize) {
+        n = dstsize - 1;
+        /* Step back over UTF-8 continuation bytes so that no character is cut in half. */
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+bool util_ends_with_ci(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+double util_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void util_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (base && n > 1)
+        qsort(base, n, size, cmp);
+}

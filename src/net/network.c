@@ -1,0 +1,407 @@
+/* network.c: opens a graph file by mapping it read-only, and validates its header, section table, checksums and
+ * every index it holds before anything reads it. */
+#include "net/network.h"
+
+#include "net/landmarks.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+typedef struct sec_spec {
+    uint32_t id;
+    const char *name;
+    uint32_t elem_size;
+} sec_spec;
+
+static const sec_spec specs[] = {
+    {NETSEC_META, "META", 1},
+    {NETSEC_STRINGS, "STRINGS", 1},
+    {NETSEC_NODES, "NODES", sizeof(net_node)},
+    {NETSEC_NODE_OSM, "NODE_OSM", sizeof(int64_t)},
+    {NETSEC_NODE_ADJ, "NODE_ADJ", sizeof(uint32_t)},
+    {NETSEC_ADJ, "ADJ", sizeof(uint32_t)},
+    {NETSEC_EDGES, "EDGES", sizeof(net_edge)},
+    {NETSEC_CLASSES, "CLASSES", sizeof(net_class)},
+    {NETSEC_GEOM, "GEOM", sizeof(net_point)},
+    {NETSEC_RADIUS, "RADIUS", sizeof(uint16_t)},
+    {NETSEC_STATIONS, "STATIONS", sizeof(net_station)},
+    {NETSEC_STATION_NAMES, "STATION_NAMES", sizeof(net_name)},
+    {NETSEC_BREAKS, "BREAKS", sizeof(net_break)},
+    {NETSEC_ISSUES, "ISSUES", sizeof(net_issue)},
+    {NETSEC_STATS, "STATS", sizeof(net_stat)},
+    {NETSEC_NODE_FLAGS, "NODE_FLAGS", sizeof(uint16_t)},
+    {NETSEC_COUNTRIES, "COUNTRIES", sizeof(net_country)},
+    {NETSEC_NODE_COUNTRY, "NODE_COUNTRY", sizeof(uint16_t)},
+    {NETSEC_EDGE_CROSS, "EDGE_CROSS", sizeof(uint32_t)},
+    {NETSEC_CROSSINGS, "CROSSINGS", sizeof(net_crossing)},
+    {NETSEC_GEOM_POS, "GEOM_POS", sizeof(float)},
+    {NETSEC_LANDMARKS, "LANDMARKS", sizeof(uint32_t)},
+    {NETSEC_LANDMARK_DIST, "LANDMARK_DIST", sizeof(uint32_t)},
+};
+enum { N_SPECS = sizeof specs / sizeof specs[0] };
+
+#define MAX_SECTIONS 256
+
+/* Validation context: the file's name for messages and the diag to fill. */
+typedef struct vctx {
+    const char *name;
+    bogie_diag *diag;
+} vctx;
+
+#define BAD(vc, ...) util_fail((vc)->diag, BOGIE_ERR_GRAPH, __VA_ARGS__)
+
+static bool str_ok(const bogie_network *n, uint32_t off)
+{
+    return off < n->strings_size;
+}
+
+static bool coord_ok(int32_t lat, int32_t lon)
+{
+    return lat >= -900000000 && lat <= 900000000 && lon >= -1800000000 && lon <= 1800000000;
+}
+
+/* Whether any of n points is out of range: without early exit, so that the compiler can vectorize it; the caller
+ * looks for the first bad one only when there is one. */
+static bool any_bad_point(const net_point *p, size_t n)
+{
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad |= ((uint32_t)p[i].lat + 900000000u > 1800000000u) | ((uint32_t)p[i].lon + 1800000000u > 3600000000u);
+    return bad != 0;
+}
+
+/* Checks every index in the sections against the counts it refers to. */
+static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
+    if (n->strings_size == 0 || n->strings[0] != '\0' || n->strings[n->strings_size - 1] != '\0')
+        return BAD(vc, "%s: section STRINGS: must start and end with a NUL byte", nm);
+    for (uint32_t v = 0; v < n->n_nodes; v++)
+        if (!coord_ok(n->nodes[v].lat, n->nodes[v].lon))
+            return BAD(vc, "%s: section NODES record %u: coordinates out of range", nm, v);
+    for (uint32_t e = 0; e < n->n_edges; e++) {
+        const net_edge *ed = &n->edges[e];
+        if (ed->from >= n->n_nodes || ed->to >= n->n_nodes)
+            return BAD(vc, "%s: section EDGES record %u: node out of range (%u nodes)", nm, e, n->n_nodes);
+        if (ed->cls >= n->n_classes)
+            return BAD(vc, "%s: section EDGES record %u: class %u out of range (%u classes)", nm, e, ed->cls,
+                       n->n_classes);
+        if (ed->geom_count < 2 || ed->geom_first > n->n_geom || ed->geom_count > n->n_geom - ed->geom_first)
+            return BAD(vc, "%s: section EDGES record %u: geometry range out of bounds", nm, e);
+        if (!(ed->length_m >= 0) || !isfinite(ed->length_m))
+            return BAD(vc, "%s: section EDGES record %u: length is not a non-negative number", nm, e);
+        const float *pos = n->geom_pos + ed->geom_first;
+        if (pos[0] != 0 || pos[ed->geom_count - 1] != ed->length_m)
+            return BAD(vc, "%s: section GEOM_POS: edge %u does not run from 0 to its length", nm, e);
+        for (uint32_t k = 1; k < ed->geom_count; k++)
+            if (!(pos[k] >= pos[k - 1]) || !(pos[k] <= 3.4e38f))
+                return BAD(vc, "%s: section GEOM_POS record %u: positions along edge %u must not decrease", nm,
+                           ed->geom_first + k, e);
+    }
+    if (n->node_adj[0] != 0 || n->node_adj[n->n_nodes] != n->n_adj)
+        return BAD(vc, "%s: section NODE_ADJ: must run from 0 to %zu half-edges", nm, n->n_adj);
+    for (uint32_t v = 0; v < n->n_nodes; v++) {
+        if (n->node_adj[v] > n->node_adj[v + 1] || n->node_adj[v + 1] > n->n_adj)
+            return BAD(vc, "%s: section NODE_ADJ record %u: not ascending within the half-edges", nm, v);
+        for (uint32_t h = n->node_adj[v]; h < n->node_adj[v + 1]; h++) {
+            uint32_t e = n->adj[h] >> 1;
+            if (e >= n->n_edges)
+                return BAD(vc, "%s: section ADJ record %u: edge %u out of range (%u edges)", nm, h, e, n->n_edges);
+            const net_edge *ed = &n->edges[e];
+            if ((n->adj[h] & 1 ? ed->to : ed->from) != v)
+                return BAD(vc, "%s: section ADJ record %u: edge %u does not touch node %u", nm, h, e, v);
+        }
+    }
+    if (any_bad_point(n->geom, n->n_geom))
+        for (size_t p = 0; p < n->n_geom; p++)
+            if (!coord_ok(n->geom[p].lat, n->geom[p].lon))
+                return BAD(vc, "%s: section GEOM record %zu: coordinates out of range", nm, p);
+    for (uint32_t c = 0; c < n->n_classes; c++) {
+        const net_class *k = &n->classes[c];
+        if (k->n_gauge > BOGIE_MAX_GAUGES || k->n_power > BOGIE_MAX_POWER || k->railway >= NET_RAILWAY_COUNT ||
+            k->usage >= NET_USAGE_COUNT || k->service >= NET_SERVICE_COUNT || k->electrified > NET_ELEC_YES ||
+            k->pref_dir > NET_DIR_BACKWARD || !str_ok(n, k->name) || !str_ok(n, k->ref) ||
+            !(k->maxspeed_fwd >= 0 && k->maxspeed_fwd <= 1000) || !(k->maxspeed_bwd >= 0 && k->maxspeed_bwd <= 1000))
+            return BAD(vc, "%s: section CLASSES record %u: a field is out of range", nm, c);
+    }
+    /* The stations' name ranges follow one another without overlapping, as the writer lays them out: readers size
+     * per-name tables by the section's count. */
+    size_t names_end = 0;
+    for (uint32_t s = 0; s < n->n_stations; s++) {
+        const net_station *st = &n->stations[s];
+        if ((st->node != BOGIE_NONE && st->node >= n->n_nodes) || st->names_first > n->n_names ||
+            st->names_count > n->n_names - st->names_first || !str_ok(n, st->name) || !str_ok(n, st->uic_ref) ||
+            !str_ok(n, st->railway_ref) || !str_ok(n, st->timezone) || !coord_ok(st->lat, st->lon))
+            return BAD(vc, "%s: section STATIONS record %u: an index is out of range", nm, s);
+        if (st->names_first < names_end)
+            return BAD(vc, "%s: section STATIONS record %u: its names overlap the previous station's", nm, s);
+        names_end = (size_t)st->names_first + st->names_count;
+    }
+    for (size_t i = 0; i < n->n_names; i++)
+        if (!str_ok(n, n->names[i].key) || !str_ok(n, n->names[i].value))
+            return BAD(vc, "%s: section STATION_NAMES record %zu: string out of range", nm, i);
+    for (size_t i = 0; i < n->n_breaks; i++) {
+        const net_break *br = &n->breaks[i];
+        if (br->node >= n->n_nodes || (br->station != BOGIE_NONE && br->station >= n->n_stations) ||
+            br->kind > NET_BREAK_DUAL)
+            return BAD(vc, "%s: section BREAKS record %zu: an index is out of range", nm, i);
+    }
+    for (size_t i = 0; i < n->n_issues; i++) {
+        const net_issue *is = &n->issues[i];
+        if (!str_ok(n, is->what) || !str_ok(n, is->value) || !str_ok(n, is->reason))
+            return BAD(vc, "%s: section ISSUES record %zu: string out of range", nm, i);
+    }
+    for (size_t i = 0; i < n->n_stats; i++)
+        if (!str_ok(n, n->stats[i].name))
+            return BAD(vc, "%s: section STATS record %zu: string out of range", nm, i);
+    for (uint32_t c = 0; c < n->n_countries; c++)
+        if (!str_ok(n, n->countries[c].name) || n->countries[c].alpha2[3] || n->countries[c].alpha3[3])
+            return BAD(vc, "%s: section COUNTRIES record %u: a field is out of range", nm, c);
+    for (uint32_t v = 0; v < n->n_nodes; v++)
+        if (n->node_country[v] > n->n_countries)
+            return BAD(vc, "%s: section NODE_COUNTRY record %u: country out of range", nm, v);
+    if (n->edge_cross[0] != 0 || n->edge_cross[n->n_edges] != n->n_crossings)
+        return BAD(vc, "%s: section EDGE_CROSS: must run from 0 to %zu crossings", nm, n->n_crossings);
+    for (uint32_t e = 0; e < n->n_edges; e++) {
+        if (n->edge_cross[e] > n->edge_cross[e + 1] || n->edge_cross[e + 1] > n->n_crossings)
+            return BAD(vc, "%s: section EDGE_CROSS record %u: not ascending within the crossings", nm, e);
+        for (uint32_t k = n->edge_cross[e]; k < n->edge_cross[e + 1]; k++) {
+            const net_crossing *x = &n->crossings[k];
+            if (x->edge != e || x->seg + 1 >= n->edges[e].geom_count || x->from > n->n_countries ||
+                x->to > n->n_countries || !(x->pos_m >= 0) || !coord_ok(x->lat, x->lon))
+                return BAD(vc, "%s: section CROSSINGS record %u: a field is out of range", nm, k);
+        }
+    }
+    /* Landmark distances must be lower bounds the search can trust: along every edge they change by no more than
+     * its length (plus the metre of rounding), and both ends are reachable from a landmark or neither is. */
+    const unsigned k = n->n_landmarks;
+    for (unsigned i = 0; i < k; i++)
+        if (n->landmarks[i] >= n->n_nodes)
+            return BAD(vc, "%s: section LANDMARKS record %u: node out of range", nm, i);
+    for (uint32_t e = 0; k > 0 && e < n->n_edges; e++) {
+        const uint32_t *a = n->landmark_dist + (size_t)n->edges[e].from * k,
+                       *b = n->landmark_dist + (size_t)n->edges[e].to * k;
+        /* Whole metres, rounded down at both ends: they may differ by the length rounded up, plus one. */
+        int64_t len = (int64_t)ceil(n->edges[e].length_m) + 1;
+        unsigned bad = 0;
+        for (unsigned i = 0; i < k; i++) {
+            int64_t d = (int64_t)a[i] - (int64_t)b[i];
+            /* Both unreachable gives 0; one of them unreachable gives a difference beyond any edge's length. */
+            bad |= (d > len) | (-d > len);
+        }
+        if (bad)
+            return BAD(vc, "%s: section LANDMARK_DIST: a landmark's distances at the ends of edge %u differ by more "
+                           "than its length", nm, e);
+    }
+    return BOGIE_OK;
+}
+
+bogie_status net_open_buffer(const char *name, const void *data, size_t len, unsigned flags,
+                             const bogie_allocator *alloc, bogie_network **out, bogie_diag *diag)
+{
+    *out = NULL;
+    vctx vc = {name, diag};
+    const uint8_t *base = data;
+    if (len < sizeof(netfmt_header))
+        return BAD(&vc, "%s: %zu bytes is too short for a bogie graph file (the header alone is %zu)", name, len,
+                   sizeof(netfmt_header));
+    netfmt_header h;
+    memcpy(&h, base, sizeof h);
+    if (memcmp(h.magic, NETFMT_MAGIC, 8) != 0)
+        return BAD(&vc, "%s: byte 0: not a bogie graph file (bad magic)", name);
+    if (h.endian != NETFMT_ENDIAN_TAG)
+        return util_fail(diag, BOGIE_ERR_VERSION, "%s: byte 16: written with another byte order", name);
+    if (h.major != NETFMT_MAJOR)
+        return util_fail(diag, BOGIE_ERR_VERSION,
+                         "%s: byte 8: format version %u.%u; this bogie reads version %u.x (re-run bogie import)",
+                         name, h.major, h.minor, NETFMT_MAJOR);
+    uint64_t stored = h.header_hash;
+    h.header_hash = 0;
+    if (XXH3_64bits(&h, sizeof h) != stored)
+        return util_fail(diag, BOGIE_ERR_CHECKSUM, "%s: byte 48: header checksum mismatch", name);
+    if (h.header_size != sizeof h || h.flags != 0)
+        return BAD(&vc, "%s: byte 20: unexpected header size or flags", name);
+    if (h.file_size != len)
+        return BAD(&vc, "%s: the header says %llu bytes but the file has %zu (truncated or extended)", name,
+                   (unsigned long long)h.file_size, len);
+    if (h.section_count == 0 || h.section_count > MAX_SECTIONS ||
+        sizeof h + (uint64_t)h.section_count * sizeof(netfmt_section) > len)
+        return BAD(&vc, "%s: byte 28: section count %u does not fit the file", name, h.section_count);
+    const netfmt_section *table = (const netfmt_section *)(base + sizeof h);
+    if (XXH3_64bits(table, h.section_count * sizeof *table) != h.table_hash)
+        return util_fail(diag, BOGIE_ERR_CHECKSUM, "%s: byte 64: section table checksum mismatch", name);
+
+    const netfmt_section *found[N_SPECS] = {0};
+    uint64_t data_start = sizeof h + (uint64_t)h.section_count * sizeof *table;
+    for (uint32_t i = 0; i < h.section_count; i++) {
+        const netfmt_section *s = &table[i];
+        uint64_t at = sizeof h + (uint64_t)i * sizeof *s;
+        if (s->offset % 8 != 0 || s->offset < data_start || s->offset > len)
+            return BAD(&vc, "%s: byte %llu: section %u offset %llu is misaligned or out of the file", name,
+                       (unsigned long long)at, s->id, (unsigned long long)s->offset);
+        if (s->elem_size == 0 || s->count > (len - s->offset) / s->elem_size)
+            return BAD(&vc, "%s: byte %llu: section %u (%llu records of %u bytes) runs past the end of the file",
+                       name, (unsigned long long)at, s->id, (unsigned long long)s->count, s->elem_size);
+        for (uint32_t j = 0; j < i; j++) {
+            const netfmt_section *t = &table[j];
+            uint64_t s_end = s->offset + s->count * s->elem_size, t_end = t->offset + t->count * t->elem_size;
+            if (t->id == s->id)
+                return BAD(&vc, "%s: byte %llu: section %u appears twice", name, (unsigned long long)at, s->id);
+            if (s->offset < t_end && t->offset < s_end)
+                return BAD(&vc, "%s: byte %llu: sections %u and %u overlap", name, (unsigned long long)at, s->id,
+                           t->id);
+        }
+        for (size_t k = 0; k < N_SPECS; k++) {
+            if (specs[k].id != s->id)
+                continue;
+            if (s->elem_size != specs[k].elem_size)
+                return BAD(&vc, "%s: byte %llu: section %s has records of %u bytes, expected %u", name,
+                           (unsigned long long)at, specs[k].name, s->elem_size, specs[k].elem_size);
+            found[k] = s;
+        }
+        if (!(flags & BOGIE_OPEN_SKIP_CHECKSUM) &&
+            XXH3_64bits(base + s->offset, (size_t)(s->count * s->elem_size)) != s->hash)
+            return util_fail(diag, BOGIE_ERR_CHECKSUM, "%s: byte %llu: section %u checksum mismatch", name,
+                             (unsigned long long)s->offset, s->id);
+    }
+    for (size_t k = 0; k < N_SPECS; k++)
+        if (!found[k])
+            return BAD(&vc, "%s: required section %s is missing", name, specs[k].name);
+
+    bogie_network *n = util_calloc(alloc, 1, sizeof *n);
+    if (!n)
+        return util_nomem(diag, "opening the network");
+    n->alloc = alloc;
+    n->base = base;
+    n->size = len;
+    n->header = (const netfmt_header *)base;
+#define SEC(k, T) ((const T *)(base + found[k]->offset))
+#define CNT(k) (found[k]->count)
+    n->meta = SEC(0, char);
+    n->meta_size = CNT(0);
+    n->strings = SEC(1, char);
+    n->strings_size = CNT(1);
+    n->nodes = SEC(2, net_node);
+    n->node_osm = SEC(3, int64_t);
+    n->node_adj = SEC(4, uint32_t);
+    n->adj = SEC(5, uint32_t);
+    n->n_adj = CNT(5);
+    n->edges = SEC(6, net_edge);
+    n->classes = SEC(7, net_class);
+    n->geom = SEC(8, net_point);
+    n->n_geom = CNT(8);
+    n->radius = SEC(9, uint16_t);
+    n->stations = SEC(10, net_station);
+    n->names = SEC(11, net_name);
+    n->n_names = CNT(11);
+    n->breaks = SEC(12, net_break);
+    n->n_breaks = CNT(12);
+    n->issues = SEC(13, net_issue);
+    n->n_issues = CNT(13);
+    n->stats = SEC(14, net_stat);
+    n->n_stats = CNT(14);
+    n->node_flags = SEC(15, uint16_t);
+    n->countries = SEC(16, net_country);
+    n->node_country = SEC(17, uint16_t);
+    n->edge_cross = SEC(18, uint32_t);
+    n->crossings = SEC(19, net_crossing);
+    n->n_crossings = CNT(19);
+    n->geom_pos = SEC(20, float);
+    n->landmarks = SEC(21, uint32_t);
+    n->landmark_dist = SEC(22, uint32_t);
+    bogie_status rc = BOGIE_OK;
+    if (CNT(2) >= BOGIE_NONE || CNT(6) >= BOGIE_NONE / 2 || CNT(7) >= BOGIE_NONE || CNT(10) >= BOGIE_NONE)
+        rc = BAD(&vc, "%s: a section has more records than a graph file allows", name);
+    else if (CNT(3) != CNT(2) || CNT(15) != CNT(2) || CNT(4) != CNT(2) + 1 || CNT(5) != 2 * CNT(6) ||
+             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF || CNT(20) != CNT(8) ||
+             CNT(21) > LM_MAX || CNT(22) != CNT(21) * CNT(2))
+        rc = BAD(&vc, "%s: section record counts disagree (nodes %llu, node ids %llu, node flags %llu, adjacency "
+                      "%llu/%llu, edges %llu, points %llu, radii %llu)",
+                 name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),
+                 (unsigned long long)CNT(4), (unsigned long long)CNT(5), (unsigned long long)CNT(6),
+                 (unsigned long long)CNT(8), (unsigned long long)CNT(9));
+#undef SEC
+    if (rc == BOGIE_OK) {
+        n->n_nodes = (uint32_t)CNT(2);
+        n->n_edges = (uint32_t)CNT(6);
+        n->n_classes = (uint32_t)CNT(7);
+        n->n_stations = (uint32_t)CNT(10);
+        n->n_countries = (uint32_t)CNT(16);
+        n->n_landmarks = (unsigned)CNT(21);
+        rc = validate_contents(n, &vc);
+    }
+#undef CNT
+    if (rc != BOGIE_OK) {
+        util_free(alloc, n, sizeof *n);
+        return rc;
+    }
+    *out = n;
+    return BOGIE_OK;
+}
+
+void net_close_buffer(bogie_network *net)
+{
+    if (net)
+        util_free(net->alloc, net, sizeof *net);
+}
+
+bogie_status bogie_network_open(const char *path, unsigned flags, const bogie_allocator *alloc,
+                                bogie_network **out, bogie_diag *diag)
+{
+    *out = NULL;
+    alloc = util_alloc_or_default(alloc);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return util_io_fail(diag, path, "cannot open", errno);
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return util_io_fail(diag, path, "cannot stat", e);
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return util_fail(diag, BOGIE_ERR_IO, "%s: not a regular file", path);
+    }
+    size_t len = (size_t)sb.st_size;
+    if (len < sizeof(netfmt_header)) {
+        close(fd);
+        return util_fail(diag, BOGIE_ERR_GRAPH, "%s: %zu bytes is too short for a bogie graph file", path, len);
+    }
+    /* Validation reads every page at once: populating the mapping up front costs far less than a fault per page. */
+    int populate = 0;
+#ifdef MAP_POPULATE
+    populate = MAP_POPULATE;
+#endif
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | populate, fd, 0);
+    int e = errno;
+    close(fd);
+    if (map == MAP_FAILED)
+        return util_io_fail(diag, path, "cannot map", e);
+    bogie_status rc = net_open_buffer(path, map, len, flags, alloc, out, diag);
+    if (rc != BOGIE_OK)
+        munmap(map, len);
+    return rc;
+}
+
+void bogie_network_close(bogie_network *net)
+{
+    if (!net)
+        return;
+    munmap((void *)net->base, net->size);
+    net_close_buffer(net);
+}
+
+const char *net_node_country(const bogie_network *net, uint32_t v)
+{
+    if (v >= net->n_nodes || net->node_country[v] == 0)
+        return "";
+    return net->countries[net->node_country[v] - 1].alpha2;
+}
