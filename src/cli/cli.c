@@ -51,7 +51,9 @@ static void usage(FILE *f)
           "  bogie stations [--network FILE] [--data DIR] QUERY\n"
           "      Stations whose names match QUERY, ignoring case, accents and punctuation.\n"
           "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
-          "              [--max-connections N] [--time-limit SECONDS] [--no-cache] [--no-prepare]\n"
+          "              [--max-connections N] [--max-per-client N] [--header-timeout SECONDS] [--workers N]\n"
+          "              [--max-heavy-per-client N] [--allow-host NAME,...] [--time-limit SECONDS] [--no-cache]\n"
+          "              [--no-prepare]\n"
           "      The HTTP API (docs/API.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
           "      and exits 0.\n"
           "  bogie version\n"
@@ -1067,6 +1069,20 @@ static int cmd_serve(int argc, char **argv)
         } else if (strcmp(a, "--max-connections") == 0) {
             bad = parse_uint("--max-connections", v, 100000, &n);
             ho.max_connections = (unsigned)n;
+        } else if (strcmp(a, "--header-timeout") == 0) {
+            bad = parse_uint("--header-timeout", v, 3600, &n);
+            ho.header_timeout_s = (unsigned)n;
+        } else if (strcmp(a, "--max-per-client") == 0) {
+            bad = parse_uint("--max-per-client", v, 100000, &n);
+            ho.max_per_client = (unsigned)n;
+        } else if (strcmp(a, "--workers") == 0) {
+            bad = parse_uint("--workers", v, 256, &n);
+            ho.workers = (unsigned)n;
+        } else if (strcmp(a, "--max-heavy-per-client") == 0) {
+            bad = parse_uint("--max-heavy-per-client", v, 100000, &n);
+            ho.max_heavy_per_client = (unsigned)n;
+        } else if (strcmp(a, "--allow-host") == 0) {
+            ho.allow_hosts = v;
         } else if (strcmp(a, "--time-limit") == 0) {
             char *end;
             so.time_limit_s = strtod(v, &end);
