@@ -1192,7 +1192,7 @@ void bogie_service_handle(bogie_service *s, const char *method, const char *targ
     }
     size_t tlen = strlen(target);
     if (tlen > s->opts.max_uri) {
-        error_answer(r, 413, "TooBig", "the request line is %zu bytes; at most %zu are read", tlen, s->opts.max_uri);
+        error_answer(r, 414, "TooLong", "the request line is %zu bytes; at most %zu are read", tlen, s->opts.max_uri);
         return;
     }
     uint64_t h = XXH3_64bits(target, tlen);
