@@ -58,6 +58,7 @@ struct bogie_server {
     atomic_uint in_flight;  /* requests from the handler's first call until their answer is sent or connection lost */
     atomic_bool stopping;   /* set by bogie_server_quiesce: every answer then closes its connection */
     uint16_t port;
+    MHD_socket listen_fd;   /* after bogie_server_quiesce: the listening socket, closed by bogie_server_stop */
 };
 
 /* Ends c's current request, if it has one: frees its target and stops counting it as in flight. */
@@ -456,6 +457,7 @@ bogie_status bogie_server_start(bogie_service *service, const bogie_server_optio
     if (!s)
         return util_nomem(diag, "starting the server");
     s->service = service;
+    s->listen_fd = MHD_INVALID_SOCKET;
     s->opts = *opts;
     complete_options(&s->opts);
     s->loopback = (ntohl(addr.sin_addr.s_addr) >> 24) == 127;
@@ -491,9 +493,10 @@ uint16_t bogie_server_port(const bogie_server *s)
 void bogie_server_quiesce(bogie_server *s)
 {
     atomic_store(&s->stopping, true);
-    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    /* The listening socket is ours from here, but the library's threads may still be taking it off their epoll
+     * sets: it is closed once they have stopped (bogie_server_stop). */
+    if (s->listen_fd == MHD_INVALID_SOCKET)
+        s->listen_fd = MHD_quiesce_daemon(s->daemon);
     for (int waited = 0; waited < DRAIN_GRACE_MS && srv_conns_live(&s->conns) > 0; waited += 10) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -510,14 +513,16 @@ unsigned bogie_server_connections(const bogie_server *s)
     return srv_conns_live(&((bogie_server *)s)->conns);
 }
 
-/* The workers first (each job still queued is answered 503 and its connection resumed), then the library, then the
- * connection records and their watchdog. */
+/* The workers first (each job still queued is answered 503 and its connection resumed), then the library and the
+ * listening socket, then the connection records and their watchdog. */
 void bogie_server_stop(bogie_server *s)
 {
     if (!s)
         return;
     srv_pool_stop(&s->pool);
     MHD_stop_daemon(s->daemon);
+    if (s->listen_fd != MHD_INVALID_SOCKET)
+        close(s->listen_fd);
     srv_conns_stop(&s->conns);
     free(s);
 }

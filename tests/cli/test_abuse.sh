@@ -49,7 +49,7 @@ stopped() {
     rc=$?
     is "$desc: the server exits 0" "$rc" "0"
     ok "$desc: no sanitizer report in the server's log" \
-        sh -c "! grep -E 'AddressSanitizer|LeakSanitizer|runtime error|still running' '$log'"
+        sh -c "! grep -E 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error|still running' '$log'"
 }
 
 # The idle check, on its own server, in the background: it takes the connection timeout (15 s) and a few more.

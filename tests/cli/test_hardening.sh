@@ -52,8 +52,13 @@ step = max(1, len(pts) // 400)
 print(";".join("%s,%s" % (lon, lat) for lat, lon in pts[::step][:400]))
 PY
 serve "$T/heavy.log" "$T/big.bogie" --threads 2 --workers 2
-ok "eight clients' tables of 100 places beside /health: its p99 under 100 ms; five at once from one address: 429" \
-    $HARDEN heavy --port "$port" --coords "$T/coords.txt" --train china-europe-freight
+# Under ThreadSanitizer every table takes ten times as long: the latency check means nothing there.
+if [ -n "${TSAN_OPTIONS:-}" ]; then
+    echo "ok $((_n += 1)) - # skip: the latency beside tables is not measured under ThreadSanitizer"
+else
+    ok "eight clients' tables of 100 places beside /health: its p99 under 100 ms; five at once from one address: 429" \
+        $HARDEN heavy --port "$port" --coords "$T/coords.txt" --train china-europe-freight
+fi
 
 for p in "${servers[@]}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${servers[@]}"; do wait "$p"; done
