@@ -73,9 +73,9 @@ def exchange(port, request, source=None, timeout=10.0):
     return status, headers, body, secs
 
 
-def get(port, path, source=None, host="localhost", extra=b"", method="GET"):
+def get(port, path, source=None, host="localhost", extra=b"", method="GET", timeout=10.0):
     req = ("%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n" % (method, path, host)).encode() + extra + b"\r\n"
-    return exchange(port, req, source)
+    return exchange(port, req, source, timeout)
 
 
 def json_code(body):
@@ -177,7 +177,8 @@ def check_heavy(args):
 
     def heavy(i):
         while time.monotonic() < stop:
-            status, _, body, _ = get(args.port, table_path(), source="127.0.1.%d" % (i + 1))
+            # Tables queue for the workers: on a loaded or instrumented machine an answer may take many seconds.
+            status, _, body, _ = get(args.port, table_path(), source="127.0.1.%d" % (i + 1), timeout=120.0)
             if status != 200:
                 errors.append("table: %s %r" % (status, body[:200]))
                 return
@@ -212,7 +213,7 @@ def check_heavy(args):
 
     def one(path):
         barrier.wait()
-        results.append(get(args.port, path, source="127.0.0.6")[0])
+        results.append(get(args.port, path, source="127.0.0.6", timeout=120.0)[0])
 
     burst = [threading.Thread(target=one, args=(p,)) for p in paths]
     for t in burst:
