@@ -89,7 +89,7 @@ static int push_place(const char ***list, size_t *n, size_t *cap, const char *va
 static int parse_table_args(int argc, char **argv, table_args *a)
 {
     int rc = 0;
-    for (int i = 0; i < argc && rc == 0; i++) {
+    for (int i = 0; i < argc && rc == 0; i += 2) { /* every option takes a value */
         const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!val) {
             fprintf(stderr, "bogie table: %s\n", arg[0] == '-' ? "missing value" : "unknown argument");
@@ -127,7 +127,6 @@ static int parse_table_args(int argc, char **argv, table_args *a)
             rc = 1;
             break;
         }
-        i++;
     }
     return rc;
 }
