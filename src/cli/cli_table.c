@@ -7,6 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Appends val to *list (*n entries, *cap capacity; grown with realloc); returns 0, or 1 without memory. */
+static int push_place(const char ***list, size_t *n, size_t *cap, const char *val)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        const char **nl = realloc(*list, nc * sizeof *nl);
+        if (!nl)
+            return 1;
+        *list = nl;
+        *cap = nc;
+    }
+    (*list)[(*n)++] = val;
+    return 0;
+}
+
 /* Reads a file of places, one per line (blank lines and lines starting with # skipped), appending them to *list
  * (*n entries, *cap capacity; grown with realloc). The strings point into *buf, which the caller frees. */
 static int read_places(const char *path, char **buf, const char ***list, size_t *n, size_t *cap)
@@ -38,15 +53,8 @@ static int read_places(const char *path, char **buf, const char ***list, size_t 
             line++;
         if (!*line || *line == '#')
             continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 64;
-            const char **nl = realloc(*list, nc * sizeof *nl);
-            if (!nl)
-                return 1;
-            *list = nl;
-            *cap = nc;
-        }
-        (*list)[(*n)++] = line;
+        if (push_place(list, n, cap, line) != 0)
+            return 1;
     }
     return 0;
 }
@@ -68,21 +76,6 @@ typedef struct table_args {
     size_t ns, nd, cs, cd;   /* their counts and capacities */
     char *places;            /* the text of the --places file, malloc'd; NULL without one */
 } table_args;
-
-/* Appends val to *list (*n entries, *cap capacity; grown with realloc); returns 0, or 1 without memory. */
-static int push_place(const char ***list, size_t *n, size_t *cap, const char *val)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        const char **nl = realloc(*list, nc * sizeof *nl);
-        if (!nl)
-            return 1;
-        *list = nl;
-        *cap = nc;
-    }
-    (*list)[(*n)++] = val;
-    return 0;
-}
 
 /* Reads the options into a (reading the --places file); returns 0, or 2 (1 when a file or memory failed) after
  * saying what is wrong. */
