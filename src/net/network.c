@@ -77,8 +77,8 @@ static bool any_bad_point(const net_point *p, size_t n)
     return bad != 0;
 }
 
-/* Checks every index in the sections against the counts it refers to. */
-static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
+/* Checks the strings, the nodes' coordinates and every edge: its nodes, class, geometry, length and positions. */
+static bogie_status validate_edges(const bogie_network *n, const vctx *vc)
 {
     const char *nm = vc->name;
     if (n->strings_size == 0 || n->strings[0] != '\0' || n->strings[n->strings_size - 1] != '\0')
@@ -105,6 +105,13 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
                 return BAD(vc, "%s: section GEOM_POS record %u: positions along edge %u must not decrease", nm,
                            ed->geom_first + k, e);
     }
+    return BOGIE_OK;
+}
+
+/* Checks that every node's half-edges lie within ADJ and name edges that touch it. */
+static bogie_status validate_adjacency(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
     if (n->node_adj[0] != 0 || n->node_adj[n->n_nodes] != n->n_adj)
         return BAD(vc, "%s: section NODE_ADJ: must run from 0 to %zu half-edges", nm, n->n_adj);
     for (uint32_t v = 0; v < n->n_nodes; v++) {
@@ -119,6 +126,13 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
                 return BAD(vc, "%s: section ADJ record %u: edge %u does not touch node %u", nm, h, e, v);
         }
     }
+    return BOGIE_OK;
+}
+
+/* Checks the geometry's coordinates and the classes' fields. */
+static bogie_status validate_geometry_and_classes(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
     if (any_bad_point(n->geom, n->n_geom))
         for (size_t p = 0; p < n->n_geom; p++)
             if (!coord_ok(n->geom[p].lat, n->geom[p].lon))
@@ -131,8 +145,14 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
             !(k->maxspeed_fwd >= 0 && k->maxspeed_fwd <= 1000) || !(k->maxspeed_bwd >= 0 && k->maxspeed_bwd <= 1000))
             return BAD(vc, "%s: section CLASSES record %u: a field is out of range", nm, c);
     }
-    /* The stations' name ranges follow one another without overlapping, as the writer lays them out: readers size
-     * per-name tables by the section's count. */
+    return BOGIE_OK;
+}
+
+/* Checks the stations and their names. The stations' name ranges follow one another without overlapping, as the
+ * writer lays them out: readers size per-name tables by the section's count. */
+static bogie_status validate_stations(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
     size_t names_end = 0;
     for (uint32_t s = 0; s < n->n_stations; s++) {
         const net_station *st = &n->stations[s];
@@ -147,6 +167,13 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
     for (size_t i = 0; i < n->n_names; i++)
         if (!str_ok(n, n->names[i].key) || !str_ok(n, n->names[i].value))
             return BAD(vc, "%s: section STATION_NAMES record %zu: string out of range", nm, i);
+    return BOGIE_OK;
+}
+
+/* Checks the breaks of gauge, the import's issues and its statistics. */
+static bogie_status validate_reports(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
     for (size_t i = 0; i < n->n_breaks; i++) {
         const net_break *br = &n->breaks[i];
         if (br->node >= n->n_nodes || (br->station != BOGIE_NONE && br->station >= n->n_stations) ||
@@ -161,6 +188,13 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
     for (size_t i = 0; i < n->n_stats; i++)
         if (!str_ok(n, n->stats[i].name))
             return BAD(vc, "%s: section STATS record %zu: string out of range", nm, i);
+    return BOGIE_OK;
+}
+
+/* Checks the countries, the nodes' countries and every edge's border crossings. */
+static bogie_status validate_countries(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
     for (uint32_t c = 0; c < n->n_countries; c++)
         if (!str_ok(n, n->countries[c].name) || n->countries[c].alpha2[3] || n->countries[c].alpha3[3])
             return BAD(vc, "%s: section COUNTRIES record %u: a field is out of range", nm, c);
@@ -179,8 +213,14 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
                 return BAD(vc, "%s: section CROSSINGS record %u: a field is out of range", nm, k);
         }
     }
-    /* Landmark distances must be lower bounds the search can trust: along every edge they change by no more than
-     * its length (plus the metre of rounding), and both ends are reachable from a landmark or neither is. */
+    return BOGIE_OK;
+}
+
+/* Landmark distances must be lower bounds the search can trust: along every edge they change by no more than its
+ * length (plus the metre of rounding), and both ends are reachable from a landmark or neither is. */
+static bogie_status validate_landmarks(const bogie_network *n, const vctx *vc)
+{
+    const char *nm = vc->name;
     const unsigned k = n->n_landmarks;
     for (unsigned i = 0; i < k; i++)
         if (n->landmarks[i] >= n->n_nodes)
@@ -203,87 +243,122 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
     return BOGIE_OK;
 }
 
-bogie_status net_open_buffer(const char *name, const void *data, size_t len, unsigned flags,
-                             const bogie_allocator *alloc, bogie_network **out, bogie_diag *diag)
+/* Checks every index in the sections against the counts it refers to. */
+static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
 {
-    *out = NULL;
-    vctx vc = {name, diag};
-    const uint8_t *base = data;
+    bogie_status rc = validate_edges(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_adjacency(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_geometry_and_classes(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_stations(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_reports(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_countries(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_landmarks(n, vc);
+    return rc;
+}
+
+/* Checks the header of the len bytes at base (magic, byte order, version, checksum, sizes) and copies it into *h. */
+static bogie_status check_header(const uint8_t *base, size_t len, netfmt_header *h, const vctx *vc)
+{
+    const char *name = vc->name;
+    bogie_diag *diag = vc->diag;
     if (len < sizeof(netfmt_header))
-        return BAD(&vc, "%s: %zu bytes is too short for a bogie graph file (the header alone is %zu)", name, len,
+        return BAD(vc, "%s: %zu bytes is too short for a bogie graph file (the header alone is %zu)", name, len,
                    sizeof(netfmt_header));
-    netfmt_header h;
-    memcpy(&h, base, sizeof h);
-    if (memcmp(h.magic, NETFMT_MAGIC, 8) != 0)
-        return BAD(&vc, "%s: byte 0: not a bogie graph file (bad magic)", name);
-    if (h.endian != NETFMT_ENDIAN_TAG)
+    memcpy(h, base, sizeof *h);
+    if (memcmp(h->magic, NETFMT_MAGIC, 8) != 0)
+        return BAD(vc, "%s: byte 0: not a bogie graph file (bad magic)", name);
+    if (h->endian != NETFMT_ENDIAN_TAG)
         return util_fail(diag, BOGIE_ERR_VERSION, "%s: byte 16: written with another byte order", name);
-    if (h.major != NETFMT_MAJOR)
+    if (h->major != NETFMT_MAJOR)
         return util_fail(diag, BOGIE_ERR_VERSION,
                          "%s: byte 8: format version %u.%u; this bogie reads version %u.x (re-run bogie import)",
-                         name, h.major, h.minor, NETFMT_MAJOR);
-    uint64_t stored = h.header_hash;
-    h.header_hash = 0;
-    if (XXH3_64bits(&h, sizeof h) != stored)
+                         name, h->major, h->minor, NETFMT_MAJOR);
+    uint64_t stored = h->header_hash;
+    h->header_hash = 0;
+    if (XXH3_64bits(h, sizeof *h) != stored)
         return util_fail(diag, BOGIE_ERR_CHECKSUM, "%s: byte 48: header checksum mismatch", name);
-    if (h.header_size != sizeof h || h.flags != 0)
-        return BAD(&vc, "%s: byte 20: unexpected header size or flags", name);
-    if (h.file_size != len)
-        return BAD(&vc, "%s: the header says %llu bytes but the file has %zu (truncated or extended)", name,
-                   (unsigned long long)h.file_size, len);
-    if (h.section_count == 0 || h.section_count > MAX_SECTIONS ||
-        sizeof h + (uint64_t)h.section_count * sizeof(netfmt_section) > len)
-        return BAD(&vc, "%s: byte 28: section count %u does not fit the file", name, h.section_count);
-    const netfmt_section *table = (const netfmt_section *)(base + sizeof h);
-    if (XXH3_64bits(table, h.section_count * sizeof *table) != h.table_hash)
+    if (h->header_size != sizeof *h || h->flags != 0)
+        return BAD(vc, "%s: byte 20: unexpected header size or flags", name);
+    if (h->file_size != len)
+        return BAD(vc, "%s: the header says %llu bytes but the file has %zu (truncated or extended)", name,
+                   (unsigned long long)h->file_size, len);
+    if (h->section_count == 0 || h->section_count > MAX_SECTIONS ||
+        sizeof *h + (uint64_t)h->section_count * sizeof(netfmt_section) > len)
+        return BAD(vc, "%s: byte 28: section count %u does not fit the file", name, h->section_count);
+    const netfmt_section *table = (const netfmt_section *)(base + sizeof *h);
+    if (XXH3_64bits(table, h->section_count * sizeof *table) != h->table_hash)
         return util_fail(diag, BOGIE_ERR_CHECKSUM, "%s: byte 64: section table checksum mismatch", name);
+    return BOGIE_OK;
+}
 
-    const netfmt_section *found[N_SPECS] = {0};
-    uint64_t data_start = sizeof h + (uint64_t)h.section_count * sizeof *table;
-    for (uint32_t i = 0; i < h.section_count; i++) {
-        const netfmt_section *s = &table[i];
-        uint64_t at = sizeof h + (uint64_t)i * sizeof *s;
-        if (s->offset % 8 != 0 || s->offset < data_start || s->offset > len)
-            return BAD(&vc, "%s: byte %llu: section %u offset %llu is misaligned or out of the file", name,
-                       (unsigned long long)at, s->id, (unsigned long long)s->offset);
-        if (s->elem_size == 0 || s->count > (len - s->offset) / s->elem_size)
-            return BAD(&vc, "%s: byte %llu: section %u (%llu records of %u bytes) runs past the end of the file",
-                       name, (unsigned long long)at, s->id, (unsigned long long)s->count, s->elem_size);
-        for (uint32_t j = 0; j < i; j++) {
-            const netfmt_section *t = &table[j];
-            uint64_t s_end = s->offset + s->count * s->elem_size, t_end = t->offset + t->count * t->elem_size;
-            if (t->id == s->id)
-                return BAD(&vc, "%s: byte %llu: section %u appears twice", name, (unsigned long long)at, s->id);
-            if (s->offset < t_end && t->offset < s_end)
-                return BAD(&vc, "%s: byte %llu: sections %u and %u overlap", name, (unsigned long long)at, s->id,
-                           t->id);
-        }
-        for (size_t k = 0; k < N_SPECS; k++) {
-            if (specs[k].id != s->id)
-                continue;
-            if (s->elem_size != specs[k].elem_size)
-                return BAD(&vc, "%s: byte %llu: section %s has records of %u bytes, expected %u", name,
-                           (unsigned long long)at, specs[k].name, s->elem_size, specs[k].elem_size);
-            found[k] = s;
-        }
-        if (!(flags & BOGIE_OPEN_SKIP_CHECKSUM) &&
-            XXH3_64bits(base + s->offset, (size_t)(s->count * s->elem_size)) != s->hash)
-            return util_fail(diag, BOGIE_ERR_CHECKSUM, "%s: byte %llu: section %u checksum mismatch", name,
-                             (unsigned long long)s->offset, s->id);
+/* Checks section i of table (of count sections, in a file of len bytes at base): where it lies, that it overlaps no
+ * earlier one, its record size when it is a known section (then found[] gets it), and its checksum. */
+static bogie_status check_section(const uint8_t *base, size_t len, const netfmt_section *table, uint32_t count,
+                                  uint32_t i, unsigned flags, const netfmt_section **found, const vctx *vc)
+{
+    const char *name = vc->name;
+    const netfmt_section *s = &table[i];
+    uint64_t data_start = sizeof(netfmt_header) + (uint64_t)count * sizeof *table;
+    uint64_t at = sizeof(netfmt_header) + (uint64_t)i * sizeof *s;
+    if (s->offset % 8 != 0 || s->offset < data_start || s->offset > len)
+        return BAD(vc, "%s: byte %llu: section %u offset %llu is misaligned or out of the file", name,
+                   (unsigned long long)at, s->id, (unsigned long long)s->offset);
+    if (s->elem_size == 0 || s->count > (len - s->offset) / s->elem_size)
+        return BAD(vc, "%s: byte %llu: section %u (%llu records of %u bytes) runs past the end of the file",
+                   name, (unsigned long long)at, s->id, (unsigned long long)s->count, s->elem_size);
+    for (uint32_t j = 0; j < i; j++) {
+        const netfmt_section *t = &table[j];
+        uint64_t s_end = s->offset + s->count * s->elem_size, t_end = t->offset + t->count * t->elem_size;
+        if (t->id == s->id)
+            return BAD(vc, "%s: byte %llu: section %u appears twice", name, (unsigned long long)at, s->id);
+        if (s->offset < t_end && t->offset < s_end)
+            return BAD(vc, "%s: byte %llu: sections %u and %u overlap", name, (unsigned long long)at, s->id,
+                       t->id);
+    }
+    for (size_t k = 0; k < N_SPECS; k++) {
+        if (specs[k].id != s->id)
+            continue;
+        if (s->elem_size != specs[k].elem_size)
+            return BAD(vc, "%s: byte %llu: section %s has records of %u bytes, expected %u", name,
+                       (unsigned long long)at, specs[k].name, s->elem_size, specs[k].elem_size);
+        found[k] = s;
+    }
+    if (!(flags & BOGIE_OPEN_SKIP_CHECKSUM) &&
+        XXH3_64bits(base + s->offset, (size_t)(s->count * s->elem_size)) != s->hash)
+        return util_fail(vc->diag, BOGIE_ERR_CHECKSUM, "%s: byte %llu: section %u checksum mismatch", name,
+                         (unsigned long long)s->offset, s->id);
+    return BOGIE_OK;
+}
+
+/* Checks the section table (of h->section_count entries after the header) and finds every required section
+ * (found[], in the order of specs[]). */
+static bogie_status find_sections(const uint8_t *base, size_t len, const netfmt_header *h, unsigned flags,
+                                  const netfmt_section **found, const vctx *vc)
+{
+    const netfmt_section *table = (const netfmt_section *)(base + sizeof *h);
+    for (uint32_t i = 0; i < h->section_count; i++) {
+        bogie_status rc = check_section(base, len, table, h->section_count, i, flags, found, vc);
+        if (rc != BOGIE_OK)
+            return rc;
     }
     for (size_t k = 0; k < N_SPECS; k++)
         if (!found[k])
-            return BAD(&vc, "%s: required section %s is missing", name, specs[k].name);
+            return BAD(vc, "%s: required section %s is missing", vc->name, specs[k].name);
+    return BOGIE_OK;
+}
 
-    bogie_network *n = util_calloc(alloc, 1, sizeof *n);
-    if (!n)
-        return util_nomem(diag, "opening the network");
-    n->alloc = alloc;
-    n->base = base;
-    n->size = len;
-    n->header = (const netfmt_header *)base;
 #define SEC(k, T) ((const T *)(base + found[k]->offset))
 #define CNT(k) (found[k]->count)
+
+/* Points n's arrays at the sections found[] (in the order of specs[]) of the file at base. */
+static void map_sections(bogie_network *n, const uint8_t *base, const netfmt_section *const *found)
+{
     n->meta = SEC(0, char);
     n->meta_size = CNT(0);
     n->strings = SEC(1, char);
@@ -316,28 +391,57 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
     n->geom_pos = SEC(20, float);
     n->landmarks = SEC(21, uint32_t);
     n->landmark_dist = SEC(22, uint32_t);
-    bogie_status rc = BOGIE_OK;
-    if (CNT(2) >= BOGIE_NONE || CNT(6) >= BOGIE_NONE / 2 || CNT(7) >= BOGIE_NONE || CNT(10) >= BOGIE_NONE)
-        rc = BAD(&vc, "%s: a section has more records than a graph file allows", name);
-    else if (CNT(3) != CNT(2) || CNT(15) != CNT(2) || CNT(4) != CNT(2) + 1 || CNT(5) != 2 * CNT(6) ||
-             CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF || CNT(20) != CNT(8) ||
-             CNT(21) > LM_MAX || CNT(22) != CNT(21) * CNT(2))
-        rc = BAD(&vc, "%s: section record counts disagree (nodes %llu, node ids %llu, node flags %llu, adjacency "
-                      "%llu/%llu, edges %llu, points %llu, radii %llu)",
-                 name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),
-                 (unsigned long long)CNT(4), (unsigned long long)CNT(5), (unsigned long long)CNT(6),
-                 (unsigned long long)CNT(8), (unsigned long long)CNT(9));
+}
 #undef SEC
-    if (rc == BOGIE_OK) {
-        n->n_nodes = (uint32_t)CNT(2);
-        n->n_edges = (uint32_t)CNT(6);
-        n->n_classes = (uint32_t)CNT(7);
-        n->n_stations = (uint32_t)CNT(10);
-        n->n_countries = (uint32_t)CNT(16);
-        n->n_landmarks = (unsigned)CNT(21);
-        rc = validate_contents(n, &vc);
-    }
+
+/* Checks that the sections' record counts fit a graph file and agree with one another, and sets n's counts. */
+static bogie_status check_counts(bogie_network *n, const netfmt_section *const *found, const vctx *vc)
+{
+    const char *name = vc->name;
+    if (CNT(2) >= BOGIE_NONE || CNT(6) >= BOGIE_NONE / 2 || CNT(7) >= BOGIE_NONE || CNT(10) >= BOGIE_NONE)
+        return BAD(vc, "%s: a section has more records than a graph file allows", name);
+    if (CNT(3) != CNT(2) || CNT(15) != CNT(2) || CNT(4) != CNT(2) + 1 || CNT(5) != 2 * CNT(6) ||
+        CNT(9) != CNT(8) || CNT(17) != CNT(2) || CNT(18) != CNT(6) + 1 || CNT(16) >= 0xFFFF || CNT(20) != CNT(8) ||
+        CNT(21) > LM_MAX || CNT(22) != CNT(21) * CNT(2))
+        return BAD(vc, "%s: section record counts disagree (nodes %llu, node ids %llu, node flags %llu, adjacency "
+                       "%llu/%llu, edges %llu, points %llu, radii %llu)",
+                   name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),
+                   (unsigned long long)CNT(4), (unsigned long long)CNT(5), (unsigned long long)CNT(6),
+                   (unsigned long long)CNT(8), (unsigned long long)CNT(9));
+    n->n_nodes = (uint32_t)CNT(2);
+    n->n_edges = (uint32_t)CNT(6);
+    n->n_classes = (uint32_t)CNT(7);
+    n->n_stations = (uint32_t)CNT(10);
+    n->n_countries = (uint32_t)CNT(16);
+    n->n_landmarks = (unsigned)CNT(21);
+    return BOGIE_OK;
+}
 #undef CNT
+
+bogie_status net_open_buffer(const char *name, const void *data, size_t len, unsigned flags,
+                             const bogie_allocator *alloc, bogie_network **out, bogie_diag *diag)
+{
+    *out = NULL;
+    vctx vc = {name, diag};
+    const uint8_t *base = data;
+    netfmt_header h;
+    const netfmt_section *found[N_SPECS] = {0};
+    bogie_status rc = check_header(base, len, &h, &vc);
+    if (rc == BOGIE_OK)
+        rc = find_sections(base, len, &h, flags, found, &vc);
+    if (rc != BOGIE_OK)
+        return rc;
+    bogie_network *n = util_calloc(alloc, 1, sizeof *n);
+    if (!n)
+        return util_nomem(diag, "opening the network");
+    n->alloc = alloc;
+    n->base = base;
+    n->size = len;
+    n->header = (const netfmt_header *)base;
+    map_sections(n, base, found);
+    rc = check_counts(n, found, &vc);
+    if (rc == BOGIE_OK)
+        rc = validate_contents(n, &vc);
     if (rc != BOGIE_OK) {
         util_free(alloc, n, sizeof *n);
         return rc;

@@ -1,0 +1,234 @@
+/* build_pieces.c: the build's first steps: the gathered nodes sorted by id (first copy wins) and found by id, every
+ * way cut into pieces of the nodes the inputs hold, and the pieces' ends and inner points counted at each node, which
+ * decides where the graph's nodes go. */
+#include "net/build_int.h"
+
+#include "base/geo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Sorts nodes by id, keeping the first copy of each id (input order decides), and counts the duplicates. */
+bogie_status bld_sort_nodes(builder *b)
+{
+    imp_state *st = b->st;
+    size_t n = st->nodes.n;
+    bool sorted = true;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = st->nodes.v[i - 1].id <= st->nodes.v[i].id;
+    if (!sorted) {
+        /* A stable LSD radix sort over the id's four 16-bit digits (sign bit flipped): equal ids keep input
+         * order, so "first copy wins" holds across inputs. */
+        imp_node *tmp = util_malloc(b->a, n * sizeof *tmp);
+        size_t *count = util_malloc(b->a, 65537 * sizeof *count);
+        if (!tmp || !count) {
+            util_free(b->a, tmp, n * sizeof *tmp);
+            util_free(b->a, count, 65537 * sizeof *count);
+            return util_nomem(b->diag, "sorting nodes");
+        }
+        imp_node *src = st->nodes.v, *dst = tmp;
+        for (int pass = 0; pass < 4; pass++) {
+            int shift = pass * 16;
+            memset(count, 0, 65537 * sizeof *count);
+            for (size_t i = 0; i < n; i++)
+                count[(((uint64_t)src[i].id ^ (1ull << 63)) >> shift & 0xFFFF) + 1]++;
+            for (size_t d = 0; d < 65536; d++)
+                count[d + 1] += count[d];
+            for (size_t i = 0; i < n; i++)
+                dst[count[((uint64_t)src[i].id ^ (1ull << 63)) >> shift & 0xFFFF]++] = src[i];
+            imp_node *t = src;
+            src = dst;
+            dst = t;
+        }
+        /* After an even number of passes the sorted data is back in st->nodes.v. */
+        util_free(b->a, tmp, n * sizeof *tmp);
+        util_free(b->a, count, 65537 * sizeof *count);
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w > 0 && st->nodes.v[w - 1].id == st->nodes.v[i].id) {
+            st->stats.duplicate_nodes++;
+            continue;
+        }
+        st->nodes.v[w++] = st->nodes.v[i];
+    }
+    st->nodes.n = w;
+    if (w > UINT32_MAX - 1)
+        return util_fail(b->diag, BOGIE_ERR_LIMIT, "the inputs hold %zu nodes; a graph file holds at most 2^32 - 2",
+                         w);
+    b->n_nodes = w;
+    return BOGIE_OK;
+}
+
+/* Returns the index of OSM node id, or BOGIE_NONE. */
+uint32_t bld_find_node(const imp_state *st, int64_t id)
+{
+    size_t lo = 0, hi = st->nodes.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->nodes.v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < st->nodes.n && st->nodes.v[lo].id == id ? (uint32_t)lo : BOGIE_NONE;
+}
+
+static int cmp_way(const void *pa, const void *pb)
+{
+    const imp_way *a = pa, *b = pb;
+    if (a->id != b->id)
+        return a->id < b->id ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* ----- pieces ----- */
+
+double bld_node_dist(const imp_state *st, uint32_t a, uint32_t b)
+{
+    const imp_node *x = &st->nodes.v[a], *y = &st->nodes.v[b];
+    return geo_distance_e7(x->lat, x->lon, y->lat, y->lon);
+}
+
+
+/* Keeps the first copy of each way (by id, then by the order read). */
+static void dedupe_ways(imp_state *st)
+{
+    util_sort(st->ways.v, st->ways.n, sizeof *st->ways.v, cmp_way);
+    size_t w = 0;
+    for (size_t i = 0; i < st->ways.n; i++) {
+        if (w > 0 && st->ways.v[w - 1].id == st->ways.v[i].id) {
+            st->stats.duplicate_ways++;
+            continue;
+        }
+        st->ways.v[w++] = st->ways.v[i];
+    }
+    st->ways.n = w;
+}
+
+/* Ends the piece of resolved nodes that began at pnodes[start]: kept when it has two nodes or more. */
+static bogie_status close_piece(builder *b, size_t start, size_t wi)
+{
+    size_t cnt = b->pnodes.n - start;
+    if (cnt >= 2) {
+        piece p = {start, (uint32_t)cnt, (uint32_t)wi};
+        if (VEC_PUSH(b->a, b->pieces, p) != 0)
+            return util_nomem(b->diag, "splitting ways");
+    } else {
+        b->pnodes.n = start;
+    }
+    return BOGIE_OK;
+}
+
+/* The length scale of a way: its distance=* tag over its geometry's length geo_len, 1 without a tag; a tag shorter
+ * than the chord between the way's ends is reported. */
+static double way_scale(imp_state *st, const imp_way *way, double geo_len, uint32_t first, uint32_t last)
+{
+    double scale = 1.0;
+    if (way->distance_m > 0 && first != BOGIE_NONE) {
+        if (geo_len > 0)
+            scale = way->distance_m / geo_len;
+        double chord = bld_node_dist(st, first, last);
+        if (way->distance_m < 0.98 * chord) {
+            char value[64];
+            snprintf(value, sizeof value, "%.3f km", way->distance_m / 1000);
+            imp_report(st, "distance", value, "shorter than the straight line between the way's ends; used as tagged");
+        }
+    }
+    return scale;
+}
+
+/* Cuts way wi into pieces at the nodes the inputs lack, and sets its length scale. */
+static bogie_status split_way(builder *b, size_t wi)
+{
+    imp_state *st = b->st;
+    const imp_way *way = &st->ways.v[wi];
+    st->cur_type = 'w';
+    st->cur_id = way->id;
+    uint32_t prev = BOGIE_NONE;
+    size_t start = b->pnodes.n;
+    double geo_len = 0;
+    uint32_t first_resolved = BOGIE_NONE, last_resolved = BOGIE_NONE;
+    for (uint32_t k = 0; k <= way->n_refs; k++) {
+        uint32_t v = BOGIE_NONE;
+        if (k < way->n_refs) {
+            v = bld_find_node(st, st->refs.v[way->refs_first + k]);
+            if (v == BOGIE_NONE)
+                st->stats.missing_node_refs++;
+            else if (v == prev)
+                continue; /* a node repeated back to back adds nothing */
+        }
+        if (v == BOGIE_NONE) {
+            /* Close the current piece. */
+            bogie_status rc = close_piece(b, start, wi);
+            if (rc != BOGIE_OK)
+                return rc;
+            start = b->pnodes.n;
+            prev = BOGIE_NONE;
+            continue;
+        }
+        if (prev != BOGIE_NONE)
+            geo_len += bld_node_dist(st, prev, v);
+        if (VEC_PUSH(b->a, b->pnodes, v) != 0)
+            return util_nomem(b->diag, "splitting ways");
+        if (first_resolved == BOGIE_NONE)
+            first_resolved = v;
+        last_resolved = v;
+        prev = v;
+    }
+    b->way_scale[wi] = way_scale(st, way, geo_len, first_resolved, last_resolved);
+    return BOGIE_OK;
+}
+
+/* Counts at every node the pieces through it (ends once, inner points twice), the kinds of track, and whether
+ * pieces of different classes end there. */
+static bogie_status count_incidences(builder *b)
+{
+    imp_state *st = b->st;
+    size_t n = b->n_nodes;
+    b->inc = util_calloc(b->a, n ? n : 1, 1);
+    b->nf = util_calloc(b->a, n ? n : 1, 1);
+    b->kinds = util_calloc(b->a, n ? n : 1, 1);
+    b->end_cls = util_malloc(b->a, (n ? n : 1) * sizeof *b->end_cls);
+    if (!b->inc || !b->nf || !b->kinds || !b->end_cls)
+        return util_nomem(b->diag, "counting junctions");
+    for (size_t pi = 0; pi < b->pieces.n; pi++) {
+        const piece *p = &b->pieces.v[pi];
+        uint32_t cls = st->ways.v[p->way].cls;
+        uint8_t kind = (uint8_t)(1u << st->classes.v[cls].railway);
+        for (uint32_t k = 0; k < p->count; k++) {
+            uint32_t v = b->pnodes.v[p->first + k];
+            b->kinds[v] |= kind;
+            unsigned add = (k == 0 || k + 1 == p->count) ? 1 : 2;
+            b->inc[v] = (uint8_t)(b->inc[v] + add > 255 ? 255 : b->inc[v] + add);
+            b->nf[v] |= NF_TRACK;
+            if (add == 1) {
+                if (!(b->nf[v] & NF_ENDPOINT)) {
+                    b->nf[v] |= NF_ENDPOINT;
+                    b->end_cls[v] = cls;
+                } else if (b->end_cls[v] != cls) {
+                    b->nf[v] |= NF_CONFLICT;
+                }
+            }
+        }
+    }
+    return BOGIE_OK;
+}
+
+bogie_status bld_make_pieces(builder *b)
+{
+    imp_state *st = b->st;
+    dedupe_ways(st);
+    size_t w = st->ways.n;
+    b->way_scale = util_malloc(b->a, (w ? w : 1) * sizeof *b->way_scale);
+    if (!b->way_scale)
+        return util_nomem(b->diag, "measuring ways");
+    for (size_t wi = 0; wi < w; wi++) {
+        bogie_status rc = split_way(b, wi);
+        if (rc != BOGIE_OK)
+            return rc;
+    }
+    if (b->pnodes.n > UINT32_MAX)
+        return util_fail(b->diag, BOGIE_ERR_LIMIT, "too many track points for one graph file");
+    return count_incidences(b);
+}
