@@ -3,6 +3,7 @@
 #include "cli/cli_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -75,9 +76,14 @@ int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
     }
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    /* Created anew, never through a link: a symbolic link planted at the temporary name must not redirect the
+     * write to its target. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         fprintf(stderr, "bogie %s: %s: cannot create: %s\n", cmd, tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return 1;
     }
     size_t n = strlen(text);
