@@ -62,6 +62,24 @@ same_file() {
     fi
 }
 
+# serve_network LOG NETWORK ARGS...: starts bogie serve on NETWORK on a port the kernel picks, logging to LOG; sets
+# server and port once the server has said where it listens (the sanitizer build takes a few seconds to start), and
+# adds the server to the caller's servers array.
+serve_network() {
+    local log=$1 net=$2
+    shift 2
+    "$BOGIE" serve --network "$net" --port 0 "$@" 2>"$log" &
+    server=$!
+    servers+=("$server")
+    port=""
+    for _ in $(seq 1 300); do
+        port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$port" ] && break
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.1
+    done
+}
+
 done_testing() {
     echo "1..$_n"
     [ "$_failed" -eq 0 ]

@@ -16,21 +16,11 @@ fi
 servers=()
 trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done' EXIT
 
-# serve LOG ARGS...: starts bogie serve on a port the kernel picks, logging to LOG; sets server and port once the
-# server has said where it listens (the sanitizer build takes a few seconds to start).
+# serve LOG ARGS...: bogie serve on the corridor network (serve_network in lib.sh).
 serve() {
     local log=$1
     shift
-    "$BOGIE" serve --network "$NETWORK" --port 0 "$@" 2>"$log" &
-    server=$!
-    servers+=("$server")
-    port=""
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
-        [ -n "$port" ] && break
-        kill -0 "$server" 2>/dev/null || break
-        sleep 0.1
-    done
+    serve_network "$log" "$NETWORK" "$@"
 }
 
 # stopped DESC PID LOG: waits for the server PID (signalled already) and checks that it exited 0 within 20 s and

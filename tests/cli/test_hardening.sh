@@ -13,21 +13,7 @@ NETWORK=$B/corridor.bogie
 servers=()
 trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done' EXIT
 
-# serve LOG NETWORK ARGS...: starts bogie serve on a free port; sets server and port.
-serve() {
-    local log=$1 net=$2
-    shift 2
-    "$BOGIE" serve --network "$net" --port 0 "$@" 2>"$log" &
-    server=$!
-    servers+=("$server")
-    port=""
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
-        [ -n "$port" ] && break
-        kill -0 "$server" 2>/dev/null || break
-        sleep 0.1
-    done
-}
+serve() { serve_network "$@"; }
 
 serve "$T/slow.log" "$NETWORK" --threads 2 --header-timeout 3
 ok "520 slow clients: a newcomer still gets its answer within 2 s, the slow ones are closed at the deadline" \
