@@ -29,7 +29,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
 
-.PHONY: all deps demo check check-fast build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
+.PHONY: all deps demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
         corridor fuzz fuzz-build soak
 
 all: $(BUILD)/bogie $(BUILD)/web/index.html
@@ -81,8 +81,8 @@ SAN_BUILD   ?= build-san
 SAN_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # Every test, as built and then under the sanitizers (tests/run-all); `make check-fast` runs the first half only.
-check test: build-tests sanitizer-build
-	BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) tests/run-all
+check test: build-tests sanitizer-build tsan-build
+	BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) TSAN_BUILD=$(TSAN_BUILD) TSAN_TESTS='$(TSAN_TESTS)' tests/run-all
 
 check-fast: build-tests
 	BOGIE=$(BUILD)/bogie BUILD=$(BUILD) tests/run
@@ -91,6 +91,21 @@ build-tests: $(CHECK_DEPS)
 
 sanitizer-build:
 	$(MAKE) BUILD=$(SAN_BUILD) OPT="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" build-tests
+
+# The ThreadSanitizer build: the server and what its tests need, in its own directory; `make check-tsan` runs the
+# server's tests (test_api, test_abuse, test_hardening: concurrent clients, worker pool, watchdog) against it, and
+# tests/run-all runs them as the third part of `make check`.
+TSAN_BUILD  ?= build-tsan
+TSAN_FLAGS  := -O1 -fno-omit-frame-pointer -fsanitize=thread
+TSAN_TESTS  := ^test_(api|abuse|hardening)$$
+
+tsan-build:
+	$(MAKE) BUILD=$(TSAN_BUILD) OPT="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" $(TSAN_BUILD)/bogie \
+	    $(TSAN_BUILD)/web/index.html $(TSAN_BUILD)/corridor.bogie $(TSAN_BUILD)/bench/gen
+
+check-tsan: tsan-build
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BUILD=$(TSAN_BUILD) BOGIE=$(TSAN_BUILD)/bogie \
+	    tests/run '$(TSAN_TESTS)'
 
 bench: bench-import bench-serve bench-route
 
@@ -156,6 +171,6 @@ fuzz: fuzz-build
 	    python3 bench/fuzz.py
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:%=%.d)

@@ -451,7 +451,7 @@ typedef enum bogie_format {
 bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
 
 /* ---------------------------------------------------------------------------------------------------------------
- * The HTTP service: answers requests to the API of docs/API.md. bogie_service_handle() is thread-safe.
+ * The HTTP service: answers requests to the API of docs/api.md. bogie_service_handle() is thread-safe.
  * ------------------------------------------------------------------------------------------------------------- */
 
 typedef struct bogie_service bogie_service;

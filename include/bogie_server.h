@@ -17,6 +17,12 @@ typedef struct bogie_server_options {
     unsigned threads;              /* the thread pool; default 2 */
     unsigned max_connections;      /* beyond this many open connections requests get 503; default 512 */
     unsigned connection_timeout_s; /* an idle or slow connection is closed after this; default 15 */
+    unsigned header_timeout_s;     /* a request's line and headers must all arrive within this; default 5 */
+    unsigned max_per_client;       /* open connections from one address; beyond, requests get 429; default 64 */
+    unsigned workers;              /* threads for expensive requests (routes, tables, journeys); default 2 */
+    unsigned max_heavy_per_client; /* expensive requests from one address queued or worked on; beyond, 429; default 4 */
+    const char *allow_hosts;       /* when listening on a loopback address, Host names served besides loopback ones,
+                                    * comma-separated ("*" for any); default NULL */
 } bogie_server_options;
 
 void bogie_server_options_init(bogie_server_options *opts);

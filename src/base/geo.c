@@ -209,11 +209,16 @@ void geo_grid_visit(const geo_grid *g, double lat, double lon, double max_m, dou
         hi_lat = 89;
     double cell_m = GRID_CELL_DEG * DEG2RAD * GEO_EARTH_RADIUS_M * cos(hi_lat * DEG2RAD);
     int32_t max_ring = (int32_t)ceil(max_m / cell_m) + 1;
+    if (max_ring > (int32_t)GRID_LON_CELLS / 2)
+        max_ring = (int32_t)GRID_LON_CELLS / 2; /* once round the parallel */
+    /* Rows farther than max_m in latitude alone hold nothing within reach: near the poles, where a cell is narrow and
+     * the rings many, only the few rows within reach are scanned, so the cost does not grow as 1 / cos(lat). */
+    int32_t lat_rows = (int32_t)ceil(reach_deg / GRID_CELL_DEG) + 1;
     double bound = max_m;
     for (int32_t r = 0; r <= max_ring; r++) {
         if (r >= 2 && (r - 1) * cell_m > bound)
             break;
-        for (int32_t dy = -r; dy <= r; dy++) {
+        for (int32_t dy = r < lat_rows ? -r : -lat_rows; dy <= (r < lat_rows ? r : lat_rows); dy++) {
             int32_t y = clat + dy;
             if (y < 0 || y >= (int32_t)GRID_LAT_CELLS)
                 continue;

@@ -139,7 +139,7 @@ enum { NET_STATION_MERGED = 1u << 0 /* several OSM objects were merged into this
 typedef struct net_station {
     int64_t osm_id;
     int32_t lat, lon;
-    uint32_t node;               /* attached graph node, or BOGIE_NONE */
+    uint32_t node;               /* attached graph node (BOGIE_NONE is refused by bogie_network_open) */
     float attach_m;              /* distance to that node */
     uint32_t names_first, names_count; /* range in NETSEC_STATION_NAMES */
     uint32_t name;               /* the primary name: name, else name:en, else any name:* */

@@ -156,7 +156,11 @@ static bogie_status validate_stations(const bogie_network *n, const vctx *vc)
     size_t names_end = 0;
     for (uint32_t s = 0; s < n->n_stations; s++) {
         const net_station *st = &n->stations[s];
-        if ((st->node != BOGIE_NONE && st->node >= n->n_nodes) || st->names_first > n->n_names ||
+        /* Every station the writer keeps is attached to a node (netfmt.h allows none, but every reader indexes by
+         * it): a station without one is refused here rather than followed into the node arrays. */
+        if (st->node == BOGIE_NONE)
+            return BAD(vc, "%s: section STATIONS record %u: the station is attached to no node", nm, s);
+        if (st->node >= n->n_nodes || st->names_first > n->n_names ||
             st->names_count > n->n_names - st->names_first || !str_ok(n, st->name) || !str_ok(n, st->uic_ref) ||
             !str_ok(n, st->railway_ref) || !str_ok(n, st->timezone) || !coord_ok(st->lat, st->lon))
             return BAD(vc, "%s: section STATIONS record %u: an index is out of range", nm, s);

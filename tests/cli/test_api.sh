@@ -137,7 +137,7 @@ contains "a misspelt station: the message names the parameter and suggests the s
 expect "a malformed date" 400 InvalidValue "/api/journey?from=Pyongyang&to=Vladivostok&train=armoured&depart=yesterday"
 expect "invalid UTF-8 in a name" 400 InvalidValue "/api/stations?q=%C3%28"
 long=$(python3 -c "print('x' * 9000)")
-is "a request line over 8192 bytes: 413" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/stations?q=$long")" "413"
+is "a request line over 8192 bytes: 414" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/stations?q=$long")" "414"
 is "a request body: 413" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data 'hello' "$URL/health")" "413"
 is "another method: 405" "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/health")" "405"
 

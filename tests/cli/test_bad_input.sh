@@ -115,4 +115,15 @@ is "import -o a FIFO fails" "$?" "1"
 contains "import -o a FIFO says why" "$(cat err.txt)" "pipe: not a regular file"
 ok "and leaves it a FIFO" test -p pipe
 
+# A symbolic link planted at route -o's temporary name (OUT.tmp.PID: the shell's PID is the one bogie runs as, by
+# exec) must not redirect the write to the link's target.
+"$BOGIE" import -q "$ROOT/data/corridor/corridor.osm" --data "$ROOT/data" -o corridor.bogie
+echo precious >victim
+sh -c 'ln -s victim "timetable.txt.tmp.$$" && exec "$0" route --network corridor.bogie --data "$1" --from Pyongyang \
+    --to Khasan --train armoured -o timetable.txt' "$BOGIE" "$ROOT/data" 2>err.txt
+is "route -o with a link planted at its temporary name fails" "$?" "1"
+is "and the link's target is untouched" "$(cat victim)" "precious"
+contains "and it says why" "$(cat err.txt)" "cannot create"
+ok "and no timetable is left half-written" test ! -e timetable.txt
+
 done_testing

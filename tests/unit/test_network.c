@@ -247,6 +247,13 @@ static void test_damaged_contents(void **state)
     assert_int_equal(open_copy(b, file_len, BOGIE_OPEN_SKIP_CHECKSUM, &d), BOGIE_ERR_GRAPH);
     assert_non_null(strstr(d.message, "STATIONS record 1"));
 
+    /* A station attached to no node (once followed into the node arrays by `bogie route` and the server). */
+    memcpy(b, file_bytes, file_len);
+    st = (net_station *)(b + find_section(b, NETSEC_STATIONS)->offset);
+    st[0].node = BOGIE_NONE;
+    assert_int_equal(open_copy(b, file_len, BOGIE_OPEN_SKIP_CHECKSUM, &d), BOGIE_ERR_GRAPH);
+    assert_non_null(strstr(d.message, "STATIONS record 0: the station is attached to no node"));
+
     memcpy(b, file_bytes, file_len);
     uint32_t *adj = (uint32_t *)(b + find_section(b, NETSEC_ADJ)->offset);
     adj[0] ^= 1; /* the half-edge now claims the wrong end of its edge */

@@ -1,5 +1,5 @@
 // app.js: the logic of bogie's web page: draws the country outlines and the rail network (by gauge) on a Leaflet
-// map, fills the journey form from bogie's HTTP API (docs/API.md), plans a journey and shows its route, timetable
+// map, fills the journey form from bogie's HTTP API (docs/api.md), plans a journey and shows its route, timetable
 // and speed chart. Plain browser JavaScript; Leaflet (L) and topojson-client (topojson) are loaded before it.
 'use strict';
 

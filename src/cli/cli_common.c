@@ -1,0 +1,141 @@
+/* cli_common.c: what the bogie command's commands share: the usage text, error messages, the default network and data,
+ * loading a train, opening a planner, and writing output files whole or not at all. */
+#include "cli/cli_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_usage(FILE *f)
+{
+    fputs("usage:\n"
+          "  bogie import [-q] [--include light_rail,tram,subway] [--light-rail] [--station-radius METRES]\n"
+          "               [--reader native|readosm] [--passes 1|2] [--data DIR | --no-borders] INPUT... -o NETWORK.bogie\n"
+          "      Reads OpenStreetMap data (.osm.pbf, .osm, .osm.gz, .osm.bz2, Overpass .json) into one graph file,\n"
+          "      placing it in countries with the outlines in DIR/world (unless --no-borders).\n"
+          "  bogie info [--json] [--edges] NETWORK.bogie\n"
+          "      Sizes, km of track per gauge, electrification, use and speed limit, breaks of gauge, suspicious\n"
+          "      values; --edges also lists every edge.\n"
+          "  bogie route [--network FILE] [--data DIR] --from PLACE --to PLACE [--via PLACE]... --train NAME|FILE\n"
+          "              [--depart \"YYYY-MM-DD HH:MM[+HH:MM]\"] [--avoid STATION|COUNTRY]... [--dwell MINUTES]\n"
+          "              [--format text|json|geojson|gpx] [-o FILE] [--profile-csv FILE] [--plot FILE.svg]\n"
+          "      The fastest route this train can run, with its gauge changes, border stops and timetable. A PLACE\n"
+          "      is a station name in any language of the data, or lat,lon.\n"
+          "  bogie table [--network FILE] [--data DIR] --train NAME|FILE (--from PLACE... --to PLACE... |\n"
+          "              --places FILE) [--format text|json|csv] [-o FILE]\n"
+          "      The time and distance from every source to every destination (with --places: every place to every\n"
+          "      other, one place per line).\n"
+          "  bogie trains [--data DIR] [--json]\n"
+          "      The train profiles in DIR/trains.\n"
+          "  bogie stations [--network FILE] [--data DIR] QUERY\n"
+          "      Stations whose names match QUERY, ignoring case, accents and punctuation.\n"
+          "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
+          "              [--max-connections N] [--max-per-client N] [--header-timeout SECONDS] [--workers N]\n"
+          "              [--max-heavy-per-client N] [--allow-host NAME,...] [--time-limit SECONDS] [--no-cache]\n"
+          "              [--no-prepare]\n"
+          "      The HTTP API (docs/api.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
+          "      and exits 0.\n"
+          "  bogie version\n"
+          "Defaults: --network $BOGIE_NETWORK or build/corridor.bogie; --data $BOGIE_DATA or data.\n",
+          f);
+}
+
+int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st)
+{
+    fprintf(stderr, "bogie %s: %s\n", cmd, d->message[0] ? d->message : bogie_strerror(st));
+    return st == BOGIE_ERR_ARG ? 2 : 1;
+}
+
+const char *cli_default_network(void)
+{
+    const char *e = getenv("BOGIE_NETWORK");
+    return e && *e ? e : "build/corridor.bogie";
+}
+
+const char *cli_default_data(void)
+{
+    const char *e = getenv("BOGIE_DATA");
+    return e && *e ? e : "data";
+}
+
+int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
+{
+    /* A device or a pipe (/dev/stdout, a FIFO) is written as it is: renaming a file over it would replace it. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        FILE *f = fopen(path, "w");
+        size_t n = strlen(text);
+        if (!f || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+            fprintf(stderr, "bogie %s: %s: cannot write: %s\n", cmd, path, strerror(errno));
+            return 1;
+        }
+        return 0;
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    /* Created anew, never through a link: a symbolic link planted at the temporary name must not redirect the
+     * write to its target. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "bogie %s: %s: cannot create: %s\n", cmd, tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return 1;
+    }
+    size_t n = strlen(text);
+    int bad = fwrite(text, 1, n, f) != n;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        fprintf(stderr, "bogie %s: %s: cannot write: %s\n", cmd, path, strerror(errno));
+        unlink(tmp);
+        return 1;
+    }
+    return 0;
+}
+
+int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t)
+{
+    char path[4200];
+    if (strchr(arg, '/') || (strlen(arg) > 5 && strcmp(arg + strlen(arg) - 5, ".json") == 0))
+        snprintf(path, sizeof path, "%s", arg);
+    else
+        snprintf(path, sizeof path, "%s/trains/%s.json", data, arg);
+    if (access(path, R_OK) != 0 && !strchr(arg, '/')) {
+        fprintf(stderr, "bogie %s: unknown train \"%s\" (no %s); `bogie trains` lists them\n", cmd, arg, path);
+        return 1;
+    }
+    bogie_diag d = {0};
+    bogie_status st = bogie_train_load(path, t, &d);
+    if (st != BOGIE_OK)
+        return cli_fail(cmd, &d, st);
+    return 0;
+}
+
+int cli_open_planner(const char *cmd, const char *net_path, const char *data, bogie_network **net, bogie_world **world,
+                     bogie_planner **planner)
+{
+    bogie_diag d = {0};
+    bogie_status st = bogie_network_open(net_path, 0, NULL, net, &d);
+    if (st != BOGIE_OK)
+        return cli_fail(cmd, &d, st);
+    st = bogie_world_open(data, NULL, world, &d);
+    if (st == BOGIE_OK)
+        st = bogie_planner_new(*net, *world, NULL, planner, &d);
+    if (st != BOGIE_OK) {
+        bogie_world_close(*world);
+        bogie_network_close(*net);
+        return cli_fail(cmd, &d, st);
+    }
+    return 0;
+}
+
+void cli_close_planner(bogie_network *net, bogie_world *world, bogie_planner *planner)
+{
+    bogie_planner_free(planner);
+    bogie_world_close(world);
+    bogie_network_close(net);
+}

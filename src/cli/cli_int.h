@@ -1,0 +1,41 @@
+/* cli_int.h: what the files of the bogie command (src/cli/cli*.c) share: the commands main() dispatches to, and the
+ * helpers they have in common (usage, errors, defaults, trains, planners, writing files). */
+#ifndef BOGIE_CLI_INT_H
+#define BOGIE_CLI_INT_H
+
+#include "bogie.h"
+
+#include <stdio.h>
+
+/* The commands: each takes the arguments after its name and returns the exit status (0, 1 on failure, 2 on bad
+ * usage). */
+int cli_import(int argc, char **argv);   /* cli_import.c */
+int cli_info(int argc, char **argv);     /* cli_info.c */
+int cli_trains(int argc, char **argv);   /* cli_info.c */
+int cli_stations(int argc, char **argv); /* cli_info.c */
+int cli_route(int argc, char **argv);    /* cli_route.c */
+int cli_table(int argc, char **argv);    /* cli_table.c */
+int cli_serve(int argc, char **argv);    /* cli_serve.c */
+
+/* ----- cli_common.c ----- */
+
+/* Prints the usage of every command to f. */
+void cli_usage(FILE *f);
+/* Prints "bogie CMD: " and the diagnostic (or the status's text) to stderr; returns 2 for BOGIE_ERR_ARG, else 1. */
+int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st);
+/* The network and data directory to use when none is given: $BOGIE_NETWORK or build/corridor.bogie, $BOGIE_DATA or
+ * data (strings owned by the environment or static). */
+const char *cli_default_network(void);
+const char *cli_default_data(void);
+/* Writes text to path through a temporary file renamed into place, so that a failure leaves no partial file (a
+ * device or a pipe is written as it is). Returns 0, or 1 after saying why on stderr. */
+int cli_write_file_atomic(const char *cmd, const char *path, const char *text);
+/* Loads a train by profile name (DATA/trains/NAME.json) or by path into *t; returns 0 or an exit status. */
+int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t);
+/* Opens the network, the reference data and a planner, owned by the caller (cli_close_planner); returns 0 or an exit
+ * status, with nothing left open. */
+int cli_open_planner(const char *cmd, const char *net_path, const char *data, bogie_network **net, bogie_world **world,
+                     bogie_planner **planner);
+void cli_close_planner(bogie_network *net, bogie_world *world, bogie_planner *planner);
+
+#endif

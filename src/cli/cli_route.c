@@ -1,0 +1,184 @@
+/* cli_route.c: `bogie route`: plans the fastest journey a train can run between places and writes it as a timetable,
+ * JSON, GeoJSON or GPX, with its speed profile as CSV and a plot as SVG when asked. */
+#include "cli/cli_int.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The arguments of `bogie route`. */
+typedef struct route_args {
+    const char *net_path, *data, *train_arg, *format;
+    const char *out_path, *csv_path, *svg_path; /* NULL when not asked for */
+    bogie_journey_request req;                  /* its via and avoid lists are the arrays below */
+    const char **via, **avoid;                  /* calloc'd, room for every argument; point into argv */
+} route_args;
+
+/* Sets the defaults and makes room for the via and avoid lists (free() them); returns 0, or 1 without memory. */
+static int route_args_init(route_args *a, int argc)
+{
+    memset(a, 0, sizeof *a);
+    a->net_path = cli_default_network();
+    a->data = cli_default_data();
+    a->format = "text";
+    bogie_journey_request_init(&a->req);
+    a->via = calloc((size_t)argc + 1, sizeof *a->via);
+    a->avoid = calloc((size_t)argc + 1, sizeof *a->avoid);
+    if (!a->via || !a->avoid) {
+        free(a->via);
+        free(a->avoid);
+        return 1;
+    }
+    a->req.via = a->via;
+    a->req.avoid = a->avoid;
+    return 0;
+}
+
+/* Reads the options into a; returns 0, or 2 after saying what is wrong. */
+static int parse_route_args(int argc, char **argv, route_args *a)
+{
+    int rc = 0;
+    for (int i = 0; i < argc && rc == 0; i++) {
+        const char *arg = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true;
+        if (strcmp(arg, "--network") == 0 && val)
+            a->net_path = val;
+        else if (strcmp(arg, "--data") == 0 && val)
+            a->data = val;
+        else if (strcmp(arg, "--from") == 0 && val)
+            a->req.from = val;
+        else if (strcmp(arg, "--to") == 0 && val)
+            a->req.to = val;
+        else if (strcmp(arg, "--via") == 0 && val)
+            a->via[a->req.n_via++] = val;
+        else if (strcmp(arg, "--avoid") == 0 && val)
+            a->avoid[a->req.n_avoid++] = val;
+        else if (strcmp(arg, "--train") == 0 && val)
+            a->train_arg = val;
+        else if (strcmp(arg, "--depart") == 0 && val)
+            a->req.depart = val;
+        else if (strcmp(arg, "--format") == 0 && val)
+            a->format = val;
+        else if ((strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) && val)
+            a->out_path = val;
+        else if (strcmp(arg, "--profile-csv") == 0 && val)
+            a->csv_path = val;
+        else if (strcmp(arg, "--plot") == 0 && val)
+            a->svg_path = val;
+        else if (strcmp(arg, "--dwell") == 0 && val) {
+            char *end;
+            double m = strtod(val, &end);
+            if (*end || !(m >= 0)) {
+                fprintf(stderr, "bogie route: --dwell takes a number of minutes, not \"%s\"\n", val);
+                rc = 2;
+            }
+            a->req.via_dwell_s = m * 60;
+        } else {
+            fprintf(stderr, "bogie route: %s %s\n", val || arg[0] != '-' ? "unknown argument" : "missing value for",
+                    arg);
+            rc = 2;
+            takes = false;
+        }
+        if (takes)
+            i++;
+    }
+    return rc;
+}
+
+/* Reads --format into *fmt; returns 0, or 2 after saying which formats there are. */
+static int route_format(const char *format, bogie_format *fmt)
+{
+    if (strcmp(format, "text") == 0)
+        *fmt = BOGIE_FORMAT_TEXT;
+    else if (strcmp(format, "json") == 0)
+        *fmt = BOGIE_FORMAT_JSON;
+    else if (strcmp(format, "geojson") == 0)
+        *fmt = BOGIE_FORMAT_GEOJSON;
+    else if (strcmp(format, "gpx") == 0)
+        *fmt = BOGIE_FORMAT_GPX;
+    else {
+        fprintf(stderr, "bogie route: --format must be text, json, geojson or gpx, not \"%s\"\n", format);
+        return 2;
+    }
+    return 0;
+}
+
+/* Writes the journey in fmt to path, or to stdout when path is NULL; returns 0 or 1, with *st the library's status
+ * (nothing is written unless it is BOGIE_OK). */
+static int write_format(const bogie_journey *j, bogie_format fmt, const char *path, bogie_status *st)
+{
+    char *text = NULL;
+    int rc = 0;
+    *st = bogie_journey_write(j, fmt, &text);
+    if (*st == BOGIE_OK) {
+        if (path)
+            rc = cli_write_file_atomic("route", path, text);
+        else
+            fputs(text, stdout);
+    }
+    free(text);
+    return rc;
+}
+
+/* Writes the journey as a asks: in fmt to -o or stdout, then the profile and the plot; returns the exit status. */
+static int write_journey(const route_args *a, const bogie_journey *j, bogie_format fmt)
+{
+    bogie_status st;
+    int rc = write_format(j, fmt, a->out_path, &st);
+    if (rc == 0 && st == BOGIE_OK && a->csv_path)
+        rc = write_format(j, BOGIE_FORMAT_CSV, a->csv_path, &st);
+    if (rc == 0 && st == BOGIE_OK && a->svg_path)
+        rc = write_format(j, BOGIE_FORMAT_SVG, a->svg_path, &st);
+    if (st != BOGIE_OK) {
+        fprintf(stderr, "bogie route: %s\n", bogie_strerror(st));
+        rc = 1;
+    }
+    return rc;
+}
+
+/* Plans the journey a asks for with train and writes it; returns the exit status. */
+static int plan_and_write(route_args *a, const bogie_train *train, bogie_format fmt)
+{
+    bogie_network *net = NULL;
+    bogie_world *world = NULL;
+    bogie_planner *planner = NULL;
+    int rc = cli_open_planner("route", a->net_path, a->data, &net, &world, &planner);
+    if (rc != 0)
+        return rc;
+    a->req.train = train;
+    bogie_journey *j;
+    bogie_diag d = {0};
+    bogie_status st = bogie_plan(planner, &a->req, &j, &d);
+    if (st != BOGIE_OK) {
+        rc = cli_fail("route", &d, st);
+    } else {
+        rc = write_journey(a, j, fmt);
+        bogie_journey_free(j);
+    }
+    cli_close_planner(net, world, planner);
+    return rc;
+}
+
+int cli_route(int argc, char **argv)
+{
+    route_args a;
+    if (route_args_init(&a, argc) != 0)
+        return 1;
+    bogie_format fmt = BOGIE_FORMAT_TEXT;
+    int rc = parse_route_args(argc, argv, &a);
+    if (rc == 0)
+        rc = route_format(a.format, &fmt);
+    if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg)) {
+        fprintf(stderr, "bogie route: --from, --to and --train are needed\n");
+        rc = 2;
+    }
+    bogie_train train;
+    if (rc == 0)
+        rc = cli_load_train("route", a.data, a.train_arg, &train);
+    if (rc == 0)
+        rc = plan_and_write(&a, &train, fmt);
+    free(a.via);
+    free(a.avoid);
+    return rc;
+}

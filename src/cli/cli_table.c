@@ -1,0 +1,275 @@
+/* cli_table.c: `bogie table`: the time and distance from every source to every destination, as a text grid, JSON or
+ * CSV; the places come from the command line or from a file. */
+#include "cli/cli_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends val to *list (*n entries, *cap capacity; grown with realloc); returns 0, or 1 without memory. */
+static int push_place(const char ***list, size_t *n, size_t *cap, const char *val)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        const char **nl = realloc(*list, nc * sizeof *nl);
+        if (!nl)
+            return 1;
+        *list = nl;
+        *cap = nc;
+    }
+    (*list)[(*n)++] = val;
+    return 0;
+}
+
+/* Reads a file of places, one per line (blank lines and lines starting with # skipped), appending them to *list
+ * (*n entries, *cap capacity; grown with realloc). The strings point into *buf, which the caller frees. */
+static int read_places(const char *path, char **buf, const char ***list, size_t *n, size_t *cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "bogie table: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    size_t len = 0, size = 4096;
+    char *b = malloc(size);
+    size_t got;
+    while (b && (got = fread(b + len, 1, size - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == size) {
+            char *nb = realloc(b, size *= 2);
+            if (!nb)
+                free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    if (!b)
+        return 1;
+    b[len] = '\0';
+    *buf = b;
+    for (char *line = strtok(b, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!*line || *line == '#')
+            continue;
+        if (push_place(list, n, cap, line) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void print_duration(FILE *f, double s)
+{
+    if (s < 0) {
+        fputs("       -", f);
+        return;
+    }
+    long m = lround(s / 60);
+    fprintf(f, " %4ld:%02ld", m / 60, m % 60);
+}
+
+/* The arguments of `bogie table`. */
+typedef struct table_args {
+    const char *net_path, *data, *train_arg, *format, *out_path;
+    const char **src, **dst; /* the sources and destinations: realloc'd lists pointing into argv or places */
+    size_t ns, nd, cs, cd;   /* their counts and capacities */
+    char *places;            /* the text of the --places file, malloc'd; NULL without one */
+} table_args;
+
+/* Reads the options into a (reading the --places file); returns 0, or 2 (1 when a file or memory failed) after
+ * saying what is wrong. */
+static int parse_table_args(int argc, char **argv, table_args *a)
+{
+    int rc = 0;
+    for (int i = 0; i < argc && rc == 0; i += 2) { /* every option takes a value */
+        const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!val) {
+            fprintf(stderr, "bogie table: %s\n", arg[0] == '-' ? "missing value" : "unknown argument");
+            rc = 2;
+            break;
+        }
+        const char ***list = NULL;
+        size_t *n = NULL, *cap = NULL;
+        if (strcmp(arg, "--network") == 0)
+            a->net_path = val;
+        else if (strcmp(arg, "--data") == 0)
+            a->data = val;
+        else if (strcmp(arg, "--train") == 0)
+            a->train_arg = val;
+        else if (strcmp(arg, "--format") == 0)
+            a->format = val;
+        else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
+            a->out_path = val;
+        else if (strcmp(arg, "--from") == 0)
+            list = &a->src, n = &a->ns, cap = &a->cs;
+        else if (strcmp(arg, "--to") == 0)
+            list = &a->dst, n = &a->nd, cap = &a->cd;
+        else if (strcmp(arg, "--places") == 0) {
+            if (a->places) {
+                fprintf(stderr, "bogie table: --places may be given once\n");
+                rc = 2;
+            } else {
+                rc = read_places(val, &a->places, &a->src, &a->ns, &a->cs);
+            }
+        } else {
+            fprintf(stderr, "bogie table: unknown argument %s\n", arg);
+            rc = 2;
+        }
+        if (list && push_place(list, n, cap, val) != 0) {
+            rc = 1;
+            break;
+        }
+    }
+    return rc;
+}
+
+/* With --places alone, every place is both a source and a destination. Returns 0, or 1 without memory. */
+static int places_both_ways(table_args *a)
+{
+    if (!a->places || a->nd != 0)
+        return 0;
+    a->dst = malloc((a->ns ? a->ns : 1) * sizeof *a->dst);
+    if (!a->dst)
+        return 1;
+    memcpy(a->dst, a->src, a->ns * sizeof *a->dst);
+    a->nd = a->ns;
+    return 0;
+}
+
+/* Returns 0 when a has a train, places and a known format, else 2 after saying what is missing. */
+static int check_table_args(const table_args *a)
+{
+    if (a->ns == 0 || a->nd == 0 || !a->train_arg) {
+        fprintf(stderr, "bogie table: --train and places are needed: --from PLACE... --to PLACE..., or --places FILE\n");
+        return 2;
+    }
+    if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0 && strcmp(a->format, "csv") != 0) {
+        fprintf(stderr, "bogie table: --format must be text, json or csv, not \"%s\"\n", a->format);
+        return 2;
+    }
+    return 0;
+}
+
+/* Works out the times and distances from every source to every destination into *dur and *dist (ns x nd by rows,
+ * malloc'd, the caller frees them; negative where there is no route). Returns the exit status. */
+static int compute_table(const table_args *a, const bogie_train *train, double **dur, double **dist)
+{
+    bogie_network *net = NULL;
+    bogie_world *world = NULL;
+    bogie_planner *planner = NULL;
+    int rc = cli_open_planner("table", a->net_path, a->data, &net, &world, &planner);
+    if (rc != 0)
+        return rc;
+    *dur = malloc(a->ns * a->nd * sizeof **dur);
+    *dist = malloc(a->ns * a->nd * sizeof **dist);
+    bogie_diag d = {0};
+    bogie_status st = *dur && *dist ? bogie_table(planner, train, a->src, a->ns, a->dst, a->nd, 0, *dur, *dist, &d)
+                                    : BOGIE_ERR_NOMEM;
+    if (st != BOGIE_OK)
+        rc = cli_fail("table", &d, st);
+    cli_close_planner(net, world, planner);
+    return rc;
+}
+
+static void write_table_csv(FILE *f, const table_args *a, const double *dur, const double *dist)
+{
+    fputs("source,destination,duration_s,distance_m\n", f);
+    for (size_t i = 0; i < a->ns; i++)
+        for (size_t k = 0; k < a->nd; k++) {
+            double t = dur[i * a->nd + k], m = dist[i * a->nd + k];
+            fprintf(f, "\"%s\",\"%s\",", a->src[i], a->dst[k]);
+            if (t < 0)
+                fputs(",\n", f);
+            else
+                fprintf(f, "%.0f,%.0f\n", t, m);
+        }
+}
+
+/* Writes the ns x nd matrix m as JSON rows, null where it is negative. */
+static void write_json_matrix(FILE *f, const double *m, size_t ns, size_t nd)
+{
+    for (size_t i = 0; i < ns; i++) {
+        fputs(i ? ",[" : "[", f);
+        for (size_t k = 0; k < nd; k++) {
+            double v = m[i * nd + k];
+            fprintf(f, v < 0 ? "%snull" : "%s%.1f", k ? "," : "", v);
+        }
+        fputs("]", f);
+    }
+}
+
+static void write_table_json(FILE *f, const table_args *a, const double *dur, const double *dist)
+{
+    fputs("{\"durations\":[", f);
+    write_json_matrix(f, dur, a->ns, a->nd);
+    fputs("],\"distances\":[", f);
+    write_json_matrix(f, dist, a->ns, a->nd);
+    fputs("]}\n", f);
+}
+
+static void write_table_text(FILE *f, const table_args *a, const bogie_train *train, const double *dur)
+{
+    fprintf(f, "hours:minutes by %s (the search's estimate: running at the limits, plus stops)\n%-24s", train->name,
+            "from \\ to");
+    for (size_t k = 0; k < a->nd; k++)
+        fprintf(f, " %8.8s", a->dst[k]);
+    fputc('\n', f);
+    for (size_t i = 0; i < a->ns; i++) {
+        fprintf(f, "%-24.24s", a->src[i]);
+        for (size_t k = 0; k < a->nd; k++)
+            print_duration(f, dur[i * a->nd + k]);
+        fputc('\n', f);
+    }
+}
+
+/* Writes the table in a's format to -o or stdout, whole or not at all; returns the exit status. */
+static int output_table(const table_args *a, const bogie_train *train, const double *dur, const double *dist)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (!f)
+        return 1;
+    if (strcmp(a->format, "csv") == 0)
+        write_table_csv(f, a, dur, dist);
+    else if (strcmp(a->format, "json") == 0)
+        write_table_json(f, a, dur, dist);
+    else
+        write_table_text(f, a, train, dur);
+    int rc = 0;
+    if (fclose(f) == 0 && text) {
+        if (a->out_path)
+            rc = cli_write_file_atomic("table", a->out_path, text);
+        else
+            fputs(text, stdout);
+    } else {
+        rc = 1;
+    }
+    free(text);
+    return rc;
+}
+
+int cli_table(int argc, char **argv)
+{
+    table_args a = {.net_path = cli_default_network(), .data = cli_default_data(), .format = "text"};
+    int rc = parse_table_args(argc, argv, &a);
+    if (rc == 0)
+        rc = places_both_ways(&a);
+    if (rc == 0)
+        rc = check_table_args(&a);
+    bogie_train train;
+    if (rc == 0)
+        rc = cli_load_train("table", a.data, a.train_arg, &train);
+    double *dur = NULL, *dist = NULL;
+    if (rc == 0)
+        rc = compute_table(&a, &train, &dur, &dist);
+    if (rc == 0)
+        rc = output_table(&a, &train, dur, dist);
+    free(dur);
+    free(dist);
+    free(a.src);
+    free(a.dst);
+    free(a.places);
+    return rc;
+}

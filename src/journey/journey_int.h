@@ -1,0 +1,207 @@
+/* journey_int.h: what the files of journey/ share (prefix jy_): the planner, the track and stops of a journey being
+ * planned, and the stages of the plan in the order journey.c runs them (places -> search -> layout -> stops -> run ->
+ * timetable -> clock -> result). */
+#ifndef BOGIE_JOURNEY_INT_H
+#define BOGIE_JOURNEY_INT_H
+
+#include "bogie.h"
+
+#include "base/util.h"
+#include "journey/physics.h"
+#include "ref/tz.h"
+#include "ref/world.h"
+#include "route/route.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Match keys of station names, sorted, for searches (places.c). */
+typedef struct jy_name_key {
+    char *key;
+    size_t key_len;
+    uint32_t station;
+    uint32_t name; /* index into the network's station names */
+} jy_name_key;
+
+struct bogie_planner {
+    const bogie_allocator *alloc;
+    const bogie_network *net;
+    const bogie_world *world;
+    route_base base;
+    jy_name_key *keys; /* one slot per network name (n_names, at least 1); n_keys are used */
+    size_t n_keys;
+};
+
+/* ----- places.c: resolving the places the user gave ----- */
+
+/* Fills p->keys with the match key of every station name that is valid UTF-8, sorted; p->alloc and p->net must be
+ * set. The keys are p's; jy_free_names releases them, also after a failure here. */
+bogie_status jy_index_names(bogie_planner *p, bogie_diag *diag);
+void jy_free_names(bogie_planner *p);
+
+/* The display name of station s (name:en, else name), and in *local (when not NULL) its name; both point into net. */
+const char *jy_station_name(const bogie_network *net, uint32_t s, const char **local);
+
+/* Reads "lat,lon" (decimal degrees, optional spaces); returns false when text is not of that form. */
+bool jy_parse_coordinates(const char *text, double *lat, double *lon);
+
+/* Resolves one place into *out: coordinates at a station the train can use mean the station, other coordinates snap
+ * to track within snap_m, names must match one station. role names the field in messages, such as "--from". */
+bogie_status jy_resolve_place(const bogie_planner *p, const bogie_train *t, const char *role, const char *text,
+                              double snap_m, route_place *out, bogie_diag *diag);
+
+/* Resolves req's from, vias and to into places[0 .. *n_places) (room for 32), and refuses two neighbours that are
+ * the same station. */
+bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, route_place *places,
+                               size_t *n_places, bogie_diag *diag);
+
+/* ----- search.c: asking route/ for the route ----- */
+
+/* Finds the fastest route through places[0 .. np) that avoids what req avoids, into *res (the caller frees it with
+ * route_result_free, also after a failure). *weight_s receives the search's cost. */
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                       size_t np, route_result *res, double *weight_s, bogie_diag *diag);
+
+/* ----- layout.c: laying out the track of the route ----- */
+
+/* A stretch of the route with one limit. */
+typedef struct jy_seg {
+    double s0, s1;   /* metres from the origin */
+    double limit_ms;
+    double radius_m; /* for curve resistance; 0 when straight or unknown */
+    bool assumed;    /* the line limit is assumed (untagged, or tagged as assumed) */
+    bool schematic;
+} jy_seg;
+
+/* The node at the end of a travelled item. */
+typedef struct jy_mark {
+    double pos;    /* metres from the origin */
+    uint32_t node; /* view node */
+    size_t item;   /* the route item that ends here */
+} jy_mark;
+
+/* A border crossing. */
+typedef struct jy_xing {
+    double pos; /* metres from the origin */
+    double lat, lon;
+    uint16_t from, to; /* 1 + country index */
+} jy_xing;
+
+typedef struct jy_layout {
+    const bogie_allocator *a;
+    VEC(jy_seg) segs;
+    VEC(jy_xing) xings;    /* border crossings, in travel order */
+    VEC(double) line;      /* lat, lon pairs */
+    VEC(double) line_km;   /* per point: kilometres from the origin */
+    VEC(jy_mark) marks;    /* the origin, then the node at the end of every travelled edge item */
+    double length;
+} jy_layout;
+
+/* Lays out the edges of res from the origin node (a view node) into *L, whose allocator L->a must be set; L owns
+ * what it gathers (jy_layout_free), also after a failure. */
+bogie_status jy_lay_out(const route_base *b, const bogie_train *t, const route_result *res, uint32_t origin,
+                        jy_layout *L, bogie_diag *diag);
+void jy_layout_free(jy_layout *L);
+
+/* The countries passed, into j->countries: the origin's, then each one a crossing of L enters. */
+void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_layout *L, bogie_journey *j);
+
+/* ----- stops.c: where the train stops, and for how long ----- */
+
+typedef struct jy_stop {
+    double pos;       /* metres from the origin */
+    uint32_t node;    /* view node, or BOGIE_NONE */
+    unsigned kinds;   /* BOGIE_STOP_* */
+    double dwell_s, change_s, border_s, reversal_s;
+    uint16_t gauge;   /* the wheels the train leaves with */
+    char detail[256];
+    uint32_t via;     /* place index for origin, via and destination, else BOGIE_NONE */
+    double arrive_s, depart_s; /* from the departure; set by jy_run */
+} jy_stop;
+
+typedef VEC(jy_stop) jy_stops;
+
+/* Appends text to s's detail, after "; " when there is one already. */
+void jy_append_detail(jy_stop *s, const char *text);
+
+/* The stops of the route's own items, in order, appended to *stops (allocated with a, the caller's): the origin, each
+ * gauge change, reversal and via stop (items at one node and position share a stop), and the destination. L is the
+ * layout of res; n_places counts the places, the last being the destination. */
+bogie_status jy_event_stops(const bogie_world *w, const bogie_train *t, const route_result *res, const jy_layout *L,
+                            size_t n_places, const bogie_allocator *a, jy_stops *stops, bogie_diag *diag);
+
+/* Adds stop s to *stops (in order of position, allocated with a, the caller's): joined to a stop at the same position
+ * and node (kinds, times and detail added to it), else inserted before the first stop beyond it but never after the
+ * last (the destination), leaving with the wheels of the stop before it. */
+bogie_status jy_insert_stop(const bogie_allocator *a, jy_stops *stops, const jy_stop *s, bogie_diag *diag);
+
+/* A border stop for every crossing of L, at the station on the route nearest to it (within 30 km), else where it
+ * crosses, added to *stops (allocated with p->alloc). */
+bogie_status jy_border_stops(const bogie_planner *p, const jy_layout *L, jy_stops *stops, bogie_diag *diag);
+
+/* ----- run.c: running the train between stops ----- */
+
+typedef VEC(phys_sample) jy_profile;
+typedef VEC(phys_piece) jy_pieces;
+
+/* The pieces of L's segments between from and to (metres from the origin), measured from from, neighbours of one
+ * limit and radius merged, into *out (emptied first; allocated with a, the caller's). *seg_i is the first segment
+ * that may still matter; it only grows, so consecutive calls go along the route. */
+bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_t *seg_i, const bogie_allocator *a,
+                               jy_pieces *out, bogie_diag *diag);
+
+/* Runs the physics from stop to stop: sets each stop's arrive_s and depart_s, appends the speed profile to *prof
+ * (allocated with a, the caller's) and adds the running, allowance and stop times to j. */
+bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, const bogie_allocator *a,
+                    jy_profile *prof, bogie_journey *j, bogie_diag *diag);
+
+/* ----- timetable.c: the rows of the timetable ----- */
+
+typedef VEC(bogie_stop) jy_rows;
+
+/* The stops and, between them, every station passed as a timing point, named, into *rows (allocated with p->alloc,
+ * the caller's). */
+bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const route_place *places,
+                          const jy_layout *L, const jy_stops *stops, const jy_profile *prof, jy_rows *rows,
+                          bogie_diag *diag);
+
+/* ----- clock.c: putting the journey on the clock ----- */
+
+/* The UTC time of a departure read as civ: minus its offset when it has one, else in zone; with neither, as UTC
+ * (and *as_utc is set). Fails when civ is not a valid local time in zone. */
+bogie_status jy_departure_utc(const tz_civil *civ, bool has_offset, int offset_s, const tz_zone *zone,
+                              int64_t *t_utc, bool *as_utc);
+
+/* The local time of when (UTC seconds) in zone (NULL: UTC), written as tz_format_civil does into buf; *offset_s and
+ * *abbr (static or the zone's) receive the offset and the zone's abbreviation. */
+void jy_local_time(const tz_zone *zone, int64_t when, char *buf, size_t size, int *offset_s, const char **abbr);
+
+/* Gives every row its country and time zone and, when req departs at a time, its UTC and local times. pre is the
+ * prefix of field names in messages ("--" or ""). */
+bogie_status jy_put_on_clock(const bogie_planner *p, const bogie_journey_request *req, const char *pre,
+                             jy_rows *rows, bogie_journey *j, bogie_diag *diag);
+
+/* ----- result.c: the bogie_journey ----- */
+
+/* Adds a warning to j (up to BOGIE_MAX_WARNINGS; later ones are dropped). */
+void jy_warn(bogie_journey *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Thins the speed profile prof[0 .. n): writes the indices of the samples kept into kept (room for n) and returns
+ * their count. A sample is kept where leaving it out would move the speed or the limit drawn between the kept ones
+ * by more than JY_PROFILE_TOL_KMH, or the time by more than JY_PROFILE_TOL_S; the ends and stops always stay. */
+#define JY_PROFILE_TOL_KMH 0.5
+#define JY_PROFILE_TOL_S 1.0
+size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept);
+
+/* Copies the line, the thinned profile, the path and the rows into j (allocated with j->alloc; j owns them), and its
+ * length and total time. */
+bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
+                             const jy_rows *rows, bogie_journey *j, bogie_diag *diag);
+
+/* Warns about the data the answer rests on: assumed limits, schematic track, untagged gauges, missing wires, places
+ * far from the track. */
+void jy_warn_about_data(const bogie_train *t, const route_result *res, const jy_layout *L, const route_place *places,
+                        size_t np, bogie_journey *j);
+
+#endif

@@ -1,0 +1,185 @@
+/* result.c: assembles the bogie_journey a plan answers with (its line, thinned speed profile, path, timetable and
+ * warnings about the data) and frees it. */
+#include "journey/journey_int.h"
+
+#include "net/network.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void jy_warn(bogie_journey *j, const char *fmt, ...)
+{
+    if (j->n_warnings >= BOGIE_MAX_WARNINGS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->warnings[j->n_warnings++], sizeof j->warnings[0], fmt, ap);
+    va_end(ap);
+}
+
+void bogie_journey_free(bogie_journey *j)
+{
+    if (!j)
+        return;
+    const bogie_allocator *a = j->alloc;
+    util_free(a, j->stops, (j->n_stops ? j->n_stops : 1) * sizeof *j->stops);
+    util_free(a, j->line, (j->n_line ? j->n_line : 1) * sizeof *j->line);
+    util_free(a, j->line_km, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
+    util_free(a, j->profile, (j->n_profile ? j->n_profile : 1) * sizeof *j->profile);
+    util_free(a, j->path_nodes, (j->n_path_nodes ? j->n_path_nodes : 1) * sizeof *j->path_nodes);
+    util_free(a, j, sizeof *j);
+}
+
+/* ----- thinning the speed profile ----- */
+
+/* The slopes (km/h, s and km/h per metre) that a line from the last kept sample may take and still pass within
+ * tolerance of every sample since: "cone" line simplification, in one pass. */
+typedef struct cone {
+    double lo_v, hi_v, lo_t, hi_t, lo_l, hi_l;
+} cone;
+
+static void cone_open(cone *c)
+{
+    c->lo_v = c->lo_t = c->lo_l = -INFINITY;
+    c->hi_v = c->hi_t = c->hi_l = INFINITY;
+}
+
+/* Narrows c to the lines from kept sample kk that pass within tolerance of sample x. */
+static void cone_narrow(cone *c, const phys_sample *kk, const phys_sample *x)
+{
+    double ds = x->s_m - kk->s_m;
+    if (!(ds > 0))
+        return;
+    double r = 1 / ds;
+    double dv = (x->v_ms - kk->v_ms) * 3.6, dt = x->t_s - kk->t_s, dl = (x->limit_ms - kk->limit_ms) * 3.6;
+    double a0 = (dv - JY_PROFILE_TOL_KMH) * r, z0 = (dv + JY_PROFILE_TOL_KMH) * r;
+    double a1 = (dt - JY_PROFILE_TOL_S) * r, z1 = (dt + JY_PROFILE_TOL_S) * r;
+    double a2 = (dl - JY_PROFILE_TOL_KMH) * r, z2 = (dl + JY_PROFILE_TOL_KMH) * r;
+    c->lo_v = a0 > c->lo_v ? a0 : c->lo_v;
+    c->hi_v = z0 < c->hi_v ? z0 : c->hi_v;
+    c->lo_t = a1 > c->lo_t ? a1 : c->lo_t;
+    c->hi_t = z1 < c->hi_t ? z1 : c->hi_t;
+    c->lo_l = a2 > c->lo_l ? a2 : c->lo_l;
+    c->hi_l = z2 < c->hi_l ? z2 : c->hi_l;
+}
+
+/* Whether the line from kept sample kk to sample nx lies within c. */
+static bool cone_holds(const cone *c, const phys_sample *kk, const phys_sample *nx)
+{
+    double dn = nx->s_m - kk->s_m;
+    double rn = dn > 0 ? 1 / dn : 0;
+    double sv = (nx->v_ms - kk->v_ms) * 3.6 * rn, st = (nx->t_s - kk->t_s) * rn,
+           sl = (nx->limit_ms - kk->limit_ms) * 3.6 * rn;
+    return sv >= c->lo_v && sv <= c->hi_v && st >= c->lo_t && st <= c->hi_t && sl >= c->lo_l && sl <= c->hi_l;
+}
+
+size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept)
+{
+    size_t n_kept = 0, k = 0; /* k: the last kept sample */
+    cone c;
+    cone_open(&c);
+    for (size_t i = 0; i < n; i++) {
+        const phys_sample *x = &prof[i];
+        bool keep = i == 0 || i + 1 == n || x->v_ms == 0;
+        if (!keep && i > k) {
+            /* Can the line from k to i + 1 still pass within tolerance of every point since k? */
+            cone_narrow(&c, &prof[k], x);
+            keep = !cone_holds(&c, &prof[k], &prof[i + 1]);
+        }
+        if (!keep)
+            continue;
+        kept[n_kept++] = (uint32_t)i;
+        k = i;
+        cone_open(&c);
+    }
+    return n_kept;
+}
+
+/* ----- the journey ----- */
+
+/* j->profile: the thinned samples of prof, in km, s and km/h. The kept samples' indices are collected first so that
+ * the array has its exact size. Leaves j->profile NULL when out of memory. */
+static void copy_profile(const jy_profile *prof, bogie_journey *j)
+{
+    const bogie_allocator *a = j->alloc;
+    uint32_t *kept_i = prof->n ? util_malloc(a, prof->n * sizeof *kept_i) : NULL;
+    if (!kept_i) {
+        if (prof->n == 0)
+            j->profile = util_malloc(a, sizeof *j->profile);
+        return;
+    }
+    size_t n = jy_thin_profile(prof->v, prof->n, kept_i);
+    j->profile = util_malloc(a, (n ? n : 1) * sizeof *j->profile);
+    j->n_profile = j->profile ? n : 0; /* bogie_journey_free frees by this count */
+    for (size_t i = 0; j->profile && i < n; i++) {
+        const phys_sample *x = &prof->v[kept_i[i]];
+        j->profile[i] = (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6};
+    }
+    util_free(a, kept_i, prof->n * sizeof *kept_i);
+}
+
+/* j->path_nodes: the OSM id of the node at every mark of L (0 for a point of its own). */
+static bogie_status copy_path(const bogie_network *net, const jy_layout *L, bogie_journey *j, bogie_diag *diag)
+{
+    j->path_nodes = util_malloc(j->alloc, (L->marks.n ? L->marks.n : 1) * sizeof *j->path_nodes);
+    if (!j->path_nodes)
+        return util_nomem(diag, "writing the journey");
+    for (size_t i = 0; i < L->marks.n; i++) {
+        uint32_t v = L->marks.v[i].node;
+        j->path_nodes[i] = v < net->n_nodes ? net->node_osm[v] : 0;
+    }
+    j->n_path_nodes = L->marks.n;
+    return BOGIE_OK;
+}
+
+bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
+                             const jy_rows *rows, bogie_journey *j, bogie_diag *diag)
+{
+    const bogie_allocator *a = j->alloc;
+    j->length_m = L->length;
+    j->total_s = rows->n ? rows->v[rows->n - 1].arrive_s : 0;
+    j->n_line = L->line.n / 2;
+    j->line = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line);
+    j->line_km = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
+    copy_profile(prof, j);
+    if (!j->line || !j->line_km || !j->profile)
+        return util_nomem(diag, "writing the journey");
+    memcpy(j->line, L->line.v, j->n_line * sizeof *j->line);
+    memcpy(j->line_km, L->line_km.v, j->n_line * sizeof *j->line_km);
+    bogie_status rc = copy_path(net, L, j, diag);
+    if (rc != BOGIE_OK)
+        return rc;
+    j->stops = util_malloc(a, (rows->n ? rows->n : 1) * sizeof *j->stops);
+    j->n_stops = j->stops ? rows->n : 0;
+    if (!j->stops)
+        return util_nomem(diag, "writing the timetable");
+    memcpy(j->stops, rows->v, rows->n * sizeof *j->stops);
+    return BOGIE_OK;
+}
+
+void jy_warn_about_data(const bogie_train *t, const route_result *res, const jy_layout *L, const route_place *places,
+                        size_t np, bogie_journey *j)
+{
+    double assumed = 0, schematic = 0;
+    for (size_t i = 0; i < L->segs.n; i++) {
+        if (L->segs.v[i].assumed)
+            assumed += L->segs.v[i].s1 - L->segs.v[i].s0;
+        if (L->segs.v[i].schematic)
+            schematic += L->segs.v[i].s1 - L->segs.v[i].s0;
+    }
+    if (assumed >= 50)
+        jy_warn(j, "speed limits are assumed (untagged or tagged as assumed) on %.1f of %.1f km", assumed / 1000,
+                L->length / 1000);
+    if (schematic > 0)
+        jy_warn(j, "%.0f km run over schematic geometry: lengths from km posts, no curve limits", schematic / 1000);
+    if (res->unknown_gauge_m > 0)
+        jy_warn(j, "%.1f km of track on the route has no gauge tag and was taken to fit", res->unknown_gauge_m / 1000);
+    if (t->traction == BOGIE_TRACTION_ELECTRIC && res->unpowered_m > 0)
+        jy_warn(j, "%.1f km without suitable wires is coasted", res->unpowered_m / 1000);
+    for (size_t i = 0; i < np; i++)
+        if (places[i].is_point && places[i].snap_m > 50)
+            jy_warn(j, "%s is %.0f m from the track; the journey starts or stops at the nearest track",
+                    places[i].label, places[i].snap_m);
+}

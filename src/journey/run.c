@@ -1,0 +1,105 @@
+/* run.c: runs the train's physics from stop to stop over the laid-out track, giving each stop its arrival and
+ * departure (seconds from the start) and the journey its speed profile and running times. */
+#include "journey/journey_int.h"
+
+#include <string.h>
+
+/* The train as the integrator sees it. */
+static phys_params physics_of(const bogie_train *t)
+{
+    phys_params p;
+    memset(&p, 0, sizeof p);
+    p.mass_kg = t->mass_kg;
+    p.rot_factor = t->rotating_factor;
+    p.power_w = t->power_w * t->efficiency;
+    double adhesion = t->adhesion * t->adhesive_mass_kg * PHYS_G;
+    p.max_effort_n = t->max_effort_n > 0 && t->max_effort_n < adhesion ? t->max_effort_n : adhesion;
+    if (t->n_effort_points > 0) {
+        p.curve = (const double (*)[2])t->effort_curve;
+        p.n_curve = t->n_effort_points;
+    }
+    p.davis_a_n = t->davis_a_n;
+    p.davis_b_n_s_m = t->davis_b_n_s_m;
+    p.davis_c_n_s2_m2 = t->davis_c_n_s2_m2;
+    p.brake_ms2 = t->brake_ms2;
+    return p;
+}
+
+bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_t *seg_i, const bogie_allocator *a,
+                               jy_pieces *out, bogie_diag *diag)
+{
+    out->n = 0;
+    while (*seg_i < L->segs.n && L->segs.v[*seg_i].s1 <= from)
+        (*seg_i)++;
+    for (size_t i = *seg_i; i < L->segs.n && L->segs.v[i].s0 < to; i++) {
+        const jy_seg *sg = &L->segs.v[i];
+        double a0 = sg->s0 > from ? sg->s0 : from, a1 = sg->s1 < to ? sg->s1 : to;
+        if (a1 <= a0)
+            continue;
+        phys_piece pc = {a0 - from, a1 - from, sg->limit_ms, sg->radius_m};
+        if (out->n && out->v[out->n - 1].limit_ms == pc.limit_ms && out->v[out->n - 1].radius_m == pc.radius_m)
+            out->v[out->n - 1].end_m = pc.end_m;
+        else if (VEC_PUSH(a, *out, pc) != 0)
+            return util_nomem(diag, "timing the journey");
+    }
+    return BOGIE_OK;
+}
+
+/* Runs pp over pieces, the leg from from to to (metres from the origin), leaving at *clock plus t's start-up time:
+ * appends the samples to *prof, adds the running and allowance times to j, and moves *clock to the arrival. */
+static bogie_status run_leg(const phys_params *pp, const bogie_train *t, const jy_pieces *pieces, double from,
+                            double to, double *clock, const bogie_allocator *a, jy_profile *prof, bogie_journey *j,
+                            bogie_diag *diag)
+{
+    double allowance = t->allowance_pct / 100.0;
+    double step = (to - from) / 4000;
+    step = step < 10 ? 10 : step > 100 ? 100 : step;
+    phys_sample *smp;
+    size_t nsmp;
+    double run = 0;
+    bogie_status rc = phys_run(pp, pieces->v, pieces->n, step, a, &smp, &nsmp, &run, diag);
+    if (rc != BOGIE_OK)
+        return rc;
+    double t0 = *clock + t->startup_s;
+    for (size_t i = 0; i < nsmp && rc == BOGIE_OK; i++) {
+        phys_sample x = smp[i];
+        x.s_m += from;
+        x.t_s = t0 + x.t_s * (1 + allowance);
+        if (VEC_PUSH(a, *prof, x) != 0)
+            rc = util_nomem(diag, "timing the journey");
+    }
+    util_free(a, smp, nsmp * sizeof *smp);
+    j->running_s += run + t->startup_s;
+    j->allowance_s += run * allowance;
+    *clock = t0 + run * (1 + allowance);
+    return rc;
+}
+
+bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, const bogie_allocator *a,
+                    jy_profile *prof, bogie_journey *j, bogie_diag *diag)
+{
+    phys_params pp = physics_of(t);
+    double clock = 0;
+    size_t seg_i = 0;
+    jy_pieces pieces = {0};
+    bogie_status rc = BOGIE_OK;
+    for (size_t k = 0; rc == BOGIE_OK && k < stops->n; k++) {
+        jy_stop *s = &stops->v[k];
+        if (k > 0) {
+            /* Run from the previous stop to this one. */
+            double from = stops->v[k - 1].pos, to = s->pos;
+            rc = jy_pieces_between(L, from, to, &seg_i, a, &pieces, diag);
+            if (rc == BOGIE_OK && pieces.n > 0)
+                rc = run_leg(&pp, t, &pieces, from, to, &clock, a, prof, j, diag);
+        }
+        s->arrive_s = clock;
+        j->dwell_s += s->dwell_s;
+        j->change_s += s->change_s;
+        j->border_s += s->border_s;
+        j->reversal_s += s->reversal_s;
+        clock += s->dwell_s + s->change_s + s->border_s + s->reversal_s;
+        s->depart_s = clock;
+    }
+    VEC_FREE(a, pieces);
+    return rc;
+}

@@ -1,0 +1,121 @@
+/* search.c: asks route/ for the fastest route through the places of a journey, with the places the request avoids
+ * (countries, or stations by name) marked on the network's nodes and edges. */
+#include "journey/journey_int.h"
+
+#include "net/network.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* 1 + the index of the country named name (its ISO 3166 alpha-2 or alpha-3 code, or its name), or 0 for none. */
+static uint16_t country_named(const bogie_network *net, const char *name)
+{
+    for (uint32_t c = 0; c < net->n_countries; c++)
+        if ((net->countries[c].alpha2[0] && strcasecmp(name, net->countries[c].alpha2) == 0) ||
+            (net->countries[c].alpha3[0] && strcasecmp(name, net->countries[c].alpha3) == 0) ||
+            strcasecmp(name, net_str(net, net->countries[c].name)) == 0)
+            return (uint16_t)(c + 1);
+    return 0;
+}
+
+/* Marks every edge in or across the border of country (1 + index) in *avoid_edge (allocated here with a when NULL,
+ * one byte per edge; the caller frees it); refuses a country that holds one of the places. */
+static bogie_status avoid_country(const bogie_network *net, const bogie_allocator *a, const char *pre,
+                                  const char *name, uint16_t country, const route_place *places, size_t np,
+                                  uint8_t **avoid_edge, bogie_diag *diag)
+{
+    if (!*avoid_edge) {
+        *avoid_edge = util_calloc(a, net->n_edges ? net->n_edges : 1, 1);
+        if (!*avoid_edge)
+            return util_nomem(diag, "marking avoided places");
+    }
+    bogie_status rc = BOGIE_OK;
+    for (size_t k = 0; k < np && rc == BOGIE_OK; k++) {
+        uint32_t v = places[k].is_point ? net->edges[places[k].edge].from : places[k].node;
+        if (net->node_country[v] == country)
+            rc = util_fail(diag, BOGIE_ERR_ARG, "%savoid \"%s\": %s lies in %s", pre, name, places[k].label,
+                           net_str(net, net->countries[country - 1].name));
+    }
+    for (uint32_t e = 0; e < net->n_edges; e++) {
+        const net_edge *ed = &net->edges[e];
+        bool in = net->node_country[ed->from] == country || net->node_country[ed->to] == country;
+        for (uint32_t k = net->edge_cross[e]; k < net->edge_cross[e + 1] && !in; k++)
+            in = net->crossings[k].from == country || net->crossings[k].to == country;
+        if (in)
+            (*avoid_edge)[e] = 1;
+    }
+    return rc;
+}
+
+/* Marks the station named name in avoid_node (one byte per node); refuses coordinates and places of the journey. */
+static bogie_status avoid_station(const bogie_planner *p, const bogie_journey_request *req, const char *pre,
+                                  const char *name, const route_place *places, size_t np, uint8_t *avoid_node,
+                                  bogie_diag *diag)
+{
+    char role[32];
+    snprintf(role, sizeof role, "%savoid", pre);
+    route_place ap;
+    double snap = req->snap_radius_m > 0 ? req->snap_radius_m : 5000;
+    bogie_status rc = jy_resolve_place(p, req->train, role, name, snap, &ap, diag);
+    if (rc == BOGIE_OK && ap.is_point)
+        rc = util_fail(diag, BOGIE_ERR_ARG, "%savoid \"%s\": name a station or a country", pre, name);
+    if (rc != BOGIE_OK)
+        return rc;
+    for (size_t k = 0; k < np; k++)
+        if (!places[k].is_point && places[k].node == ap.node)
+            rc = util_fail(diag, BOGIE_ERR_ARG, "%savoid \"%s\" is also a place of the journey", pre, name);
+    avoid_node[ap.node] = 1;
+    return rc;
+}
+
+/* Marks what req avoids: *avoid_node (one byte per node) and, when a country is avoided, *avoid_edge (one byte per
+ * edge), both allocated here with p->alloc and the caller's to free, also after a failure; NULL when nothing is
+ * avoided. A country, by its ISO code or name, comes first; anything else names a station. */
+static bogie_status mark_avoided(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                                 size_t np, uint8_t **avoid_node, uint8_t **avoid_edge, bogie_diag *diag)
+{
+    const bogie_network *net = p->net;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    if (!req->n_avoid)
+        return BOGIE_OK;
+    *avoid_node = util_calloc(p->alloc, net->n_nodes ? net->n_nodes : 1, 1);
+    if (!*avoid_node)
+        return util_nomem(diag, "marking avoided places");
+    bogie_status rc = BOGIE_OK;
+    for (size_t i = 0; rc == BOGIE_OK && i < req->n_avoid; i++) {
+        uint16_t country = country_named(net, req->avoid[i]);
+        if (country)
+            rc = avoid_country(net, p->alloc, pre, req->avoid[i], country, places, np, avoid_edge, diag);
+        else
+            rc = avoid_station(p, req, pre, req->avoid[i], places, np, *avoid_node, diag);
+    }
+    return rc;
+}
+
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                       size_t np, route_result *res, double *weight_s, bogie_diag *diag)
+{
+    const bogie_allocator *a = p->alloc;
+    const bogie_train *t = req->train;
+    memset(res, 0, sizeof *res);
+    uint8_t *avoid_node = NULL, *avoid_edge = NULL;
+    bogie_status rc = mark_avoided(p, req, places, np, &avoid_node, &avoid_edge, diag);
+    route_query q;
+    memset(&q, 0, sizeof q);
+    q.base = &p->base;
+    q.train = t;
+    q.places = places;
+    q.n_places = np;
+    q.via_dwell_s = req->via_dwell_s >= 0 ? req->via_dwell_s : t->dwell_s;
+    q.avoid_node = avoid_node;
+    q.avoid_edge = avoid_edge;
+    q.explain_failure = true;
+    q.deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    if (rc == BOGIE_OK)
+        rc = route_find(&q, res, diag);
+    *weight_s = res->cost_s;
+    util_free(a, avoid_node, p->net->n_nodes ? p->net->n_nodes : 1);
+    util_free(a, avoid_edge, p->net->n_edges ? p->net->n_edges : 1);
+    return rc;
+}

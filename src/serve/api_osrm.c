@@ -1,0 +1,445 @@
+/* api_osrm.c: the HTTP API's OSRM-shaped endpoints: /route (waypoints, legs, steps and geometry in OSRM's shape, with
+ * bogie's journey as an extra), /nearest and /table. */
+#include "serve/api_int.h"
+
+#include "base/geo.h"
+#include "output/output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ----- /route ----- */
+
+/* A /route request as read from its path and query. */
+typedef struct route_query {
+    double lat[64], lon[64]; /* the coordinates: origin, via points, destination */
+    long n;
+    api_geom_format geometry;
+    double tol;              /* the overview's simplification in metres: 0 the full line, -1 no overview */
+    bool steps;
+    const char *depart;      /* points into the request's parameters; NULL for none */
+} route_query;
+
+static bool is_waypoint(const bogie_stop *s)
+{
+    return (s->kinds & (BOGIE_STOP_ORIGIN | BOGIE_STOP_VIA | BOGIE_STOP_DESTINATION)) != 0;
+}
+
+static const char *maneuver(const bogie_stop *s, bool first, bool last)
+{
+    if (first)
+        return "depart";
+    if (last)
+        return "arrive";
+    if (s->kinds & BOGIE_STOP_GAUGE_CHANGE)
+        return "gauge_change";
+    if (s->kinds & BOGIE_STOP_BORDER)
+        return "border";
+    if (s->kinds & BOGIE_STOP_REVERSAL)
+        return "reversal";
+    if (s->kinds & BOGIE_STOP_VIA)
+        return "waypoint";
+    return "continue";
+}
+
+/* Reads the route's coordinates into q; false after answering 400 when they are malformed, too many or too few. */
+static bool read_route_coords(const bogie_service *s, const char *coords, route_query *q, bogie_response *r)
+{
+    size_t bad;
+    q->n = api_parse_coords(coords, q->lat, q->lon, s->opts.max_via + 2 < 64 ? s->opts.max_via + 2 : 64, &bad);
+    if (q->n == -2) {
+        api_error_answer(r, 400, "TooBig", "at most %zu via points (%zu coordinates) per route", s->opts.max_via,
+                         s->opts.max_via + 2);
+        return false;
+    }
+    if (q->n < 0) {
+        api_error_answer(r, 400, "InvalidQuery", "coordinate %zu is not lon,lat within -180..180 and -90..90", bad);
+        return false;
+    }
+    if (q->n < 2) {
+        api_error_answer(r, 400, "InvalidQuery", "a route needs at least two coordinates (lon,lat;lon,lat)");
+        return false;
+    }
+    return true;
+}
+
+/* Reads overview, geometries, steps and depart into q; false after answering 400 on a value not offered. */
+static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
+{
+    const char *overview = api_param_value(p, np, "overview"), *geoms = api_param_value(p, np, "geometries"),
+               *steps = api_param_value(p, np, "steps");
+    q->depart = api_param_value(p, np, "depart");
+    q->geometry = API_GEOM_POLYLINE5;
+    q->tol = 25;
+    if (overview && strcmp(overview, "full") == 0)
+        q->tol = 0;
+    else if (overview && strcmp(overview, "false") == 0)
+        q->tol = -1;
+    else if (overview && strcmp(overview, "simplified") != 0) {
+        api_error_answer(r, 400, "InvalidOptions", "overview must be simplified, full or false");
+        return false;
+    }
+    if (geoms && strcmp(geoms, "polyline6") == 0)
+        q->geometry = API_GEOM_POLYLINE6;
+    else if (geoms && strcmp(geoms, "geojson") == 0)
+        q->geometry = API_GEOM_GEOJSON;
+    else if (geoms && strcmp(geoms, "polyline") != 0) {
+        api_error_answer(r, 400, "InvalidOptions", "geometries must be polyline, polyline6 or geojson");
+        return false;
+    }
+    q->steps = steps && strcmp(steps, "true") == 0;
+    if (steps && !q->steps && strcmp(steps, "false") != 0) {
+        api_error_answer(r, 400, "InvalidOptions", "steps must be true or false");
+        return false;
+    }
+    return true;
+}
+
+/* Plans the journey through q's coordinates; the caller owns it (bogie_journey_free). NULL after answering the
+ * planner's failure. */
+static bogie_journey *plan_route(bogie_service *s, const bogie_train *t, const route_query *q, bogie_response *r)
+{
+    char place[64][48];
+    const char *vias[64];
+    for (long i = 0; i < q->n; i++)
+        snprintf(place[i], sizeof place[i], "%.7f,%.7f", q->lat[i], q->lon[i]);
+    for (long i = 1; i + 1 < q->n; i++)
+        vias[i - 1] = place[i];
+    bogie_journey_request req;
+    bogie_journey_request_init(&req);
+    req.from = place[0];
+    req.to = place[q->n - 1];
+    req.via = vias;
+    req.n_via = (size_t)q->n - 2;
+    req.train = t;
+    req.depart = q->depart;
+    req.time_limit_s = s->opts.time_limit_s;
+    req.field_prefix = "";
+    bogie_journey *j;
+    bogie_diag d = {0};
+    bogie_status st = bogie_plan(s->planner, &req, &j, &d);
+    if (st != BOGIE_OK) {
+        api_status_answer(r, st, &d);
+        return NULL;
+    }
+    return j;
+}
+
+/* Appends the waypoints: each stop the journey was asked to make, with its distance from the coordinate given. */
+static void write_waypoints(strbuf *sb, const bogie_journey *j, const route_query *q)
+{
+    size_t wp = 0;
+    for (size_t i = 0; i < j->n_stops; i++) {
+        const bogie_stop *x = &j->stops[i];
+        if (!is_waypoint(x) || wp >= (size_t)q->n)
+            continue;
+        sb_puts(sb, wp ? ",{\"hint\":\"\",\"name\":" : "{\"hint\":\"\",\"name\":");
+        sb_json_string(sb, x->name);
+        sb_puts(sb, ",\"location\":");
+        api_write_location(sb, x->lat, x->lon);
+        sb_puts(sb, ",\"distance\":");
+        sb_fixed(sb, geo_distance_m(q->lat[wp], q->lon[wp], x->lat, x->lon), 1);
+        sb_puts(sb, "}");
+        wp++;
+    }
+}
+
+/* Appends the route's distance, duration, weight and (unless q says none) its overview geometry. */
+static void write_route_totals(strbuf *sb, const bogie_journey *j, const route_query *q)
+{
+    sb_puts(sb, "{\"distance\":");
+    sb_fixed(sb, j->length_m, 1);
+    sb_puts(sb, ",\"duration\":");
+    sb_fixed(sb, j->total_s, 1);
+    sb_puts(sb, ",\"weight\":");
+    sb_fixed(sb, j->weight_s, 1);
+    sb_puts(sb, ",\"weight_name\":\"duration\"");
+    if (q->tol >= 0) {
+        sb_puts(sb, ",\"geometry\":");
+        api_write_geometry(sb, j, 0, j->n_line ? j->n_line - 1 : 0, q->geometry, q->tol);
+    }
+}
+
+/* Appends a leg's summary: the names of the stops from a to b where the train does more than pass. */
+static void write_leg_summary(strbuf *sb, const bogie_journey *j, size_t a, size_t b)
+{
+    strbuf sum;
+    sb_init(&sum, NULL);
+    for (size_t k = a; k <= b; k++)
+        if (j->stops[k].kinds != BOGIE_STOP_PASS)
+            sb_printf(&sum, "%s%s", sum.len ? ", " : "", j->stops[k].name);
+    sb_json_string(sb, sum.failed || !sum.s ? "" : sum.s);
+    sb_free(&sum);
+}
+
+/* Appends the step from stop k of the leg of stops a to b: to the next stop, with its maneuver at stop k. */
+static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, size_t b, api_geom_format geometry)
+{
+    const bogie_stop *x = &j->stops[k];
+    bool last = k == b;
+    const bogie_stop *y = last ? x : &j->stops[k + 1];
+    size_t la = api_line_index(j, x->km), lb = api_line_index(j, y->km);
+    sb_puts(sb, k > a ? ",{\"distance\":" : "{\"distance\":");
+    sb_fixed(sb, (y->km - x->km) * 1000, 1);
+    sb_puts(sb, ",\"duration\":");
+    sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
+    sb_puts(sb, ",\"weight\":");
+    sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
+    sb_puts(sb, ",\"name\":");
+    sb_json_string(sb, y->name);
+    sb_puts(sb, ",\"mode\":\"train\",\"geometry\":");
+    api_write_geometry(sb, j, la, last ? la : lb, geometry, 0);
+    sb_printf(sb, ",\"maneuver\":{\"type\":\"%s\",\"location\":", maneuver(x, k == a, last));
+    api_write_location(sb, x->lat, x->lon);
+    sb_printf(sb, ",\"bearing_before\":%.0f,\"bearing_after\":%.0f}}", k == a ? 0 : api_line_bearing(j, la, false),
+              last ? 0 : api_line_bearing(j, la, true));
+}
+
+/* Appends the leg from stop a to stop b (consecutive waypoints), with its steps when q asks for them. */
+static void write_leg(strbuf *sb, const bogie_journey *j, size_t a, size_t b, bool first, const route_query *q)
+{
+    const bogie_stop *from = &j->stops[a], *to = &j->stops[b];
+    sb_puts(sb, first ? "{\"distance\":" : ",{\"distance\":");
+    sb_fixed(sb, (to->km - from->km) * 1000, 1);
+    sb_puts(sb, ",\"duration\":");
+    sb_fixed(sb, to->arrive_s - from->depart_s, 1);
+    sb_puts(sb, ",\"weight\":");
+    sb_fixed(sb, to->arrive_s - from->depart_s, 1);
+    sb_puts(sb, ",\"summary\":");
+    write_leg_summary(sb, j, a, b);
+    sb_puts(sb, ",\"steps\":[");
+    if (q->steps)
+        for (size_t k = a; k <= b; k++)
+            write_step(sb, j, k, a, b, q->geometry);
+    sb_puts(sb, "]}");
+}
+
+/* Appends the legs: one between each pair of consecutive waypoints. */
+static void write_legs(strbuf *sb, const bogie_journey *j, const route_query *q)
+{
+    size_t leg_start = 0, legs = 0;
+    for (size_t i = 1; i < j->n_stops; i++) {
+        if (!is_waypoint(&j->stops[i]))
+            continue;
+        write_leg(sb, j, leg_start, i, legs == 0, q);
+        legs++;
+        leg_start = i;
+    }
+}
+
+/* Appends bogie's own JSON of the journey, without its closing newlines. */
+static void write_bogie_extras(strbuf *sb, const bogie_journey *j)
+{
+    output_journey_json(j, sb, false);
+    while (sb->len > 0 && sb->s[sb->len - 1] == '\n')
+        sb->s[--sb->len] = '\0';
+}
+
+void api_route(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
+               bogie_response *r)
+{
+    const bogie_train *t = api_train_or_answer(s, train, r);
+    route_query q;
+    if (!t || !read_route_coords(s, coords, &q, r) || !read_route_options(p, np, &q, r))
+        return;
+    bogie_journey *j = plan_route(s, t, &q, r);
+    if (!j)
+        return;
+    strbuf sb;
+    sb_init(&sb, NULL);
+    sb_puts(&sb, "{\"code\":\"Ok\",\"waypoints\":[");
+    write_waypoints(&sb, j, &q);
+    sb_puts(&sb, "],\"routes\":[");
+    write_route_totals(&sb, j, &q);
+    sb_puts(&sb, ",\"legs\":[");
+    write_legs(&sb, j, &q);
+    sb_puts(&sb, "],\"bogie\":");
+    write_bogie_extras(&sb, j);
+    sb_puts(&sb, "}]}\n");
+    bogie_journey_free(j);
+    api_set_body(r, 200, "application/json", &sb);
+}
+
+/* ----- /nearest ----- */
+
+void api_nearest(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
+                 bogie_response *r)
+{
+    const bogie_train *t = api_train_or_answer(s, train, r);
+    if (!t)
+        return;
+    double lat[2], lon[2];
+    size_t bad;
+    if (api_parse_coords(coords, lat, lon, 1, &bad) != 1) {
+        api_error_answer(r, 400, "InvalidQuery", "nearest takes one coordinate, lon,lat");
+        return;
+    }
+    long number;
+    if (!api_int_param(p, np, "number", 1, 1, 10, "InvalidOptions", r, &number))
+        return;
+    bogie_nearest_point pts[10];
+    size_t n;
+    bogie_diag d = {0};
+    bogie_status st = bogie_nearest(s->planner, t, lat[0], lon[0], 50000, pts, (size_t)number, &n, &d);
+    if (st != BOGIE_OK) {
+        api_status_answer(r, st, &d);
+        return;
+    }
+    strbuf sb;
+    sb_init(&sb, NULL);
+    sb_puts(&sb, "{\"code\":\"Ok\",\"waypoints\":[");
+    for (size_t i = 0; i < n; i++) {
+        sb_puts(&sb, i ? ",{\"hint\":\"\",\"name\":" : "{\"hint\":\"\",\"name\":");
+        sb_json_string(&sb, pts[i].name);
+        sb_puts(&sb, ",\"location\":");
+        api_write_location(&sb, pts[i].lat, pts[i].lon);
+        sb_puts(&sb, ",\"distance\":");
+        sb_fixed(&sb, pts[i].distance_m, 1);
+        sb_printf(&sb, ",\"nodes\":[%lld,%lld]}", (long long)pts[i].osm_from, (long long)pts[i].osm_to);
+    }
+    sb_puts(&sb, "]}\n");
+    api_set_body(r, 200, "application/json", &sb);
+}
+
+/* ----- /table ----- */
+
+/* Reads an OSRM index list ("all" or "0;2;5") for n coordinates into idx; returns the count or -1. */
+static long index_list(const char *s, size_t n, size_t *idx, size_t max)
+{
+    if (!s || strcmp(s, "all") == 0) {
+        if (n > max)
+            return -2;
+        for (size_t i = 0; i < n; i++)
+            idx[i] = i;
+        return (long)n;
+    }
+    size_t k = 0;
+    while (*s) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v < 0 || (size_t)v >= n || (*end != ';' && *end))
+            return -1;
+        if (k >= max)
+            return -2;
+        idx[k++] = (size_t)v;
+        s = *end ? end + 1 : end;
+    }
+    return k ? (long)k : -1;
+}
+
+/* Appends head, then the ns x nd matrix m by rows, null where m is negative, and the closing bracket. */
+static void write_matrix(strbuf *sb, const char *head, const double *m, long ns, long nd)
+{
+    sb_puts(sb, head);
+    for (long i = 0; i < ns; i++) {
+        sb_puts(sb, i ? ",[" : "[");
+        for (long k = 0; k < nd; k++) {
+            if (k)
+                sb_puts(sb, ",");
+            if (m[i * nd + k] < 0)
+                sb_puts(sb, "null");
+            else
+                sb_fixed(sb, m[i * nd + k], 1);
+        }
+        sb_puts(sb, "]");
+    }
+    sb_puts(sb, "]");
+}
+
+/* Appends head, then OSRM waypoints at the cnt coordinates (lat, lon) that ix picks, and the closing bracket. */
+static void write_table_points(strbuf *sb, const char *head, const size_t *ix, long cnt, const double *lat,
+                               const double *lon)
+{
+    sb_puts(sb, head);
+    for (long i = 0; i < cnt; i++) {
+        sb_puts(sb, i ? ",{\"hint\":\"\",\"name\":\"\",\"location\":" : "{\"hint\":\"\",\"name\":\"\",\"location\":");
+        api_write_location(sb, lat[ix[i]], lon[ix[i]]);
+        sb_puts(sb, "}");
+    }
+    sb_puts(sb, "]");
+}
+
+void api_table(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
+               bogie_response *r)
+{
+    const bogie_train *t = api_train_or_answer(s, train, r);
+    if (!t)
+        return;
+    size_t cap = 2 * s->opts.max_table;
+    double *lat = malloc(cap * sizeof *lat), *lon = malloc(cap * sizeof *lon);
+    size_t *si = malloc(cap * sizeof *si), *di = malloc(cap * sizeof *di);
+    char (*place)[48] = malloc(cap * sizeof *place);
+    const char **sp = malloc(cap * sizeof *sp), **dp = malloc(cap * sizeof *dp);
+    double *dur = NULL, *dist = NULL;
+    if (!lat || !lon || !si || !di || !place || !sp || !dp) {
+        api_error_answer(r, 503, "Overloaded", "out of memory");
+        goto out;
+    }
+    size_t bad;
+    long n = api_parse_coords(coords, lat, lon, cap, &bad);
+    if (n == -2) {
+        api_error_answer(r, 400, "TooBig", "at most %zu coordinates per table", cap);
+        goto out;
+    }
+    if (n < 1) {
+        api_error_answer(r, 400, "InvalidQuery", "coordinate %zu is not lon,lat within -180..180 and -90..90", bad);
+        goto out;
+    }
+    long ns = index_list(api_param_value(p, np, "sources"), (size_t)n, si, s->opts.max_table);
+    long nd = index_list(api_param_value(p, np, "destinations"), (size_t)n, di, s->opts.max_table);
+    if (ns == -2 || nd == -2) {
+        api_error_answer(r, 400, "TooBig", "at most %zu sources and %zu destinations", s->opts.max_table,
+                     s->opts.max_table);
+        goto out;
+    }
+    if (ns < 0 || nd < 0) {
+        api_error_answer(r, 400, "InvalidOptions", "sources and destinations must be \"all\" or indices like 0;2;5");
+        goto out;
+    }
+    const char *ann = api_param_value(p, np, "annotations");
+    bool want_dur = !ann || strstr(ann, "duration"), want_dist = ann && strstr(ann, "distance");
+    if (ann && !want_dur && !want_dist) {
+        api_error_answer(r, 400, "InvalidOptions", "annotations must be duration, distance or duration,distance");
+        goto out;
+    }
+    for (long i = 0; i < n; i++)
+        snprintf(place[i], sizeof place[i], "%.7f,%.7f", lat[i], lon[i]);
+    for (long i = 0; i < ns; i++)
+        sp[i] = place[si[i]];
+    for (long i = 0; i < nd; i++)
+        dp[i] = place[di[i]];
+    dur = malloc((size_t)(ns * nd) * sizeof *dur);
+    dist = malloc((size_t)(ns * nd) * sizeof *dist);
+    if (!dur || !dist) {
+        api_error_answer(r, 503, "Overloaded", "out of memory");
+        goto out;
+    }
+    bogie_diag d = {0};
+    bogie_status st = bogie_table(s->planner, t, sp, (size_t)ns, dp, (size_t)nd, s->opts.time_limit_s, dur, dist, &d);
+    if (st != BOGIE_OK) {
+        api_status_answer(r, st, &d);
+        goto out;
+    }
+    strbuf sb;
+    sb_init(&sb, NULL);
+    sb_puts(&sb, "{\"code\":\"Ok\"");
+    if (want_dur)
+        write_matrix(&sb, ",\"durations\":[", dur, ns, nd);
+    if (want_dist)
+        write_matrix(&sb, ",\"distances\":[", dist, ns, nd);
+    write_table_points(&sb, ",\"sources\":[", si, ns, lat, lon);
+    write_table_points(&sb, ",\"destinations\":[", di, nd, lat, lon);
+    sb_puts(&sb, "}\n");
+    api_set_body(r, 200, "application/json", &sb);
+out:
+    free(lat);
+    free(lon);
+    free(si);
+    free(di);
+    free(place);
+    free(sp);
+    free(dp);
+    free(dur);
+    free(dist);
+}

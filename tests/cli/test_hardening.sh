@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test_hardening.sh: the cases an independent probe of `bogie serve` broke (tests/tools/hardening.py), each on a
+# server of its own on a free loopback port: 520 slow clients ("slowloris") must not keep a newcomer out, the
+# per-address connection limit answers 429, eight clients' tables of 100 places must not slow /health down (p99
+# under 100 ms on a generated network of 20,000 nodes) and a fifth table at once from one address gets 429, and
+# crowded request lines, preflight, 405, security headers and the Host check answer as docs/api.md says.
+. "$(dirname "$0")/lib.sh"
+
+HARDEN="python3 $ROOT/tests/tools/hardening.py"
+B=${BUILD:-build}
+case $B in /*) ;; *) B=$ROOT/$B ;; esac
+NETWORK=$B/corridor.bogie
+servers=()
+trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null; done' EXIT
+
+# serve LOG NETWORK ARGS...: starts bogie serve on a free port; sets server and port.
+serve() {
+    local log=$1 net=$2
+    shift 2
+    "$BOGIE" serve --network "$net" --port 0 "$@" 2>"$log" &
+    server=$!
+    servers+=("$server")
+    port=""
+    for _ in $(seq 1 300); do
+        port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$port" ] && break
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.1
+    done
+}
+
+serve "$T/slow.log" "$NETWORK" --threads 2 --header-timeout 3
+ok "520 slow clients: a newcomer still gets its answer within 2 s, the slow ones are closed at the deadline" \
+    $HARDEN slowloris --port "$port" --header-timeout 3
+ok "after the slow clients: the server still answers" curl -sf -o /dev/null "http://127.0.0.1:$port/health"
+
+serve "$T/cap.log" "$NETWORK" --threads 2 --max-per-client 16
+ok "the 17th connection from one address gets 429, other addresses are served" \
+    $HARDEN per-client --port "$port" --max 16
+
+serve "$T/req.log" "$NETWORK" --threads 2 --allow-host rail.example.org
+ok "1,000 parameters and long lines get 414, big headers 431, OPTIONS 204, DELETE 405 with Allow, Host checked" \
+    $HARDEN requests --port "$port" --allowed rail.example.org
+
+# A network big enough for tables to take time, and 400 of its nodes to draw tables of 100 places from.
+"$B/bench/gen" -q --nodes 20000 --seed 3 --data "$ROOT/data" -o "$T/big.osm"
+"$BOGIE" import -q --data "$ROOT/data" "$T/big.osm" -o "$T/big.bogie"
+python3 - "$T/big.osm" >"$T/coords.txt" <<'PY'
+import re, sys
+pts = re.findall(r'<node id="\d+"[^>]*? lat="([-0-9.]+)" lon="([-0-9.]+)"', open(sys.argv[1]).read())
+step = max(1, len(pts) // 400)
+print(";".join("%s,%s" % (lon, lat) for lat, lon in pts[::step][:400]))
+PY
+serve "$T/heavy.log" "$T/big.bogie" --threads 2 --workers 2
+# Under ThreadSanitizer every table takes ten times as long: the latency check means nothing there.
+if [ -n "${TSAN_OPTIONS:-}" ]; then
+    echo "ok $((_n += 1)) - # skip: the latency beside tables is not measured under ThreadSanitizer"
+else
+    ok "eight clients' tables of 100 places beside /health: its p99 under 100 ms; five at once from one address: 429" \
+        $HARDEN heavy --port "$port" --coords "$T/coords.txt" --train china-europe-freight
+fi
+
+for p in "${servers[@]}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${servers[@]}"; do wait "$p"; done
+ok "no sanitizer report in any server's log" \
+    sh -c "! grep -E 'AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error' '$T'/*.log"
+servers=()
+done_testing

@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""hardening.py: the cases an independent probe of `bogie serve` broke, each as a check that must pass now.
+
+  hardening.py slowloris --port P --header-timeout S   slow clients must not keep a newcomer out
+  hardening.py per-client --port P --max N              the (N+1)th connection from one address gets 429
+  hardening.py heavy --port P --coords FILE             expensive tables must not slow /health down
+  hardening.py requests --port P                        crowded request lines, preflight, Allow, headers, Host
+
+Every socket is on loopback; clients bind source addresses in 127.0.0.0/8 so that "other addresses" exist. Prints
+TAP-style comments and exits 1 with the reason when a check fails.
+"""
+import argparse
+import json
+import random
+import socket
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+
+
+def fail(why):
+    print("# FAILED: " + why)
+    sys.exit(1)
+
+
+def connect(port, source=None, timeout=10.0):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    if source:
+        s.bind((source, 0))
+    s.connect((HOST, port))
+    return s
+
+
+def exchange(port, request, source=None, timeout=10.0):
+    """Sends request on a new connection and reads until the server closes or the answer is complete: (status,
+    headers dict with lower-case names, body, seconds)."""
+    t0 = time.monotonic()
+    s = connect(port, source, timeout)
+    s.sendall(request)
+    data = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                length = None
+                for line in head.split(b"\r\n")[1:]:
+                    k, _, v = line.partition(b":")
+                    if k.strip().lower() == b"content-length":
+                        length = int(v.strip())
+                if length is not None and len(body) >= length:
+                    break
+                if head.startswith(b"HTTP/1.1 204") or head.startswith(b"HTTP/1.1 304"):
+                    break
+    except socket.timeout:
+        pass
+    finally:
+        s.close()
+    secs = time.monotonic() - t0
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines and lines[0].startswith("HTTP/") else None
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, body, secs
+
+
+def get(port, path, source=None, host="localhost", extra=b"", method="GET", timeout=10.0):
+    req = ("%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n" % (method, path, host)).encode() + extra + b"\r\n"
+    return exchange(port, req, source, timeout)
+
+
+def json_code(body):
+    try:
+        return json.loads(body)["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def check_slowloris(args):
+    """520 connections from 127.0.0.1 send a request line and then one header line every 2 s. A newcomer from another
+    address must get /health within 2 s every time it asks, and the slow connections must be closed by the server
+    within the header deadline (and 2 s more)."""
+    slow = []
+    for _ in range(520):
+        try:
+            s = connect(args.port, timeout=1.0)
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
+            slow.append((s, time.monotonic()))
+        except OSError:
+            break  # the kernel's queue is full: the server is refusing, which is fine too
+    print("# %d slow connections opened" % len(slow))
+    closed_at = {}
+    stop = time.monotonic() + args.header_timeout + 4
+    times = []
+    while time.monotonic() < stop:
+        for i, (s, since) in enumerate(slow):
+            if i in closed_at:
+                continue
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+                s.setblocking(False)
+                try:
+                    if s.recv(65536) == b"":
+                        closed_at[i] = time.monotonic() - since
+                except BlockingIOError:
+                    pass
+                finally:
+                    s.setblocking(True)
+            except OSError:
+                closed_at[i] = time.monotonic() - since
+        status, _, _, secs = get(args.port, "/health", source="127.0.0.2")
+        times.append(secs)
+        if status != 200 or secs > 2.0:
+            fail("a newcomer from another address got %s after %.2f s while %d slow connections were open" %
+                 (status, secs, len(slow) - len(closed_at)))
+        time.sleep(0.5)
+    for s, _ in slow:
+        s.close()
+    late = [t for t in closed_at.values() if t > args.header_timeout + 2]
+    still = len(slow) - len(closed_at)
+    print("# newcomer: %d answers, slowest %.3f s; slow connections closed: %d, after at most %.1f s" %
+          (len(times), max(times), len(closed_at), max(closed_at.values() or [0])))
+    if still:
+        fail("%d slow connections were still open %.0f s after they started" % (still, args.header_timeout + 4))
+    if late:
+        fail("%d slow connections were closed later than the deadline allows (%.1f s)" % (len(late), max(late)))
+
+
+def check_per_client(args):
+    """args.max idle keep-alive connections from 127.0.0.3; one more from there gets 429 as JSON at once, while
+    another address is still served."""
+    held = []
+    for _ in range(args.max):
+        s = connect(args.port, "127.0.0.3")
+        held.append(s)
+    time.sleep(0.3)
+    status, headers, body, secs = get(args.port, "/health", source="127.0.0.3")
+    if status != 429 or json_code(body) != "TooManyConnections" or secs > 2.0:
+        fail("connection %d from one address: %s %r after %.2f s" % (args.max + 1, status, body[:200], secs))
+    if headers.get("retry-after") != "1":
+        fail("the 429 has no Retry-After: %r" % headers)
+    status, _, _, _ = get(args.port, "/health", source="127.0.0.4")
+    if status != 200:
+        fail("another address got %s" % status)
+    for s in held:
+        s.close()
+    time.sleep(0.5)
+    status, _, _, _ = get(args.port, "/health", source="127.0.0.3")
+    if status != 200:
+        fail("once its connections closed, the address got %s" % status)
+    print("# connection %d from one address: 429 in %.3f s; other addresses served" % (args.max + 1, secs))
+
+
+def check_heavy(args):
+    """Eight clients, each from its own address, send tables of 100 places (drawn from the pool in args.coords) for 10 s; /health, asked from another
+    address meanwhile, must keep a 99th percentile under 100 ms. Then five tables at once from one address: the
+    fifth gets 429 (the limit of four per address)."""
+    pool = open(args.coords).read().strip().split(";")
+    rng = random.Random(4)
+
+    def table_path():
+        """100 places drawn afresh each time, so that no answer comes from the cache."""
+        return "/table/v1/%s/%s" % (args.train, ";".join(rng.sample(pool, min(100, len(pool)))))
+
+    stop = time.monotonic() + 10
+    answered = [0] * 8
+    errors = []
+
+    def heavy(i):
+        while time.monotonic() < stop:
+            # Tables queue for the workers: on a loaded or instrumented machine an answer may take many seconds.
+            status, _, body, _ = get(args.port, table_path(), source="127.0.1.%d" % (i + 1), timeout=120.0)
+            if status != 200:
+                errors.append("table: %s %r" % (status, body[:200]))
+                return
+            answered[i] += 1
+
+    threads = [threading.Thread(target=heavy, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    lat = []
+    while time.monotonic() < stop - 0.5:
+        status, _, _, secs = get(args.port, "/health", source="127.0.0.5")
+        if status != 200:
+            fail("/health beside the tables: %s" % status)
+        lat.append(secs)
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    if errors:
+        fail(errors[0])
+    lat.sort()
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    print("# %d tables answered in 10 s; /health: %d answers, median %.1f ms, p99 %.1f ms" %
+          (sum(answered), len(lat), 1000 * lat[len(lat) // 2], 1000 * p99))
+    if sum(answered) < 8:
+        fail("the tables were not worked out (%d answered)" % sum(answered))
+    if p99 > 0.100:
+        fail("/health p99 %.1f ms beside the tables, over 100 ms" % (1000 * p99))
+    results = []
+    barrier = threading.Barrier(6)
+    paths = [table_path() for _ in range(6)]
+
+    def one(path):
+        barrier.wait()
+        results.append(get(args.port, path, source="127.0.0.6", timeout=120.0)[0])
+
+    burst = [threading.Thread(target=one, args=(p,)) for p in paths]
+    for t in burst:
+        t.start()
+    for t in burst:
+        t.join()
+    print("# six tables at once from one address: %s" % sorted(results))
+    if 429 not in results or 200 not in results:
+        fail("six tables at once from one address: %s, expected 200s and at least one 429" % sorted(results))
+
+
+def check_requests(args):
+    """Crowded and over-long request lines and headers get JSON errors at once; OPTIONS is a CORS preflight; a 405
+    says what is allowed; answers carry the security headers; Host names other than loopback ones are refused."""
+    p = args.port
+    many = "&".join("a%d=1" % i for i in range(1000))
+    status, _, body, secs = get(p, "/api/stations?" + many)
+    if status != 414 or json_code(body) != "TooManyParameters" or secs > 2:
+        fail("1,000 parameters: %s %r after %.1f s" % (status, body[:200], secs))
+    status, _, body, _ = get(p, "/api/stations?q=" + "x" * 9000)
+    if status != 414 or json_code(body) != "TooLong":
+        fail("a 9 KB target: %s %r" % (status, body[:200]))
+    status, _, body, _ = get(p, "/health", extra=b"".join(b"X-Big-%d: %s\r\n" % (i, b"y" * 1000) for i in range(20)))
+    if status != 431 or json_code(body) != "HeadersTooLarge":
+        fail("20 KB of headers: %s %r" % (status, body[:200]))
+    status, h, _, _ = get(p, "/route/v1/armoured/1,2;3,4", method="OPTIONS",
+                          extra=b"Origin: http://example.org\r\nAccess-Control-Request-Method: GET\r\n")
+    if status != 204 or "GET" not in h.get("access-control-allow-methods", "") or \
+            h.get("access-control-allow-origin") != "*":
+        fail("preflight: %s %r" % (status, h))
+    status, h, body, _ = get(p, "/health", method="DELETE")
+    if status != 405 or h.get("allow") != "GET, HEAD, OPTIONS":
+        fail("DELETE: %s %r" % (status, h))
+    status, h, _, _ = get(p, "/health")
+    if status != 200 or h.get("x-content-type-options") != "nosniff" or \
+            "frame-ancestors 'none'" not in h.get("content-security-policy", ""):
+        fail("security headers on the API: %r" % h)
+    status, h, _, _ = get(p, "/")
+    if status == 200 and "script-src" not in h.get("content-security-policy", "") and \
+            "default-src 'self'" not in h.get("content-security-policy", ""):
+        fail("the page's content security policy: %r" % h)
+    status, _, body, _ = get(p, "/health", host="attacker.example")
+    if status != 403 or json_code(body) != "HostNotServed":
+        fail("Host attacker.example: %s %r" % (status, body[:200]))
+    for host in ("localhost:%d" % p, "127.0.0.1:%d" % p, "[::1]:%d" % p, "LOCALHOST"):
+        status, _, _, _ = get(p, "/health", host=host)
+        if status != 200:
+            fail("Host %s: %s" % (host, status))
+    if args.allowed:
+        status, _, _, _ = get(p, "/health", host=args.allowed)
+        if status != 200:
+            fail("Host %s with --allow-host: %s" % (args.allowed, status))
+    print("# 414, 431, preflight, 405 with Allow, security headers and the Host check as documented")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests"])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--header-timeout", type=int, default=5)
+    ap.add_argument("--max", type=int, default=64)
+    ap.add_argument("--coords", help="a file holding the table's coordinates, lon,lat;lon,lat;...")
+    ap.add_argument("--train", default="freight-1435")
+    ap.add_argument("--allowed", help="a Host name the server was started to allow")
+    args = ap.parse_args()
+    {"slowloris": check_slowloris, "per-client": check_per_client, "heavy": check_heavy,
+     "requests": check_requests}[args.check](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
