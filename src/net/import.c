@@ -162,6 +162,151 @@ static bogie_status wanted_nodes(imp_state *st, bogie_diag *diag)
     return BOGIE_OK;
 }
 
+/* Checks that every input exists and has a known format, and adds up their sizes into prog->bytes_total. */
+static bogie_status size_inputs(const char *const *inputs, size_t n_inputs, bogie_progress *prog, bogie_diag *diag)
+{
+    for (size_t i = 0; i < n_inputs; i++) {
+        struct stat sbuf;
+        if (stat(inputs[i], &sbuf) != 0)
+            return util_io_fail(diag, inputs[i], "cannot open", errno);
+        if (osm_format_from_path(inputs[i]) == OSM_FORMAT_UNKNOWN)
+            return util_fail(diag, BOGIE_ERR_UNSUPPORTED,
+                             "%s: unknown input format (expected .osm.pbf, .pbf, .osm, .osm.gz, .osm.bz2 or "
+                             "Overpass .json)",
+                             inputs[i]);
+        prog->bytes_total += (uint64_t)sbuf.st_size;
+    }
+    return BOGIE_OK;
+}
+
+/* Loads the country outlines the options name, if any, into *outlines (owned by the caller: borders_free()). */
+static bogie_status load_outlines(const bogie_import_options *opts, const bogie_allocator *alloc, borders **outlines,
+                                  bogie_diag *diag)
+{
+    *outlines = NULL;
+    if (!opts->borders_topojson && !opts->borders_csv)
+        return BOGIE_OK;
+    if (!opts->borders_topojson || !opts->borders_csv)
+        return util_fail(diag, BOGIE_ERR_ARG, "country borders need both the outlines and the country codes");
+    return borders_load(opts->borders_topojson, opts->borders_csv, alloc, outlines, diag);
+}
+
+/* Reads one input into st in its current pass, keeping prog's running totals; a failure gets a message saying
+ * what went wrong with that input. */
+static bogie_status read_input(imp_state *st, const bogie_import_options *opts, const char *path, bogie_progress *prog,
+                               bogie_diag *diag)
+{
+    read_ctx ctx = {st, opts, prog, prog->bytes_done, prog->objects};
+    sink_pair pair = {imp_sink(st), &ctx};
+    osm_sink sink = {&pair, pair_node, pair_way, pair_relation, pair_progress};
+    prog->file = path;
+    bogie_status rc = osm_read_file(path, opts->reader, &sink, st->alloc, diag);
+    if (rc == BOGIE_OK && st->failed)
+        rc = st->failed;
+    if (rc == BOGIE_ERR_NOMEM)
+        util_nomem(diag, "reading the input");
+    else if (rc == BOGIE_ERR_CANCELLED)
+        util_fail(diag, rc, "%s: import cancelled", path);
+    else if (rc == BOGIE_ERR_LIMIT)
+        util_fail(diag, rc, "%s: the input exceeds a size limit of the graph file", path);
+    struct stat sbuf;
+    if (stat(path, &sbuf) == 0)
+        prog->bytes_done = ctx.bytes_before + (uint64_t)sbuf.st_size;
+    prog->objects = st->stats.nodes_read + st->stats.ways_read + st->stats.relations_read;
+    return rc;
+}
+
+/* Reads every input in one pass, or two: the ways and relations, then only the nodes they use. */
+static bogie_status read_inputs(imp_state *st, const bogie_import_options *opts, const char *const *inputs,
+                                size_t n_inputs, bogie_progress *prog, bogie_diag *diag)
+{
+    unsigned passes = opts->passes ? opts->passes : prog->bytes_total > TWO_PASS_BYTES ? 2 : 1;
+    if (passes == 2)
+        prog->bytes_total *= 2;
+    bogie_status rc = BOGIE_OK;
+    for (unsigned pass = passes == 2 ? 1 : 0; pass <= (passes == 2 ? 2u : 0u) && rc == BOGIE_OK; pass++) {
+        st->pass = pass;
+        if (pass == 2)
+            rc = wanted_nodes(st, diag);
+        for (size_t i = 0; i < n_inputs && rc == BOGIE_OK; i++)
+            rc = read_input(st, opts, inputs[i], prog, diag);
+    }
+    st->pass = 0;
+    return rc;
+}
+
+/* Builds the graph from what st gathered into nb, then its landmarks. */
+static bogie_status build_network(imp_state *st, net_build *nb, const bogie_import_options *opts,
+                                  const char *output_path, bogie_progress *prog, bogie_diag *diag)
+{
+    prog->stage = "build";
+    prog->file = NULL;
+    bogie_status rc = net_build_graph(st, nb, opts->progress, opts->progress_ud, prog, diag);
+    if (rc != BOGIE_OK)
+        return rc;
+    prog->stage = "landmarks";
+    if (opts->progress && opts->progress(opts->progress_ud, prog))
+        return util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
+    return lm_compute((uint32_t)nb->nodes.n, nb->node_adj.v, nb->adj.v, nb->edges.v, LM_DEFAULT_COUNT, st->alloc,
+                      &nb->landmarks, &nb->landmark_dist, &nb->n_landmarks, diag);
+}
+
+/* Writes the graph to the temporary file tmp beside the output, then renames it into place, asking the progress
+ * callback before each; the temporary file is removed when anything fails. */
+static bogie_status write_and_rename(imp_state *st, const net_build *nb, const bogie_import_options *opts,
+                                     const char *tmp, const strbuf *meta, const char *output_path,
+                                     bogie_progress *prog, bogie_diag *diag)
+{
+    bogie_status rc;
+    if (opts->progress && opts->progress(opts->progress_ud, prog))
+        rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
+    else if (meta->failed)
+        rc = util_nomem(diag, "writing the metadata");
+    else
+        rc = net_write_file(tmp, st, nb, meta->s, diag);
+    /* Asked once more before the rename, so that a cancellation during the write (long on a large network) still
+     * leaves the old file in place. */
+    if (rc == BOGIE_OK && opts->progress && opts->progress(opts->progress_ud, prog))
+        rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
+    if (rc == BOGIE_OK && rename(tmp, output_path) != 0)
+        rc = util_io_fail(diag, output_path, "cannot rename the temporary file into place", errno);
+    if (rc != BOGIE_OK && tmp[0])
+        unlink(tmp);
+    return rc;
+}
+
+/* Writes the graph atomically to output_path: into a temporary file beside it (after removing dead imports'
+ * leftovers), renamed into place. */
+static bogie_status write_output(imp_state *st, const net_build *nb, const bogie_import_options *opts,
+                                 const char *const *inputs, size_t n_inputs, const char *output_path,
+                                 bogie_progress *prog, bogie_diag *diag)
+{
+    struct stat out_st;
+    if (stat(output_path, &out_st) == 0 && !S_ISREG(out_st.st_mode))
+        return util_fail(diag, BOGIE_ERR_IO,
+                         "%s: not a regular file: the graph is written beside the output and renamed into place, "
+                         "which would replace it", output_path);
+    char tmp[8300] = "";
+    char dir[4096];
+    const char *base;
+    split_path(output_path, dir, sizeof dir, &base);
+    remove_stale_temps(dir, base);
+    /* The pid lets a later import tell a dead import's leftovers from a running one's; the address of this call's
+     * state tells apart two imports in one process. */
+    int len = snprintf(tmp, sizeof tmp, "%s.%s.tmp.%ld.%lx", dir, base, (long)getpid(), (unsigned long)(uintptr_t)st);
+    bogie_status rc = BOGIE_OK;
+    if (len < 0 || (size_t)len >= sizeof tmp)
+        rc = util_fail(diag, BOGIE_ERR_ARG, "%s: output path too long", output_path);
+    strbuf meta;
+    sb_init(&meta, st->alloc);
+    append_meta(&meta, opts, inputs, n_inputs);
+    prog->stage = "write";
+    if (rc == BOGIE_OK)
+        rc = write_and_rename(st, nb, opts, tmp, &meta, output_path, prog, diag);
+    sb_free(&meta);
+    return rc;
+}
+
 bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char *output_path,
                           const bogie_import_options *user_opts, bogie_diag *diag)
 {
@@ -175,120 +320,26 @@ bogie_status bogie_import(const char *const *inputs, size_t n_inputs, const char
     if (!(opts.station_radius_m >= 0))
         return util_fail(diag, BOGIE_ERR_ARG, "station radius must be a non-negative number of metres");
     const bogie_allocator *alloc = util_alloc_or_default(opts.alloc);
-
     bogie_progress prog = {"read", NULL, 0, 0, 0};
-    for (size_t i = 0; i < n_inputs; i++) {
-        struct stat sbuf;
-        if (stat(inputs[i], &sbuf) != 0)
-            return util_io_fail(diag, inputs[i], "cannot open", errno);
-        if (osm_format_from_path(inputs[i]) == OSM_FORMAT_UNKNOWN)
-            return util_fail(diag, BOGIE_ERR_UNSUPPORTED,
-                             "%s: unknown input format (expected .osm.pbf, .pbf, .osm, .osm.gz, .osm.bz2 or "
-                             "Overpass .json)",
-                             inputs[i]);
-        prog.bytes_total += (uint64_t)sbuf.st_size;
-    }
+    bogie_status rc = size_inputs(inputs, n_inputs, &prog, diag);
+    if (rc != BOGIE_OK)
+        return rc;
 
     imp_state st;
     net_build nb;
     memset(&nb, 0, sizeof nb);
-    strbuf meta;
-    sb_init(&meta, alloc);
-    bogie_status rc = imp_init(&st, alloc, opts.include, opts.station_radius_m);
-    if (rc != BOGIE_OK) {
-        sb_free(&meta);
+    if (imp_init(&st, alloc, opts.include, opts.station_radius_m) != BOGIE_OK)
         return util_nomem(diag, "starting the import");
-    }
     st.stats.inputs = n_inputs;
     borders *outlines = NULL;
-    if (opts.borders_topojson || opts.borders_csv) {
-        if (!opts.borders_topojson || !opts.borders_csv)
-            rc = util_fail(diag, BOGIE_ERR_ARG, "country borders need both the outlines and the country codes");
-        else
-            rc = borders_load(opts.borders_topojson, opts.borders_csv, alloc, &outlines, diag);
-        st.borders = outlines;
-    }
-
-    /* One pass, or two: the ways and relations, then only the nodes they use. */
-    unsigned passes = opts.passes ? opts.passes : prog.bytes_total > TWO_PASS_BYTES ? 2 : 1;
-    if (passes == 2)
-        prog.bytes_total *= 2;
-    for (unsigned pass = passes == 2 ? 1 : 0; pass <= (passes == 2 ? 2u : 0u) && rc == BOGIE_OK; pass++) {
-        st.pass = pass;
-        if (pass == 2)
-            rc = wanted_nodes(&st, diag);
-        for (size_t i = 0; i < n_inputs && rc == BOGIE_OK; i++) {
-            read_ctx ctx = {&st, &opts, &prog, prog.bytes_done, prog.objects};
-            sink_pair pair = {imp_sink(&st), &ctx};
-            osm_sink sink = {&pair, pair_node, pair_way, pair_relation, pair_progress};
-            prog.file = inputs[i];
-            rc = osm_read_file(inputs[i], opts.reader, &sink, alloc, diag);
-            if (rc == BOGIE_OK && st.failed)
-                rc = st.failed;
-            if (rc == BOGIE_ERR_NOMEM)
-                util_nomem(diag, "reading the input");
-            else if (rc == BOGIE_ERR_CANCELLED)
-                util_fail(diag, rc, "%s: import cancelled", inputs[i]);
-            else if (rc == BOGIE_ERR_LIMIT)
-                util_fail(diag, rc, "%s: the input exceeds a size limit of the graph file", inputs[i]);
-            struct stat sbuf;
-            if (stat(inputs[i], &sbuf) == 0)
-                prog.bytes_done = ctx.bytes_before + (uint64_t)sbuf.st_size;
-            prog.objects = st.stats.nodes_read + st.stats.ways_read + st.stats.relations_read;
-        }
-    }
-    st.pass = 0;
-    if (rc == BOGIE_OK) {
-        prog.stage = "build";
-        prog.file = NULL;
-        rc = net_build_graph(&st, &nb, opts.progress, opts.progress_ud, &prog, diag);
-    }
-    if (rc == BOGIE_OK) {
-        prog.stage = "landmarks";
-        if (opts.progress && opts.progress(opts.progress_ud, &prog))
-            rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
-        else
-            rc = lm_compute((uint32_t)nb.nodes.n, nb.node_adj.v, nb.adj.v, nb.edges.v, LM_DEFAULT_COUNT, st.alloc,
-                            &nb.landmarks, &nb.landmark_dist, &nb.n_landmarks, diag);
-    }
-
-    char tmp[8300] = "";
-    struct stat out_st;
-    if (rc == BOGIE_OK && stat(output_path, &out_st) == 0 && !S_ISREG(out_st.st_mode))
-        rc = util_fail(diag, BOGIE_ERR_IO,
-                       "%s: not a regular file: the graph is written beside the output and renamed into place, which "
-                       "would replace it", output_path);
-    if (rc == BOGIE_OK) {
-        char dir[4096];
-        const char *base;
-        split_path(output_path, dir, sizeof dir, &base);
-        remove_stale_temps(dir, base);
-        /* The pid lets a later import tell a dead import's leftovers from a running one's; the address of this
-         * call's state tells apart two imports in one process. */
-        int len = snprintf(tmp, sizeof tmp, "%s.%s.tmp.%ld.%lx", dir, base, (long)getpid(),
-                           (unsigned long)(uintptr_t)&st);
-        if (len < 0 || (size_t)len >= sizeof tmp)
-            rc = util_fail(diag, BOGIE_ERR_ARG, "%s: output path too long", output_path);
-        append_meta(&meta, &opts, inputs, n_inputs);
-        prog.stage = "write";
-        if (rc != BOGIE_OK)
-            tmp[0] = '\0';
-        else if (opts.progress && opts.progress(opts.progress_ud, &prog))
-            rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
-        else if (meta.failed)
-            rc = util_nomem(diag, "writing the metadata");
-        else
-            rc = net_write_file(tmp, &st, &nb, meta.s, diag);
-        /* Asked once more before the rename, so that a cancellation during the write (long on a large network)
-         * still leaves the old file in place. */
-        if (rc == BOGIE_OK && opts.progress && opts.progress(opts.progress_ud, &prog))
-            rc = util_fail(diag, BOGIE_ERR_CANCELLED, "%s: import cancelled", output_path);
-        if (rc == BOGIE_OK && rename(tmp, output_path) != 0)
-            rc = util_io_fail(diag, output_path, "cannot rename the temporary file into place", errno);
-        if (rc != BOGIE_OK && tmp[0])
-            unlink(tmp);
-    }
-    sb_free(&meta);
+    rc = load_outlines(&opts, alloc, &outlines, diag);
+    st.borders = outlines;
+    if (rc == BOGIE_OK)
+        rc = read_inputs(&st, &opts, inputs, n_inputs, &prog, diag);
+    if (rc == BOGIE_OK)
+        rc = build_network(&st, &nb, &opts, output_path, &prog, diag);
+    if (rc == BOGIE_OK)
+        rc = write_output(&st, &nb, &opts, inputs, n_inputs, output_path, &prog, diag);
     net_build_free(&nb);
     imp_free(&st);
     borders_free(outlines);

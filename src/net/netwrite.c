@@ -37,23 +37,28 @@ static uint64_t align8(uint64_t x)
     return (x + 7) & ~(uint64_t)7;
 }
 
-bogie_status net_write_file(const char *path, imp_state *st, const net_build *b, const char *meta, bogie_diag *diag)
+/* Names the import's counters in st's strings (interned first, so that STRINGS is final before it is laid out) and
+ * copies them into stats (room for 64); *n_stats gets how many. */
+static bogie_status name_stats(imp_state *st, net_stat *stats, size_t *n_stats, bogie_diag *diag)
 {
-    const bogie_allocator *a = st->alloc;
-    /* Names of the counters, interned first so that STRINGS is final before it is laid out. */
-    net_stat stats[64];
-    size_t n_stats = 0;
+    *n_stats = 0;
 #define X(field)                                                                                               \
-    if (strtab_intern(&st->strings, #field, &stats[n_stats].name) != BOGIE_OK)                                 \
+    if (strtab_intern(&st->strings, #field, &stats[*n_stats].name) != BOGIE_OK)                                \
         return util_nomem(diag, "writing statistics");                                                         \
-    stats[n_stats].reserved = 0;                                                                               \
-    stats[n_stats++].value = st->stats.field;
+    stats[*n_stats].reserved = 0;                                                                              \
+    stats[(*n_stats)++].value = st->stats.field;
     IMP_STATS(X)
 #undef X
+    return BOGIE_OK;
+}
 
-    net_issue *issues = util_calloc(a, st->issues.n ? st->issues.n : 1, sizeof *issues);
+/* The import's issues as ISSUES records, allocated with st's allocator (at least one record; the caller frees it)
+ * or NULL when memory runs out. */
+static net_issue *issue_records(const imp_state *st)
+{
+    net_issue *issues = util_calloc(st->alloc, st->issues.n ? st->issues.n : 1, sizeof *issues);
     if (!issues)
-        return util_nomem(diag, "writing issues");
+        return NULL;
     for (size_t i = 0; i < st->issues.n; i++) {
         const imp_issue *is = &st->issues.v[i];
         issues[i].what = is->what;
@@ -63,6 +68,81 @@ bogie_status net_write_file(const char *path, imp_state *st, const net_build *b,
         issues[i].example_id = is->example_id;
         issues[i].example_type = (uint8_t)is->example_type;
     }
+    return issues;
+}
+
+/* Lays the n sections out one after the other, 8-byte aligned, after the header and the table, filling the table
+ * with their places and hashes. Returns the file's size. */
+static uint64_t lay_out(const sec_src *secs, size_t n, netfmt_section *table)
+{
+    uint64_t off = align8(sizeof(netfmt_header) + n * sizeof *table);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bytes = (uint64_t)secs[i].elem_size * secs[i].count;
+        table[i].id = secs[i].id;
+        table[i].elem_size = secs[i].elem_size;
+        table[i].offset = off;
+        table[i].count = secs[i].count;
+        table[i].hash = XXH3_64bits(secs[i].data ? secs[i].data : "", (size_t)bytes);
+        off = align8(off + bytes);
+    }
+    return off;
+}
+
+/* The header of a file of file_size bytes with the n sections of table. */
+static void make_header(netfmt_header *h, const netfmt_section *table, size_t n, uint64_t file_size)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, NETFMT_MAGIC, 8);
+    h->major = NETFMT_MAJOR;
+    h->minor = NETFMT_MINOR;
+    h->endian = NETFMT_ENDIAN_TAG;
+    h->header_size = sizeof *h;
+    h->section_count = (uint32_t)n;
+    h->file_size = file_size;
+    h->table_hash = XXH3_64bits(table, n * sizeof *table);
+    h->header_hash = XXH3_64bits(h, sizeof *h);
+}
+
+/* Creates the file at path (it must not exist) and writes the header, the table and the n sections with the zero
+ * padding between them, up to file_size bytes, then syncs it. */
+static bogie_status write_image(const char *path, const netfmt_header *h, const netfmt_section *table,
+                                const sec_src *secs, size_t n, uint64_t file_size, bogie_diag *diag)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0)
+        return util_io_fail(diag, path, "cannot create", errno);
+    static const char zeros[8] = {0};
+    uint64_t pos = sizeof *h + n * sizeof *table;
+    int bad = write_all(fd, h, sizeof *h) || write_all(fd, table, n * sizeof *table);
+    for (size_t i = 0; i < n && !bad; i++) {
+        bad = write_all(fd, zeros, (size_t)(table[i].offset - pos));
+        uint64_t bytes = (uint64_t)secs[i].elem_size * secs[i].count;
+        if (!bad && bytes)
+            bad = write_all(fd, secs[i].data, (size_t)bytes);
+        pos = table[i].offset + bytes;
+    }
+    if (!bad)
+        bad = write_all(fd, zeros, (size_t)(file_size - pos));
+    if (!bad)
+        bad = fsync(fd);
+    bogie_status rc = BOGIE_OK;
+    if (bad)
+        rc = util_io_fail(diag, path, "cannot write", errno);
+    if (close(fd) != 0 && rc == BOGIE_OK)
+        rc = util_io_fail(diag, path, "cannot write", errno);
+    return rc;
+}
+
+bogie_status net_write_file(const char *path, imp_state *st, const net_build *b, const char *meta, bogie_diag *diag)
+{
+    net_stat stats[64];
+    size_t n_stats;
+    bogie_status rc = name_stats(st, stats, &n_stats, diag);
+    if (rc != BOGIE_OK)
+        return rc;
+    net_issue *issues = issue_records(st);
+    if (!issues)
+        return util_nomem(diag, "writing issues");
 
     sec_src secs[] = {
         {NETSEC_META, 1, meta, strlen(meta)},
@@ -91,53 +171,10 @@ bogie_status net_write_file(const char *path, imp_state *st, const net_build *b,
     };
     enum { NSEC = sizeof secs / sizeof secs[0] };
     netfmt_section table[NSEC];
-    uint64_t off = align8(sizeof(netfmt_header) + sizeof table);
-    for (size_t i = 0; i < NSEC; i++) {
-        uint64_t bytes = (uint64_t)secs[i].elem_size * secs[i].count;
-        table[i].id = secs[i].id;
-        table[i].elem_size = secs[i].elem_size;
-        table[i].offset = off;
-        table[i].count = secs[i].count;
-        table[i].hash = XXH3_64bits(secs[i].data ? secs[i].data : "", (size_t)bytes);
-        off = align8(off + bytes);
-    }
+    uint64_t off = lay_out(secs, NSEC, table);
     netfmt_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, NETFMT_MAGIC, 8);
-    h.major = NETFMT_MAJOR;
-    h.minor = NETFMT_MINOR;
-    h.endian = NETFMT_ENDIAN_TAG;
-    h.header_size = sizeof h;
-    h.section_count = NSEC;
-    h.file_size = off;
-    h.table_hash = XXH3_64bits(table, sizeof table);
-    h.header_hash = XXH3_64bits(&h, sizeof h);
-
-    bogie_status rc = BOGIE_OK;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        rc = util_io_fail(diag, path, "cannot create", errno);
-        goto out;
-    }
-    static const char zeros[8] = {0};
-    uint64_t pos = sizeof h + sizeof table;
-    int bad = write_all(fd, &h, sizeof h) || write_all(fd, table, sizeof table);
-    for (size_t i = 0; i < NSEC && !bad; i++) {
-        bad = write_all(fd, zeros, (size_t)(table[i].offset - pos));
-        uint64_t bytes = (uint64_t)secs[i].elem_size * secs[i].count;
-        if (!bad && bytes)
-            bad = write_all(fd, secs[i].data, (size_t)bytes);
-        pos = table[i].offset + bytes;
-    }
-    if (!bad)
-        bad = write_all(fd, zeros, (size_t)(off - pos));
-    if (!bad)
-        bad = fsync(fd);
-    if (bad)
-        rc = util_io_fail(diag, path, "cannot write", errno);
-    if (close(fd) != 0 && rc == BOGIE_OK)
-        rc = util_io_fail(diag, path, "cannot write", errno);
-out:
-    util_free(a, issues, (st->issues.n ? st->issues.n : 1) * sizeof *issues);
+    make_header(&h, table, NSEC, off);
+    rc = write_image(path, &h, table, secs, NSEC, off, diag);
+    util_free(st->alloc, issues, (st->issues.n ? st->issues.n : 1) * sizeof *issues);
     return rc;
 }

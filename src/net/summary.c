@@ -140,19 +140,9 @@ static void describe_break(const bogie_network *net, const net_break *nb, bogie_
     }
 }
 
-bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out)
+/* The bounding box of the nodes (all 0 for an empty network). */
+static void summarize_bounds(const bogie_network *net, bogie_summary *s)
 {
-    const bogie_allocator *a = net->alloc;
-    *out = NULL;
-    bogie_summary *s = util_calloc(a, 1, sizeof *s);
-    if (!s)
-        return BOGIE_ERR_NOMEM;
-    s->nodes = net->n_nodes;
-    s->edges = net->n_edges;
-    s->stations = net->n_stations;
-    s->geometry_points = net->n_geom;
-    s->format_major = net->header->major;
-    s->format_minor = net->header->minor;
     s->min_lat = s->min_lon = 1e9;
     s->max_lat = s->max_lon = -1e9;
     for (uint32_t v = 0; v < net->n_nodes; v++) {
@@ -164,7 +154,35 @@ bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out
     }
     if (net->n_nodes == 0)
         s->min_lat = s->min_lon = s->max_lat = s->max_lon = 0;
+}
 
+/* Adds edge e's length, in stretches between its border crossings, to the rows of the countries it runs in. Returns
+ * true when memory runs out. */
+static bool add_country_km(const bogie_network *net, uint32_t e, km_rows *country)
+{
+    const bogie_allocator *a = net->alloc;
+    const net_edge *ed = &net->edges[e];
+    char label[64];
+    bool failed = false;
+    uint16_t cur = net->node_country[ed->from];
+    double at = 0;
+    for (uint32_t k = net->edge_cross[e]; k <= net->edge_cross[e + 1] && !failed; k++) {
+        double upto = k < net->edge_cross[e + 1] ? net->crossings[k].pos_m : ed->length_m;
+        country_label(net, cur, label, sizeof label);
+        if (upto > at)
+            failed |= add_km(a, country, label, (upto - at) / 1000.0) != 0;
+        at = upto;
+        if (k < net->edge_cross[e + 1])
+            cur = net->crossings[k].to;
+    }
+    return failed;
+}
+
+/* The km of track in all, schematic, and per gauge, power, use, speed limit and country, each list sorted by
+ * length. Returns true when memory runs out. */
+static bool summarize_km(const bogie_network *net, bogie_summary *s)
+{
+    const bogie_allocator *a = net->alloc;
     km_rows gauge = {0}, power = {0}, usage = {0}, speed = {0}, country = {0};
     bool failed = false;
     for (uint32_t e = 0; e < net->n_edges && !failed; e++) {
@@ -183,25 +201,23 @@ bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out
         speed_label(c, label, sizeof label);
         failed |= add_km(a, &speed, label, km) != 0;
         /* By country: the edge's stretches between its border crossings. */
-        uint16_t cur = net->node_country[ed->from];
-        double at = 0;
-        for (uint32_t k = net->edge_cross[e]; k <= net->edge_cross[e + 1] && !failed; k++) {
-            double upto = k < net->edge_cross[e + 1] ? net->crossings[k].pos_m : ed->length_m;
-            country_label(net, cur, label, sizeof label);
-            if (upto > at)
-                failed |= add_km(a, &country, label, (upto - at) / 1000.0) != 0;
-            at = upto;
-            if (k < net->edge_cross[e + 1])
-                cur = net->crossings[k].to;
-        }
+        if (!failed)
+            failed |= add_country_km(net, e, &country);
     }
     failed |= finish_rows(a, &gauge, &s->by_gauge, &s->n_by_gauge) != 0;
     failed |= finish_rows(a, &power, &s->by_power, &s->n_by_power) != 0;
     failed |= finish_rows(a, &usage, &s->by_usage, &s->n_by_usage) != 0;
     failed |= finish_rows(a, &speed, &s->by_speed, &s->n_by_speed) != 0;
     failed |= finish_rows(a, &country, &s->by_country, &s->n_by_country) != 0;
+    return failed;
+}
 
-    if (!failed && net->n_issues) {
+/* Copies the import's issues, breaks of gauge and counters into s. Returns true when memory runs out. */
+static bool copy_reports(const bogie_network *net, bogie_summary *s)
+{
+    const bogie_allocator *a = net->alloc;
+    bool failed = false;
+    if (net->n_issues) {
         s->suspicious = util_calloc(a, net->n_issues, sizeof *s->suspicious);
         failed = !s->suspicious;
         for (size_t i = 0; !failed && i < net->n_issues; i++) {
@@ -232,7 +248,12 @@ bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out
         }
         s->n_stats = failed ? 0 : net->n_stats;
     }
-    /* The generator line of the metadata. */
+    return failed;
+}
+
+/* Copies the generator line of the metadata into s->generator. */
+static void read_generator(const bogie_network *net, bogie_summary *s)
+{
     const char *g = net->meta;
     size_t left = net->meta_size;
     while (left > 10) {
@@ -249,6 +270,26 @@ bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out
         left -= line + 1;
         g = nl + 1;
     }
+}
+
+bogie_status bogie_network_summary(const bogie_network *net, bogie_summary **out)
+{
+    const bogie_allocator *a = net->alloc;
+    *out = NULL;
+    bogie_summary *s = util_calloc(a, 1, sizeof *s);
+    if (!s)
+        return BOGIE_ERR_NOMEM;
+    s->nodes = net->n_nodes;
+    s->edges = net->n_edges;
+    s->stations = net->n_stations;
+    s->geometry_points = net->n_geom;
+    s->format_major = net->header->major;
+    s->format_minor = net->header->minor;
+    summarize_bounds(net, s);
+    bool failed = summarize_km(net, s);
+    if (!failed)
+        failed = copy_reports(net, s);
+    read_generator(net, s);
     if (failed) {
         bogie_summary_free(net, s);
         return BOGIE_ERR_NOMEM;

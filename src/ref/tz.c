@@ -617,74 +617,77 @@ static void zone_free(const bogie_allocator *a, tz_zone *z)
     util_free(a, z, sizeof *z);
 }
 
-/* Fills z (already zeroed, name set) from the TZif image buf of len bytes. Arrays are allocated with a and owned by
- * z, also on failure (zone_free() releases them). */
-static bogie_status parse_tzif(const uint8_t *buf, size_t len, const bogie_allocator *a, tz_zone *z,
-                               const load_ctx *lc)
+/* Finds the data block to read in the TZif image buf of len bytes: the version 1 block, or for version 2 and later
+ * the one after it (64-bit times). *h gets its header, *pos the header's offset and *tsize the size of its times. */
+static bogie_status locate_block(const uint8_t *buf, size_t len, tzif_header *h, size_t *pos, unsigned *tsize,
+                                 const load_ctx *lc)
 {
-    tzif_header h;
-    bogie_status st = read_header(buf, len, 0, &h, lc);
+    bogie_status st = read_header(buf, len, 0, h, lc);
     if (st != BOGIE_OK)
         return st;
-    size_t pos = 0;
-    unsigned tsize = 4;
-    if (h.version != 0) {
+    *pos = 0;
+    *tsize = 4;
+    if (h->version != 0) {
         /* Skip the version 1 block: only its size matters, and that is checked against the file first. */
-        uint64_t v1 = block_size(&h, 4);
+        uint64_t v1 = block_size(h, 4);
         if (v1 > len - TZIF_HEADER_SIZE)
             return LOAD_FAIL(lc, BOGIE_ERR_INPUT,
                              "truncated: the version 1 header announces %llu bytes of data, the file has %zu more",
                              (unsigned long long)v1, len - TZIF_HEADER_SIZE);
-        pos = TZIF_HEADER_SIZE + (size_t)v1;
-        uint8_t version = h.version;
-        st = read_header(buf, len, pos, &h, lc);
+        *pos = TZIF_HEADER_SIZE + (size_t)v1;
+        uint8_t version = h->version;
+        st = read_header(buf, len, *pos, h, lc);
         if (st != BOGIE_OK)
             return st;
-        if (h.version != version)
+        if (h->version != version)
             return LOAD_FAIL(lc, BOGIE_ERR_INPUT, "byte %zu: the second header's version differs from the first's",
-                             pos + 4);
-        tsize = 8;
+                             *pos + 4);
+        *tsize = 8;
     }
-    st = check_counts(&h, pos, tsize, len, lc);
-    if (st != BOGIE_OK)
-        return st;
+    return check_counts(h, *pos, *tsize, len, lc);
+}
 
-    const uint8_t *p = buf + pos + TZIF_HEADER_SIZE;
-    const uint8_t *times = p;
-    const uint8_t *idx = times + (size_t)h.timecnt * tsize;
-    const uint8_t *ttinfo = idx + h.timecnt;
-    const uint8_t *chars = ttinfo + (size_t)h.typecnt * 6;
-    size_t end = (size_t)(p - buf) + (size_t)block_size(&h, tsize);
-
-    if (h.timecnt) {
-        z->trans = util_malloc(a, (size_t)h.timecnt * sizeof *z->trans);
-        z->trans_type = util_malloc(a, h.timecnt);
+/* Reads the transition times (tsize bytes each, at times) and their types (at idx) into z, checking that they
+ * increase and name existing types. */
+static bogie_status read_transitions(const uint8_t *buf, const tzif_header *h, unsigned tsize, const uint8_t *times,
+                                     const uint8_t *idx, const bogie_allocator *a, tz_zone *z, const load_ctx *lc)
+{
+    if (h->timecnt) {
+        z->trans = util_malloc(a, (size_t)h->timecnt * sizeof *z->trans);
+        z->trans_type = util_malloc(a, h->timecnt);
         if (!z->trans || !z->trans_type) {
-            util_free(a, z->trans, (size_t)h.timecnt * sizeof *z->trans);
-            util_free(a, z->trans_type, h.timecnt);
+            util_free(a, z->trans, (size_t)h->timecnt * sizeof *z->trans);
+            util_free(a, z->trans_type, h->timecnt);
             z->trans = NULL;
             z->trans_type = NULL;
             return util_nomem(lc->diag, "loading a time zone");
         }
-        z->n_trans = h.timecnt;
+        z->n_trans = h->timecnt;
     }
-    for (size_t i = 0; i < h.timecnt; i++) {
+    for (size_t i = 0; i < h->timecnt; i++) {
         z->trans[i] = tsize == 8 ? get_be64(times + i * 8) : get_be32s(times + i * 4);
         if (i > 0 && z->trans[i] <= z->trans[i - 1])
             return LOAD_FAIL(lc, BOGIE_ERR_INPUT, "byte %zu: transition %zu is not later than the one before it",
                              (size_t)(times - buf) + i * tsize, i);
         z->trans_type[i] = idx[i];
-        if (idx[i] >= h.typecnt)
+        if (idx[i] >= h->typecnt)
             return LOAD_FAIL(lc, BOGIE_ERR_INPUT,
                              "byte %zu: transition %zu has type %u, but there are only %u types",
-                             (size_t)(idx - buf) + i, i, idx[i], h.typecnt);
+                             (size_t)(idx - buf) + i, i, idx[i], h->typecnt);
     }
+    return BOGIE_OK;
+}
 
-    z->types = util_calloc(a, h.typecnt, sizeof *z->types);
+/* Reads the local time types (at ttinfo) into z, checking their offsets, DST flags and abbreviation indices into the
+ * abbreviation bytes at chars. */
+static bogie_status read_types(const uint8_t *buf, const tzif_header *h, const uint8_t *ttinfo, const uint8_t *chars,
+                               const bogie_allocator *a, tz_zone *z, const load_ctx *lc)
+{
+    z->types = util_calloc(a, h->typecnt, sizeof *z->types);
     if (!z->types)
         return util_nomem(lc->diag, "loading a time zone");
-    z->n_types = h.typecnt;
-    for (size_t i = 0; i < h.typecnt; i++) {
+    z->n_types = h->typecnt;
+    for (size_t i = 0; i < h->typecnt; i++) {
         const uint8_t *q = ttinfo + i * 6;
         size_t at = (size_t)(q - buf);
         int32_t utoff = get_be32s(q);
@@ -693,25 +696,20 @@ static bogie_status parse_tzif(const uint8_t *buf, size_t len, const bogie_alloc
                              i, (long)utoff, UTOFF_MIN, UTOFF_MAX);
         if (q[4] > 1)
             return LOAD_FAIL(lc, BOGIE_ERR_INPUT, "byte %zu: type %zu has isdst %u, not 0 or 1", at + 4, i, q[4]);
-        if (q[5] >= h.charcnt || !memchr(chars + q[5], '\0', h.charcnt - q[5]))
+        if (q[5] >= h->charcnt || !memchr(chars + q[5], '\0', h->charcnt - q[5]))
             return LOAD_FAIL(lc, BOGIE_ERR_INPUT,
                              "byte %zu: type %zu has abbreviation index %u, but the %u abbreviation bytes hold no "
                              "NUL-terminated string there",
-                             at + 5, i, q[5], h.charcnt);
+                             at + 5, i, q[5], h->charcnt);
         z->types[i] = (tz_type){utoff, q[4], q[5]};
     }
+    return BOGIE_OK;
+}
 
-    z->abbrs = util_malloc(a, (size_t)h.charcnt + 1);
-    if (!z->abbrs)
-        return util_nomem(lc->diag, "loading a time zone");
-    z->abbrs_size = (size_t)h.charcnt + 1;
-    memcpy(z->abbrs, chars, h.charcnt);
-    z->abbrs[h.charcnt] = '\0';
-    /* Leap second records and the standard/wall and UT/local indicators follow; they are not used. */
-
-    if (tsize == 4)
-        return BOGIE_OK;
-    /* The footer: a newline, a POSIX TZ string (possibly empty), a newline. */
+/* Reads the footer after the version 2+ block (ending at byte end): a newline, a POSIX TZ string (possibly empty),
+ * a newline; a string goes to z->footer. */
+static bogie_status read_footer(const uint8_t *buf, size_t len, size_t end, tz_zone *z, const load_ctx *lc)
+{
     if (end >= len || buf[end] != '\n')
         return LOAD_FAIL(lc, BOGIE_ERR_INPUT, "byte %zu: expected the footer's opening newline", end);
     const uint8_t *nl = memchr(buf + end + 1, '\n', len - end - 1);
@@ -726,11 +724,43 @@ static bogie_status parse_tzif(const uint8_t *buf, size_t len, const bogie_alloc
     memcpy(text, buf + end + 1, flen);
     text[flen] = '\0';
     const char *why;
-    st = parse_footer(text, &z->footer, &why);
+    bogie_status st = parse_footer(text, &z->footer, &why);
     if (st != BOGIE_OK)
         return LOAD_FAIL(lc, st, "byte %zu: footer \"%s\": %s", end + 1, text, why);
     z->has_footer = true;
     return BOGIE_OK;
+}
+
+/* Fills z (already zeroed, name set) from the TZif image buf of len bytes. Arrays are allocated with a and owned by
+ * z, also on failure (zone_free() releases them). */
+static bogie_status parse_tzif(const uint8_t *buf, size_t len, const bogie_allocator *a, tz_zone *z,
+                               const load_ctx *lc)
+{
+    tzif_header h;
+    size_t pos;
+    unsigned tsize;
+    bogie_status st = locate_block(buf, len, &h, &pos, &tsize, lc);
+    if (st != BOGIE_OK)
+        return st;
+    const uint8_t *p = buf + pos + TZIF_HEADER_SIZE;
+    const uint8_t *times = p;
+    const uint8_t *idx = times + (size_t)h.timecnt * tsize;
+    const uint8_t *ttinfo = idx + h.timecnt;
+    const uint8_t *chars = ttinfo + (size_t)h.typecnt * 6;
+    size_t end = (size_t)(p - buf) + (size_t)block_size(&h, tsize);
+    if ((st = read_transitions(buf, &h, tsize, times, idx, a, z, lc)) != BOGIE_OK ||
+        (st = read_types(buf, &h, ttinfo, chars, a, z, lc)) != BOGIE_OK)
+        return st;
+    z->abbrs = util_malloc(a, (size_t)h.charcnt + 1);
+    if (!z->abbrs)
+        return util_nomem(lc->diag, "loading a time zone");
+    z->abbrs_size = (size_t)h.charcnt + 1;
+    memcpy(z->abbrs, chars, h.charcnt);
+    z->abbrs[h.charcnt] = '\0';
+    /* Leap second records and the standard/wall and UT/local indicators follow; they are not used. */
+    if (tsize == 4)
+        return BOGIE_OK;
+    return read_footer(buf, len, end, z, lc);
 }
 
 /* Reads the whole file at path into *buf, allocated with a (*size bytes, owned by the caller, free with
