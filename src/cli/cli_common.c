@@ -115,27 +115,26 @@ int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_tra
     return 0;
 }
 
-int cli_open_planner(const char *cmd, const char *net_path, const char *data, bogie_network **net, bogie_world **world,
-                     bogie_planner **planner)
+int cli_open_planner(const char *cmd, const char *net_path, const char *data, cli_planner *p)
 {
     bogie_diag d = {0};
-    bogie_status st = bogie_network_open(net_path, 0, NULL, net, &d);
+    bogie_status st = bogie_network_open(net_path, 0, NULL, &p->net, &d);
     if (st != BOGIE_OK)
         return cli_fail(cmd, &d, st);
-    st = bogie_world_open(data, NULL, world, &d);
+    st = bogie_world_open(data, NULL, &p->world, &d);
     if (st == BOGIE_OK)
-        st = bogie_planner_new(*net, *world, NULL, planner, &d);
+        st = bogie_planner_new(p->net, p->world, NULL, &p->planner, &d);
     if (st != BOGIE_OK) {
-        bogie_world_close(*world);
-        bogie_network_close(*net);
+        bogie_world_close(p->world);
+        bogie_network_close(p->net);
         return cli_fail(cmd, &d, st);
     }
     return 0;
 }
 
-void cli_close_planner(bogie_network *net, bogie_world *world, bogie_planner *planner)
+void cli_close_planner(cli_planner *p)
 {
-    bogie_planner_free(planner);
-    bogie_world_close(world);
-    bogie_network_close(net);
+    bogie_planner_free(p->planner);
+    bogie_world_close(p->world);
+    bogie_network_close(p->net);
 }

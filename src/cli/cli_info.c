@@ -297,16 +297,14 @@ int cli_stations(int argc, char **argv)
         cli_usage(stderr);
         return 2;
     }
-    bogie_network *net;
-    bogie_world *world;
-    bogie_planner *planner;
-    int rc = cli_open_planner("stations", net_path, data, &net, &world, &planner);
+    cli_planner p;
+    int rc = cli_open_planner("stations", net_path, data, &p);
     if (rc)
         return rc;
     bogie_station_match m[50];
     size_t n;
     bogie_diag d = {0};
-    bogie_status st = bogie_stations_search(planner, query, m, 50, &n, &d);
+    bogie_status st = bogie_stations_search(p.planner, query, m, 50, &n, &d);
     if (st != BOGIE_OK)
         rc = cli_fail("stations", &d, st);
     else if (n == 0) {
@@ -320,6 +318,6 @@ int cli_stations(int argc, char **argv)
             printf("%-32s %-24s %11.6f %11.6f  %-8s %s=%s\n", m[i].name, m[i].local_name, m[i].lat, m[i].lon,
                    q[m[i].quality], m[i].matched_key, m[i].matched);
     }
-    cli_close_planner(net, world, planner);
+    cli_close_planner(&p);
     return rc;
 }

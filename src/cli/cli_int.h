@@ -32,10 +32,15 @@ const char *cli_default_data(void);
 int cli_write_file_atomic(const char *cmd, const char *path, const char *text);
 /* Loads a train by profile name (DATA/trains/NAME.json) or by path into *t; returns 0 or an exit status. */
 int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t);
-/* Opens the network, the reference data and a planner, owned by the caller (cli_close_planner); returns 0 or an exit
- * status, with nothing left open. */
-int cli_open_planner(const char *cmd, const char *net_path, const char *data, bogie_network **net, bogie_world **world,
-                     bogie_planner **planner);
-void cli_close_planner(bogie_network *net, bogie_world *world, bogie_planner *planner);
+/* A planner with the network and reference data it plans on. */
+typedef struct cli_planner {
+    bogie_network *net;
+    bogie_world *world;
+    bogie_planner *planner;
+} cli_planner;
+/* Opens the network, the reference data and a planner into *p, owned by the caller (cli_close_planner); returns 0
+ * or an exit status, with nothing left open. */
+int cli_open_planner(const char *cmd, const char *net_path, const char *data, cli_planner *p);
+void cli_close_planner(cli_planner *p);
 
 #endif

@@ -140,23 +140,21 @@ static int write_journey(const route_args *a, const bogie_journey *j, bogie_form
 /* Plans the journey a asks for with train and writes it; returns the exit status. */
 static int plan_and_write(route_args *a, const bogie_train *train, bogie_format fmt)
 {
-    bogie_network *net = NULL;
-    bogie_world *world = NULL;
-    bogie_planner *planner = NULL;
-    int rc = cli_open_planner("route", a->net_path, a->data, &net, &world, &planner);
+    cli_planner p;
+    int rc = cli_open_planner("route", a->net_path, a->data, &p);
     if (rc != 0)
         return rc;
     a->req.train = train;
     bogie_journey *j;
     bogie_diag d = {0};
-    bogie_status st = bogie_plan(planner, &a->req, &j, &d);
+    bogie_status st = bogie_plan(p.planner, &a->req, &j, &d);
     if (st != BOGIE_OK) {
         rc = cli_fail("route", &d, st);
     } else {
         rc = write_journey(a, j, fmt);
         bogie_journey_free(j);
     }
-    cli_close_planner(net, world, planner);
+    cli_close_planner(&p);
     return rc;
 }
 

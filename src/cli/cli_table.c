@@ -155,20 +155,18 @@ static int check_table_args(const table_args *a)
  * malloc'd, the caller frees them; negative where there is no route). Returns the exit status. */
 static int compute_table(const table_args *a, const bogie_train *train, double **dur, double **dist)
 {
-    bogie_network *net = NULL;
-    bogie_world *world = NULL;
-    bogie_planner *planner = NULL;
-    int rc = cli_open_planner("table", a->net_path, a->data, &net, &world, &planner);
+    cli_planner p;
+    int rc = cli_open_planner("table", a->net_path, a->data, &p);
     if (rc != 0)
         return rc;
     *dur = malloc(a->ns * a->nd * sizeof **dur);
     *dist = malloc(a->ns * a->nd * sizeof **dist);
     bogie_diag d = {0};
-    bogie_status st = *dur && *dist ? bogie_table(planner, train, a->src, a->ns, a->dst, a->nd, 0, *dur, *dist, &d)
+    bogie_status st = *dur && *dist ? bogie_table(p.planner, train, a->src, a->ns, a->dst, a->nd, 0, *dur, *dist, &d)
                                     : BOGIE_ERR_NOMEM;
     if (st != BOGIE_OK)
         rc = cli_fail("table", &d, st);
-    cli_close_planner(net, world, planner);
+    cli_close_planner(&p);
     return rc;
 }
 
