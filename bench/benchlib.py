@@ -103,9 +103,14 @@ def write_section(name, body):
 
 def serve_command(bogie, network, threads, cache, port):
     """The command line of `bogie serve` on network at the loopback port, with the reference data in data/, threads
-    threads, and its answer cache on or off."""
+    threads (and as many workers), and its answer cache on or off."""
     cmd = [bogie, "serve", "--network", network, "--data", os.path.join(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))), "data"), "--port", str(port), "--threads", str(threads)]
+        os.path.abspath(__file__))), "data"), "--port", str(port), "--threads", str(threads),
+        "--workers", str(threads)]
+    # Every load-generating client comes from 127.0.0.1, where the per-address limits (64 connections, 4 expensive
+    # requests) would refuse most of them: here they stand for many users, so the limits are lifted
+    # (tests/cli/test_hardening.sh tests them).
+    cmd += ["--max-per-client", "100000", "--max-heavy-per-client", "100000"]
     if not cache:
         cmd.append("--no-cache")
     return cmd
