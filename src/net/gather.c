@@ -273,6 +273,7 @@ static bool is_station_object(const osm_tag *tags, size_t n)
            (pt && strcmp(pt, "station") == 0);
 }
 
+/* Whether any name tag (name, name:*, alt_name, official_name, ...) of an object has a value. */
 static bool has_name(const osm_tag *tags, size_t n)
 {
     for (size_t i = 0; i < n; i++)
