@@ -109,7 +109,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     if (rc == BOGIE_OK)
         rc = jy_event_stops(p->world, t, &w.route, &w.layout, w.n_places, p->alloc, &w.stops, diag);
     if (rc == BOGIE_OK)
-        jy_countries_passed(p->net, origin_node(&w), &w.layout, j);
+        jy_countries_passed(p->net, jy_place_country(p->net, &w.places[0]), &w.layout, j);
     if (rc == BOGIE_OK)
         rc = jy_border_stops(p, &w.layout, &w.stops, diag);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */

@@ -51,6 +51,10 @@ bool jy_parse_coordinates(const char *text, double *lat, double *lon);
 bogie_status jy_resolve_place(const bogie_planner *p, const bogie_train *t, const char *role, const char *text,
                               double snap_m, route_place *out, bogie_diag *diag);
 
+/* The country (1 + index, 0 for none) of place pl: a station's node's, or for a point the country of the track it
+ * snapped to, at its position along the edge. */
+uint16_t jy_place_country(const bogie_network *net, const route_place *pl);
+
 /* Resolves req's from, vias and to into places[0 .. *n_places) (room for 32), and refuses two neighbours that are
  * the same station. */
 bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, route_place *places,
@@ -104,8 +108,13 @@ bogie_status jy_lay_out(const route_base *b, const bogie_train *t, const route_r
                         jy_layout *L, bogie_diag *diag);
 void jy_layout_free(jy_layout *L);
 
-/* The countries passed, into j->countries: the origin's, then each one a crossing of L enters. */
-void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_layout *L, bogie_journey *j);
+/* The countries passed, into j->countries: the origin's (first: 1 + index, 0 for none), then each one a crossing of
+ * L enters. */
+void jy_countries_passed(const bogie_network *net, uint16_t first, const jy_layout *L, bogie_journey *j);
+
+/* The country (1 + index, 0 for none) at pos metres along L, for a route starting in country first: the country the
+ * last crossing at or before pos enters. */
+uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos);
 
 /* ----- stops.c: where the train stops, and for how long ----- */
 
@@ -160,8 +169,9 @@ bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, c
 
 typedef VEC(bogie_stop) jy_rows;
 
-/* The stops and, between them, every station passed as a timing point, named, into *rows (allocated with p->alloc,
- * the caller's). */
+/* The stops and, between them, every station passed as a timing point, named and each with its country (its
+ * station's or node's, else the country the route is in there; a point given takes the track's), into *rows
+ * (allocated with p->alloc, the caller's). */
 bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const route_place *places,
                           const jy_layout *L, const jy_stops *stops, const jy_profile *prof, jy_rows *rows,
                           bogie_diag *diag);
@@ -173,12 +183,20 @@ bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const 
 bogie_status jy_departure_utc(const tz_civil *civ, bool has_offset, int offset_s, const tz_zone *zone,
                               int64_t *t_utc, bool *as_utc);
 
+/* Whether a wall-clock time civ, read in zone as t_utc (by tz_civil_to_utc), exists once, was skipped by a change
+ * of the clocks (t_utc is then where tz_civil_to_utc put it) or happens twice (t_utc is the first; *other_utc
+ * receives the second, else t_utc). A NULL zone (UTC) has every time once. */
+typedef enum jy_fold { JY_TIME_ONCE = 0, JY_TIME_SKIPPED, JY_TIME_TWICE } jy_fold;
+jy_fold jy_local_fold(const tz_zone *zone, const tz_civil *civ, int64_t t_utc, int64_t *other_utc);
+
 /* The local time of when (UTC seconds) in zone (NULL: UTC), written as tz_format_civil does into buf; *offset_s and
  * *abbr (static or the zone's) receive the offset and the zone's abbreviation. */
 void jy_local_time(const tz_zone *zone, int64_t when, char *buf, size_t size, int *offset_s, const char **abbr);
 
-/* Gives every row its country and time zone and, when req departs at a time, its UTC and local times. pre is the
- * prefix of field names in messages ("--" or ""). */
+/* Gives every row its time zone (from its station, else its country, set by jy_timetable; a row whose zone is
+ * unknown takes the one before it) and, when req departs at a time, its UTC and local times. A departure time
+ * skipped or repeated by a change of the clocks is read as tz_civil_to_utc does, with a warning on j that says
+ * which way. pre is the prefix of field names in messages ("--" or ""). */
 bogie_status jy_put_on_clock(const bogie_planner *p, const bogie_journey_request *req, const char *pre,
                              jy_rows *rows, bogie_journey *j, bogie_diag *diag);
 
