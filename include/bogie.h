@@ -341,6 +341,10 @@ typedef struct bogie_journey_request {
     double via_dwell_s;                /* the stop at each via; negative for the train's own figure */
     double snap_radius_m;              /* how far coordinates may be from usable track; default 5000 */
     double time_limit_s;               /* give up the search after this long (BOGIE_ERR_CANCELLED); 0: no limit */
+    uint16_t start_gauge;              /* the gauge (mm) of the wheels the train has at the origin: one of its own or
+                                          one it can change to; a change it then needs at the origin is made before
+                                          the departure. 0: its own, or the track's at the origin when its own do
+                                          not fit there; a change at the origin is then assumed done already */
     const char *field_prefix;          /* put before a field's name in messages: "--" (the default) for a command
                                           line, "" for an HTTP API */
 } bogie_journey_request;
@@ -365,7 +369,9 @@ typedef struct bogie_stop {
     uint32_t station;                /* station index, or BOGIE_NONE */
     double lat, lon;
     double km;                       /* distance from the origin */
-    double arrive_s, depart_s;       /* seconds after departure from the origin */
+    double arrive_s, depart_s;       /* seconds after departure from the origin; at the origin, work done before
+                                        the departure (a gauge change the start_gauge asked for) starts at a
+                                        negative arrive_s; at the destination, depart_s ends its work */
     int64_t arrive_utc, depart_utc;  /* seconds since 1970, when the journey has a departure time */
     char arrive_local[24], depart_local[24]; /* "2023-09-10 15:00" in the stop's zone, or "" */
     char zone[48];                   /* IANA zone of the stop, or "" */
@@ -389,7 +395,8 @@ typedef struct bogie_journey {
     char train_title[128];
     bool has_clock;                  /* departure given: the *_utc and *_local fields are filled */
     double length_m;
-    double total_s;                  /* from departure to arrival */
+    double total_s;                  /* from the departure to the end of the work at the destination (its arrival,
+                                        plus a border or gauge stop there): running_s + allowance_s + the stops */
     double running_s;                /* moving, startups included, allowance excluded */
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;

@@ -59,6 +59,7 @@ void bogie_journey_request_init(bogie_journey_request *r)
 /* What the stages of a plan hand on to each other; all of it is the plan's, freed by work_free. */
 typedef struct work {
     route_place places[32]; /* from, the vias, to */
+    bogie_train train;      /* the request's, on its wheels at the start */
     size_t n_places;
     route_result route;
     jy_layout layout;
@@ -99,9 +100,12 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     w.layout.a = p->alloc;
     /* Places: from, every via and to, each a station or a point snapped to track. */
     bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
-    /* Search: the fastest route through them that the train can run, avoiding what the request avoids. */
+    /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
+     * request avoids. */
     if (rc == BOGIE_OK)
-        rc = jy_search(p, req, w.places, w.n_places, &w.route, &j->weight_s, diag);
+        rc = jy_start_wheels(p, req, &w.places[0], &w.train, j, diag);
+    if (rc == BOGIE_OK)
+        rc = jy_search(p, req, &w.train, w.places, w.n_places, &w.route, j, diag);
     /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
     if (rc == BOGIE_OK)
         rc = jy_lay_out(&p->base, t, &w.route, origin_node(&w), &w.layout, diag);

@@ -62,10 +62,19 @@ bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_reque
 
 /* ----- search.c: asking route/ for the route ----- */
 
-/* Finds the fastest route through places[0 .. np) that avoids what req avoids, into *res (the caller frees it with
- * route_result_free, also after a failure). *weight_s receives the search's cost. */
-bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
-                       size_t np, route_result *res, double *weight_s, bogie_diag *diag);
+/* The train of req as it is at origin, into *out: on the wheels req->start_gauge says (refused when the train can
+ * have none of that gauge), else on its own wheels, or, when no track of its own gauges leaves the origin, on the
+ * first gauge it can change to whose track does (with a note on j). */
+bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request *req, const route_place *origin,
+                             bogie_train *out, bogie_journey *j, bogie_diag *diag);
+
+/* Finds the fastest route for train t (req's, on its wheels at the start: jy_start_wheels) through places[0 .. np)
+ * that avoids what req avoids, into *res (the caller frees it with route_result_free, also after a failure), and the
+ * search's cost into j->weight_s. When req does not say which wheels the train has and the route begins with a gauge
+ * change at the origin, the train is taken to have the new wheels already: the change is left out, with a note on
+ * j. */
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
+                       const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag);
 
 /* ----- layout.c: laying out the track of the route ----- */
 
@@ -145,8 +154,8 @@ bogie_status jy_event_stops(const bogie_world *w, const bogie_train *t, const ro
  * last (the destination), leaving with the wheels of the stop before it. */
 bogie_status jy_insert_stop(const bogie_allocator *a, jy_stops *stops, const jy_stop *s, bogie_diag *diag);
 
-/* A border stop for every crossing of L, at the station on the route nearest to it (within 30 km), else where it
- * crosses, added to *stops (allocated with p->alloc). */
+/* A border stop for every crossing of L, at the station on the route nearest to it (within 30 km; never the
+ * origin, where work would delay the departure), else where it crosses, added to *stops (allocated with p->alloc). */
 bogie_status jy_border_stops(const bogie_planner *p, const jy_layout *L, jy_stops *stops, bogie_diag *diag);
 
 /* ----- run.c: running the train between stops ----- */
@@ -161,7 +170,9 @@ bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_
                                jy_pieces *out, bogie_diag *diag);
 
 /* Runs the physics from stop to stop: sets each stop's arrive_s and depart_s, appends the speed profile to *prof
- * (allocated with a, the caller's) and adds the running, allowance and stop times to j. */
+ * (allocated with a, the caller's) and adds the running, allowance and stop times to j. The journey's clock starts
+ * at the departure from the origin: work there (a gauge change on wheels the request gave) ends at 0 and is not
+ * added to j; the work at the destination ends at its depart_s and is. */
 bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, const bogie_allocator *a,
                     jy_profile *prof, bogie_journey *j, bogie_diag *diag);
 
@@ -213,9 +224,15 @@ void jy_warn(bogie_journey *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
 size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept);
 
 /* Copies the line, the thinned profile, the path and the rows into j (allocated with j->alloc; j owns them), and its
- * length and total time. */
+ * length and total time: from the departure to the end of the work at the destination, which must be the sum of
+ * its parts (jy_totals_add_up; asserted). */
 bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
                              const jy_rows *rows, bogie_journey *j, bogie_diag *diag);
+
+/* Whether j's total time is the sum of its parts (moving, allowance included, and the stops by cause) within
+ * JY_TOTALS_TOL_S per hour of the journey (float rounding). */
+#define JY_TOTALS_TOL_S 0.001
+bool jy_totals_add_up(const bogie_journey *j);
 
 /* Warns about the data the answer rests on: assumed limits, schematic track, untagged gauges, missing wires, places
  * far from the track. */

@@ -1,5 +1,6 @@
 /* search.c: asks route/ for the fastest route through the places of a journey, with the places the request avoids
- * (countries, or stations by name) marked on the network's nodes and edges. */
+ * (countries, or stations by name) marked on the network's nodes and edges, for the train on the wheels it has at the
+ * start (the request's gauge, else the one the track at the origin needs). */
 #include "journey/journey_int.h"
 
 #include "net/network.h"
@@ -93,11 +94,113 @@ static bogie_status mark_avoided(const bogie_planner *p, const bogie_journey_req
     return rc;
 }
 
-bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
-                       size_t np, route_result *res, double *weight_s, bogie_diag *diag)
+/* ----- the wheels at the start ----- */
+
+static bool has_gauge(const uint16_t *list, size_t n, uint16_t g)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == g)
+            return true;
+    return false;
+}
+
+/* Train t as it is at the start on wheels of gauge g, into *out: t itself when g is one of its own gauges, else,
+ * when it can change to g, t with g as its only gauge and its own gauges among those it can change to. Returns false
+ * when t can have no such wheels. */
+static bool train_on(const bogie_train *t, uint16_t g, bogie_train *out)
+{
+    *out = *t;
+    if (has_gauge(t->gauges, t->n_gauges, g))
+        return true;
+    if (t->change == BOGIE_CHANGE_NONE || !has_gauge(t->change_to, t->n_change_to, g))
+        return false;
+    out->gauges[0] = g;
+    out->n_gauges = 1;
+    out->n_change_to = 0;
+    for (size_t i = 0; i < t->n_gauges && out->n_change_to < BOGIE_MAX_TRAIN_GAUGES; i++)
+        out->change_to[out->n_change_to++] = t->gauges[i];
+    for (size_t i = 0; i < t->n_change_to && out->n_change_to < BOGIE_MAX_TRAIN_GAUGES; i++)
+        if (t->change_to[i] != g)
+            out->change_to[out->n_change_to++] = t->change_to[i];
+    return true;
+}
+
+/* Whether track of gauge g leaves place pl. */
+static bool fits_place(const bogie_network *net, const route_place *pl, uint16_t g)
+{
+    if (pl->is_point)
+        return route_gauge_ok(&net->classes[net->edges[pl->edge].cls], g);
+    for (uint32_t k = net->node_adj[pl->node]; k < net->node_adj[pl->node + 1]; k++)
+        if (route_gauge_ok(&net->classes[net->edges[net->adj[k] >> 1].cls], g))
+            return true;
+    return false;
+}
+
+/* The wheels train t has at origin o when the request does not say: its own gauges when track of one of them leaves
+ * o, else the first gauge it can change to that does (0: its own). */
+static uint16_t default_gauge(const bogie_network *net, const bogie_train *t, const route_place *o)
+{
+    for (size_t i = 0; i < t->n_gauges; i++)
+        if (fits_place(net, o, t->gauges[i]))
+            return 0;
+    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++)
+        if (fits_place(net, o, t->change_to[i]))
+            return t->change_to[i];
+    return 0;
+}
+
+/* Refuses wheels of gauge g that train t cannot have. */
+static bogie_status refuse_gauge(const bogie_train *t, const char *pre, unsigned g, bogie_diag *diag)
+{
+    char own[64] = "", other[64] = "";
+    for (size_t i = 0; i < t->n_gauges; i++)
+        snprintf(own + strlen(own), sizeof own - strlen(own), "%s%u", i ? " or " : "", t->gauges[i]);
+    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++)
+        snprintf(other + strlen(other), sizeof other - strlen(other), "%s%u", i ? " or " : "", t->change_to[i]);
+    return util_fail(diag, BOGIE_ERR_ARG, "%sgauge %u: the %s train's wheels fit %s mm%s%s%s", pre, g, t->name, own,
+                     other[0] ? ", or " : "", other, other[0] ? " mm after a gauge change" : "");
+}
+
+bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request *req, const route_place *origin,
+                             bogie_train *out, bogie_journey *j, bogie_diag *diag)
+{
+    const bogie_train *t = req->train;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    if (req->start_gauge) {
+        if (!train_on(t, req->start_gauge, out))
+            return refuse_gauge(t, pre, req->start_gauge, diag);
+        return BOGIE_OK;
+    }
+    uint16_t g = default_gauge(p->net, t, origin);
+    train_on(t, g ? g : t->gauges[0], out);
+    if (g)
+        jy_warn(j, "the train is taken to start on %u mm wheels, the gauge of the track at %s; %sgauge gives the "
+                   "wheels it has", g, origin->label, pre);
+    return BOGIE_OK;
+}
+
+/* When the request does not say which wheels the train has and res begins with a change at the origin, the train is
+ * taken to have the wheels it would change to: the change is dropped from res, with a note on j. */
+static void drop_origin_change(const bogie_journey_request *req, const route_place *origin, route_result *res,
+                               bogie_journey *j)
+{
+    if (req->start_gauge || res->items.n == 0 || res->items.v[0].kind != RITEM_CHANGE)
+        return;
+    route_item it = res->items.v[0];
+    memmove(&res->items.v[0], &res->items.v[1], (res->items.n - 1) * sizeof *res->items.v);
+    res->items.n--;
+    res->start_gauge = it.to_gauge;
+    res->cost_s -= it.cost_s;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    jy_warn(j, "the train is taken to start on %u mm wheels at %s, where it could change them; %sgauge %u changes "
+               "them there first (%.0f min, before the departure)",
+            it.to_gauge, origin->label, pre, it.from_gauge, it.cost_s / 60);
+}
+
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
+                       const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag)
 {
     const bogie_allocator *a = p->alloc;
-    const bogie_train *t = req->train;
     memset(res, 0, sizeof *res);
     uint8_t *avoid_node = NULL, *avoid_edge = NULL;
     bogie_status rc = mark_avoided(p, req, places, np, &avoid_node, &avoid_edge, diag);
@@ -114,7 +217,9 @@ bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req,
     q.deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
     if (rc == BOGIE_OK)
         rc = route_find(&q, res, diag);
-    *weight_s = res->cost_s;
+    if (rc == BOGIE_OK)
+        drop_origin_change(req, &places[0], res, j);
+    j->weight_s = res->cost_s;
     util_free(a, avoid_node, p->net->n_nodes ? p->net->n_nodes : 1);
     util_free(a, avoid_edge, p->net->n_edges ? p->net->n_edges : 1);
     return rc;
