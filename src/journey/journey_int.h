@@ -62,17 +62,20 @@ bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_reque
 
 /* ----- search.c: asking route/ for the route ----- */
 
+/* Train t as it may be at origin o when nobody says which wheels it has, into *out: t, with the gauges it can
+ * change to whose track leaves o among those it may start on (the search starts on whichever is fastest, as if
+ * it had changed before the journey). Returns whether that added any. */
+bool jy_train_at(const bogie_network *net, const bogie_train *t, const route_place *o, bogie_train *out);
+
 /* The train of req as it is at origin, into *out: on the wheels req->start_gauge says (refused when the train can
- * have none of that gauge), else on its own wheels, or, when no track of its own gauges leaves the origin, on the
- * first gauge it can change to whose track does (with a note on j). */
+ * have none of that gauge: its own, or one it can change to), else as jy_train_at gives it. */
 bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request *req, const route_place *origin,
-                             bogie_train *out, bogie_journey *j, bogie_diag *diag);
+                             bogie_train *out, bogie_diag *diag);
 
 /* Finds the fastest route for train t (req's, on its wheels at the start: jy_start_wheels) through places[0 .. np)
  * that avoids what req avoids, into *res (the caller frees it with route_result_free, also after a failure), and the
- * search's cost into j->weight_s. When req does not say which wheels the train has and the route begins with a gauge
- * change at the origin, the train is taken to have the new wheels already: the change is left out, with a note on
- * j. */
+ * search's cost into j->weight_s. When req does not say which wheels the train has and it starts on others than its
+ * own, a note on j says so. */
 bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
                        const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag);
 

@@ -136,17 +136,16 @@ static bool fits_place(const bogie_network *net, const route_place *pl, uint16_t
     return false;
 }
 
-/* The wheels train t has at origin o when the request does not say: its own gauges when track of one of them leaves
- * o, else the first gauge it can change to that does (0: its own). */
-static uint16_t default_gauge(const bogie_network *net, const bogie_train *t, const route_place *o)
+bool jy_train_at(const bogie_network *net, const bogie_train *t, const route_place *o, bogie_train *out)
 {
-    for (size_t i = 0; i < t->n_gauges; i++)
-        if (fits_place(net, o, t->gauges[i]))
-            return 0;
-    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++)
-        if (fits_place(net, o, t->change_to[i]))
-            return t->change_to[i];
-    return 0;
+    *out = *t;
+    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++) {
+        uint16_t g = t->change_to[i];
+        if (!has_gauge(out->gauges, out->n_gauges, g) && out->n_gauges < BOGIE_MAX_TRAIN_GAUGES &&
+            fits_place(net, o, g))
+            out->gauges[out->n_gauges++] = g;
+    }
+    return out->n_gauges != t->n_gauges;
 }
 
 /* Refuses wheels of gauge g that train t cannot have. */
@@ -162,39 +161,28 @@ static bogie_status refuse_gauge(const bogie_train *t, const char *pre, unsigned
 }
 
 bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request *req, const route_place *origin,
-                             bogie_train *out, bogie_journey *j, bogie_diag *diag)
+                             bogie_train *out, bogie_diag *diag)
 {
     const bogie_train *t = req->train;
     const char *pre = req->field_prefix ? req->field_prefix : "--";
-    if (req->start_gauge) {
-        if (!train_on(t, req->start_gauge, out))
-            return refuse_gauge(t, pre, req->start_gauge, diag);
-        return BOGIE_OK;
-    }
-    uint16_t g = default_gauge(p->net, t, origin);
-    train_on(t, g ? g : t->gauges[0], out);
-    if (g)
-        jy_warn(j, "the train is taken to start on %u mm wheels, the gauge of the track at %s; %sgauge gives the "
-                   "wheels it has", g, origin->label, pre);
+    if (req->start_gauge && !train_on(t, req->start_gauge, out))
+        return refuse_gauge(t, pre, req->start_gauge, diag);
+    if (!req->start_gauge)
+        jy_train_at(p->net, t, origin, out);
     return BOGIE_OK;
 }
 
-/* When the request does not say which wheels the train has and res begins with a change at the origin, the train is
- * taken to have the wheels it would change to: the change is dropped from res, with a note on j. */
-static void drop_origin_change(const bogie_journey_request *req, const route_place *origin, route_result *res,
-                               bogie_journey *j)
+/* When the request does not say which wheels the train has and the route starts on wheels other than the train's
+ * own, says so on j. */
+static void note_start_wheels(const bogie_journey_request *req, const route_place *origin, const route_result *res,
+                              bogie_journey *j)
 {
-    if (req->start_gauge || res->items.n == 0 || res->items.v[0].kind != RITEM_CHANGE)
+    const bogie_train *t = req->train;
+    if (req->start_gauge || has_gauge(t->gauges, t->n_gauges, res->start_gauge))
         return;
-    route_item it = res->items.v[0];
-    memmove(&res->items.v[0], &res->items.v[1], (res->items.n - 1) * sizeof *res->items.v);
-    res->items.n--;
-    res->start_gauge = it.to_gauge;
-    res->cost_s -= it.cost_s;
     const char *pre = req->field_prefix ? req->field_prefix : "--";
-    jy_warn(j, "the train is taken to start on %u mm wheels at %s, where it could change them; %sgauge %u changes "
-               "them there first (%.0f min, before the departure)",
-            it.to_gauge, origin->label, pre, it.from_gauge, it.cost_s / 60);
+    jy_warn(j, "the train is taken to start on %u mm wheels, the fastest of those it can have at %s; %sgauge gives "
+               "the wheels it has", res->start_gauge, origin->label, pre);
 }
 
 bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
@@ -218,7 +206,7 @@ bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req,
     if (rc == BOGIE_OK)
         rc = route_find(&q, res, diag);
     if (rc == BOGIE_OK)
-        drop_origin_change(req, &places[0], res, j);
+        note_start_wheels(req, &places[0], res, j);
     j->weight_s = res->cost_s;
     util_free(a, avoid_node, p->net->n_nodes ? p->net->n_nodes : 1);
     util_free(a, avoid_edge, p->net->n_edges ? p->net->n_edges : 1);

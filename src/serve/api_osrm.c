@@ -19,6 +19,7 @@ typedef struct route_query {
     double tol;              /* the overview's simplification in metres: 0 the full line, -1 no overview */
     bool steps;
     const char *depart;      /* points into the request's parameters; NULL for none */
+    long gauge;              /* the wheels at the start, in mm; 0: the planner's choice */
 } route_query;
 
 static bool is_waypoint(const bogie_stop *s)
@@ -64,12 +65,14 @@ static bool read_route_coords(const bogie_service *s, const char *coords, route_
     return true;
 }
 
-/* Reads overview, geometries, steps and depart into q; false after answering 400 on a value not offered. */
+/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on a value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
     const char *overview = api_param_value(p, np, "overview"), *geoms = api_param_value(p, np, "geometries"),
                *steps = api_param_value(p, np, "steps");
     q->depart = api_param_value(p, np, "depart");
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &q->gauge))
+        return false;
     q->geometry = API_GEOM_POLYLINE5;
     q->tol = 25;
     if (overview && strcmp(overview, "full") == 0)
@@ -114,6 +117,7 @@ static bogie_journey *plan_route(bogie_service *s, const bogie_train *t, const r
     req.n_via = (size_t)q->n - 2;
     req.train = t;
     req.depart = q->depart;
+    req.start_gauge = (uint16_t)q->gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
     bogie_journey *j;
