@@ -445,6 +445,18 @@ bogie_status bogie_table(const bogie_planner *planner, const bogie_train *train,
                          size_t n_sources, const char *const *destinations, size_t n_destinations,
                          double time_limit_s, double *durations, double *distances, bogie_diag *diag);
 
+/* What bogie_table measures, in words, for the outputs that carry its figures. */
+#define BOGIE_TABLE_MEASURE \
+    "the search's estimate: every stretch run at its speed limit, without acceleration, braking, start-ups or the " \
+    "timetable allowance, plus the stops (gauge changes, borders, reversals); the journeys' weight_s. A planned " \
+    "journey's total (bogie route) is longer"
+
+/* The name place (as in bogie_journey_request) resolves to for train: its station's display name (name:en, else
+ * name), or "" for coordinates away from a station; written into name (size bytes, truncated at a character).
+ * Fails as bogie_table does on a place it cannot resolve. */
+bogie_status bogie_place_name(const bogie_planner *planner, const bogie_train *train, const char *place, char *name,
+                              size_t size, bogie_diag *diag);
+
 typedef enum bogie_format {
     BOGIE_FORMAT_TEXT = 0,   /* a timetable for people */
     BOGIE_FORMAT_JSON,

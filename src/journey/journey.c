@@ -256,6 +256,18 @@ bogie_status bogie_table(const bogie_planner *p, const bogie_train *t, const cha
     return rc;
 }
 
+bogie_status bogie_place_name(const bogie_planner *p, const bogie_train *t, const char *place, char *name,
+                              size_t size, bogie_diag *diag)
+{
+    route_place pl;
+    if (size)
+        name[0] = '\0';
+    bogie_status rc = jy_resolve_place(p, t, "place", place, 5000, &pl, diag);
+    if (rc == BOGIE_OK && !pl.is_point && size)
+        util_strlcpy_utf8(name, pl.label, size);
+    return rc;
+}
+
 bogie_status bogie_planner_prepare(const bogie_planner *p, const bogie_train *train, bogie_diag *diag)
 {
     return route_prepare(&p->base, train, diag);

@@ -86,6 +86,28 @@ is "... and the JSON's total ends with the work there" \
     "$(pyjson "$T/to-khasan.json" '(d["total_s"] == d["stops"][-1]["depart_s"], d["stops"][-1]["depart_s"] - d["stops"][-1]["arrive_s"])')" \
     "(True, 3600)"
 
+# --- bogie table: what it measures, agreeing with bogie route, and the places' names -------------------------------
+route --from Pyongyang --to Vladivostok --train armoured --format json -o "$T/flag.json"
+"$BOGIE" table --network "$T/corridor.bogie" --train armoured --from Pyongyang --from 42.0,130.0 --to Vladivostok \
+    --to Khasan --format json --measure timetable >"$T/table-tt.json"
+is "table --measure timetable: the flagship pair's figure is bogie route's total" \
+    "$(pyjson "$T/table-tt.json" 'd["durations"][0][0]' | cut -d. -f1)" "$(pyjson "$T/flag.json" 'd["total_s"]')"
+is "... and carries the places' names" \
+    "$(pyjson "$T/table-tt.json" '([s["name"] for s in d["sources"]], [s["name"] for s in d["destinations"]], d["measure"])')" \
+    "(['Pyongyang', ''], ['Vladivostok', 'Khasan'], 'timetable')"
+"$BOGIE" table --network "$T/corridor.bogie" --train armoured --from Pyongyang --to Vladivostok --format json \
+    >"$T/table-est.json"
+is "table (the estimate) gives the route's weight and says what it is" \
+    "$(pyjson "$T/table-est.json" '(round(d["durations"][0][0]), d["measure"], "weight_s" in d["measure_text"], d["sources"][0]["name"])')" \
+    "($(pyjson "$T/flag.json" 'd["weight_s"]'), 'estimate', True, 'Pyongyang')"
+contains "... and so does its text" \
+    "$("$BOGIE" table --network "$T/corridor.bogie" --train armoured --from Pyongyang --to Vladivostok)" \
+    "the search's estimate: every stretch run at its speed limit, without acceleration, braking, start-ups or the timetable allowance"
+is "table from Khasan agrees with route on the wheels at the start" \
+    "$("$BOGIE" table --network "$T/corridor.bogie" --train armoured --from Khasan --to Vladivostok --format json |
+        python3 -c 'import json,sys; print(round(json.load(sys.stdin)["durations"][0][0]))')" \
+    "$(route --from Khasan --to Vladivostok --train armoured --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["weight_s"])')"
+
 # --- the APIs take gauge= --------------------------------------------------------------------------------------------
 servers=()
 serve_network "$T/serve.log" "$T/corridor.bogie" --threads 2
