@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The time zone of row x: its station's timezone tag, else the one its country's table gives; NULL when unknown. */
 static const char *zone_of(const bogie_planner *p, const bogie_stop *x)
@@ -176,6 +177,12 @@ bogie_status jy_put_on_clock(const bogie_planner *p, const bogie_journey_request
     }
     for (size_t i = 0; j->has_clock && rc == BOGIE_OK && i < rows->n; i++)
         time_row(zones[i], t0, &rows->v[i]);
+    bogie_stop *o = &rows->v[0];
+    if (j->has_clock && rc == BOGIE_OK && o->arrive_s < 0) {
+        /* Work at the origin, done before the departure: when it starts. */
+        size_t used = strlen(o->detail);
+        snprintf(o->detail + used, sizeof o->detail - used, ", starting %s %s", o->arrive_local, o->abbr);
+    }
     util_free(p->alloc, zones, rows->n * sizeof *zones);
     return rc;
 }

@@ -185,9 +185,19 @@ static bool same_wheels(const bogie_train *a, const bogie_train *b)
     return a->n_gauges == b->n_gauges && memcmp(a->gauges, b->gauges, a->n_gauges * sizeof *a->gauges) == 0;
 }
 
+/* Whether every place of a[0 .. na) and b[0 .. nb) is a station (where route_matrix uses a hierarchy). */
+static bool all_stations(const route_place *a, size_t na, const route_place *b, size_t nb)
+{
+    for (size_t i = 0; i < na + nb; i++)
+        if ((i < na ? &a[i] : &b[i - na])->is_point)
+            return false;
+    return true;
+}
+
 /* The table's rows, from sources src[0 .. ns) to dst[0 .. nd), into dur and len (row-major; INFINITY without a
  * route): the sources are taken in groups that start on the same wheels (jy_train_at, as bogie_plan does), one
- * matrix per group. A group of TABLE_PREPARE_PAIRS pairs or more builds its train's hierarchy first. */
+ * matrix per group. A group of TABLE_PREPARE_PAIRS pairs or more builds its train's hierarchy first: the train's
+ * own always (as before), another only when every place is a station, where the matrix can use it. */
 static bogie_status table_rows(const bogie_planner *p, const bogie_train *t, const route_place *src, size_t ns,
                                const route_place *dst, size_t nd, double deadline, double *dur, double *len,
                                bogie_diag *diag)
@@ -212,7 +222,7 @@ static bogie_status table_rows(const bogie_planner *p, const bogie_train *t, con
             ix[m] = k;
             group[m++] = src[k];
         }
-        if (m * nd >= TABLE_PREPARE_PAIRS)
+        if (m * nd >= TABLE_PREPARE_PAIRS && (same_wheels(&ti, t) || all_stations(group, m, dst, nd)))
             rc = route_prepare(&p->base, &ti, diag);
         if (rc == BOGIE_OK)
             rc = route_matrix(&p->base, &ti, group, m, dst, nd, deadline, gd, gl, diag);

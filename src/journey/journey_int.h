@@ -62,9 +62,11 @@ bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_reque
 
 /* ----- search.c: asking route/ for the route ----- */
 
-/* Train t as it may be at origin o when nobody says which wheels it has, into *out: t, with the gauges it can
- * change to whose track leaves o among those it may start on (the search starts on whichever is fastest, as if
- * it had changed before the journey). Returns whether that added any. */
+/* Train t as it may be at origin o when nobody says which wheels it has, into *out: at a station, t with the
+ * gauges it can change to whose track leaves o among those it may start on (the search starts on whichever is
+ * fastest, as if it had changed there before the journey), or, when its own wheels fit no track there and one other
+ * gauge does, t on that gauge (as for a start_gauge); on open track (a point), t. Returns whether *out differs from
+ * t. */
 bool jy_train_at(const bogie_network *net, const bogie_train *t, const route_place *o, bogie_train *out);
 
 /* The train of req as it is at origin, into *out: on the wheels req->start_gauge says (refused when the train can
@@ -210,7 +212,8 @@ void jy_local_time(const tz_zone *zone, int64_t when, char *buf, size_t size, in
 /* Gives every row its time zone (from its station, else its country, set by jy_timetable; a row whose zone is
  * unknown takes the one before it) and, when req departs at a time, its UTC and local times. A departure time
  * skipped or repeated by a change of the clocks is read as tz_civil_to_utc does, with a warning on j that says
- * which way. pre is the prefix of field names in messages ("--" or ""). */
+ * which way. Work at the origin, done before the departure, gets its start time in the origin's detail. pre is the
+ * prefix of field names in messages ("--" or ""). */
 bogie_status jy_put_on_clock(const bogie_planner *p, const bogie_journey_request *req, const char *pre,
                              jy_rows *rows, bogie_journey *j, bogie_diag *diag);
 

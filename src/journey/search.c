@@ -139,13 +139,24 @@ static bool fits_place(const bogie_network *net, const route_place *pl, uint16_t
 bool jy_train_at(const bogie_network *net, const bogie_train *t, const route_place *o, bogie_train *out)
 {
     *out = *t;
-    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++) {
-        uint16_t g = t->change_to[i];
-        if (!has_gauge(out->gauges, out->n_gauges, g) && out->n_gauges < BOGIE_MAX_TRAIN_GAUGES &&
-            fits_place(net, o, g))
-            out->gauges[out->n_gauges++] = g;
-    }
-    return out->n_gauges != t->n_gauges;
+    /* Only at a station could it have changed its wheels before; on open track it has its own. */
+    if (o->is_point)
+        return false;
+    bool own_fit = false;
+    for (size_t i = 0; i < t->n_gauges; i++)
+        own_fit |= fits_place(net, o, t->gauges[i]);
+    uint16_t other[BOGIE_MAX_TRAIN_GAUGES];
+    size_t n_other = 0;
+    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++)
+        if (!has_gauge(t->gauges, t->n_gauges, t->change_to[i]) && fits_place(net, o, t->change_to[i]))
+            other[n_other++] = t->change_to[i];
+    if (n_other == 0)
+        return false;
+    if (!own_fit && n_other == 1)
+        return train_on(t, other[0], out); /* its own wheels could not move from here */
+    for (size_t i = 0; i < n_other && out->n_gauges < BOGIE_MAX_TRAIN_GAUGES; i++)
+        out->gauges[out->n_gauges++] = other[i];
+    return true;
 }
 
 /* Refuses wheels of gauge g that train t cannot have. */

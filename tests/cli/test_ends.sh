@@ -62,7 +62,8 @@ is "--gauge 1435 at Khasan: the exchange is made before the departure asked" \
     "$(pyjson "$T/khasan1435.json" '(d["stops"][0]["arrive"], d["stops"][0]["depart"], d["stops"][0]["gauge_change_s"], d["stops"][0]["gauge_mm"])')" \
     "('2019-04-24T09:40:00+10:00', '2019-04-24T11:40:00+10:00', 7200, 1520)"
 is "... and is not part of the journey's time" "$(pyjson "$T/khasan1435.json" '(d["total_s"] == d["running_s"] + d["allowance_s"] + d["reversal_s"], d["gauge_change_s"])')" "(True, 0)"
-contains "... which its detail says" "$(pyjson "$T/khasan1435.json" 'd["stops"][0]["detail"]')" "done before the departure"
+contains "... which its detail says" "$(pyjson "$T/khasan1435.json" 'd["stops"][0]["detail"]')" \
+    "(120 min); done before the departure, starting 2019-04-24 09:40 +10"
 out=$(route --from Khasan --to Vladivostok --train armoured --gauge 1000 2>&1)
 is "--gauge the train cannot have: exit status" "$?" "2"
 contains "... and why" "$out" "--gauge 1000: the armoured train's wheels fit 1435 mm, or 1520 mm after a gauge change"
