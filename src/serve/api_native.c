@@ -74,6 +74,10 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
         }
         req.via_dwell_s = m * 60;
     }
+    long gauge;
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &gauge))
+        return;
+    req.start_gauge = (uint16_t)gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
     bogie_journey *j;

@@ -19,6 +19,7 @@ typedef struct route_query {
     double tol;              /* the overview's simplification in metres: 0 the full line, -1 no overview */
     bool steps;
     const char *depart;      /* points into the request's parameters; NULL for none */
+    long gauge;              /* the wheels at the start, in mm; 0: the planner's choice */
 } route_query;
 
 static bool is_waypoint(const bogie_stop *s)
@@ -64,12 +65,14 @@ static bool read_route_coords(const bogie_service *s, const char *coords, route_
     return true;
 }
 
-/* Reads overview, geometries, steps and depart into q; false after answering 400 on a value not offered. */
+/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on a value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
     const char *overview = api_param_value(p, np, "overview"), *geoms = api_param_value(p, np, "geometries"),
                *steps = api_param_value(p, np, "steps");
     q->depart = api_param_value(p, np, "depart");
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &q->gauge))
+        return false;
     q->geometry = API_GEOM_POLYLINE5;
     q->tol = 25;
     if (overview && strcmp(overview, "full") == 0)
@@ -114,6 +117,7 @@ static bogie_journey *plan_route(bogie_service *s, const bogie_train *t, const r
     req.n_via = (size_t)q->n - 2;
     req.train = t;
     req.depart = q->depart;
+    req.start_gauge = (uint16_t)q->gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
     bogie_journey *j;
@@ -348,13 +352,16 @@ static void write_matrix(strbuf *sb, const char *head, const double *m, long ns,
     sb_puts(sb, "]");
 }
 
-/* Appends head, then OSRM waypoints at the cnt coordinates (lat, lon) that ix picks, and the closing bracket. */
+/* Appends head, then OSRM waypoints at the cnt coordinates (lat, lon) that ix picks, named as name says, and the
+ * closing bracket. */
 static void write_table_points(strbuf *sb, const char *head, const size_t *ix, long cnt, const double *lat,
-                               const double *lon)
+                               const double *lon, char (*name)[128])
 {
     sb_puts(sb, head);
     for (long i = 0; i < cnt; i++) {
-        sb_puts(sb, i ? ",{\"hint\":\"\",\"name\":\"\",\"location\":" : "{\"hint\":\"\",\"name\":\"\",\"location\":");
+        sb_puts(sb, i ? ",{\"hint\":\"\",\"name\":" : "{\"hint\":\"\",\"name\":");
+        sb_json_string(sb, name[ix[i]]);
+        sb_puts(sb, ",\"location\":");
         api_write_location(sb, lat[ix[i]], lon[ix[i]]);
         sb_puts(sb, "}");
     }
@@ -371,9 +378,10 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
     double *lat = malloc(cap * sizeof *lat), *lon = malloc(cap * sizeof *lon);
     size_t *si = malloc(cap * sizeof *si), *di = malloc(cap * sizeof *di);
     char (*place)[48] = malloc(cap * sizeof *place);
+    char (*name)[128] = malloc(cap * sizeof *name);
     const char **sp = malloc(cap * sizeof *sp), **dp = malloc(cap * sizeof *dp);
     double *dur = NULL, *dist = NULL;
-    if (!lat || !lon || !si || !di || !place || !sp || !dp) {
+    if (!lat || !lon || !si || !di || !place || !name || !sp || !dp) {
         api_error_answer(r, 503, "Overloaded", "out of memory");
         goto out;
     }
@@ -429,8 +437,14 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
         write_matrix(&sb, ",\"durations\":[", dur, ns, nd);
     if (want_dist)
         write_matrix(&sb, ",\"distances\":[", dist, ns, nd);
-    write_table_points(&sb, ",\"sources\":[", si, ns, lat, lon);
-    write_table_points(&sb, ",\"destinations\":[", di, nd, lat, lon);
+    for (long i = 0; i < n; i++)
+        if (bogie_place_name(s->planner, t, place[i], name[i], sizeof name[i], &d) != BOGIE_OK)
+            name[i][0] = '\0';
+    write_table_points(&sb, ",\"sources\":[", si, ns, lat, lon, name);
+    write_table_points(&sb, ",\"destinations\":[", di, nd, lat, lon, name);
+    sb_puts(&sb, ",\"bogie\":{\"measure\":");
+    sb_json_string(&sb, BOGIE_TABLE_MEASURE);
+    sb_puts(&sb, "}");
     sb_puts(&sb, "}\n");
     api_set_body(r, 200, "application/json", &sb);
 out:
@@ -439,6 +453,7 @@ out:
     free(si);
     free(di);
     free(place);
+    free(name);
     free(sp);
     free(dp);
     free(dur);

@@ -91,15 +91,20 @@ is "a route through a via point has two legs" \
     "2 ['Pyongyang', 'Khasan', 'Vladivostok']"
 is "GET /nearest/v1" "$(get "/nearest/v1/armoured/130.62,42.42?number=2" | body | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], len(d["waypoints"]), d["waypoints"][0]["distance"] < 200)')" "Ok 2 True"
 get "/table/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?annotations=duration,distance" >"$T/table.txt"
-ok "GET /table/v1: a matrix equal to the routes' weights, null where the train cannot start" python3 - "$T/table.txt" "$T/osrm.json" <<'PY'
+get "/route/v1/armoured/131.88191,43.11124;125.73639,39.00472?overview=false" >"$T/back.txt"
+ok "GET /table/v1: a matrix equal to the routes' weights, with the places' names" python3 - "$T/table.txt" "$T/osrm.json" "$T/back.txt" <<'PY'
 import json, sys
 d = json.loads(open(sys.argv[1]).read().rsplit("\n", 1)[0])
 o = json.load(open(sys.argv[2]))
 assert d["code"] == "Ok" and len(d["durations"]) == 3 and len(d["durations"][0]) == 3
 assert d["durations"][0][0] == 0 and abs(d["durations"][0][2] - o["routes"][0]["weight"]) < 1
 assert abs(d["distances"][0][2] - o["routes"][0]["distance"]) < 1
-# The armoured train has 1435 mm wheels: it cannot set out from Vladivostok, on 1520 mm track.
-assert d["durations"][2][0] is None
+# Vladivostok has only 1520 mm track: the armoured train starts there on the 1520 mm wheels it can change to, as
+# /route/v1 does; the names are the stations'.
+r = json.loads(open(sys.argv[3]).read().rsplit("\n", 1)[0])
+assert abs(d["durations"][2][0] - r["routes"][0]["weight"]) < 1, (d["durations"][2][0], r["routes"][0]["weight"])
+assert [w["name"] for w in d["sources"]] == ["Pyongyang", "Khasan", "Vladivostok"], d["sources"]
+assert "measure" in d["bogie"], d
 PY
 is "GET /api/stations finds Tumangang from its Russian name" \
     "$(get "/api/stations?q=%D0%A2%D1%83%D0%BC%D0%B0%D0%BD%D0%B3%D0%B0%D0%BD" | body | python3 -c 'import json,sys; print(json.load(sys.stdin)["stations"][0]["name"])')" "Tumangang"
