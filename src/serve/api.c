@@ -76,6 +76,8 @@ void bogie_service_handle(bogie_service *s, const char *method, const char *targ
         return;
     /* Split the target into path and query, and decode the path. */
     const char *qm = strchr(target, '?');
+    if (qm && !api_check_query(qm + 1, r))
+        return;
     size_t plen = qm ? (size_t)(qm - target) : tlen;
     char *path = malloc(plen + 1);
     api_param *params = malloc(API_MAX_PARAMS * sizeof *params);

@@ -5,6 +5,7 @@
 #include "net/network.h"
 #include "net/tags.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,15 +161,44 @@ void api_trains(bogie_service *s, bogie_response *r)
     api_set_body(r, 200, "application/json", &sb);
 }
 
+/* Reads bbox ("minlon,minlat,maxlon,maxlat": four finite numbers, longitudes within -180..180, latitudes within
+ * -90..90, each minimum at most its maximum) into bb; NULL leaves bb as it is. false after answering 400. */
+static bool read_bbox(const char *bbox, double bb[4], bogie_response *r)
+{
+    static const char *const names[4] = {"minlon", "minlat", "maxlon", "maxlat"};
+    if (!bbox)
+        return true;
+    const char *s = bbox;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        double v = strtod(s, &end);
+        double lim = i % 2 ? 90 : 180;
+        if (end == s || (i < 3 ? *end != ',' : *end != '\0') || !isfinite(v)) {
+            api_error_answer(r, 400, "InvalidValue", "bbox must be four numbers, minlon,minlat,maxlon,maxlat (got "
+                             "\"%.100s\")", bbox);
+            return false;
+        }
+        if (!(v >= -lim && v <= lim)) {
+            api_error_answer(r, 400, "InvalidValue", "bbox: %s %g is outside -%g..%g", names[i], v, lim, lim);
+            return false;
+        }
+        bb[i] = v;
+        s = end + 1;
+    }
+    if (bb[0] > bb[2] || bb[1] > bb[3]) {
+        api_error_answer(r, 400, "InvalidValue", "bbox: %s is greater than %s", bb[0] > bb[2] ? "minlon" : "minlat",
+                         bb[0] > bb[2] ? "maxlon" : "maxlat");
+        return false;
+    }
+    return true;
+}
+
 void api_network(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
 {
     const bogie_network *net = s->net;
     double bb[4] = {-180, -90, 180, 90};
-    const char *bbox = api_param_value(p, np, "bbox");
-    if (bbox && sscanf(bbox, "%lf,%lf,%lf,%lf", &bb[0], &bb[1], &bb[2], &bb[3]) != 4) {
-        api_error_answer(r, 400, "InvalidValue", "bbox must be minlon,minlat,maxlon,maxlat");
+    if (!read_bbox(api_param_value(p, np, "bbox"), bb, r))
         return;
-    }
     long z;
     if (!api_int_param(p, np, "zoom", 8, 0, 22, "InvalidValue", r, &z))
         return;
