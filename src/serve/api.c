@@ -96,6 +96,19 @@ void bogie_service_handle(bogie_service *s, const char *method, const char *targ
         api_cache_put(s, target, h, r);
 }
 
+bool api_cached_answer(bogie_service *s, const char *method, const char *target, bogie_response *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t tlen = strlen(target);
+    if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || tlen > s->opts.max_uri ||
+        !api_cache_get(s, target, XXH3_64bits(target, tlen), r))
+        return false;
+    pthread_mutex_lock(&s->lock);
+    s->requests++;
+    pthread_mutex_unlock(&s->lock);
+    return true;
+}
+
 void bogie_service_counters(bogie_service *s, uint64_t *requests, uint64_t *hits)
 {
     pthread_mutex_lock(&s->lock);

@@ -126,6 +126,10 @@ bool api_cache_get(bogie_service *s, const char *key, uint64_t h, bogie_response
 /* Remembers a copy of r's answer for key (hash h) unless it is too big, evicting the least recently used answers
  * beyond opts.cache_bytes. Thread-safe. */
 void api_cache_put(bogie_service *s, const char *key, uint64_t h, const bogie_response *r);
+/* The answer to method and target (as bogie_service_handle takes them) when the cache holds it: copies it into r (r
+ * owns the body), counts the request and returns true; false, with nothing counted, when it must be worked out.
+ * Thread-safe and cheap: the server asks it before handing an expensive request to its workers. */
+bool api_cached_answer(bogie_service *s, const char *method, const char *target, bogie_response *r);
 /* Frees every answer and the hash table. */
 void api_cache_close(bogie_service *s);
 

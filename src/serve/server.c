@@ -7,6 +7,7 @@
 #include "bogie_server.h"
 
 #include "base/util.h"
+#include "serve/api_int.h"
 #include "serve/server_int.h"
 
 #include <arpa/inet.h>
@@ -385,10 +386,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
     if (strcmp(method, "OPTIONS") == 0)
         return answer_preflight(s, mc);
     const char *target = c->target ? c->target : "/";
-    if (is_heavy(method, target))
+    bogie_response resp = {0};
+    /* An answer the cache holds is cheap, whatever its kind: it never waits behind the workers' queue. */
+    if (is_heavy(method, target) && !api_cached_answer(s->service, method, target, &resp))
         return hand_to_workers(s, mc, c, method);
-    bogie_response resp;
-    bogie_service_handle(s->service, method, target, &resp);
+    if (!resp.from_cache)
+        bogie_service_handle(s->service, method, target, &resp);
     return queue(s, mc, resp.status, resp.content_type, resp.body, resp.length, false);
 }
 
