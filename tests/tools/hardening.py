@@ -5,6 +5,7 @@
   hardening.py per-client --port P --max N              the (N+1)th connection from one address gets 429
   hardening.py heavy --port P --coords FILE             expensive tables must not slow /health down
   hardening.py requests --port P                        crowded request lines, preflight, Allow, headers, Host
+  hardening.py memory --port P --pid PID --coords FILE  slow readers of big answers: memory within the stated bound
 
 Every socket is on loopback; clients bind source addresses in 127.0.0.0/8 so that "other addresses" exist. Prints
 TAP-style comments and exits 1 with the reason when a check fails.
@@ -239,6 +240,84 @@ def check_heavy(args):
         fail("six tables at once from one address: %s, expected 200s and at least one 429" % sorted(results))
 
 
+def slow_read(port, path, source, until, got):
+    """Asks for path from source on a socket with a small receive window and reads it 1 KB every 50 ms until the
+    monotonic clock passes until; appends (status, first bytes of the body) to got."""
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(30.0)
+        s.bind((source, 0))
+        s.connect((HOST, port))
+        s.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path).encode())
+        data = b""
+        while time.monotonic() < until:
+            chunk = s.recv(1024)
+            if not chunk:
+                break
+            if len(data) < 4096:
+                data += chunk
+            time.sleep(0.05)
+        s.close()
+        head, _, body = data.partition(b"\r\n\r\n")
+        status = int(head.split()[1]) if head.startswith(b"HTTP/") else None
+        got.append((status, body[:200]))
+    except OSError as e:
+        got.append((None, str(e).encode()))
+
+
+def vm_kib(pid, field):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    fail("no %s in /proc/%d/status" % (field, pid))
+
+
+def check_memory(args):
+    """Many slow readers of the biggest answers: /api/network at zoom 22 (32 MB on a network of 54,000 nodes) from
+    args.readers addresses, and a route with its full geometry and steps (about 1 MB, cached after its first answer)
+    from 20 more, each reading 1 KB every 50 ms for 10 s. The server's peak resident memory (VmHWM) must stay within
+    the bound docs/api.md states for its options, over what it held once started (VmRSS before the readers):
+    cache + answer budget + (2 x max_connections + 16) x 0.75 MiB + workers x 40 MiB."""
+    pool = open(args.coords).read().strip().split(";")
+    route = "/route/v1/%s/%s;%s?overview=full&geometries=geojson&steps=true" % (args.train, pool[50], pool[350])
+    status, _, body, _ = get(args.port, route, timeout=120.0)
+    if status != 200 or len(body) < 100000:
+        fail("the big route: %s, %d bytes" % (status, len(body)))
+    base = vm_kib(args.pid, "VmRSS")
+    bound = base + 1024 * (args.cache_mib + args.answer_mib + (2 * args.max_connections + 16) * 0.75 +
+                           args.workers * 40)
+    until = time.monotonic() + 10
+    network, routes = [], []
+    threads = [threading.Thread(target=slow_read, args=(args.port, "/api/network?zoom=22", "127.0.2.%d" % (i + 1),
+                                                        until, network)) for i in range(args.readers)]
+    threads += [threading.Thread(target=slow_read, args=(args.port, route, "127.0.3.%d" % (i + 1), until, routes))
+                for i in range(20)]
+    for t in threads:
+        t.start()
+    time.sleep(5)
+    status, _, _, secs = get(args.port, "/health", source="127.0.0.9")
+    if status != 200 or secs > 2:
+        fail("/health beside the slow readers: %s after %.2f s" % (status, secs))
+    for t in threads:
+        t.join()
+    peak = vm_kib(args.pid, "VmHWM")
+    ok_net = sum(1 for st, b in network if st == 200 and b"FeatureCollection" in b)
+    ok_route = sum(1 for st, _ in routes if st == 200)
+    busy = sum(1 for st, b in routes if st == 503 and b"Overloaded" in b)
+    print("# %d slow readers of /api/network?zoom=22: %d answered; 20 of the big route: %d answered, %d 503" %
+          (args.readers, ok_net, ok_route, busy))
+    print("# resident once started %.0f MiB; peak with the readers %.0f MiB; stated bound %.0f MiB" %
+          (base / 1024, peak / 1024, bound / 1024))
+    if ok_net < args.readers:
+        fail("%d of %d network readers got no answer: %r" %
+             (args.readers - ok_net, args.readers, [n for n in network if n[0] != 200][:3]))
+    if ok_route + busy < 20:
+        fail("the big route's readers: %r" % [r for r in routes if r[0] not in (200, 503)][:3])
+    if peak > bound:
+        fail("peak resident memory %.0f MiB is over the stated bound %.0f MiB" % (peak / 1024, bound / 1024))
+
+
 def check_requests(args):
     """Crowded and over-long request lines and headers get JSON errors at once; OPTIONS is a CORS preflight; a 405
     says what is allowed; answers carry the security headers; Host names other than loopback ones are refused."""
@@ -285,16 +364,22 @@ def check_requests(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests"])
+    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests", "memory"])
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--header-timeout", type=int, default=5)
     ap.add_argument("--max", type=int, default=64)
     ap.add_argument("--coords", help="a file holding the table's coordinates, lon,lat;lon,lat;...")
     ap.add_argument("--train", default="freight-1435")
     ap.add_argument("--allowed", help="a Host name the server was started to allow")
+    ap.add_argument("--pid", type=int, help="the server's process (memory)")
+    ap.add_argument("--readers", type=int, default=60)
+    ap.add_argument("--max-connections", type=int, default=512, help="as the server was started (memory)")
+    ap.add_argument("--workers", type=int, default=2, help="as the server was started (memory)")
+    ap.add_argument("--cache-mib", type=int, default=64, help="the service's cache (memory)")
+    ap.add_argument("--answer-mib", type=int, default=256, help="the server's --answer-memory (memory)")
     args = ap.parse_args()
     {"slowloris": check_slowloris, "per-client": check_per_client, "heavy": check_heavy,
-     "requests": check_requests}[args.check](args)
+     "requests": check_requests, "memory": check_memory}[args.check](args)
     return 0
 
 
