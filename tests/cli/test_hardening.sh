@@ -4,7 +4,8 @@
 # per-address connection limit answers 429, eight clients' tables of 100 places must not slow /health or a route
 # whose answer is cached down (p99 under 100 ms on a generated network of 20,000 nodes) and a fifth table at once
 # from one address gets 429, slow readers of the biggest answers keep the server's memory within its stated bound,
-# and crowded request lines, preflight, 405, security headers and the Host check answer as docs/api.md says.
+# and crowded request lines, preflight, 405, security headers, the Host check and the malformed requests that
+# libmicrohttpd answers itself answer as docs/api.md says.
 . "$(dirname "$0")/lib.sh"
 
 HARDEN="python3 $ROOT/tests/tools/hardening.py"
@@ -28,6 +29,8 @@ ok "the 17th connection from one address gets 429, other addresses are served" \
 serve "$T/req.log" "$NETWORK" --threads 2 --allow-host rail.example.org
 ok "1,000 parameters and long lines get 414, big headers 431, OPTIONS 204, DELETE 405 with Allow, Host checked" \
     $HARDEN requests --port "$port" --allowed rail.example.org
+ok "malformed requests: libmicrohttpd's own answers exactly as docs/api.md lists them, the rest JSON" \
+    $HARDEN library --port "$port"
 
 # coords_of OSM: 400 of the file's nodes as lon,lat;lon,lat;... to draw tables and routes from.
 coords_of() {

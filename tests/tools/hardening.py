@@ -6,6 +6,7 @@
   hardening.py heavy --port P --coords FILE             expensive tables must not slow /health down
   hardening.py requests --port P                        crowded request lines, preflight, Allow, headers, Host
   hardening.py memory --port P --pid PID --coords FILE  slow readers of big answers: memory within the stated bound
+  hardening.py library --port P                         malformed requests: libmicrohttpd's answers as documented
 
 Every socket is on loopback; clients bind source addresses in 127.0.0.0/8 so that "other addresses" exist. Prints
 TAP-style comments and exits 1 with the reason when a check fails.
@@ -318,6 +319,93 @@ def check_memory(args):
         fail("peak resident memory %.0f MiB is over the stated bound %.0f MiB" % (peak / 1024, bound / 1024))
 
 
+def raw_exchange(port, request):
+    """Sends request bytes on a new connection and reads until the server closes it (at most 5 s): (bytes, whether
+    the server closed the connection)."""
+    s = connect(port, timeout=5.0)
+    data, closed = b"", False
+    try:
+        s.sendall(request)
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+    except socket.timeout:
+        pass
+    except OSError:
+        closed = True  # reset: the server closed without reading all that was sent
+    finally:
+        s.close()
+    return data, closed
+
+
+# Requests libmicrohttpd answers itself, before bogie sees them: docs/api.md lists each with what it looks like.
+# (name, request, status, a phrase of the library's HTML body or None for no answer at all, most header blocks)
+HOST_LINE = b"Host: localhost\r\n"
+LIBRARY_ANSWERS = [
+    ("a header line without a colon", b"GET /health HTTP/1.1\r\n" + HOST_LINE + b"NoColon\r\n\r\n", 400,
+     b"Request malformed", 1),
+    ("a malformed version", b"GET /health HTTX/1.1\r\n" + HOST_LINE + b"\r\n", 400, b"Request malformed", 1),
+    ("HTTP/2.0", b"GET /health HTTP/2.0\r\n" + HOST_LINE + b"\r\n", 505, b"HTTP version is not supported", 1),
+    ("HTTP/0.9", b"GET /health HTTP/0.9\r\n" + HOST_LINE + b"\r\n", 505, b"HTTP version is not supported", 1),
+    ("a request line without a target", b"GET\r\n\r\n", None, None, 0),
+    ("Content-Length: -1", b"GET /health HTTP/1.1\r\n" + HOST_LINE + b"Content-Length: -1\r\n\r\n", 400,
+     b"wrong value for <b>Content-Length</b>", 2),
+    ("Content-Length: 0x10", b"GET /health HTTP/1.1\r\n" + HOST_LINE + b"Content-Length: 0x10\r\n\r\n", 400,
+     b"wrong value for <b>Content-Length</b>", 2),
+    ("Content-Length of 23 digits", b"GET /health HTTP/1.1\r\n" + HOST_LINE +
+     b"Content-Length: 12345678901234567890123\r\n\r\n", 413, b"too large value for <b>Content-Length</b>", 2),
+    ("a request line of 600 KB", b"GET /health?q=" + b"x" * 600000 + b" HTTP/1.1\r\n" + HOST_LINE + b"\r\n", 414,
+     b"Request too big", 1),
+    ("600 KB of headers", b"GET /health HTTP/1.1\r\n" + HOST_LINE +
+     b"".join(b"X-%d: %s\r\n" % (i, b"y" * 1000) for i in range(600)) + b"\r\n", 431, b"Request too big", 1),
+]
+
+# Malformed requests bogie sees and answers with JSON (name, request, status, code).
+OWN_ANSWERS = [
+    ("a body with Content-Length", b"GET /health HTTP/1.1\r\n" + HOST_LINE + b"Content-Length: 5\r\n\r\nhello",
+     413, "TooBig"),
+    ("a chunked body", b"GET /health HTTP/1.1\r\n" + HOST_LINE + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+     413, "TooBig"),
+    ("an unknown transfer coding", b"GET /health HTTP/1.1\r\n" + HOST_LINE + b"Transfer-Encoding: gzip\r\n\r\n",
+     413, "TooBig"),
+    ("two Content-Lengths", b"GET /health HTTP/1.1\r\n" + HOST_LINE +
+     b"Content-Length: 0\r\nContent-Length: 5\r\n\r\n", 400, "InvalidRequest"),
+    ("a request line of 9 KB", b"GET /health?q=" + b"x" * 9000 + b" HTTP/1.1\r\n" + HOST_LINE + b"\r\n", 414,
+     "TooLong"),
+    ("20 KB of headers", b"GET /health HTTP/1.1\r\n" + HOST_LINE +
+     b"".join(b"X-%d: %s\r\n" % (i, b"y" * 1000) for i in range(20)) + b"\r\n", 431, "HeadersTooLarge"),
+]
+
+
+def check_library(args):
+    """The malformed requests libmicrohttpd answers itself get exactly the answers docs/api.md lists (its status, its
+    HTML page, the connection closed; libmicrohttpd 0.9.75 sends the header block of a bad Content-Length twice), the
+    others JSON from bogie, and the server keeps serving."""
+    for name, req, status, phrase, most_heads in LIBRARY_ANSWERS:
+        data, closed = raw_exchange(args.port, req)
+        heads = data.count(b"HTTP/1.1 ")
+        got = int(data.split()[1]) if data.startswith(b"HTTP/1.1 ") else None
+        if got != status or not closed or (phrase and phrase not in data) or heads > most_heads or \
+                (status and heads < 1) or b'"code"' in data:
+            fail("%s: expected %s with %r (at most %d header blocks) and a close, got %r%s" %
+                 (name, status, phrase, most_heads, data[:300], "" if closed else " (left open)"))
+        print("# %s: libmicrohttpd's %s, %d header block(s), closed" % (name, status or "no answer", heads))
+    for name, req, status, code in OWN_ANSWERS:
+        data, _ = raw_exchange(args.port, req)
+        head, _, body = data.partition(b"\r\n\r\n")
+        got = int(head.split()[1]) if head.startswith(b"HTTP/1.1 ") else None
+        if got != status or json_code(body) != code or b"content-type: application/json" not in head.lower():
+            fail("%s: expected %d %s as JSON, got %r" % (name, status, code, data[:300]))
+    status, _, _, _ = get(args.port, "/health")
+    if status != 200:
+        fail("after the malformed requests: /health %s" % status)
+    print("# %d answers from libmicrohttpd as documented, %d as JSON from bogie" %
+          (len(LIBRARY_ANSWERS), len(OWN_ANSWERS)))
+
+
 def check_requests(args):
     """Crowded and over-long request lines and headers get JSON errors at once; OPTIONS is a CORS preflight; a 405
     says what is allowed; answers carry the security headers; Host names other than loopback ones are refused."""
@@ -364,7 +452,7 @@ def check_requests(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests", "memory"])
+    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests", "memory", "library"])
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--header-timeout", type=int, default=5)
     ap.add_argument("--max", type=int, default=64)
@@ -379,7 +467,8 @@ def main():
     ap.add_argument("--answer-mib", type=int, default=256, help="the server's --answer-memory (memory)")
     args = ap.parse_args()
     {"slowloris": check_slowloris, "per-client": check_per_client, "heavy": check_heavy,
-     "requests": check_requests, "memory": check_memory}[args.check](args)
+     "requests": check_requests, "memory": check_memory,
+     "library": check_library}[args.check](args)
     return 0
 
 
