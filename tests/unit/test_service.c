@@ -69,6 +69,17 @@ static void expect_accepted(const char *target)
     free(r.body);
 }
 
+/* Checks that prefix followed by each of the n values gets 400 with code, its message naming needle. */
+static void expect_each_refused(const char *prefix, const char *const *values, size_t n, const char *code,
+                                const char *needle)
+{
+    for (size_t i = 0; i < n; i++) {
+        char t[300];
+        snprintf(t, sizeof t, "%s%s", prefix, values[i]);
+        expect_error(t, 400, code, needle);
+    }
+}
+
 /* "/api/stations?q=Q" followed by extra parameters p1=1&p2=1...; malloc'd. */
 static char *stations_with(const char *q, int extra)
 {
@@ -135,11 +146,7 @@ static void test_bbox(void **state)
         "-181,0,1,1", "0,-91,1,1", "0,0,181,1", "0,0,1,90.5",                    /* out of range */
         "10,0,5,1", "0,10,1,5",                                                  /* inverted */
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char t[200];
-        snprintf(t, sizeof t, "/api/network?bbox=%s", bad[i]);
-        expect_error(t, 400, "InvalidValue", "bbox");
-    }
+    expect_each_refused("/api/network?bbox=", bad, sizeof bad / sizeof bad[0], "InvalidValue", "bbox");
     expect_accepted("/api/network?bbox=7.9,49.9,8.5,50.2&zoom=10");
     expect_accepted("/api/network?bbox=-180,-90,180,90");
     expect_accepted("/api/network?bbox=8,50,8,50");
@@ -150,11 +157,8 @@ static void test_annotations(void **state)
     (void)state;
     static const char *const bad[] = {"speed", "duration,speed", "durations", "duration,,distance", "",
                                       "duration distance"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char t[200];
-        snprintf(t, sizeof t, "/table/v1/armoured/8.0,50.0;8.04,50.0?annotations=%s", bad[i]);
-        expect_error(t, 400, "InvalidOptions", "annotations");
-    }
+    expect_each_refused("/table/v1/armoured/8.0,50.0;8.04,50.0?annotations=", bad, sizeof bad / sizeof bad[0],
+                        "InvalidOptions", "annotations");
     expect_accepted("/table/v1/armoured/8.0,50.0;8.04,50.0?annotations=distance");
     expect_accepted("/table/v1/armoured/8.0,50.0;8.04,50.0?annotations=duration,distance");
 }
