@@ -56,7 +56,7 @@ else
 fi
 
 # Memory under slow readers of the biggest answers, on a generated network of about 54,000 nodes (its track at
-# zoom 22 is 32 MB of GeoJSON): the server's peak must stay within the bound docs/api.md states for its options.
+# zoom 22 is 20 MB of GeoJSON, 32 MB before zooms above 18 were drawn as 18): the server's peak must stay within the bound docs/api.md states for its options.
 # A sanitizer's shadow memory would make the figure meaningless.
 if [ -n "${TSAN_OPTIONS:-}" ] || ldd "$BOGIE" | grep -qE 'lib[at]san'; then
     echo "ok $((_n += 1)) - # skip: resident memory is not measured under a sanitizer"

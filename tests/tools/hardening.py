@@ -275,7 +275,7 @@ def vm_kib(pid, field):
 
 
 def check_memory(args):
-    """Many slow readers of the biggest answers: /api/network at zoom 22 (32 MB on a network of 54,000 nodes) from
+    """Many slow readers of the biggest answers: /api/network at zoom 22 (20 MB on a network of 54,000 nodes) from
     args.readers addresses, and a route with its full geometry and steps (about 1 MB, cached after its first answer)
     from 20 more, each reading 1 KB every 50 ms for 10 s. The server's peak resident memory (VmHWM) must stay within
     the bound docs/api.md states for its options, over what it held once started (VmRSS before the readers):
