@@ -42,6 +42,10 @@ print(";".join("%s,%s" % (lon, lat) for lat, lon in pts[::step][:400]))
 PY
 }
 
+serve "$T/budget.log" "$NETWORK" --threads 2 --answer-memory 8
+ok "--answer-memory 8: a 5.5 MB answer held by a slow reader, 503 for a second reader, served again once it leaves" \
+    $HARDEN budget --port "$port"
+
 # A network big enough for tables to take time, and 400 of its nodes to draw tables of 100 places from.
 "$B/bench/gen" -q --nodes 20000 --seed 3 --data "$ROOT/data" -o "$T/big.osm"
 "$BOGIE" import -q --data "$ROOT/data" "$T/big.osm" -o "$T/big.bogie"

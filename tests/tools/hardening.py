@@ -7,6 +7,7 @@
   hardening.py requests --port P                        crowded request lines, preflight, Allow, headers, Host
   hardening.py memory --port P --pid PID --coords FILE  slow readers of big answers: memory within the stated bound
   hardening.py library --port P                         malformed requests: libmicrohttpd's answers as documented
+  hardening.py budget --port P                          --answer-memory 8: a second holder of a 5.5 MB answer, 503
 
 Every socket is on loopback; clients bind source addresses in 127.0.0.0/8 so that "other addresses" exist. Prints
 TAP-style comments and exits 1 with the reason when a check fails.
@@ -319,6 +320,38 @@ def check_memory(args):
         fail("peak resident memory %.0f MiB is over the stated bound %.0f MiB" % (peak / 1024, bound / 1024))
 
 
+def check_budget(args):
+    """A server started with --answer-memory 8 (MiB) and an answer of 5.5 MB (a route through 25 via points with its
+    full geometry and steps, cached after its first answer): while one slow reader holds it, a second reader from
+    another address gets 503 Overloaded at once and small answers are still served; once the first reader leaves,
+    the answer is served again in full."""
+    legs = ["125.73639,39.00472", "131.88191,43.11124"] * 13 + ["125.73639,39.00472"]
+    big = "/route/v1/armoured/%s?overview=full&geometries=geojson&steps=true" % ";".join(legs)
+    status, _, body, _ = get(args.port, big, timeout=120.0)
+    if status != 200 or len(body) < 5000000:
+        fail("the big answer: %s, %d bytes" % (status, len(body)))
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind(("127.0.5.1", 0))
+    s.connect((HOST, args.port))
+    s.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % big).encode())
+    first = s.recv(1024)
+    if not first.startswith(b"HTTP/1.1 200"):
+        fail("the slow reader: %r" % first[:200])
+    status, headers, body, secs = get(args.port, big, source="127.0.5.2", timeout=30.0)
+    if status != 503 or json_code(body) != "Overloaded" or headers.get("retry-after") != "1" or secs > 2:
+        fail("a second reader while the first holds the answer: %s %r after %.1f s" % (status, body[:200], secs))
+    status, _, _, _ = get(args.port, "/health", source="127.0.5.3")
+    if status != 200:
+        fail("a small answer beside the held one: %s" % status)
+    s.close()
+    time.sleep(0.5)
+    status, _, body, _ = get(args.port, big, source="127.0.5.2", timeout=60.0)
+    if status != 200 or len(body) < 5000000:
+        fail("once the slow reader left: %s, %d bytes" % (status, len(body)))
+    print("# a 5.5 MB answer under --answer-memory 8: held by one reader, 503 for a second, served again after")
+
+
 def raw_exchange(port, request):
     """Sends request bytes on a new connection and reads until the server closes it (at most 5 s): (bytes, whether
     the server closed the connection)."""
@@ -452,7 +485,8 @@ def check_requests(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests", "memory", "library"])
+    ap.add_argument("check", choices=["slowloris", "per-client", "heavy", "requests", "memory", "library",
+                                          "budget"])
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--header-timeout", type=int, default=5)
     ap.add_argument("--max", type=int, default=64)
@@ -468,7 +502,7 @@ def main():
     args = ap.parse_args()
     {"slowloris": check_slowloris, "per-client": check_per_client, "heavy": check_heavy,
      "requests": check_requests, "memory": check_memory,
-     "library": check_library}[args.check](args)
+     "library": check_library, "budget": check_budget}[args.check](args)
     return 0
 
 
