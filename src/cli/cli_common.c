@@ -39,7 +39,7 @@ void cli_usage(FILE *f)
           "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
           "              [--max-connections N] [--max-per-client N] [--header-timeout SECONDS] [--workers N]\n"
           "              [--max-heavy-per-client N] [--allow-host NAME,...] [--time-limit SECONDS] [--no-cache]\n"
-          "              [--no-prepare]\n"
+          "              [--answer-memory MIB] [--no-prepare]\n"
           "      The HTTP API (docs/api.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
           "      and exits 0.\n"
           "  bogie version\n"

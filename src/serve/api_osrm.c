@@ -368,6 +368,29 @@ static void write_table_points(strbuf *sb, const char *head, const size_t *ix, l
     sb_puts(sb, "]");
 }
 
+/* Reads annotations (NULL: durations only; else a comma-separated list of duration and distance) into the two
+ * flags; false after answering 400 on any other item. */
+static bool read_annotations(const char *ann, bool *dur, bool *dist, bogie_response *r)
+{
+    *dur = !ann;
+    *dist = false;
+    for (const char *a = ann; a;) {
+        size_t len = strcspn(a, ",");
+        if (len == 8 && strncmp(a, "duration", 8) == 0)
+            *dur = true;
+        else if (len == 8 && strncmp(a, "distance", 8) == 0)
+            *dist = true;
+        else {
+            api_error_answer(r, 400, "InvalidOptions",
+                             "annotations: \"%.*s\" is not offered; annotations must be duration, distance or "
+                             "duration,distance", (int)(len < 40 ? len : 40), a);
+            return false;
+        }
+        a = a[len] ? a + len + 1 : NULL;
+    }
+    return true;
+}
+
 void api_table(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
                bogie_response *r)
 {
@@ -406,12 +429,9 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
         api_error_answer(r, 400, "InvalidOptions", "sources and destinations must be \"all\" or indices like 0;2;5");
         goto out;
     }
-    const char *ann = api_param_value(p, np, "annotations");
-    bool want_dur = !ann || strstr(ann, "duration"), want_dist = ann && strstr(ann, "distance");
-    if (ann && !want_dur && !want_dist) {
-        api_error_answer(r, 400, "InvalidOptions", "annotations must be duration, distance or duration,distance");
+    bool want_dur, want_dist;
+    if (!read_annotations(api_param_value(p, np, "annotations"), &want_dur, &want_dist, r))
         goto out;
-    }
     for (long i = 0; i < n; i++)
         snprintf(place[i], sizeof place[i], "%.7f,%.7f", lat[i], lon[i]);
     for (long i = 0; i < ns; i++)

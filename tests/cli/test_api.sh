@@ -141,6 +141,13 @@ contains "a misspelt station: the message names the parameter and suggests the s
     "$(get "/api/journey?from=Vladivastok&to=Pyongyang&train=armoured" | body)" 'from \"Vladivastok\": no station of this name; did you mean Vladivostok'
 expect "a malformed date" 400 InvalidValue "/api/journey?from=Pyongyang&to=Vladivostok&train=armoured&depart=yesterday"
 expect "invalid UTF-8 in a name" 400 InvalidValue "/api/stations?q=%C3%28"
+expect "a bbox of NaNs" 400 InvalidValue "/api/network?bbox=nan,nan,nan,nan"
+expect "a bbox of five numbers" 400 InvalidValue "/api/network?bbox=1,2,3,4,5"
+expect "an inverted bbox" 400 InvalidValue "/api/network?bbox=132,44,131,43"
+expect "an unknown annotation" 400 InvalidOptions "/table/v1/armoured/125.73639,39.00472;131.88191,43.11124?annotations=duration,speed"
+q1024=$(python3 -c "print('%C3%A9' * 512)")
+expect "a parameter of 1,024 bytes once decoded" 414 TooLong "/api/stations?q=$q1024"
+contains "the refusal names the parameter" "$(get "/api/stations?q=$q1024" | body)" "parameter q is 1024 bytes"
 long=$(python3 -c "print('x' * 9000)")
 is "a request line over 8192 bytes: 414" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/stations?q=$long")" "414"
 is "a request body: 413" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data 'hello' "$URL/health")" "413"
