@@ -177,6 +177,18 @@ static void write_leg_summary(strbuf *sb, const bogie_journey *j, size_t a, size
     sb_free(&sum);
 }
 
+/* The duration of the step from stop k of the leg of stops a to b: the time spent at stop k (its gauge change,
+ * border stop, reversal; none at the leg's first stop, whose time belongs to the leg before), then the run to the
+ * next stop; the last step is the time spent at b (a via's dwell, work at the destination). So the steps add up to
+ * the leg, b's departure less a's, and the legs to the route's duration. */
+static double step_duration(const bogie_journey *j, size_t k, size_t a, size_t b)
+{
+    const bogie_stop *x = &j->stops[k];
+    if (k == b)
+        return x->depart_s - x->arrive_s;
+    return j->stops[k + 1].arrive_s - (k == a ? x->depart_s : x->arrive_s);
+}
+
 /* Appends the step from stop k of the leg of stops a to b: to the next stop, with its maneuver at stop k, and named
  * after stop k, where that maneuver (a departure, a gauge change, a reversal...) happens. */
 static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, size_t b, api_geom_format geometry)
@@ -187,10 +199,11 @@ static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, s
     size_t la = api_line_index(j, x->km), lb = api_line_index(j, y->km);
     sb_puts(sb, k > a ? ",{\"distance\":" : "{\"distance\":");
     sb_fixed(sb, (y->km - x->km) * 1000, 1);
+    double duration = step_duration(j, k, a, b);
     sb_puts(sb, ",\"duration\":");
-    sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
+    sb_fixed(sb, duration, 1);
     sb_puts(sb, ",\"weight\":");
-    sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
+    sb_fixed(sb, duration, 1);
     sb_puts(sb, ",\"name\":");
     sb_json_string(sb, x->name);
     sb_puts(sb, ",\"mode\":\"train\",\"geometry\":");
@@ -208,9 +221,9 @@ static void write_leg(strbuf *sb, const bogie_journey *j, size_t a, size_t b, bo
     sb_puts(sb, first ? "{\"distance\":" : ",{\"distance\":");
     sb_fixed(sb, (to->km - from->km) * 1000, 1);
     sb_puts(sb, ",\"duration\":");
-    sb_fixed(sb, to->arrive_s - from->depart_s, 1);
+    sb_fixed(sb, to->depart_s - from->depart_s, 1);
     sb_puts(sb, ",\"weight\":");
-    sb_fixed(sb, to->arrive_s - from->depart_s, 1);
+    sb_fixed(sb, to->depart_s - from->depart_s, 1);
     sb_puts(sb, ",\"summary\":");
     write_leg_summary(sb, j, a, b);
     sb_puts(sb, ",\"steps\":[");

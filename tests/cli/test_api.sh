@@ -89,6 +89,17 @@ get "/route/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124
 is "a route through a via point has two legs" \
     "$(body <"$T/via.txt" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["routes"][0]["legs"]), [w["name"] for w in d["waypoints"]])')" \
     "2 ['Pyongyang', 'Khasan', 'Vladivostok']"
+# Durations add up as OSRM's clients expect: steps to their leg, legs to the route, with the via's dwell, the border
+# stop at Khasan (the via) and the stops inside each leg (the gauge change at Tumangang) counted once.
+get "/route/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?overview=false&steps=true" >"$T/vias.txt"
+ok "/route/v1: the steps add up to their leg, the legs to the route" python3 - "$T/vias.txt" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).read().rsplit("\n", 1)[0])["routes"][0]
+legs = r["legs"]
+assert abs(sum(l["duration"] for l in legs) - r["duration"]) < 0.5, ([l["duration"] for l in legs], r["duration"])
+for l in legs:
+    assert abs(sum(s["duration"] for s in l["steps"]) - l["duration"]) < 0.5, ([s["duration"] for s in l["steps"]], l)
+PY
 is "GET /nearest/v1" "$(get "/nearest/v1/armoured/130.62,42.42?number=2" | body | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], len(d["waypoints"]), d["waypoints"][0]["distance"] < 200)')" "Ok 2 True"
 get "/table/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?annotations=duration,distance" >"$T/table.txt"
 get "/route/v1/armoured/131.88191,43.11124;125.73639,39.00472?overview=false" >"$T/back.txt"
