@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The reason the import gives for a name that holds control characters (in its report, and in `bogie import`'s
+ * warnings, which look for it). */
+#define TEXT_CONTROLS_REASON "holds control characters; shown as U+FFFD"
+
 /* Whether s holds a control character: C0 (U+0000 to U+001F), DEL, or C1 (U+0080 to U+009F, in UTF-8). */
 bool text_has_control(const char *s);
 

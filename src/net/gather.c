@@ -228,7 +228,7 @@ static void report_controls(imp_state *st, char type, int64_t id, const char *ke
     text_spell_controls(spelt, sizeof spelt, value);
     st->cur_type = type;
     st->cur_id = id;
-    imp_report(st, key, spelt, "holds control characters; shown as U+FFFD");
+    imp_report(st, key, spelt, TEXT_CONTROLS_REASON);
 }
 
 /* Adds a station candidate from an object's tags; members are added by the caller. */
