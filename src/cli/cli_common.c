@@ -103,6 +103,29 @@ int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
     return 0;
 }
 
+size_t cli_text_width(const char *s)
+{
+    strbuf clean;
+    sb_init(&clean, NULL);
+    text_append_clean(&clean, s, false);
+    size_t w = clean.s ? text_width(clean.s) : 0;
+    sb_free(&clean);
+    return w;
+}
+
+void cli_put_padded(FILE *f, const char *s, size_t cols)
+{
+    strbuf clean, out;
+    sb_init(&clean, NULL);
+    sb_init(&out, NULL);
+    text_append_clean(&clean, s, false);
+    text_append_padded(&out, clean.s ? clean.s : "", cols);
+    if (!clean.failed && !out.failed && out.s)
+        fputs(out.s, f);
+    sb_free(&clean);
+    sb_free(&out);
+}
+
 void cli_warn_controls(const char *cmd, const char *net_path)
 {
     bogie_network *net;

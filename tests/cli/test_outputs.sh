@@ -34,10 +34,10 @@ ok "the journey over the names runs" route "${dep[@]}" --via Seoul --via Yoshino
     -o "$T/c.txt"
 no_controls "the timetable holds no control character" "$T/c.txt"
 contains "an escape sequence shows as U+FFFD" "$(cat "$T/c.txt")" $'Alpha\uFFFD[2J'
-ok "the column after the station starts at the same display column on every row" python3 - "$T/c.txt" <<'PY'
-import re, sys, unicodedata
 # Display width as a terminal has it: two for East Asian wide and fullwidth characters, none for combining marks,
 # format characters and Hangul medial vowels and final consonants (decomposed syllables), one for the others.
+cat >"$T/width.py" <<'PY'
+import unicodedata
 def width(s):
     n = 0
     for c in s:
@@ -46,6 +46,11 @@ def width(s):
             continue
         n += 2 if unicodedata.east_asian_width(c) in "WF" else 1
     return n
+PY
+export PYTHONPATH=$T
+ok "the column after the station starts at the same display column on every row" python3 - "$T/c.txt" <<'PY'
+import re, sys
+from width import width
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 head = next(i for i, l in enumerate(lines) if l.lstrip().startswith("km "))
 rows = lines[head + 1:lines.index("", head)]
@@ -58,6 +63,20 @@ for r in rows:
     assert start == col, (r, start, col)
 assert sum(1 for r in rows if notes.search(r)) == 6, rows
 assert any("서울" in r for r in rows) and any("\u1112\u1161" in r for r in rows)  # composed and decomposed Hangul
+PY
+
+"$BOGIE" stations --network "$T/c.bogie" --data "$ROOT/data" o >"$T/stations.txt"
+no_controls "bogie stations holds no control character" "$T/stations.txt"
+ok "bogie stations: the coordinates end at the same display column on every row" python3 - "$T/stations.txt" <<'PY'
+import re, sys
+from width import width
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert len(rows) >= 6 and all(any(n in r for r in rows) for n in ("서울", "𠮷野家", "Хабаровск", "Bravo")), rows
+starts = set()
+for r in rows:
+    m = re.search(r"\d+\.\d{6} +\d+\.\d{6}  ", r)  # printed in fixed widths: where they end tells
+    starts.add(width(r[:m.end()]))
+assert len(starts) == 1, starts
 PY
 
 # --- GPX: well-formed, and a timed track --------------------------------------------------------------------------
