@@ -87,7 +87,7 @@ typedef int (*bogie_progress_fn)(void *ud, const bogie_progress *progress);
 
 typedef struct bogie_import_options {
     unsigned include;               /* BOGIE_INCLUDE_* flags; 0 keeps rail and narrow_gauge only */
-    double station_radius_m;        /* a station farther than this from any track is dropped; default 1000 */
+    double station_radius_m;        /* a station farther than this from any track is dropped; default 500 */
     bogie_reader reader;            /* default BOGIE_READER_NATIVE */
     const char *borders_topojson;   /* Natural Earth admin-0 outlines (world-atlas countries-10m.json), or NULL:
                                        every node's country is then unknown */

@@ -65,7 +65,7 @@ static void print_json_string(const char *s)
 static void print_edges_json(const bogie_network *net)
 {
     uint32_t n = bogie_network_edge_count(net);
-    fputs(",\"edges\":[", stdout);
+    fputs(",\"edge_list\":[", stdout);
     for (uint32_t i = 0; i < n; i++) {
         bogie_edge_info e;
         bogie_network_edge(net, i, &e);
