@@ -107,7 +107,9 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
     if (rc != BOGIE_OK)
         return rc;
     sp.limit_ms = route_line_limit_kmh(b, t, e, sp.back, &sp.assumed) / 3.6;
-    sp.kind = sp.assumed ? BOGIE_LIMIT_ASSUMED : sp.limit_ms >= t->max_speed_ms - 1e-9 ? BOGIE_LIMIT_TRAIN : BOGIE_LIMIT_LINE;
+    sp.kind = sp.assumed                              ? BOGIE_LIMIT_ASSUMED
+              : sp.limit_ms >= t->max_speed_ms - 1e-9 ? BOGIE_LIMIT_TRAIN
+                                                      : BOGIE_LIMIT_LINE;
     sp.schematic = (c->flags & NET_CLASS_SCHEMATIC) != 0;
     sp.g = net->geom + e->geom_first;
     sp.rad = net->radius + e->geom_first;

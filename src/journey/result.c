@@ -100,8 +100,8 @@ size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept)
 /* ----- the journey ----- */
 
 /* How far behind a sample the stretch whose limit holds there may lie (a limit may be held until the tail of the
- * train has cleared it), in metres. */
-#define JY_LIMIT_REACH_M 3000.0
+ * train has cleared it: the profiles' trains are at most 750 m long), in metres. */
+#define JY_LIMIT_REACH_M 1000.0
 
 /* Why the limit of sample x applies: the kind of the nearest segment of L at or behind x (within JY_LIMIT_REACH_M)
  * with that limit, else of the segment x lies on. *g is the first segment that can still matter; samples must come

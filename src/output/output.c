@@ -600,8 +600,8 @@ static void write_svg_curves(const bogie_journey *j, const plot *f, strbuf *sb)
             }
             if (!open)
                 sb_printf(sb,
-                          "<path class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"5\" stroke-opacity=\"0.85\"%s%s%s"
-                          " d=\"",
+                          "<path class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"5\" "
+                          "stroke-opacity=\"0.85\"%s%s%s d=\"",
                           ls->cls, ls->color, *ls->dash ? " stroke-dasharray=\"" : "", ls->dash, *ls->dash ? "\"" : "");
             if (!drawing)
                 sb_printf(sb, "M%.1f,%.1f", px(f, p->km), py(f, i > 0 ? j->profile[i - 1].limit_kmh : p->limit_kmh));
