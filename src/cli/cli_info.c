@@ -207,8 +207,11 @@ int cli_info(int argc, char **argv)
         for (size_t i = 0; i < s->n_breaks; i++) {
             const bogie_gauge_break *b = &s->breaks[i];
             printf("  %.7f,%.7f  %-24s %s", b->lat, b->lon, b->gauges, b->kind);
-            if (b->station_dist_m >= 0)
-                printf(", nearest station %s (%.0f m)", b->station, b->station_dist_m);
+            if (b->station_dist_m >= 0) {
+                fputs(", nearest station ", stdout);
+                cli_put_padded(stdout, b->station, 0); /* its control characters replaced */
+                printf(" (%.0f m)", b->station_dist_m);
+            }
             printf("\n");
         }
         uint64_t total = 0;

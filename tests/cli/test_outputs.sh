@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_outputs.sh: what `bogie route` writes, on tests/data/tiny/controls.overpass.json (station names with escape
-# sequences, CR and BEL, names in Cyrillic, Hangul and Chinese, a tagged 40 km/h stretch and a 250 m curve): control
+# sequences, CR and BEL, names in Cyrillic, Hangul and Chinese, a tagged 40 km/h stretch, a 250 m curve, a break of
+# gauge at a station with BEL in its name): control
 # characters reported at import and never written to a terminal or into XML; timetable columns aligned by display
 # width; GPX track points with their times; the plot's kinds of limit; file names that name another format refused.
 . "$(dirname "$0")/lib.sh"
