@@ -71,7 +71,15 @@ static int parse_route_args(int argc, char **argv, route_args *a)
             a->csv_path = val;
         else if (strcmp(arg, "--plot") == 0 && val)
             a->svg_path = val;
-        else if (strcmp(arg, "--dwell") == 0 && val) {
+        else if (strcmp(arg, "--gauge") == 0 && val) {
+            char *end;
+            long mm = strtol(val, &end, 10);
+            if (*end || end == val || mm < 100 || mm > 3000) {
+                fprintf(stderr, "bogie route: --gauge takes the gauge of the train's wheels in mm, not \"%s\"\n", val);
+                rc = 2;
+            }
+            a->req.start_gauge = (uint16_t)(rc == 0 ? mm : 0);
+        } else if (strcmp(arg, "--dwell") == 0 && val) {
             char *end;
             double m = strtod(val, &end);
             if (*end || !(m >= 0)) {
