@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # test_outputs.sh: what `bogie route` writes, on tests/data/tiny/controls.overpass.json (station names with escape
-# sequences, CR and BEL, names in Cyrillic, Hangul and Chinese, a tagged 40 km/h stretch, a 250 m curve, a break of
-# gauge at a station with BEL in its name): control
-# characters reported at import and never written to a terminal or into XML; timetable columns aligned by display
-# width; GPX track points with their times; the plot's kinds of limit; file names that name another format refused.
+# sequences, CR and BEL, names in Cyrillic, Hangul and Chinese, a tagged 40 km/h stretch, a 250 m curve, and a break
+# of gauge at a station with BEL in its name): control characters reported at import and never written to a terminal
+# or into XML; columns aligned by display width; GPX track points with their times; the plot's kinds of limit; file
+# names that name another format refused.
 . "$(dirname "$0")/lib.sh"
 
 "$BOGIE" import -q --data "$ROOT/data" "$DATA/tiny/controls.overpass.json" -o "$T/c.bogie" 2>"$T/import.err"
