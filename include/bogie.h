@@ -398,8 +398,17 @@ typedef struct bogie_stop {
     char detail[256];                /* e.g. "bogie exchange 1435 -> 1520 mm (Tumangang)", "border KP -> RU" */
 } bogie_stop;
 
+/* Why a speed limit applies. */
+typedef enum bogie_limit_kind {
+    BOGIE_LIMIT_LINE = 0, /* the line's maxspeed as tagged */
+    BOGIE_LIMIT_ASSUMED,  /* the line's limit, assumed (untagged, or tagged as assumed) */
+    BOGIE_LIMIT_CURVE,    /* a curve: the speed at the train's lateral acceleration on its radius */
+    BOGIE_LIMIT_TRAIN     /* the train's own top speed */
+} bogie_limit_kind;
+
 typedef struct bogie_profile_point {
     double km, time_s, speed_kmh, limit_kmh;
+    bogie_limit_kind limit_kind; /* why limit_kmh applies there */
 } bogie_profile_point;
 
 #define BOGIE_MAX_WARNINGS 8

@@ -231,6 +231,7 @@ int cli_import(int argc, char **argv)
     }
     if (st != BOGIE_OK)
         return cli_fail("import", &d, st);
+    cli_warn_controls("import", out);
     if (!quiet) {
         fprintf(stderr, "bogie import: wrote %s\n", out);
         report_stations(out);

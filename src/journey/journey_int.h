@@ -90,6 +90,7 @@ typedef struct jy_seg {
     double radius_m; /* for curve resistance; 0 when straight or unknown */
     bool assumed;    /* the line limit is assumed (untagged, or tagged as assumed) */
     bool schematic;
+    bogie_limit_kind kind; /* why limit_ms applies */
 } jy_seg;
 
 /* The node at the end of a travelled item. */

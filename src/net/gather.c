@@ -3,6 +3,7 @@
  * flags) in an imp_state, and counts and reports what it leaves out. */
 #include "net/gather.h"
 #include "net/tags.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,19 @@ static uint8_t station_modes(const osm_tag *tags, size_t n)
     return m ? m : (uint8_t)(1u << NET_RAILWAY_RAIL | 1u << NET_RAILWAY_NARROW_GAUGE | 1u << NET_RAILWAY_LIGHT_RAIL);
 }
 
+/* Reports a name of object (type, id) whose value holds control characters (escape sequences, CR, BEL), spelt out:
+ * the outputs replace them, but the data should be fixed. */
+static void report_controls(imp_state *st, char type, int64_t id, const char *key, const char *value)
+{
+    if (!text_has_control(value))
+        return;
+    char spelt[64];
+    text_spell_controls(spelt, sizeof spelt, value);
+    st->cur_type = type;
+    st->cur_id = id;
+    imp_report(st, key, spelt, TEXT_CONTROLS_REASON);
+}
+
 /* Adds a station candidate from an object's tags; members are added by the caller. */
 static bogie_status add_station(imp_state *st, char type, int64_t id, int32_t lat, int32_t lon, const osm_tag *tags,
                                 size_t n, uint8_t source, imp_station **out)
@@ -251,6 +265,7 @@ static bogie_status add_station(imp_state *st, char type, int64_t id, int32_t la
         }
         if (!is_name_key(k) || !*v)
             continue;
+        report_controls(st, type, id, k, v);
         net_name nm;
         if (strtab_intern(&st->strings, k, &nm.key) != BOGIE_OK ||
             strtab_intern(&st->strings, v, &nm.value) != BOGIE_OK || VEC_PUSH(st->alloc, st->names, nm) != 0)

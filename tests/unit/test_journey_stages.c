@@ -338,7 +338,7 @@ static void test_insert_stop(void **state)
 
 static void push_seg(jy_layout *L, double s0, double s1, double limit_ms, double radius_m)
 {
-    jy_seg s = {s0, s1, limit_ms, radius_m, false, false};
+    jy_seg s = {s0, s1, limit_ms, radius_m, false, false, BOGIE_LIMIT_LINE};
     assert_int_equal(VEC_PUSH(L->a, L->segs, s), 0);
     L->length = s1;
 }
