@@ -60,14 +60,17 @@ static int read_places(const char *path, char **buf, const char ***list, size_t 
     return 0;
 }
 
-static void print_duration(FILE *f, double s)
+/* Writes duration s (seconds; negative: no route) as " h:mm", right-aligned in a column cols wide after its space. */
+static void print_duration(FILE *f, double s, size_t cols)
 {
+    char cell[32];
     if (s < 0) {
-        fputs("       -", f);
-        return;
+        snprintf(cell, sizeof cell, "-");
+    } else {
+        long m = lround(s / 60);
+        snprintf(cell, sizeof cell, "%ld:%02ld", m / 60, m % 60);
     }
-    long m = lround(s / 60);
-    fprintf(f, " %4ld:%02ld", m / 60, m % 60);
+    fprintf(f, " %*s", (int)cols, cell);
 }
 
 /* The arguments of `bogie table`. */
@@ -311,17 +314,37 @@ static void write_table_json(FILE *f, const table_args *a, const double *dur, co
     fputs("]}\n", f);
 }
 
+/* The widest of the n places list[0 .. n) and at least least, in display columns. */
+static size_t widest(const char *const *list, size_t n, size_t least)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t w = cli_text_width(list[i]);
+        if (w > least)
+            least = w;
+    }
+    return least;
+}
+
+/* Writes the table as text: one row per source, one column per destination, each as wide as its name (in display
+ * columns, so that Cyrillic, Hangul and Chinese names align) and at least "hhhh:mm"; names are never cut. */
 static void write_table_text(FILE *f, const table_args *a, const bogie_train *train, const double *dur)
 {
-    fprintf(f, "hours:minutes by %s: %s%s\n%-24s", train->name, measure_text(a),
-            a->timetable ? "" : " (--measure timetable gives that)", "from \\ to");
-    for (size_t k = 0; k < a->nd; k++)
-        fprintf(f, " %8.8s", a->dst[k]);
+    const char *corner = "from \\ to";
+    size_t src_w = widest(a->src, a->ns, cli_text_width(corner));
+    fprintf(f, "hours:minutes by %s: %s%s\n", train->name, measure_text(a),
+            a->timetable ? "" : " (--measure timetable gives that)");
+    cli_put_padded(f, corner, src_w);
+    for (size_t k = 0; k < a->nd; k++) {
+        fputc(' ', f);
+        size_t w = widest(&a->dst[k], 1, 7), name_w = cli_text_width(a->dst[k]);
+        fprintf(f, "%*s", (int)(w - name_w), "");
+        cli_put_padded(f, a->dst[k], name_w);
+    }
     fputc('\n', f);
     for (size_t i = 0; i < a->ns; i++) {
-        fprintf(f, "%-24.24s", a->src[i]);
+        cli_put_padded(f, a->src[i], src_w);
         for (size_t k = 0; k < a->nd; k++)
-            print_duration(f, dur[i * a->nd + k]);
+            print_duration(f, dur[i * a->nd + k], widest(&a->dst[k], 1, 7));
         fputc('\n', f);
     }
 }

@@ -80,6 +80,22 @@ for r in rows:
 assert len(starts) == 1, starts
 PY
 
+"$BOGIE" table --network "$T/c.bogie" --data "$ROOT/data" --train armoured --from Start --from Хабаровск --from 서울 \
+    --from Bravo --to End --to Хабаровск --to 서울 >"$T/table.txt"
+no_controls "bogie table holds no control character" "$T/table.txt"
+ok "bogie table: every column ends at the same display column on every row, and no name is cut" python3 - "$T/table.txt" <<'PY'
+import re, sys
+from width import width
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+assert len(rows) == 5 and rows[0].split()[-3:] == ["End", "Хабаровск", "서울"], rows
+for r in rows[1:]:
+    assert r.split()[0] in ("Start", "Хабаровск", "서울") or r.startswith("Bravo"), r
+ends = {width(r) for r in rows}
+assert len(ends) == 1, rows
+cells = [[width(r[:m.end()]) for m in re.finditer(r"(\d+:\d\d|-)(?= |$)", r)] for r in rows[1:]]
+assert all(c == cells[0] for c in cells), cells
+PY
+
 # --- GPX: well-formed, and a timed track --------------------------------------------------------------------------
 ok "GPX with a departure" route "${dep[@]}" --via Seoul --format gpx -o "$T/c.gpx"
 ok "route's JSON" route "${dep[@]}" --via Seoul --format json -o "$T/c.json"
