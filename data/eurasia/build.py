@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Build eurasia.osm, bogie's second bundled railway network: the corridor and the lines beyond it.
+
+The network is the whole seed corridor (data/corridor/build.py builds it, unchanged: same nodes, ways, tags and
+ids) plus:
+  - the Trans-Siberian Railway from Ekaterinburg to Ussuriysk, real OSM-derived geometry (one BRouter trace over
+    OpenStreetMap), with the stations of data/corridor/sources/russia-stations.csv that lie on it;
+  - Moscow (Yaroslavsky) - Yaroslavl - Kirov - Perm - Ekaterinburg, schematic: straight ways through stations, their
+    lengths the differences of km posts (sources/schematic-stations.csv cites each one).
+
+Inputs (all committed, read-only):
+  data/corridor/build.py and data/corridor/sources/    the corridor, built by its own script (imported here)
+  sources/russia-border-lines/Ekateriburg-Vladivostok.geojson   the Trans-Siberian trace (see sources/PROVENANCE.md)
+  sources/transsib-stations.csv                        which russia-stations.csv stations are on it, region and zone
+  sources/schematic-stations.csv                       stations, km posts and zones of the schematic lines
+
+Joins: separate lines are joined only at a station or junction where they really meet, within JOIN_M; every join
+is written to the build log with its reason (--log).  Standard library only and deterministic: the same inputs give
+the same bytes.
+
+Usage (from the repository root):
+  python3 data/eurasia/build.py --out build/eurasia.osm [--log build/eurasia-build.log] [--report]
+"""
+
+import argparse
+import csv
+import importlib.util
+import json
+import os
+import sys
+from decimal import Decimal
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SOURCES = os.path.join(HERE, "sources")
+CORRIDOR_BUILD = os.path.join(ROOT, "data", "corridor", "build.py")
+TRANSSIB_GEOJSON = os.path.join(SOURCES, "russia-border-lines", "Ekateriburg-Vladivostok.geojson")
+TRANSSIB_STATIONS = os.path.join(SOURCES, "transsib-stations.csv")
+SCHEMATIC_STATIONS = os.path.join(SOURCES, "schematic-stations.csv")
+RUSSIA_STATIONS = os.path.join(ROOT, "data", "corridor", "sources", "russia-stations.csv")
+
+JOIN_M = 100.0  # two lines are joined at a station only when the station lies this close to both
+ON_TRACE_M = 600.0  # a russia-stations.csv station this close to the trace is on it (listed in transsib-stations.csv)
+WINDOW = 60  # trace segments searched either side of the nearest vertex when projecting a station
+
+TZ_SOURCE = "IANA tz database (zone1970.tab) zone of the station's region, %s"
+NOTES = "data/eurasia/sources/PROVENANCE.md"
+
+
+def load_corridor():
+    spec = importlib.util.spec_from_file_location("corridor_build", CORRIDOR_BUILD)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+cb = load_corridor()
+
+TRANSSIB_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace Ekateriburg-Vladivostok by "
+                   "trolleway/russian-railways-simplegeodata (data/eurasia/sources/russia-border-lines)")
+
+PROFILES = {
+    "transsib_trace": dict(cb.GAUGE_1520, **{
+        "name": "Trans-Siberian Railway", "name:ru": "Транссибирская магистраль", "usage": "main",
+        "electrified": "contact_line",
+        "source:electrified": "the whole line is electrified, 3 kV DC or 25 kV 50 Hz AC by section (en.wikipedia "
+                              "Trans-Siberian Railway infobox); which section has which is not sourced here, so "
+                              "no voltage is tagged",
+        "maxspeed": "100", "source:maxspeed": "assumed: electrified main line; no sourced line speed (as the "
+                                              "corridor's Trans-Siberian)"}),
+    "moscow_ekaterinburg": dict(cb.GAUGE_1520, **{
+        "name": "Trans-Siberian Railway", "name:ru": "Транссибирская магистраль", "usage": "main",
+        "electrified": "contact_line",
+        "source:electrified": "electrified throughout, 3 kV DC or 25 kV 50 Hz AC by section (en.wikipedia "
+                              "Trans-Siberian Railway infobox); no voltage tagged",
+        "maxspeed": "100", "source:maxspeed": "assumed: electrified main line; no sourced line speed"}),
+}
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+class Eurasia:
+    """The corridor's Builder, and what this script adds to it."""
+
+    def __init__(self):
+        self.b = cb.Builder()
+        self.b.build()
+        cb.validate(self.b)  # the corridor as its own script checks it, before anything is added
+        self.corridor_ways = len(self.b.ways)
+        self.log = []  # build log: one line per join and per cut, with its reason
+        self.new_stations = []
+        with open(TRANSSIB_GEOJSON, encoding="utf-8") as f:
+            coords = json.load(f)["features"][0]["geometry"]["coordinates"]
+        # (lat, lon) for the geometry; the elevation (third coordinate) kept beside it for later use (gradients).
+        self.transsib = [(c[1], c[0]) for c in coords]
+        self.transsib_ele = [c[2] for c in coords]
+
+    # -- helpers ----------------------------------------------------------------------------------------------
+
+    def node_named(self, name_en):
+        for n in self.b.stations.values():
+            if n.tags.get("name:en") == name_en:
+                return n
+        raise KeyError(name_en)
+
+    def place(self, node, trace, lo=0, hi=None):
+        """Puts node on trace[lo:hi] at its projection (as the corridor's place_on_trace, but searching only near
+        the nearest vertex, since the trace has 45,000 points).  Returns (pos, metres moved)."""
+        hi = len(trace) if hi is None else hi
+        best = min(range(lo, hi), key=lambda i: (cb.haversine_km(node.lat, node.lon, *trace[i]), i))
+        a, z = max(lo, best - WINDOW), min(hi, best + WINDOW + 1)
+        d, i, t, plat, plon = cb.project(node.lat, node.lon, trace[a:z])
+        i += a
+        if cb.haversine_km(plat, plon, *trace[i]) * 1000 < cb.SNAP_M:
+            pos = ("v", i)
+        elif cb.haversine_km(plat, plon, *trace[i + 1]) * 1000 < cb.SNAP_M:
+            pos = ("v", i + 1)
+        else:
+            pos = ("p", i, t, plat, plon)
+        lat0, lon0 = node.lat, node.lon
+        node.lat, node.lon = trace[pos[1]] if pos[0] == "v" else (pos[3], pos[4])
+        moved = cb.haversine_km(lat0, lon0, node.lat, node.lon) * 1000
+        if moved >= 0.05:
+            node.tags["note:geometry"] = "placed on the OSM-derived track: %.1f m from the source coordinate" % moved
+        return pos, moved
+
+    def station_node(self, lat, lon, tags, label):
+        n = cb.Node(lat, lon, tags, label=label)
+        self.new_stations.append(n)
+        return n
+
+    def schematic_way(self, a, b, dist, profile, source_distance, extra=None):
+        tags = {"railway": "rail", "bogie:schematic": "yes", "distance": "%s" % dist,
+                "source:distance": source_distance}
+        tags.update(PROFILES[profile])
+        tags["name:en"] = tags["name"]
+        tags.update(extra or {})
+        chord = cb.haversine_km(a.lat, a.lon, b.lat, b.lon)
+        assert chord < float(dist), ("distance shorter than the chord", a.label, b.label, dist, chord)
+        self.b.ways.append(cb.Way([a, b], tags, profile))
+
+    def real_way(self, nodes, profile, source):
+        tags = {"railway": "rail", "source": source}
+        tags.update(PROFILES[profile])
+        tags["name:en"] = tags["name"]
+        self.b.ways.append(cb.Way(nodes, tags, profile))
+
+    # -- the Trans-Siberian, Ekaterinburg - Ussuriysk ------------------------------------------------------------
+
+    def transsib_stations(self, lo, hi):
+        """The stations of transsib-stations.csv on trace[lo:hi], as nodes placed on it; stops if a russia-stations.csv
+        station lies on the trace and is not listed, or a listed one is not on it."""
+        listed = {r["name_ru"]: r for r in read_csv(TRANSSIB_STATIONS)}
+        placed = []
+        grid = {}
+        for i in range(lo, hi):
+            lat, lon = self.transsib[i]
+            grid.setdefault((int(lat * 10), int(lon * 10)), []).append(i)
+        taken = {(r["lat"], r["lon"]) for r in read_csv(SCHEMATIC_STATIONS)}  # already stations of this network
+        corridor_names = {n.tags.get("name:ru") for n in self.b.stations.values()}
+        for r in read_csv(RUSSIA_STATIONS):
+            if (r["lat"], r["lon"]) in taken or r["name_ru"] in corridor_names:
+                continue
+            lat, lon = float(r["lat"]), float(r["lon"])
+            near = [i for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                    for i in grid.get((int(lat * 10) + dy, int(lon * 10) + dx), [])]
+            if not near:
+                continue
+            d_m = min(cb.haversine_km(lat, lon, *self.transsib[i]) for i in near) * 1000
+            if d_m > ON_TRACE_M + 200:  # vertices are at most a few hundred metres apart near stations
+                continue
+            row = listed.pop(r["name_ru"], None)
+            tags = None
+            if row is not None:
+                tags = self.transsib_station_tags(r, row)
+            n = self.station_node(lat, lon, tags or {}, label=r["name_en"])
+            pos, moved = self.place(n, self.transsib, min(near), max(near) + 1)
+            if moved > ON_TRACE_M:
+                if row is not None:
+                    raise SystemExit("transsib-stations.csv: %s is %.0f m from the trace" % (r["name_ru"], moved))
+                self.new_stations.remove(n)
+                continue
+            if row is None:
+                raise SystemExit("russia-stations.csv: %s lies %.0f m from the Trans-Siberian trace and is not in "
+                                 "transsib-stations.csv: add it" % (r["name_ru"], moved))
+            n.tags["note:position"] = ("russia-stations.csv puts it %.0f m from the trace; on the trace at its "
+                                       "projection" % moved)
+            placed.append((n, pos))
+        if listed:
+            raise SystemExit("transsib-stations.csv: not found near the trace: %s" % ", ".join(sorted(listed)))
+        return placed
+
+    def transsib_station_tags(self, r, row):
+        name_ru = "Декабристы" if r["name_ru"] == "Декабирсты" else r["name_ru"]
+        tags = {"railway": "station", "name": name_ru, "name:ru": name_ru, "name:en": row["name_en"],
+                "addr:country": "RU", "timezone": row["timezone"],
+                "source": "data/corridor/sources/russia-stations.csv (trolleway/russian-railways-simplegeodata "
+                          "stations layer)",
+                "source:timezone": TZ_SOURCE % row["region"]}
+        if row["name_en"] != r["name_en"]:
+            tags["alt_name:en"] = r["name_en"]
+        if row["note"]:
+            tags["note"] = row["note"]
+        return tags
+
+    def add_transsib(self):
+        ussuriysk = self.node_named("Ussuriysk")
+        tail = self.b.trace_transsib  # the corridor's Ussuriysk - Vladivostok trace
+        cut = next(i for i, p in enumerate(self.transsib) if p == tail[0])
+        assert self.transsib[cut:] == tail, "the corridor's trace is not the tail of the Trans-Siberian trace"
+        assert (ussuriysk.lat, ussuriysk.lon) == tail[0]
+        self.log.append("join: Trans-Siberian trace vertex %d = the corridor's Ussuriysk node (%.6f, %.6f): the "
+                        "corridor's Ussuriysk-Vladivostok trace is this trace's tail from that vertex, coordinate "
+                        "for coordinate (0 m)" % (cut, ussuriysk.lat, ussuriysk.lon))
+        ekb = self.sch_nodes["Ekaterinburg-Passazhirsky"]
+        pos, moved = self.place(ekb, self.transsib, 0, cut)
+        assert moved <= JOIN_M, moved
+        start = pos[1]
+        dropped = sum(cb.haversine_km(*self.transsib[i], *self.transsib[i + 1]) for i in range(start))
+        self.log.append("join: Moscow-Ekaterinburg (schematic) meets the Trans-Siberian trace at Ekaterinburg-"
+                        "Passazhirsky station, %.1f m from the trace (placed on it)" % moved)
+        self.log.append("cut: Trans-Siberian trace vertices 0-%d (%.1f km west of Ekaterinburg-Passazhirsky, towards "
+                        "Perm) not used: the schematic line from Perm ends at the station" % (start - 1, dropped))
+        assert pos[0] == "v", "Ekaterinburg-Passazhirsky must sit on a trace vertex to start the real line there"
+        shift = lambda c: (c[0], (c[1][0], c[1][1] - start) + tuple(c[1][2:]))
+        stations = [shift(c) for c in self.transsib_stations(start + 1, cut)]
+        cuts = [(ekb, ("v", 0))] + stations + [(ussuriysk, ("v", cut - start))]
+        pieces = self.b.split_trace(self.transsib[start:cut + 1], cuts, "transsib-west")
+        for piece in pieces:
+            self.real_way(piece, "transsib_trace", TRANSSIB_SOURCE)
+
+    # -- schematic lines ---------------------------------------------------------------------------------------
+
+    def add_schematic(self):
+        rows = read_csv(SCHEMATIC_STATIONS)
+        self.sch_nodes = {}
+        by_line = {}
+        for r in rows:
+            by_line.setdefault(r["line"], []).append(r)
+        for line in sorted(by_line):
+            rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
+            nodes = []
+            for r in rs:
+                tags = {"railway": "station", "name": r["name_local"], "name:ru": r["name_local"],
+                        "name:en": r["name_en"], "addr:country": r["country"], "timezone": r["timezone"],
+                        "source": r["coord_source"], "source:timezone": TZ_SOURCE % r["region"]}
+                n = self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
+                self.sch_nodes[r["name_en"]] = n
+                nodes.append(n)
+            for (ra, a), (rz, z) in zip(zip(rs, nodes), zip(rs[1:], nodes[1:])):
+                dist = Decimal(rz["km"]) - Decimal(ra["km"])
+                srcs = [ra["km_source"]] + ([rz["km_source"]] if rz["km_source"] != ra["km_source"] else [])
+                self.schematic_way(a, z, dist, "moscow_ekaterinburg", "difference of km posts: %s %s, %s %s; %s" % (
+                    ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)))
+
+    def build(self):
+        self.add_schematic()
+        self.add_transsib()
+        self.b.assign_ids()
+
+
+def validate(e):
+    """Invariants of the added part; the corridor part was checked by the corridor's validate()."""
+    b = e.b
+    ids = [n.id for n in b.nodes] + [w.id for w in b.ways]
+    assert len(set(ids)) == len(ids) and all(i < 0 for i in ids)
+    for w in b.ways[e.corridor_ways:]:
+        t = w.tags
+        schematic = t.get("bogie:schematic") == "yes"
+        assert schematic == ("distance" in t) == ("source:distance" in t), t
+        assert len({id(n) for n in w.nodes}) == len(w.nodes), "a way visits a node twice"
+        for n in w.nodes[1:-1]:
+            assert not n.tags, ("a tagged node inside a way", n.label)
+        for end in (w.nodes[0], w.nodes[-1]):
+            assert end.tags.get("railway") == "station", end.label
+    stations = [n for n in b.nodes if n.tags.get("railway") == "station"]
+    for n in stations:
+        assert n.tags["name"] and n.tags["name:en"] and n.tags["source"], n.label
+    for i, a in enumerate(stations):
+        for z in stations[i + 1:]:
+            if a.tags["name"] == z.tags["name"]:
+                assert cb.haversine_km(a.lat, a.lon, z.lat, z.lon) * 1000 >= 50, ("duplicate station", a.label)
+    for n in e.new_stations:
+        assert n.tags.get("timezone"), n.label
+
+
+def write(e):
+    text = cb.write_osm(e.b)
+    head, body = text.split("-->\n", 1)
+    lead = head.split("<!--")[0]
+    comment = "\n".join([
+        "<!--",
+        "  bogie eurasia railway network: the seed corridor (data/corridor, unchanged) and the Trans-Siberian",
+        "  Railway Moscow - Ekaterinburg - Ussuriysk.  Generated by data/eurasia/build.py; do not edit.",
+        "",
+        "  Track geometry of ways without bogie:schematic=yes is derived from OpenStreetMap:",
+        "    " + cb.ODBL + " - https://www.openstreetmap.org/copyright",
+        "    traced with BRouter by trolleway/russian-railways-simplegeodata.",
+        "  This file, as a database containing it, is available under the ODbL 1.0.",
+        "  Schematic ways are straight lines between stations; their lengths are in distance=* (km, from km posts).",
+        "  Provenance and conventions: docs/networks.md, " + NOTES + ", data/README.md",
+        "-->", ""])
+    body = body.replace('generator="bogie data/corridor/build.py"', 'generator="bogie data/eurasia/build.py"', 1)
+    return lead + comment + body
+
+
+def report(e):
+    b = e.b
+    geo = sum(cb.way_length_km(w) for w in b.ways if "distance" not in w.tags)
+    sch = sum(Decimal(w.tags["distance"]) for w in b.ways if "distance" in w.tags)
+    lines = ["== Totals: %d nodes (%d stations), %d ways; %.1f km real geometry, %s km schematic" % (
+        len(b.nodes), sum(1 for n in b.nodes if n.tags.get("railway") == "station"), len(b.ways), geo, sch)]
+    return "\n".join(lines + e.log) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", required=True, help="output file ('-' for standard output)")
+    ap.add_argument("--log", help="write the build log (every join and cut, with its reason) to this file")
+    ap.add_argument("--report", action="store_true", help="print the totals and the build log")
+    args = ap.parse_args(argv)
+    e = Eurasia()
+    e.build()
+    validate(e)
+    text = write(e)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        tmp = args.out + ".tmp"
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, args.out)
+    if args.log:
+        with open(args.log, "w", encoding="utf-8", newline="\n") as f:
+            f.write("\n".join(e.log) + "\n")
+    if args.report:
+        (sys.stderr if args.out == "-" else sys.stdout).write(report(e))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
