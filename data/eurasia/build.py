@@ -38,9 +38,15 @@ TRANSSIB_GEOJSON = os.path.join(SOURCES, "russia-border-lines", "Ekateriburg-Vla
 TRANSSIB_STATIONS = os.path.join(SOURCES, "transsib-stations.csv")
 SCHEMATIC_STATIONS = os.path.join(SOURCES, "schematic-stations.csv")
 RUSSIA_STATIONS = os.path.join(ROOT, "data", "corridor", "sources", "russia-stations.csv")
+CHINA_STATIONS = os.path.join(SOURCES, "china", "stations.csv")
+JINGHA_JSON = os.path.join(SOURCES, "china", "京哈铁路.json")
 
 JOIN_M = 100.0  # two lines are joined at a station only when the station lies this close to both
 ON_TRACE_M = 600.0  # a russia-stations.csv station this close to the trace is on it (listed in transsib-stations.csv)
+CN_ON_LINE_M = 400.0  # a station point of china/stations.csv this close to a trunk line is on it (OSM station points
+# in China sit on the station building, up to a few hundred metres from the through tracks)
+END_GAP_M = 2500.0  # a trunk line that stops this close to the station it serves is joined to it by a straight link
+HUB_M = 5000.0  # two main stations of one city's junction may be linked straight when no source connects them
 WINDOW = 60  # trace segments searched either side of the nearest vertex when projecting a station
 
 TZ_SOURCE = "IANA tz database (zone1970.tab) zone of the station's region, %s"
@@ -56,6 +62,8 @@ def load_corridor():
 
 cb = load_corridor()
 
+JINGHA_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 京哈铁路 from Raymond1030/China-High-speed-railway-"
+                 "Mapbox-Visualization (data/eurasia/sources/china)")
 TRANSSIB_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace Ekateriburg-Vladivostok by "
                    "trolleway/russian-railways-simplegeodata (data/eurasia/sources/russia-border-lines)")
 
@@ -74,6 +82,32 @@ PROFILES = {
         "source:electrified": "electrified throughout, 3 kV DC or 25 kV 50 Hz AC by section (en.wikipedia "
                               "Trans-Siberian Railway infobox); no voltage tagged",
         "maxspeed": "100", "source:maxspeed": "assumed: electrified main line; no sourced line speed"}),
+    "jingqin": {
+        "name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
+        "gauge": "1435", "source:gauge": "standard gauge: en.wikipedia Beijing-Qinhuangdao Railway infobox (copy at "
+                                         "goodnames.eth.link), zh.wikipedia 秦沈客运专线 (1435 mm)",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "en.wikipedia K27/28 Beijing-Dandong-Pyongyang through train infobox: 25 kV 50 Hz "
+                              "Beijing-Shenyang; zh.wikipedia 秦沈客运专线: 25kV 50Hz",
+        "note": "this is the Beijing-Qinhuangdao line (京秦线, 294 km, via Jizhou and Tangshan North) that the "
+                "source's 京哈铁路 follows, not the older coast line via Tianjin that K27 takes"},
+    "qinshen": {
+        "name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
+        "gauge": "1435", "source:gauge": "zh.wikipedia 秦沈客运专线: 1435 mm",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "zh.wikipedia 秦沈客运专线: 25kV 50Hz",
+        "maxspeed": "200", "source:maxspeed": "zh.wikipedia 秦沈客运专线: operating speed 200 km/h "
+                                              "(https://zh.m.wikipedia.org/wiki/秦沈客运专线)",
+        "note": "the Qinhuangdao-Shenyang passenger line (秦沈客运专线, 404 km), part of 京哈铁路 since 2007"},
+    "shenyang_hub": {
+        "name": "沈阳枢纽", "name:zh": "沈阳枢纽", "name:en": "Shenyang junction link", "usage": "main",
+        "gauge": "1435", "source:gauge": "Chinese standard gauge (as the lines it links)",
+        "note:electrified": "electrification unknown: no source found, so electrified is not tagged"},
+    "shendan": {
+        "name": "沈丹铁路", "name:zh": "沈丹铁路", "name:en": "Shenyang-Dandong Railway", "usage": "main",
+        "gauge": "1435", "source:gauge": "zh.wikipedia 沈丹铁路: regauged to standard gauge in 1911 "
+                                         "(copy at 54e1ad4b4888.kfd.me)",
+        "note:electrified": "electrification unknown: no source found, so electrified is not tagged"},
 }
 
 
@@ -92,6 +126,8 @@ class Eurasia:
         self.corridor_ways = len(self.b.ways)
         self.log = []  # build log: one line per join and per cut, with its reason
         self.new_stations = []
+        self.straight_links = set()  # ids of the straight links (schematic ways without km posts)
+        self.join_nodes = set()  # ids of unnamed nodes where lines of one source meet (ends of its pieces)
         with open(TRANSSIB_GEOJSON, encoding="utf-8") as f:
             coords = json.load(f)["features"][0]["geometry"]["coordinates"]
         # (lat, lon) for the geometry; the elevation (third coordinate) kept beside it for later use (gradients).
@@ -136,7 +172,7 @@ class Eurasia:
         tags = {"railway": "rail", "bogie:schematic": "yes", "distance": "%s" % dist,
                 "source:distance": source_distance}
         tags.update(PROFILES[profile])
-        tags["name:en"] = tags["name"]
+        tags.setdefault("name:en", tags["name"])
         tags.update(extra or {})
         chord = cb.haversine_km(a.lat, a.lon, b.lat, b.lon)
         assert chord < float(dist), ("distance shorter than the chord", a.label, b.label, dist, chord)
@@ -145,7 +181,7 @@ class Eurasia:
     def real_way(self, nodes, profile, source):
         tags = {"railway": "rail", "source": source}
         tags.update(PROFILES[profile])
-        tags["name:en"] = tags["name"]
+        tags.setdefault("name:en", tags["name"])
         self.b.ways.append(cb.Way(nodes, tags, profile))
 
     # -- the Trans-Siberian, Ekaterinburg - Ussuriysk ------------------------------------------------------------
@@ -256,9 +292,107 @@ class Eurasia:
                 self.schematic_way(a, z, dist, "moscow_ekaterinburg", "difference of km posts: %s %s, %s %s; %s" % (
                     ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)))
 
+    # -- China: Beijing - Shenyang (real, from a dissolved multiline), Shenyang - Dandong (schematic) -------------
+
+    def chain(self, parts, spec, label):
+        """One polyline from pieces of a dissolved MultiLineString: spec is [(part index, reversed)], and each piece
+        must start exactly where the previous one ends (a join is made only there, and logged).  Repeated points are
+        dropped."""
+        out = []
+        for k, (i, rev) in enumerate(spec):
+            pts = [(c[1], c[0]) for c in (parts[i][::-1] if rev else parts[i])]
+            if out:
+                gap = cb.haversine_km(*out[-1], *pts[0]) * 1000
+                assert gap < 0.01, (label, i, gap)
+                self.log.append("join: %s part %d follows part %d end to end (the same coordinate, %.1f m): consecutive "
+                                "pieces of one dissolved line" % (label, i, spec[k - 1][0], gap))
+                pts = pts[1:]
+            out.extend(pts)
+        dedup = [p for k, p in enumerate(out) if k == 0 or p != out[k - 1]]
+        if len(dedup) != len(out):
+            self.log.append("cut: %s: %d repeated points dropped" % (label, len(out) - len(dedup)))
+        return dedup
+
+    def china_station(self, r):
+        n = self.station_node(float(r["lat"]), float(r["lon"]), {
+            "railway": "station", "name": r["name_zh"], "name:zh": r["name_zh"], "name:en": r["name_en"],
+            "addr:country": "CN", "timezone": "Asia/Shanghai",
+            "source:timezone": "IANA tz database (zone1970.tab): China is one zone, Asia/Shanghai (Beijing Time)",
+            "source": "OpenStreetMap via OpenQGIS/OMap-GeoDB Railway-station_oData (ODbL), "
+                      "data/eurasia/sources/china/stations.csv",
+            "source:name:en": "pinyin romanisation of the Chinese name (the source has Chinese names only)"},
+            r["name_en"])
+        return n
+
+    def straight_link(self, a, z, profile, why, limit_m=None):
+        """A straight way between two nodes that the sources do not connect but that really meet (a line stopping
+        short of its station): marked schematic, its length the straight line, logged with its reason."""
+        d = cb.haversine_km(a.lat, a.lon, z.lat, z.lon) * 1000
+        assert d <= (limit_m or END_GAP_M), (a.label, z.label, d)
+        tags = {"railway": "rail", "bogie:schematic": "yes"}
+        tags.update(PROFILES[profile])
+        tags["note"] = "straight link: " + why + "; length the straight line (%.0f m), not from km posts" % d
+        tags.setdefault("name:en", tags["name"])
+        self.b.ways.append(cb.Way([a, z], tags, profile))
+        self.straight_links.add(id(self.b.ways[-1]))
+        self.log.append("join: %s - %s by a straight link of %.0f m: %s" % (a.label, z.label, d, why))
+
+    def add_china(self):
+        with open(JINGHA_JSON, encoding="utf-8") as f:
+            parts = json.load(f)["features"][0]["geometry"]["coordinates"]
+        rows = {r["name_zh"]: r for r in read_csv(CHINA_STATIONS)}
+        # Beijing -> Qinhuangdao (part 2, reversed), the Qinhuangdao link (part 3), Qinhuangdao -> Shenyang North
+        # (part 7, reversed): one track of the double-track line; parts 0 and 5 are the other track.
+        whole = self.chain(parts, [(2, True), (3, False), (7, True)], "京哈铁路")
+        k = whole.index((parts[7][-1][1], parts[7][-1][0]))  # where part 7 (the Qinhuangdao-Shenyang line) begins
+        jingqin, qinshen = whole[:k + 1], whole[k:]
+        beijing = self.china_station(rows.pop("北京"))
+        north = self.china_station(rows.pop("沈阳北"))
+        shenyang = self.china_station(rows.pop("沈阳"))
+        start = cb.Node(*jingqin[0], label="京哈铁路 Beijing end")
+        qhd = cb.Node(*qinshen[0], label="京哈铁路 Qinhuangdao link end")
+        end = cb.Node(*qinshen[-1], label="京哈铁路 Shenyang end")
+        self.join_nodes.update({id(start), id(qhd), id(end)})
+        self.straight_link(beijing, start, "jingqin", "the trace of 京哈铁路 ends in the station throat %.0f m east "
+                           "of the 北京 station point" % (cb.haversine_km(beijing.lat, beijing.lon, *jingqin[0]) * 1000))
+        for trace, a, z, profile in ((jingqin, start, qhd, "jingqin"), (qinshen, qhd, end, "qinshen")):
+            cuts = [(a, ("v", 0))] + self.line_stations(trace, rows) + [(z, ("v", len(trace) - 1))]
+            for piece in self.b.split_trace(trace, cuts, profile):
+                self.real_way(piece, profile, JINGHA_SOURCE)
+        self.straight_link(end, north, "qinshen", "the source's 京哈铁路 has a gap of this length between the end of "
+                           "its Qinhuangdao-Shenyang track and Shenyang North station, where the line ends (zh."
+                           "wikipedia 秦沈客运专线: 秦皇岛站 to 沈阳北站)")
+        self.straight_link(north, shenyang, "shenyang_hub", "Shenyang North and Shenyang are the two main stations of "
+                           "the Shenyang junction, linked by its lines (no geometry or km in the sources; the "
+                           "straight line is a lower bound)", limit_m=HUB_M)
+        dandong = self.node_named("Dandong")
+        self.schematic_way(shenyang, dandong, Decimal("277"), "shendan",
+                           "zh.wikipedia 沈丹铁路: Shenyang-Dandong 277 km (copy at https://54e1ad4b4888.kfd.me/zh-cn/"
+                           "沈丹铁路)")
+        self.log.append("join: 沈丹铁路 (schematic) meets the corridor at its Dandong station (the same node, 0 m)")
+
+    def line_stations(self, trace, rows):
+        """china/stations.csv stations within CN_ON_LINE_M of trace, placed on it (and taken out of rows)."""
+        cuts = []
+        for zh in sorted(rows):
+            r = rows[zh]
+            lat, lon = float(r["lat"]), float(r["lon"])
+            if min(cb.haversine_km(lat, lon, *p) for p in trace[::10]) > 5.0:
+                continue
+            n = cb.Node(lat, lon, label=r["name_en"])
+            pos, moved = self.place(n, trace)
+            if moved > CN_ON_LINE_M or pos[1] in (0, len(trace) - 1):
+                continue
+            n = self.china_station(rows.pop(zh))
+            pos, moved = self.place(n, trace)
+            n.tags["note:position"] = "the source's station point lies %.0f m from the track" % moved
+            cuts.append((n, pos))
+        return cuts
+
     def build(self):
         self.add_schematic()
         self.add_transsib()
+        self.add_china()
         self.b.assign_ids()
 
 
@@ -270,12 +404,15 @@ def validate(e):
     for w in b.ways[e.corridor_ways:]:
         t = w.tags
         schematic = t.get("bogie:schematic") == "yes"
-        assert schematic == ("distance" in t) == ("source:distance" in t), t
+        if id(w) in e.straight_links:
+            assert schematic and "distance" not in t and t["note"].startswith("straight link"), t
+        else:
+            assert schematic == ("distance" in t) == ("source:distance" in t), t
         assert len({id(n) for n in w.nodes}) == len(w.nodes), "a way visits a node twice"
         for n in w.nodes[1:-1]:
             assert not n.tags, ("a tagged node inside a way", n.label)
         for end in (w.nodes[0], w.nodes[-1]):
-            assert end.tags.get("railway") == "station", end.label
+            assert end.tags.get("railway") == "station" or id(end) in e.join_nodes, end.label
     stations = [n for n in b.nodes if n.tags.get("railway") == "station"]
     for n in stations:
         assert n.tags["name"] and n.tags["name:en"] and n.tags["source"], n.label

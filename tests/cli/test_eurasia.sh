@@ -15,9 +15,15 @@ joins = [l for l in lines if l.startswith("join: ")]
 if len(joins) < 2:
     raise SystemExit("expected the Ussuriysk and Ekaterinburg joins, got %r" % joins)
 for l in joins:
-    if not re.search(r"(station|node).*\(?[0-9.]+ m\b", l):
+    m = re.search(r"by a straight link of ([0-9]+) m: (.+)", l)
+    if m:  # a line stopping short of its station, or a city's two main stations: at most 5 km, with a reason
+        if float(m.group(1)) > 5000 or len(m.group(2)) < 20:
+            raise SystemExit("straight link too long or without a reason: " + l)
+        continue
+    metres = re.findall(r"([0-9.]+) m\b", l)
+    if not metres or not re.search(r"station|node|pieces of one dissolved line", l):
         raise SystemExit("join without a place and a distance: " + l)
-    if float(re.findall(r"([0-9.]+) m\b", l)[-1]) > 100:
+    if float(metres[-1]) > 100:
         raise SystemExit("join farther apart than 100 m: " + l)
 PY
 ok "the eurasia network imports" "$BOGIE" import -q "$T/a.osm" -o "$T/eurasia.bogie"
@@ -26,27 +32,30 @@ ok "the eurasia network imports" "$BOGIE" import -q "$T/a.osm" -o "$T/eurasia.bo
 "$BOGIE" info --json "$T/corridor.bogie" >"$T/corridor.json"
 
 ok "eurasia holds the corridor and the km posts of its schematic lines" python3 - "$T/info.json" "$T/corridor.json" \
-    data/eurasia/sources/schematic-stations.csv <<'PY'
-import csv, json, sys
+    data/eurasia/sources/schematic-stations.csv "$T/a.log" <<'PY'
+import csv, json, re, sys
 d, c = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 rows = list(csv.DictReader(open(sys.argv[3], encoding="utf-8")))
-# Schematic km: the corridor's, plus each schematic line's last km post minus its first.
+# Schematic km: the corridor's, plus each schematic line's last km post minus its first, plus Shenyang-Dandong
+# (277 km, zh.wikipedia 沈丹铁路), plus the straight links of the build log.
 lines = {}
 for r in rows:
     lines.setdefault(r["line"], []).append(float(r["km"]))
-extra = sum(max(v) - min(v) for v in lines.values())
-if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05:
+links = [float(x) / 1000 for x in re.findall(r"by a straight link of ([0-9]+) m", open(sys.argv[4]).read())]
+extra = sum(max(v) - min(v) for v in lines.values()) + 277 + sum(links)
+if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(links):
     raise SystemExit("schematic km %.1f, expected %.1f" % (d["schematic_km"], c["schematic_km"] + extra))
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
     raise SystemExit("eurasia is not larger than the corridor")
 if len(d["breaks_of_gauge"]) != len(c["breaks_of_gauge"]):
     raise SystemExit("breaks of gauge changed: %r" % d["breaks_of_gauge"])
-for e in d["edge_list"]:
-    if e["schematic"] and not e["distance_tagged"]:
-        raise SystemExit("schematic edge %d without a distance" % e["index"])
+untagged = [e["index"] for e in d["edge_list"] if e["schematic"] and not e["distance_tagged"]]
+if len(untagged) != len(links):
+    raise SystemExit("schematic edges without a distance %r, but %d straight links" % (untagged, len(links)))
 PY
 
-for name in "Екатеринбург-Пассажирский" "Ekaterinburg-Passazhirsky" "Декабристы" "Dekabristy" "Perm II" "Пермь II"; do
+for name in "Екатеринбург-Пассажирский" "Ekaterinburg-Passazhirsky" "Декабристы" "Dekabristy" "Perm II" "Пермь II" \
+    "北京" "Beijing" "沈阳北" "Shenyang North"; do
     out=$("$BOGIE" stations --network "$T/eurasia.bogie" "$name" 2>&1)
     is "station name '$name' matches a station" "$(grep -c "No station matches\|similar" <<<"$out")" 0
 done
@@ -83,6 +92,57 @@ order = ["Pyongyang", "Tumangang", "Khasan", "Ussuriysk", "Khabarovsk", "Chita",
 check(all(n in names for n in order), "missing stops: %r" % [n for n in order if n not in names])
 check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "stops out of order")
 check(stops[-1]["name"] == "Moscow Yaroslavsky" and stops[-1]["zone"] == "Europe/Moscow", "arrives in Moscow")
+PY
+
+# The corridor's flagship journey is the same on eurasia, figure for figure (only the station indices differ).
+for n in corridor eurasia; do
+    "$BOGIE" route --network "$T/$n.bogie" --from Pyongyang --to Vladivostok --train armoured \
+        --depart "2023-09-10 15:00" --format json >"$T/flagship-$n.json"
+done
+ok "the flagship Pyongyang - Vladivostok journey is unchanged on eurasia" python3 - "$T/flagship-corridor.json" \
+    "$T/flagship-eurasia.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for d in (a, b):
+    for s in d["stops"]:
+        s.pop("station")
+if a != b:
+    diff = [k for k in a if a[k] != b.get(k)]
+    raise SystemExit("the journeys differ in %r" % diff)
+PY
+
+# Pyongyang - Beijing (the K27/K28 route as far as the data has it). The sum of the published lengths of the lines
+# the route runs on: Pyongyang-Sinuiju 225.1 and Sinuiju-Dandong 2.5 (data/corridor/sources/NOTES.md), Shenyang-
+# Dandong 277 (zh.wikipedia 沈丹铁路), Shenyang-Shenyang North 4.4 (straight link, docs/networks.md), Qinhuangdao-
+# Shenyang North 404 (zh.wikipedia 秦沈客运专线), Beijing-Qinhuangdao 294 (en.wikipedia Beijing-Qinhuangdao Railway):
+# 1207.0 km. (K27 itself runs the older coast line via Tianjin, 1,364 km per travelchinaguide.com, which the sources
+# do not have.)
+"$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --to 北京 --train armoured \
+    --depart "2023-09-10 15:00" --format json >"$T/pb.json"
+ok "Pyongyang - Beijing: one border stop KP -> CN, no gauge change, KST then CST, the stops, the length" \
+    python3 - "$T/pb.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def check(cond, what):
+    if not cond:
+        raise SystemExit("failed: " + what)
+check(abs(d["length_km"] - 1207.0) <= 0.03 * 1207.0, "length %.1f km" % d["length_km"])
+stops = d["stops"]
+check(not [s for s in stops if "gauge_change" in s["kinds"]] and d["gauge_change_s"] == 0, "no gauge change")
+borders = [s for s in stops if "border" in s["kinds"]]
+check(len(borders) == 1 and "KP -> CN" in borders[0]["detail"] and borders[0]["name"] == "Dandong",
+      "one border stop, KP -> CN at Dandong: %r" % [(s["name"], s["detail"]) for s in borders])
+check(d["countries"] == ["KP", "CN"], "countries %r" % d["countries"])
+zones = []
+for s in stops:
+    if not zones or zones[-1] != s["zone_abbr"]:
+        zones.append(s["zone_abbr"])
+check(zones == ["KST", "CST"], "zones %r" % zones)
+names = [s["name"] for s in stops]
+order = ["Pyongyang", "Sinuiju Ch'ongnyon", "Dandong", "Shenyang", "Shenyang North", "Qinhuangdao", "Beijing"]
+check(all(n in names for n in order), "missing stops: %r" % [n for n in order if n not in names])
+check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "stops out of order")
+check(all(s["gauge_mm"] == 1435 for s in stops), "1435 mm throughout")
 PY
 
 done_testing
