@@ -40,6 +40,12 @@ SCHEMATIC_STATIONS = os.path.join(SOURCES, "schematic-stations.csv")
 RUSSIA_STATIONS = os.path.join(ROOT, "data", "corridor", "sources", "russia-stations.csv")
 CHINA_STATIONS = os.path.join(SOURCES, "china", "stations.csv")
 JINGHA_JSON = os.path.join(SOURCES, "china", "京哈铁路.json")
+MSK_ORSHA = os.path.join(SOURCES, "russia-border-lines", "MSK-Orsha.geojson")
+SMOLENSK_TERESPOL = os.path.join(SOURCES, "belarus", "Smolensk-Terespol.geojson")
+BELARUS_STATIONS = os.path.join(SOURCES, "belarus", "stations.csv")
+POLAND_LINE = os.path.join(SOURCES, "poland", "terespol-warszawa.geojson")
+POLAND_STATIONS = os.path.join(SOURCES, "poland", "stations.csv")
+GAUGE_BY_COUNTRY = os.path.join(ROOT, "data", "gauge-by-country.csv")
 
 JOIN_M = 100.0  # two lines are joined at a station only when the station lies this close to both
 ON_TRACE_M = 600.0  # a russia-stations.csv station this close to the trace is on it (listed in transsib-stations.csv)
@@ -47,10 +53,20 @@ CN_ON_LINE_M = 400.0  # a station point of china/stations.csv this close to a tr
 # in China sit on the station building, up to a few hundred metres from the through tracks)
 END_GAP_M = 2500.0  # a trunk line that stops this close to the station it serves is joined to it by a straight link
 HUB_M = 5000.0  # two main stations of one city's junction may be linked straight when no source connects them
+STATION_BY_M = 300.0  # a station of belarus/stations.csv this close to the Smolensk-Terespol trace is on it
 WINDOW = 60  # trace segments searched either side of the nearest vertex when projecting a station
 
 TZ_SOURCE = "IANA tz database (zone1970.tab) zone of the station's region, %s"
 NOTES = "data/eurasia/sources/PROVENANCE.md"
+DUAL_BREST = ("dual gauge Brest - Terespol: standard-gauge track runs as far as Brest (egtre.info Border Crossings: "
+              "Belarus - Poland) beside the broad-gauge track into Terespol (eurailpress.de 33/2021: broad-gauge "
+              "infrastructure in Terespol station)")
+DUAL_MALASZEWICZE = ("assumed from issue 13: a 1520 mm track runs from the border into the Malaszewicze yards, where "
+                     "China-Europe containers are handled (interrail-europe.com, Malaszewicze construction works); "
+                     "PLRailMap does not mark it")
+BY_NAME_EN = {"Минск-Пассажирский": "Minsk-Passazhirsky", "Барановичи-Центральные": "Baranovichi-Tsentralnye",
+              "Борисов": "Borisov", "Жабинка": "Zhabinka", "Брест-Восточный": "Brest-Vostochny",
+              "Минск-Восточный": "Minsk-Vostochny", "Жодино": "Zhodino", "Столбцы": "Stolbtsy"}
 
 
 def load_corridor():
@@ -64,6 +80,10 @@ cb = load_corridor()
 
 JINGHA_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 京哈铁路 from Raymond1030/China-High-speed-railway-"
                  "Mapbox-Visualization (data/eurasia/sources/china)")
+BROUTER_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace %s by trolleway (data/eurasia/"
+                  "sources/%s)")
+PLRAILMAP_SOURCE = ("PLRailMap (MKuranowski/PLRailMap, 2023-03-19), CC0 1.0: Terespol - Warszawa Centralna "
+                    "(data/eurasia/sources/poland)")
 TRANSSIB_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace Ekateriburg-Vladivostok by "
                    "trolleway/russian-railways-simplegeodata (data/eurasia/sources/russia-border-lines)")
 
@@ -108,12 +128,33 @@ PROFILES = {
         "gauge": "1435", "source:gauge": "zh.wikipedia 沈丹铁路: regauged to standard gauge in 1911 "
                                          "(copy at 54e1ad4b4888.kfd.me)",
         "note:electrified": "electrification unknown: no source found, so electrified is not tagged"},
+    "moscow_brest": {
+        "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main",
+        "note:electrified": "electrification not tagged: the traces carry no such tag and no source was used"},
+    "warszawa_terespol": {
+        "name": "Linia kolejowa nr 2", "name:pl": "Linia kolejowa nr 2", "name:en": "Warsaw-Terespol line (line 2)",
+        "usage": "main",
+        "note:electrified": "electrification not tagged: PLRailMap has no such tag and no source was used"},
 }
 
 
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def gauge_by_country():
+    """data/gauge-by-country.csv: country -> (gauge tag value, source)."""
+    with open(GAUGE_BY_COUNTRY, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    return {r["country"]: (r["gauge"], r["source"]) for r in rows}
+
+
+def load_trace(path):
+    """A BRouter or cut LineString as [(lat, lon)] (its elevations are left in the file for later use)."""
+    with open(path, encoding="utf-8") as f:
+        coords = json.load(f)["features"][0]["geometry"]["coordinates"]
+    return [(c[1], c[0]) for c in coords]
 
 
 class Eurasia:
@@ -178,9 +219,10 @@ class Eurasia:
         assert chord < float(dist), ("distance shorter than the chord", a.label, b.label, dist, chord)
         self.b.ways.append(cb.Way([a, b], tags, profile))
 
-    def real_way(self, nodes, profile, source):
+    def real_way(self, nodes, profile, source, extra=None):
         tags = {"railway": "rail", "source": source}
         tags.update(PROFILES[profile])
+        tags.update(extra or {})
         tags.setdefault("name:en", tags["name"])
         self.b.ways.append(cb.Way(nodes, tags, profile))
 
@@ -324,13 +366,14 @@ class Eurasia:
             r["name_en"])
         return n
 
-    def straight_link(self, a, z, profile, why, limit_m=None):
+    def straight_link(self, a, z, profile, why, limit_m=None, extra=None):
         """A straight way between two nodes that the sources do not connect but that really meet (a line stopping
         short of its station): marked schematic, its length the straight line, logged with its reason."""
         d = cb.haversine_km(a.lat, a.lon, z.lat, z.lon) * 1000
         assert d <= (limit_m or END_GAP_M), (a.label, z.label, d)
         tags = {"railway": "rail", "bogie:schematic": "yes"}
         tags.update(PROFILES[profile])
+        tags.update(extra or {})
         tags["note"] = "straight link: " + why + "; length the straight line (%.0f m), not from km posts" % d
         tags.setdefault("name:en", tags["name"])
         self.b.ways.append(cb.Way([a, z], tags, profile))
@@ -373,26 +416,159 @@ class Eurasia:
 
     def line_stations(self, trace, rows):
         """china/stations.csv stations within CN_ON_LINE_M of trace, placed on it (and taken out of rows)."""
+        cands = [(zh, float(r["lat"]), float(r["lon"])) for zh, r in sorted(rows.items())]
+        return self.place_stations(trace, cands, CN_ON_LINE_M, lambda zh: self.china_station(rows.pop(zh)))
+
+    def place_stations(self, trace, cands, radius_m, make):
+        """The candidates [(key, lat, lon)] that lie within radius_m of trace, away from its two ends: make(key) gives
+        each one's station node, placed here on the trace.  Returns the cuts for split_trace."""
         cuts = []
-        for zh in sorted(rows):
-            r = rows[zh]
-            lat, lon = float(r["lat"]), float(r["lon"])
-            if min(cb.haversine_km(lat, lon, *p) for p in trace[::10]) > 5.0:
+        coarse = trace[::10] + [trace[-1]]
+        for key, lat, lon in cands:
+            if min(cb.haversine_km(lat, lon, *p) for p in coarse) > 5.0:
                 continue
-            n = cb.Node(lat, lon, label=r["name_en"])
-            pos, moved = self.place(n, trace)
-            if moved > CN_ON_LINE_M or pos[1] in (0, len(trace) - 1):
+            probe = cb.Node(lat, lon, label=str(key))
+            pos, moved = self.place(probe, trace)
+            if moved > radius_m or pos[1] in (0, len(trace) - 1):
                 continue
-            n = self.china_station(rows.pop(zh))
+            n = make(key)
             pos, moved = self.place(n, trace)
             n.tags["note:position"] = "the source's station point lies %.0f m from the track" % moved
             cuts.append((n, pos))
         return cuts
 
+    # -- Moscow - Orsha - Minsk - Brest - Terespol - Warsaw -------------------------------------------------------
+
+    def end_station(self, node, trace, at, what):
+        """Puts a station on the first (at=0) or last (at=-1) point of trace when it lies within JOIN_M of it."""
+        p = trace[at]
+        d = cb.haversine_km(node.lat, node.lon, *p) * 1000
+        assert d <= JOIN_M, (node.label, what, d)
+        node.lat, node.lon = p
+        if d >= 0.05:
+            node.tags["note:geometry"] = "placed on the end of the OSM-derived track: %.1f m from the source " \
+                                         "coordinate" % d
+        self.log.append("join: %s ends at %s station (%.1f m from its source coordinate; placed there)" % (what,
+                        node.label, d))
+        return ("v", 0 if at == 0 else len(trace) - 1)
+
+    def by_station(self, r):
+        tags = {"railway": "station", "addr:country": "BY", "timezone": "Europe/Minsk",
+                "source:timezone": "IANA tz database (zone1970.tab): Belarus is one zone, Europe/Minsk",
+                "source": "OpenStreetMap via trolleway/geodata belarus-railways.gpkg (ODbL), data/eurasia/sources/"
+                          "belarus/stations.csv"}
+        for col, key in (("name", "name"), ("name_be", "name:be"), ("name_ru", "name:ru"), ("name_en", "name:en"),
+                         ("name_pl", "name:pl"), ("name_uk", "name:uk"), ("name_zh", "name:zh"), ("name_lt", "name:lt"),
+                         ("alt_name", "alt_name"), ("uic_ref", "uic_ref")):
+            if r[col]:
+                tags[key] = r[col]
+        if "name:en" not in tags:
+            tags["name:en"] = BY_NAME_EN.get(r["name_ru"] or r["name"], r["name_ru"] or r["name"])
+            tags["source:name:en"] = ("romanised here (the source has no English name)" if tags["name:en"] !=
+                                      (r["name_ru"] or r["name"]) else "the source has no English name: Russian name")
+        return self.station_node(float(r["lat"]), float(r["lon"]), tags, tags["name:en"])
+
+    def pl_station(self, r, extra_names=None):
+        tags = {"railway": "station", "name": r["name"], "name:pl": r["name_pl"] or r["name"], "addr:country": "PL",
+                "name:en": r["name"], "timezone": "Europe/Warsaw", "railway:ref": r["ref"],
+                "source:timezone": "IANA tz database (zone1970.tab): Poland is one zone, Europe/Warsaw",
+                "source": "PLRailMap (CC0), data/eurasia/sources/poland/stations.csv"}
+        for col, key in (("name_uk", "name:uk"), ("name_ru", "name:ru")):
+            if r[col]:
+                tags[key] = r[col]
+        tags.update(extra_names or {})
+        return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name"])
+
+    def add_europe(self):
+        gauges = gauge_by_country()
+        by_rows = read_csv(BELARUS_STATIONS)
+        pl_rows = {r["name"]: r for r in read_csv(POLAND_STATIONS)}
+        orsha_row = next(r for r in by_rows if r["name_en"] == "Orsha-Central")
+        brest_row = next(r for r in by_rows if r["name_en"] == "Brest Central")
+        terespol_by = next(r for r in by_rows if r["name_pl"] == "Terespol")
+        # Moscow (Belorussky) - Smolensk - Orsha: the MSK-Orsha trace.
+        mo = load_trace(MSK_ORSHA)
+        belorussky = self.station_node(mo[0][0], mo[0][1], {
+            "railway": "station", "name": "Москва-Белорусская", "name:ru": "Москва-Белорусская",
+            "name:en": "Moscow Belorussky", "addr:country": "RU", "timezone": "Europe/Moscow",
+            "source:timezone": TZ_SOURCE % "Moscow",
+            "source": "first point of the MSK-Orsha trace (data/eurasia/sources/russia-border-lines), which starts at "
+                      "Moscow Belorussky station: no station coordinate in the sources"}, "Moscow Belorussky")
+        self.log.append("join: MSK-Orsha starts at Moscow Belorussky station node, put on its first point (0 m)")
+        orsha = self.by_station(orsha_row)
+        ru = [r for r in read_csv(RUSSIA_STATIONS)]
+        ru_cands = [(k, float(r["lat"]), float(r["lon"])) for k, r in enumerate(ru)]
+        cuts = [(belorussky, ("v", 0))]
+        cuts += self.place_stations(mo, ru_cands, ON_TRACE_M, lambda k: self.ru_station(ru[k], "Europe/Moscow"))
+        by_of = {r["fid"]: r for r in by_rows}
+        east = [(r["fid"], float(r["lat"]), float(r["lon"])) for r in by_rows if float(r["lon"]) > orsha.lon + 0.01]
+        placed_east = self.place_stations(mo, east, STATION_BY_M, lambda f: self.by_station(by_of[f]))
+        cuts += placed_east
+        cuts.append((orsha, self.end_station(orsha, mo, -1, "MSK-Orsha")))
+        for piece in self.b.split_trace(mo, cuts, "msk-orsha"):
+            self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("MSK-Orsha", "russia-border-lines"),
+                          {"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+        # Orsha - Minsk - Brest - Terespol: the Smolensk-Terespol trace from Orsha on (its first part, Smolensk -
+        # Orsha, runs on the same track as the MSK-Orsha trace, which is used instead).
+        st = load_trace(SMOLENSK_TERESPOL)
+        pos, moved = self.place(orsha, st)
+        assert moved <= JOIN_M, (moved, pos)
+        overlap = sum(cb.haversine_km(*st[i], *st[i + 1]) for i in range(pos[1]))
+        self.log.append("join: Smolensk-Terespol meets MSK-Orsha at Orsha-Central station, where MSK-Orsha ends; the "
+                        "station node is put on this trace, %.1f m from the end of MSK-Orsha" % moved)
+        self.log.append("cut: Smolensk-Terespol vertices 0-%d (%.1f km east of Orsha) not used: the "
+                        "MSK-Orsha trace covers that stretch too, and it is used instead" % (pos[1], overlap))
+        st = [(orsha.lat, orsha.lon)] + st[pos[1] + 1:] if pos[0] == "p" else st[pos[1]:]
+        pl_terespol = pl_rows.pop("Terespol")
+        terespol = self.pl_station(pl_terespol, {"name:be": terespol_by["name_be"] or terespol_by["name"],
+                                                 "name:ru": terespol_by["name_ru"]} if terespol_by["name_ru"] else
+                                   {"name:be": terespol_by["name_be"] or terespol_by["name"]})
+        skip = {orsha_row["fid"], terespol_by["fid"]}
+        by_cands = [(r["fid"], float(r["lat"]), float(r["lon"])) for r in by_rows if r["fid"] not in skip and
+                    float(r["lon"]) <= orsha.lon + 0.01]
+        cuts = [(orsha, ("v", 0))]
+        cuts += self.place_stations(st, by_cands, STATION_BY_M, lambda f: self.by_station(by_of[f]))
+        cuts.append((terespol, self.end_station(terespol, st, -1, "Smolensk-Terespol")))
+        brest = next(n for n, _ in cuts if n.tags.get("name:en") == brest_row["name_en"])
+        dual = False
+        for piece in self.b.split_trace(st, cuts, "smolensk-terespol"):
+            dual = dual or piece[0] is brest
+            g = {"gauge": "1435;1520", "source:gauge": DUAL_BREST} if dual else \
+                {"gauge": gauges["BY"][0], "source:gauge": gauges["BY"][1]}
+            self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("Smolensk-Terespol", "belarus"), g)
+        # Terespol - Warszawa Centralna: the PLRailMap path.
+        pw = load_trace(POLAND_LINE)
+        assert pw[0] == (terespol.lat, terespol.lon) or cb.haversine_km(*pw[0], terespol.lat, terespol.lon) < 0.01
+        warszawa = self.pl_station(pl_rows.pop("Warszawa Centralna"))
+        cuts = [(terespol, ("v", 0))]
+        cuts += self.place_stations(pw, [(k, float(r["lat"]), float(r["lon"])) for k, r in sorted(pl_rows.items())],
+                                    JOIN_M, lambda k: self.pl_station(pl_rows[k]))
+        cuts.append((warszawa, self.end_station(warszawa, pw, -1, "Terespol-Warszawa")))
+        self.log.append("join: the PLRailMap line starts at Terespol station, where Smolensk-Terespol ends (%.1f m)" %
+                        (cb.haversine_km(*pw[0], terespol.lat, terespol.lon) * 1000))
+        broad = True  # Terespol - Malaszewicze: the broad-gauge track into the Malaszewicze yards
+        for piece in self.b.split_trace(pw, cuts, "terespol-warszawa"):
+            g = {"gauge": "1435;1520", "source:gauge": DUAL_MALASZEWICZE} if broad else \
+                {"gauge": gauges["PL"][0], "source:gauge": gauges["PL"][1]}
+            self.real_way(piece, "warszawa_terespol", PLRAILMAP_SOURCE, g)
+            broad = broad and not piece[-1].tags.get("name", "").startswith("Małaszewicze")
+        self.straight_link(self.sch_nodes["Moscow Yaroslavsky"], belorussky, "moscow_brest",
+                           "Moscow Yaroslavsky and Moscow Belorussky, two termini of the Moscow junction, linked by "
+                           "its lines (no geometry or km in the sources; the straight line is a lower bound)",
+                           limit_m=HUB_M, extra={"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+
+    def ru_station(self, r, zone):
+        return self.station_node(float(r["lat"]), float(r["lon"]), {
+            "railway": "station", "name": r["name_ru"], "name:ru": r["name_ru"], "name:en": r["name_en"],
+            "addr:country": "RU", "timezone": zone, "source:timezone": TZ_SOURCE % "Moscow area",
+            "source": "data/corridor/sources/russia-stations.csv (trolleway/russian-railways-simplegeodata stations "
+                      "layer)"}, r["name_en"])
+
     def build(self):
         self.add_schematic()
         self.add_transsib()
         self.add_china()
+        self.add_europe()
         self.b.assign_ids()
 
 

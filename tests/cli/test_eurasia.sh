@@ -47,15 +47,19 @@ if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(lin
     raise SystemExit("schematic km %.1f, expected %.1f" % (d["schematic_km"], c["schematic_km"] + extra))
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
     raise SystemExit("eurasia is not larger than the corridor")
-if len(d["breaks_of_gauge"]) != len(c["breaks_of_gauge"]):
-    raise SystemExit("breaks of gauge changed: %r" % d["breaks_of_gauge"])
+# Breaks of gauge: the corridor's (Rajin, Khasan), and where the dual-gauge border section Brest - Terespol -
+# Malaszewicze begins and ends.
+key = lambda b: (b["nearest_station"], b["gauges"])
+old, new = {key(b) for b in c["breaks_of_gauge"]}, {key(b) for b in d["breaks_of_gauge"]}
+if not old <= new or {n for n, _ in new - old} != {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek"}:
+    raise SystemExit("breaks of gauge: %r" % sorted(new))
 untagged = [e["index"] for e in d["edge_list"] if e["schematic"] and not e["distance_tagged"]]
 if len(untagged) != len(links):
     raise SystemExit("schematic edges without a distance %r, but %d straight links" % (untagged, len(links)))
 PY
 
 for name in "Екатеринбург-Пассажирский" "Ekaterinburg-Passazhirsky" "Декабристы" "Dekabristy" "Perm II" "Пермь II" \
-    "北京" "Beijing" "沈阳北" "Shenyang North"; do
+    "北京" "Beijing" "沈阳北" "Shenyang North" "Terespol" "Тэрэспаль" "Brześć Centralny" "Мінск Пасажырскі"; do
     out=$("$BOGIE" stations --network "$T/eurasia.bogie" "$name" 2>&1)
     is "station name '$name' matches a station" "$(grep -c "No station matches\|similar" <<<"$out")" 0
 done
@@ -143,6 +147,35 @@ order = ["Pyongyang", "Sinuiju Ch'ongnyon", "Dandong", "Shenyang", "Shenyang Nor
 check(all(n in names for n in order), "missing stops: %r" % [n for n in order if n not in names])
 check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "stops out of order")
 check(all(s["gauge_mm"] == 1435 for s in stops), "1435 mm throughout")
+PY
+
+# Warsaw - Moscow, the European end of the land bridge: a 1435 mm container train changes gauge at Brest (the
+# listed facility nearest the break), with border stops PL -> BY at Terespol and BY -> RU.
+"$BOGIE" route --network "$T/eurasia.bogie" --from "Warszawa Centralna" --to "Moscow Belorussky" \
+    --train china-europe-freight --depart "2023-09-10 15:00" --format json >"$T/wm.json"
+ok "Warsaw - Moscow: PL -> BY at Terespol, transshipment 1435 -> 1520 at Brest, BY -> RU, CEST then +03 then MSK" \
+    python3 - "$T/wm.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def check(cond, what):
+    if not cond:
+        raise SystemExit("failed: " + what)
+stops = d["stops"]
+borders = [(s["name"], s["detail"]) for s in stops if "border" in s["kinds"]]
+check(len(borders) == 2 and borders[0][0] == "Terespol" and "PL -> BY" in borders[0][1] and "BY -> RU" in borders[1][1],
+      "borders %r" % borders)
+changes = [s for s in stops if "gauge_change" in s["kinds"]]
+check(len(changes) == 1 and changes[0]["name"] in ("Brest Central", "Małaszewicze Przystanek") and
+      "transshipment 1435 -> 1520" in changes[0]["detail"], "gauge change %r" % [(s["name"], s["detail"]) for s in changes])
+check(d["countries"] == ["PL", "BY", "RU"], "countries %r" % d["countries"])
+zones = []
+for s in stops:
+    if not zones or zones[-1] != s["zone"]:
+        zones.append(s["zone"])
+check(zones == ["Europe/Warsaw", "Europe/Minsk", "Europe/Moscow"], "zones %r" % zones)
+names = [s["name"] for s in stops]
+for n in ("Siedlce", "Terespol", "Brest Central", "Orsha-Central", "Smolensk", "Moscow Belorussky"):
+    check(n in names, "missing stop " + n)
 PY
 
 done_testing
