@@ -40,6 +40,7 @@ SCHEMATIC_STATIONS = os.path.join(SOURCES, "schematic-stations.csv")
 RUSSIA_STATIONS = os.path.join(ROOT, "data", "corridor", "sources", "russia-stations.csv")
 CHINA_STATIONS = os.path.join(SOURCES, "china", "stations.csv")
 JINGHA_JSON = os.path.join(SOURCES, "china", "京哈铁路.json")
+TARSKAYA_ZABAIKALSK = os.path.join(SOURCES, "russia-border-lines", "Tarskaya-Zabaikalsk.geojson")
 MSK_ORSHA = os.path.join(SOURCES, "russia-border-lines", "MSK-Orsha.geojson")
 SMOLENSK_TERESPOL = os.path.join(SOURCES, "belarus", "Smolensk-Terespol.geojson")
 BELARUS_STATIONS = os.path.join(SOURCES, "belarus", "stations.csv")
@@ -54,6 +55,7 @@ CN_ON_LINE_M = 400.0  # a station point of china/stations.csv this close to a tr
 END_GAP_M = 2500.0  # a trunk line that stops this close to the station it serves is joined to it by a straight link
 HUB_M = 5000.0  # two main stations of one city's junction may be linked straight when no source connects them
 STATION_BY_M = 300.0  # a station of belarus/stations.csv this close to the Smolensk-Terespol trace is on it
+BORDER_LINK_M = 10000.0  # a trace ending at a border may be linked straight to the first station beyond it
 WINDOW = 60  # trace segments searched either side of the nearest vertex when projecting a station
 
 TZ_SOURCE = "IANA tz database (zone1970.tab) zone of the station's region, %s"
@@ -64,6 +66,9 @@ DUAL_BREST = ("dual gauge Brest - Terespol: standard-gauge track runs as far as 
 DUAL_MALASZEWICZE = ("assumed from issue 13: a 1520 mm track runs from the border into the Malaszewicze yards, where "
                      "China-Europe containers are handled (interrail-europe.com, Malaszewicze construction works); "
                      "PLRailMap does not mark it")
+DUAL_ZABAIKALSK = ("dual gauge Zabaikalsk - Manzhouli: both gauges are present at Zabaikalsk (en.wikipedia "
+                   "Trans-Manchurian Railway; wikisum.wiki Zabaykalsk: 'Note two railway gauges'); the 1435 mm track "
+                   "is taken to run on to Manzhouli (assumed)")
 BY_NAME_EN = {"Минск-Пассажирский": "Minsk-Passazhirsky", "Барановичи-Центральные": "Baranovichi-Tsentralnye",
               "Борисов": "Borisov", "Жабинка": "Zhabinka", "Брест-Восточный": "Brest-Vostochny",
               "Минск-Восточный": "Minsk-Vostochny", "Жодино": "Zhodino", "Столбцы": "Stolbtsy"}
@@ -128,6 +133,24 @@ PROFILES = {
         "gauge": "1435", "source:gauge": "zh.wikipedia 沈丹铁路: regauged to standard gauge in 1911 "
                                          "(copy at 54e1ad4b4888.kfd.me)",
         "note:electrified": "electrification unknown: no source found, so electrified is not tagged"},
+    "shenha": {
+        "name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
+        "gauge": "1435", "source:gauge": "standard gauge (data/gauge-by-country.csv, CN)",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "assumed: as the Beijing-Shenyang part (25 kV 50 Hz, en.wikipedia K27/28 infobox)"},
+    "binzhou": {
+        "name": "滨洲铁路", "name:zh": "滨洲铁路", "name:en": "Harbin-Manzhouli Railway", "usage": "main",
+        "gauge": "1435", "source:gauge": "en.wikipedia Harbin-Manzhouli railway: 1,435 mm",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "en.wikipedia Harbin-Manzhouli railway: 25 kV 50 Hz AC Harbin-Manzhouli"},
+    "binzhou_border": {
+        "name": "滨洲铁路", "name:zh": "滨洲铁路", "name:en": "Harbin-Manzhouli Railway (border link)",
+        "usage": "main", "note:electrified": "electrification of the border link unknown: not tagged"},
+    "zabaikalsk": {
+        "name": "Тарская — Забайкальск", "name:ru": "Тарская — Забайкальск", "name:en": "Tarskaya-Zabaikalsk line",
+        "usage": "main", "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "en.wikipedia Harbin-Manzhouli railway: 25 kV 50 Hz AC on the Zabaikalsk-Karymskaya "
+                              "section"},
     "moscow_brest": {
         "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main",
         "note:electrified": "electrification not tagged: the traces carry no such tag and no source was used"},
@@ -284,6 +307,62 @@ class Eurasia:
             tags["note"] = row["note"]
         return tags
 
+    def tarskaya(self, lo, hi):
+        """Tarskaya junction, where the line to Zabaikalsk leaves the Trans-Siberian: the Trans-Siberian vertex nearest
+        the first point of the Tarskaya-Zabaikalsk trace (which must lie within JOIN_M of it)."""
+        tz = load_trace(TARSKAYA_ZABAIKALSK)
+        i = min(range(lo, hi), key=lambda k: (cb.haversine_km(*tz[0], *self.transsib[k]), k))
+        d = cb.haversine_km(*tz[0], *self.transsib[i]) * 1000
+        assert d <= JOIN_M, d
+        self.tarskaya_node = self.station_node(*self.transsib[i], {
+            "railway": "station", "name": "Тарская", "name:ru": "Тарская", "name:en": "Tarskaya", "addr:country": "RU",
+            "timezone": "Asia/Chita", "source:timezone": TZ_SOURCE % "Zabaykalsky Krai",
+            "source": "junction of the Tarskaya-Zabaikalsk trace with the Trans-Siberian trace (the trace's name and "
+                      "en.wikipedia Trans-Manchurian Railway: it branches at Tarskaya); no station coordinate in the "
+                      "sources"}, "Tarskaya")
+        self.log.append("join: Tarskaya-Zabaikalsk starts %.1f m from Trans-Siberian vertex %d, which becomes the "
+                        "Tarskaya junction node (en.wikipedia Trans-Manchurian Railway: the line branches at Tarskaya)"
+                        % (d, i))
+        return (self.tarskaya_node, ("v", i))
+
+    def add_zabaikalsk(self):
+        """Tarskaya - Zabaikalsk (real trace) - the border - Manzhouli."""
+        tz = load_trace(TARSKAYA_ZABAIKALSK)
+        gauges = gauge_by_country()
+        zab = self.station_node(49.6402266, 117.3308923, {
+            "railway": "station", "name": "Забайкальск", "name:ru": "Забайкальск", "name:en": "Zabaikalsk",
+            "name:zh": "后贝加尔斯克", "addr:country": "RU", "timezone": "Asia/Chita",
+            "source:timezone": TZ_SOURCE % "Zabaykalsky Krai",
+            "source": "an unnamed station=train point of the OSM station shapefile (data/eurasia/sources/china/"
+                      "stations.csv, name left empty there), identified as Zabaikalsk by its position at the end of "
+                      "the Tarskaya-Zabaikalsk trace; name:zh from zh usage, not from the source",
+            "note": "break of gauge: both 1520 and 1435 mm tracks reach the station (en.wikipedia Trans-Manchurian "
+                    "Railway, wikisum Zabaykalsk)"}, "Zabaikalsk")
+        cuts = [(self.tarskaya_node, ("v", 0))]
+        pos, moved = self.place(zab, tz)
+        zab.tags["note:position"] = "the source's station point lies %.0f m from the track" % moved
+        cuts.append((zab, pos))
+        border = cb.Node(*tz[-1], label="RU-CN border (end of the Tarskaya-Zabaikalsk trace)")
+        border.tags.update({"railway": "border", "bogie:border": "CN-RU",
+                            "note": "last point of the Tarskaya-Zabaikalsk trace, at the Russia-China border"})
+        cuts.append((border, ("v", len(tz) - 1)))
+        pieces = self.b.split_trace(tz, cuts, "tarskaya-zabaikalsk")
+        self.real_way(pieces[0], "zabaikalsk", BROUTER_SOURCE % ("Tarskaya-Zabaikalsk", "russia-border-lines"),
+                      {"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+        self.real_way(pieces[1], "zabaikalsk", BROUTER_SOURCE % ("Tarskaya-Zabaikalsk", "russia-border-lines"),
+                      {"gauge": "1435;1520", "source:gauge": DUAL_ZABAIKALSK})
+        rows = {r["name_zh"]: r for r in read_csv(CHINA_STATIONS)}
+        manzhouli = self.china_station(rows["满洲里"])
+        self.join_nodes.add(id(border))
+        self.straight_link(border, manzhouli, "binzhou_border", "the Tarskaya-Zabaikalsk trace ends at the border; "
+                           "Manzhouli station lies beyond it (no geometry or km in the sources; the straight line is "
+                           "a lower bound)", limit_m=BORDER_LINK_M,
+                           extra={"gauge": "1435;1520", "source:gauge": DUAL_ZABAIKALSK})
+        harbin = self.harbin
+        self.schematic_way(harbin, manzhouli, Decimal("935"), "binzhou",
+                           "en.wikipedia Harbin-Manzhouli railway: line length 935 km (copy at encyclopedia.datana."
+                           "cloud); 934.8 km per xuexi.yuesha.com")
+
     def add_transsib(self):
         ussuriysk = self.node_named("Ussuriysk")
         tail = self.b.trace_transsib  # the corridor's Ussuriysk - Vladivostok trace
@@ -305,6 +384,7 @@ class Eurasia:
         assert pos[0] == "v", "Ekaterinburg-Passazhirsky must sit on a trace vertex to start the real line there"
         shift = lambda c: (c[0], (c[1][0], c[1][1] - start) + tuple(c[1][2:]))
         stations = [shift(c) for c in self.transsib_stations(start + 1, cut)]
+        stations.append(shift(self.tarskaya(start, cut)))
         cuts = [(ekb, ("v", 0))] + stations + [(ussuriysk, ("v", cut - start))]
         pieces = self.b.split_trace(self.transsib[start:cut + 1], cuts, "transsib-west")
         for piece in pieces:
@@ -402,6 +482,14 @@ class Eurasia:
             cuts = [(a, ("v", 0))] + self.line_stations(trace, rows) + [(z, ("v", len(trace) - 1))]
             for piece in self.b.split_trace(trace, cuts, profile):
                 self.real_way(piece, profile, JINGHA_SOURCE)
+        # Shenyang North -> Harbin: pieces 8 and 12, end to end.
+        sh = self.chain(parts, [(8, False), (12, False)], "京哈铁路")
+        self.harbin = self.china_station(rows.pop("哈尔滨"))
+        cuts = [(north, self.end_station(north, sh, 0, "京哈铁路 Shenyang North - Harbin"))]
+        cuts += self.line_stations(sh, rows)
+        cuts.append((self.harbin, self.end_station(self.harbin, sh, -1, "京哈铁路 Shenyang North - Harbin")))
+        for piece in self.b.split_trace(sh, cuts, "shenha"):
+            self.real_way(piece, "shenha", JINGHA_SOURCE)
         self.straight_link(end, north, "qinshen", "the source's 京哈铁路 has a gap of this length between the end of "
                            "its Qinhuangdao-Shenyang track and Shenyang North station, where the line ends (zh."
                            "wikipedia 秦沈客运专线: 秦皇岛站 to 沈阳北站)")
@@ -568,6 +656,7 @@ class Eurasia:
         self.add_schematic()
         self.add_transsib()
         self.add_china()
+        self.add_zabaikalsk()
         self.add_europe()
         self.b.assign_ids()
 

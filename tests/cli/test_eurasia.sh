@@ -16,8 +16,9 @@ if len(joins) < 2:
     raise SystemExit("expected the Ussuriysk and Ekaterinburg joins, got %r" % joins)
 for l in joins:
     m = re.search(r"by a straight link of ([0-9]+) m: (.+)", l)
-    if m:  # a line stopping short of its station, or a city's two main stations: at most 5 km, with a reason
-        if float(m.group(1)) > 5000 or len(m.group(2)) < 20:
+    if m:  # a line stopping short of its station or at a border, or a city's two main stations, with a reason
+        limit = 10000 if "border" in m.group(2) else 5000  # a trace ending at a border, or a city's stations
+        if float(m.group(1)) > limit or len(m.group(2)) < 20:
             raise SystemExit("straight link too long or without a reason: " + l)
         continue
     metres = re.findall(r"([0-9.]+) m\b", l)
@@ -37,21 +38,23 @@ import csv, json, re, sys
 d, c = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 rows = list(csv.DictReader(open(sys.argv[3], encoding="utf-8")))
 # Schematic km: the corridor's, plus each schematic line's last km post minus its first, plus Shenyang-Dandong
-# (277 km, zh.wikipedia 沈丹铁路), plus the straight links of the build log.
+# (277 km, zh.wikipedia 沈丹铁路), Harbin-Manzhouli (935 km, en.wikipedia Harbin-Manzhouli railway), plus the
+# straight links of the build log.
 lines = {}
 for r in rows:
     lines.setdefault(r["line"], []).append(float(r["km"]))
 links = [float(x) / 1000 for x in re.findall(r"by a straight link of ([0-9]+) m", open(sys.argv[4]).read())]
-extra = sum(max(v) - min(v) for v in lines.values()) + 277 + sum(links)
+extra = sum(max(v) - min(v) for v in lines.values()) + 277 + 935 + sum(links)
 if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(links):
     raise SystemExit("schematic km %.1f, expected %.1f" % (d["schematic_km"], c["schematic_km"] + extra))
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
     raise SystemExit("eurasia is not larger than the corridor")
-# Breaks of gauge: the corridor's (Rajin, Khasan), and where the dual-gauge border section Brest - Terespol -
-# Malaszewicze begins and ends.
+# Breaks of gauge: the corridor's (Rajin, Khasan), and where the dual-gauge border sections Brest - Terespol -
+# Malaszewicze and Zabaikalsk - Manzhouli begin and end.
 key = lambda b: (b["nearest_station"], b["gauges"])
 old, new = {key(b) for b in c["breaks_of_gauge"]}, {key(b) for b in d["breaks_of_gauge"]}
-if not old <= new or {n for n, _ in new - old} != {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek"}:
+ends = {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek", "Забайкальск (Zabaikalsk)", "满洲里 (Manzhouli)"}
+if not old <= new or {n for n, _ in new - old} != ends:
     raise SystemExit("breaks of gauge: %r" % sorted(new))
 untagged = [e["index"] for e in d["edge_list"] if e["schematic"] and not e["distance_tagged"]]
 if len(untagged) != len(links):
@@ -66,8 +69,9 @@ done
 
 # Pyongyang - Moscow by the Trans-Siberian: en.wikipedia (Trans-Siberian Railway) gives the Moscow-Pyongyang service
 # as 10,267 km (https://www.eferryticket.com/trans-siberian-railway, a copy of the article).
+# Through China (Dandong - Harbin - Manzhouli) the network is shorter, so the Trans-Siberian route avoids China.
 "$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --to "Moscow Yaroslavsky" --train armoured \
-    --depart "2023-09-10 15:00" --format json >"$T/pm.json"
+    --avoid CN --depart "2023-09-10 15:00" --format json >"$T/pm.json"
 ok "Pyongyang - Moscow: length, gauge change at Tumangang, the border, seven zones, the stops on the way" \
     python3 - "$T/pm.json" <<'PY'
 import json, sys
@@ -176,6 +180,39 @@ check(zones == ["Europe/Warsaw", "Europe/Minsk", "Europe/Moscow"], "zones %r" % 
 names = [s["name"] for s in stops]
 for n in ("Siedlce", "Terespol", "Brest Central", "Orsha-Central", "Smolensk", "Moscow Belorussky"):
     check(n in names, "missing stop " + n)
+PY
+
+# Beijing - Harbin - Manzhouli/Zabaikalsk - Trans-Siberian - Moscow - Minsk - Brest - Terespol - Warsaw, the
+# China-Europe land bridge: two breaks of gauge, every border stop. Beijing - Moscow is 8,961 km by the
+# Trans-Manchurian route (colonianarinense.com, The Moscow to Beijing Train on the Trans-Manchurian).
+"$BOGIE" route --network "$T/eurasia.bogie" --from 北京 --to "Warszawa Centralna" --train china-europe-freight \
+    --depart "2023-09-10 15:00" --format json >"$T/bw.json"
+"$BOGIE" route --network "$T/eurasia.bogie" --from 北京 --to "Moscow Yaroslavsky" --train china-europe-freight \
+    --format json >"$T/bm.json"
+ok "Beijing - Warsaw: 1435 -> 1520 at Zabaikalsk, 1520 -> 1435 at Malaszewicze or Brest, borders CN-RU-BY-PL" \
+    python3 - "$T/bw.json" "$T/bm.json" <<'PY'
+import json, sys
+d, m = (json.load(open(f)) for f in sys.argv[1:3])
+def check(cond, what):
+    if not cond:
+        raise SystemExit("failed: " + what)
+check(abs(m["length_km"] - 8961) <= 0.03 * 8961, "Beijing - Moscow %.1f km not within 3 %% of 8,961" % m["length_km"])
+stops = d["stops"]
+changes = [(s["name"], s["detail"]) for s in stops if "gauge_change" in s["kinds"]]
+check(len(changes) == 2, "two gauge changes: %r" % changes)
+check(changes[0][0] == "Zabaikalsk" and "transshipment 1435 -> 1520" in changes[0][1], "first change %r" % (changes[0],))
+check(changes[1][0] in ("Małaszewicze Przystanek", "Brest Central") and "transshipment 1520 -> 1435" in changes[1][1],
+      "second change %r" % (changes[1],))
+borders = [s["detail"] for s in stops if "border" in s["kinds"]]
+for pair in ("CN -> RU", "RU -> BY", "BY -> PL"):
+    check(any(pair in b for b in borders), "border stop %s missing: %r" % (pair, borders))
+check(d["countries"] == ["CN", "RU", "BY", "PL"], "countries %r" % d["countries"])
+names = [s["name"] for s in stops]
+order = ["Beijing", "Shenyang North", "Harbin", "Manzhouli", "Zabaikalsk", "Tarskaya", "Chita", "Omsk",
+         "Moscow Yaroslavsky", "Moscow Belorussky", "Minsk-Passazhirsky", "Brest Central", "Terespol",
+         "Warszawa Centralna"]
+check(all(n in names for n in order), "missing stops: %r" % [n for n in order if n not in names])
+check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "stops out of order")
 PY
 
 done_testing
