@@ -46,6 +46,8 @@ SMOLENSK_TERESPOL = os.path.join(SOURCES, "belarus", "Smolensk-Terespol.geojson"
 BELARUS_STATIONS = os.path.join(SOURCES, "belarus", "stations.csv")
 POLAND_LINE = os.path.join(SOURCES, "poland", "terespol-warszawa.geojson")
 POLAND_STATIONS = os.path.join(SOURCES, "poland", "stations.csv")
+UKRAINE_LINES = os.path.join(SOURCES, "ukraine", "lines.geojson")
+UKRAINE_STATIONS = os.path.join(SOURCES, "ukraine", "stations.csv")
 GAUGE_BY_COUNTRY = os.path.join(ROOT, "data", "gauge-by-country.csv")
 
 JOIN_M = 100.0  # two lines are joined at a station only when the station lies this close to both
@@ -56,6 +58,8 @@ END_GAP_M = 2500.0  # a trunk line that stops this close to the station it serve
 HUB_M = 5000.0  # two main stations of one city's junction may be linked straight when no source connects them
 STATION_BY_M = 300.0  # a station of belarus/stations.csv this close to the Smolensk-Terespol trace is on it
 BORDER_LINK_M = 10000.0  # a trace ending at a border may be linked straight to the first station beyond it
+UA_STATION_M = 150.0  # a station of ukraine/stations.csv this close to a kept track is on it
+UA_ROUNDED_M = 1500.0  # ... or this close, for the few whose source point is rounded to 0.001 degree (Kyiv, Lviv, Kovel)
 WINDOW = 60  # trace segments searched either side of the nearest vertex when projecting a station
 
 TZ_SOURCE = "IANA tz database (zone1970.tab) zone of the station's region, %s"
@@ -69,6 +73,10 @@ DUAL_MALASZEWICZE = ("assumed from issue 13: a 1520 mm track runs from the borde
 DUAL_ZABAIKALSK = ("dual gauge Zabaikalsk - Manzhouli: both gauges are present at Zabaikalsk (en.wikipedia "
                    "Trans-Manchurian Railway; wikisum.wiki Zabaykalsk: 'Note two railway gauges'); the 1435 mm track "
                    "is taken to run on to Manzhouli (assumed)")
+UA_FOREIGN = {"Przemyśl Główny": ("PL", "Europe/Warsaw", "name:pl"), "Záhony": ("HU", "Europe/Budapest", "name:hu")}
+UA_DUAL_TO = {"Мостиська ІІ": "the standard-gauge line from Przemyśl runs to the SUW 2000 gauge-changing facilities "
+                             "at Mostys'ka 2 (egtre.info Border Crossings: Poland - Ukraine; ua-today.eu: the 1435 mm "
+                             "gauge goes from Przemysl to Mostyska); the source's dual track ends 0.6 km short"}
 BY_NAME_EN = {"Минск-Пассажирский": "Minsk-Passazhirsky", "Барановичи-Центральные": "Baranovichi-Tsentralnye",
               "Борисов": "Borisov", "Жабинка": "Zhabinka", "Брест-Восточный": "Brest-Vostochny",
               "Минск-Восточный": "Minsk-Vostochny", "Жодино": "Zhodino", "Столбцы": "Stolbtsy"}
@@ -89,6 +97,8 @@ BROUTER_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail tr
                   "sources/%s)")
 PLRAILMAP_SOURCE = ("PLRailMap (MKuranowski/PLRailMap, 2023-03-19), CC0 1.0: Terespol - Warszawa Centralna "
                     "(data/eurasia/sources/poland)")
+UKRAINE_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: hermano-us/rail-ukraine-pulse data/rail-reference, "
+                  "overlapping segments made one track (data/eurasia/sources/ukraine)")
 TRANSSIB_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace Ekateriburg-Vladivostok by "
                    "trolleway/russian-railways-simplegeodata (data/eurasia/sources/russia-border-lines)")
 
@@ -151,6 +161,9 @@ PROFILES = {
         "usage": "main", "electrified": "contact_line", "voltage": "25000", "frequency": "50",
         "source:electrified": "en.wikipedia Harbin-Manzhouli railway: 25 kV 50 Hz AC on the Zabaikalsk-Karymskaya "
                               "section"},
+    "ukraine": {
+        "name": "Укрзалізниця", "name:uk": "Укрзалізниця", "name:en": "Ukrainian railway line", "usage": "main",
+        "note:electrified": "electrification not tagged: left out of the cut of the source"},
     "moscow_brest": {
         "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main",
         "note:electrified": "electrification not tagged: the traces carry no such tag and no source was used"},
@@ -517,13 +530,86 @@ class Eurasia:
                 continue
             probe = cb.Node(lat, lon, label=str(key))
             pos, moved = self.place(probe, trace)
-            if moved > radius_m or pos[1] in (0, len(trace) - 1):
+            if moved > (radius_m(key) if callable(radius_m) else radius_m) or pos[1] in (0, len(trace) - 1):
                 continue
             n = make(key)
             pos, moved = self.place(n, trace)
             n.tags["note:position"] = "the source's station point lies %.0f m from the track" % moved
             cuts.append((n, pos))
         return cuts
+
+    # -- Ukraine: Kyiv - Lviv - Mostyska - Przemysl, Lviv - Chop - Zahony, Kovel - Yahodyn ---------------------------
+
+    def ua_station(self, r):
+        local = r["name_local"] or r["official_name"]
+        country, zone, key = UA_FOREIGN.get(local, ("UA", "Europe/Kyiv", "name:uk"))
+        tags = {"railway": "station" if r["type"] == "station" else "halt", "name": local, key: local,
+                "addr:country": country, "timezone": zone,
+                "source:timezone": "IANA tz database (zone1970.tab): one zone for the country, " + zone,
+                "source": "OpenStreetMap via hermano-us/rail-ukraine-pulse (ODbL), data/eurasia/sources/ukraine/"
+                          "stations.csv"}
+        for col, k in (("name_uk", "name:uk"), ("name_ru", "name:ru"), ("name_en", "name:en"), ("name_pl", "name:pl"),
+                       ("name_hu", "name:hu")):
+            if r[col]:
+                tags.setdefault(k, r[col])
+        if r["official_name"] != local:
+            tags.setdefault("official_name", r["official_name"])
+        tags.setdefault("name:en", local)
+        if tags["name:en"] == local and key == "name:uk":
+            tags["source:name:en"] = "the source has no English name: the Ukrainian name"
+        return self.station_node(float(r["lat"]), float(r["lon"]), tags, tags["name:en"])
+
+    def add_ukraine(self):
+        with open(UKRAINE_LINES, encoding="utf-8") as f:
+            chains = json.load(f)["features"]
+        rows = {r["station_id"]: r for r in read_csv(UKRAINE_STATIONS)}
+        first = len(self.b.ways)
+        rounded = {k for k, r in rows.items() if len(r["lat"].rstrip("0").split(".")[1]) <= 4}
+        radius = lambda k: UA_ROUNDED_M if k in rounded else UA_STATION_M
+        ends = {}
+        for c in sorted({tuple(f["geometry"]["coordinates"][i]) for f in chains for i in (0, -1)}):
+            lat, lon = c[1], c[0]
+            best = min(sorted(rows), key=lambda k: cb.haversine_km(lat, lon, float(rows[k]["lat"]), float(rows[k]["lon"])))
+            d = cb.haversine_km(lat, lon, float(rows[best]["lat"]), float(rows[best]["lon"])) * 1000
+            if d <= radius(best):
+                n = self.ua_station(rows.pop(best))
+                n.lat, n.lon = lat, lon
+                n.tags["note:position"] = "the source's station point lies %.0f m from the track's end" % d
+            else:
+                n = cb.Node(lat, lon, label="Ukraine junction %.5f,%.5f" % (lat, lon))
+                self.join_nodes.add(id(n))
+            ends[c] = n
+        self.log.append("join: the Ukrainian segments overlap and repeat each other's vertices: they are made one "
+                        "track by data/eurasia/cut_ukraine.py (one edge per distinct pair of vertices), and its %d "
+                        "chains meet at their shared end vertices (the same coordinate, 0 m)" % len(chains))
+        for f in chains:
+            coords = f["geometry"]["coordinates"]
+            trace = [(c[1], c[0]) for c in coords]
+            cuts = [(ends[tuple(coords[0])], ("v", 0))]
+            cuts += self.place_stations(trace, [(k, float(r["lat"]), float(r["lon"])) for k, r in sorted(rows.items())],
+                                        radius, lambda k: self.ua_station(rows.pop(k)))
+            cuts.append((ends[tuple(coords[-1])], ("v", len(trace) - 1)))
+            g = f["properties"]["gauge"]
+            src = ("OSM gauge tags of the source's overlapping segments; ambiguous there (every segment on this "
+                   "stretch lists several gauges): the one all lists share that fits most trains, assumed"
+                   if f["properties"]["gauge_ambiguous"] else "OSM gauge tag of the source's segments")
+            for piece in self.b.split_trace(trace, cuts, "ukraine"):
+                self.real_way(piece, "ukraine", UKRAINE_SOURCE, {"gauge": g, "source:gauge": src})
+        self.ua_dual_to_stations(first)
+
+    def ua_dual_to_stations(self, first):
+        """Known exceptions: where the source's dual-gauge track stops just short of a gauge-change station, the
+        1520 mm piece between its end and the station is dual gauge too (UA_DUAL_TO)."""
+        ways = self.b.ways[first:]
+        dual_ends = {id(n) for w in ways if w.tags["gauge"] == "1435;1520" for n in (w.nodes[0], w.nodes[-1])}
+        for w in ways:
+            a, z = w.nodes[0], w.nodes[-1]
+            for st, other in ((a, z), (z, a)):
+                why = UA_DUAL_TO.get(st.tags.get("name"))
+                if why and w.tags["gauge"] == "1520" and id(other) in dual_ends:
+                    w.tags["gauge"], w.tags["source:gauge"] = "1435;1520", why
+                    self.log.append("gauge: %s - %s (%.0f m) set to 1435;1520: %s" % (
+                        other.label, st.label, cb.way_length_km(w) * 1000, why))
 
     # -- Moscow - Orsha - Minsk - Brest - Terespol - Warsaw -------------------------------------------------------
 
@@ -658,6 +744,7 @@ class Eurasia:
         self.add_china()
         self.add_zabaikalsk()
         self.add_europe()
+        self.add_ukraine()
         self.b.assign_ids()
 
 
@@ -677,8 +764,8 @@ def validate(e):
         for n in w.nodes[1:-1]:
             assert not n.tags, ("a tagged node inside a way", n.label)
         for end in (w.nodes[0], w.nodes[-1]):
-            assert end.tags.get("railway") == "station" or id(end) in e.join_nodes, end.label
-    stations = [n for n in b.nodes if n.tags.get("railway") == "station"]
+            assert end.tags.get("railway") in ("station", "halt") or id(end) in e.join_nodes, end.label
+    stations = [n for n in b.nodes if n.tags.get("railway") in ("station", "halt")]
     for n in stations:
         assert n.tags["name"] and n.tags["name:en"] and n.tags["source"], n.label
     for i, a in enumerate(stations):

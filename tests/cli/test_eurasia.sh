@@ -22,7 +22,7 @@ for l in joins:
             raise SystemExit("straight link too long or without a reason: " + l)
         continue
     metres = re.findall(r"([0-9.]+) m\b", l)
-    if not metres or not re.search(r"station|node|pieces of one dissolved line", l):
+    if not metres or not re.search(r"station|node|pieces of one dissolved line|shared end vertices", l):
         raise SystemExit("join without a place and a distance: " + l)
     if float(metres[-1]) > 100:
         raise SystemExit("join farther apart than 100 m: " + l)
@@ -49,12 +49,14 @@ if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(lin
     raise SystemExit("schematic km %.1f, expected %.1f" % (d["schematic_km"], c["schematic_km"] + extra))
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
     raise SystemExit("eurasia is not larger than the corridor")
-# Breaks of gauge: the corridor's (Rajin, Khasan), and where the dual-gauge border sections Brest - Terespol -
-# Malaszewicze and Zabaikalsk - Manzhouli begin and end.
+# Breaks of gauge: the corridor's (Rajin, Khasan), where the dual-gauge border sections Brest - Terespol -
+# Malaszewicze and Zabaikalsk - Manzhouli begin and end, and the ends of Ukraine's dual-gauge stretches.
 key = lambda b: (b["nearest_station"], b["gauges"])
 old, new = {key(b) for b in c["breaks_of_gauge"]}, {key(b) for b in d["breaks_of_gauge"]}
 ends = {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek", "Забайкальск (Zabaikalsk)", "满洲里 (Manzhouli)"}
-if not old <= new or {n for n, _ in new - old} != ends:
+# Ukraine adds the ends of its dual-gauge stretches (from the data's gauge tags); every break there is of that kind.
+added = new - old
+if not old <= new or not ends <= {n for n, _ in added} or any(g != "1435;1520 | 1520" for n, g in added if n not in ends):
     raise SystemExit("breaks of gauge: %r" % sorted(new))
 untagged = [e["index"] for e in d["edge_list"] if e["schematic"] and not e["distance_tagged"]]
 if len(untagged) != len(links):
@@ -62,7 +64,8 @@ if len(untagged) != len(links):
 PY
 
 for name in "Екатеринбург-Пассажирский" "Ekaterinburg-Passazhirsky" "Декабристы" "Dekabristy" "Perm II" "Пермь II" \
-    "北京" "Beijing" "沈阳北" "Shenyang North" "Terespol" "Тэрэспаль" "Brześć Centralny" "Мінск Пасажырскі"; do
+    "北京" "Beijing" "沈阳北" "Shenyang North" "Terespol" "Тэрэспаль" "Brześć Centralny" "Мінск Пасажырскі" \
+    "Перемишль Головний" "Przemyśl Główny" "Пшемысль-Главный" "Мостиська ІІ" "Чоп"; do
     out=$("$BOGIE" stations --network "$T/eurasia.bogie" "$name" 2>&1)
     is "station name '$name' matches a station" "$(grep -c "No station matches\|similar" <<<"$out")" 0
 done
@@ -213,6 +216,55 @@ order = ["Beijing", "Shenyang North", "Harbin", "Manzhouli", "Zabaikalsk", "Tars
          "Warszawa Centralna"]
 check(all(n in names for n in order), "missing stops: %r" % [n for n in order if n not in names])
 check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "stops out of order")
+PY
+
+# Ukraine: the overlapping segments are one track (no pair of consecutive points in two ways, no two points at one
+# coordinate), and the 1520/1435 borders at Mostyska (from Przemyśl) and Chop (from Záhony) work for a bogie-exchange
+# train.
+ok "the Ukrainian lines are one track, not parallel duplicates" python3 - "$T/a.osm" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+coord = {n.get("id"): (n.get("lat"), n.get("lon")) for n in root.iter("node")}
+pairs, nodes, ways = set(), {}, 0
+for w in root.iter("way"):
+    tags = {t.get("k"): t.get("v") for t in w.iter("tag")}
+    if "rail-ukraine-pulse" not in tags.get("source", ""):
+        continue
+    ways += 1
+    refs = [nd.get("ref") for nd in w.iter("nd")]
+    for a, b in zip(refs, refs[1:]):
+        key = (min(a, b), max(a, b))
+        if key in pairs:
+            raise SystemExit("two ways share the stretch %s-%s" % key)
+        pairs.add(key)
+    for r in refs:
+        nodes.setdefault(coord[r], set()).add(r)
+dup = [c for c, ids in nodes.items() if len(ids) > 1]
+if ways < 10 or dup:
+    raise SystemExit("%d Ukrainian ways; nodes sharing a coordinate: %r" % (ways, dup[:5]))
+PY
+"$BOGIE" route --network "$T/eurasia.bogie" --from "Przemyśl Główny" --to Київ-Пас. --train armoured \
+    --depart "2023-09-10 08:00" --format json >"$T/pk.json"
+"$BOGIE" route --network "$T/eurasia.bogie" --from Záhony --to Lviv-Main --train armoured \
+    --depart "2023-09-10 08:00" --format json >"$T/zl.json"
+ok "Przemyśl - Kyiv changes gauge at Mostyska II, Záhony - Lviv at Chop, with their border stops" \
+    python3 - "$T/pk.json" "$T/zl.json" <<'PY'
+import json, sys
+for f, station, pair, first in ((sys.argv[1], "Mostiska 2", "PL -> UA", "Europe/Warsaw"),
+                                (sys.argv[2], "Chop", "HU -> UA", "Europe/Budapest")):
+    d = json.load(open(f))
+    stops = d["stops"]
+    changes = [(s["name"], s["detail"]) for s in stops if "gauge_change" in s["kinds"]]
+    if len(changes) != 1 or changes[0][0] != station or "1435 -> 1520" not in changes[0][1]:
+        raise SystemExit("%s: gauge changes %r" % (f, changes))
+    if not any(pair in s["detail"] for s in stops if "border" in s["kinds"]):
+        raise SystemExit("%s: no border stop %s" % (f, pair))
+    if stops[0]["zone"] != first or stops[-1]["zone"] != "Europe/Kyiv":
+        raise SystemExit("%s: zones %s .. %s" % (f, stops[0]["zone"], stops[-1]["zone"]))
+names = [s["name"] for s in json.load(open(sys.argv[1]))["stops"]]
+if "Lviv-Main" not in names:
+    raise SystemExit("Przemyśl - Kyiv does not pass Lviv")
 PY
 
 done_testing
