@@ -102,6 +102,9 @@ UKRAINE_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: hermano-us/rail
 TRANSSIB_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace Ekateriburg-Vladivostok by "
                    "trolleway/russian-railways-simplegeodata (data/eurasia/sources/russia-border-lines)")
 
+CN_JINGHA = {"name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
+             "gauge": "1435", "electrified": "contact_line", "voltage": "25000", "frequency": "50"}
+
 PROFILES = {
     "transsib_trace": dict(cb.GAUGE_1520, **{
         "name": "Trans-Siberian Railway", "name:ru": "Транссибирская магистраль", "usage": "main",
@@ -117,23 +120,18 @@ PROFILES = {
         "source:electrified": "electrified throughout, 3 kV DC or 25 kV 50 Hz AC by section (en.wikipedia "
                               "Trans-Siberian Railway infobox); no voltage tagged",
         "maxspeed": "100", "source:maxspeed": "assumed: electrified main line; no sourced line speed"}),
-    "jingqin": {
-        "name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
-        "gauge": "1435", "source:gauge": "standard gauge: en.wikipedia Beijing-Qinhuangdao Railway infobox (copy at "
-                                         "goodnames.eth.link), zh.wikipedia 秦沈客运专线 (1435 mm)",
-        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+    "jingqin": dict(CN_JINGHA, **{
+        "source:gauge": "standard gauge: en.wikipedia Beijing-Qinhuangdao Railway infobox (copy at "
+                        "goodnames.eth.link), zh.wikipedia 秦沈客运专线 (1435 mm)",
         "source:electrified": "en.wikipedia K27/28 Beijing-Dandong-Pyongyang through train infobox: 25 kV 50 Hz "
                               "Beijing-Shenyang; zh.wikipedia 秦沈客运专线: 25kV 50Hz",
         "note": "this is the Beijing-Qinhuangdao line (京秦线, 294 km, via Jizhou and Tangshan North) that the "
-                "source's 京哈铁路 follows, not the older coast line via Tianjin that K27 takes"},
-    "qinshen": {
-        "name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
-        "gauge": "1435", "source:gauge": "zh.wikipedia 秦沈客运专线: 1435 mm",
-        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
-        "source:electrified": "zh.wikipedia 秦沈客运专线: 25kV 50Hz",
+                "source's 京哈铁路 follows, not the older coast line via Tianjin that K27 takes"}),
+    "qinshen": dict(CN_JINGHA, **{
+        "source:gauge": "zh.wikipedia 秦沈客运专线: 1435 mm", "source:electrified": "zh.wikipedia 秦沈客运专线: 25kV 50Hz",
         "maxspeed": "200", "source:maxspeed": "zh.wikipedia 秦沈客运专线: operating speed 200 km/h "
                                               "(https://zh.m.wikipedia.org/wiki/秦沈客运专线)",
-        "note": "the Qinhuangdao-Shenyang passenger line (秦沈客运专线, 404 km), part of 京哈铁路 since 2007"},
+        "note": "the Qinhuangdao-Shenyang passenger line (秦沈客运专线, 404 km), part of 京哈铁路 since 2007"}),
     "shenyang_hub": {
         "name": "沈阳枢纽", "name:zh": "沈阳枢纽", "name:en": "Shenyang junction link", "usage": "main",
         "gauge": "1435", "source:gauge": "Chinese standard gauge (as the lines it links)",
@@ -143,11 +141,9 @@ PROFILES = {
         "gauge": "1435", "source:gauge": "zh.wikipedia 沈丹铁路: regauged to standard gauge in 1911 "
                                          "(copy at 54e1ad4b4888.kfd.me)",
         "note:electrified": "electrification unknown: no source found, so electrified is not tagged"},
-    "shenha": {
-        "name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
-        "gauge": "1435", "source:gauge": "standard gauge (data/gauge-by-country.csv, CN)",
-        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
-        "source:electrified": "assumed: as the Beijing-Shenyang part (25 kV 50 Hz, en.wikipedia K27/28 infobox)"},
+    "shenha": dict(CN_JINGHA, **{
+        "source:gauge": "standard gauge (data/gauge-by-country.csv, CN)",
+        "source:electrified": "assumed: as the Beijing-Shenyang part (25 kV 50 Hz, en.wikipedia K27/28 infobox)"}),
     "binzhou": {
         "name": "滨洲铁路", "name:zh": "滨洲铁路", "name:en": "Harbin-Manzhouli Railway", "usage": "main",
         "gauge": "1435", "source:gauge": "en.wikipedia Harbin-Manzhouli railway: 1,435 mm",
@@ -805,28 +801,30 @@ def report(e):
     return "\n".join(lines + e.log) + "\n"
 
 
+def save(path, text):
+    """Writes text to path through a temporary file renamed into place ('-' is standard output)."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True, help="output file ('-' for standard output)")
     ap.add_argument("--log", help="write the build log (every join and cut, with its reason) to this file")
-    ap.add_argument("--report", action="store_true", help="print the totals and the build log")
+    ap.add_argument("--report", action="store_true", help="print the totals and the build log (to standard error)")
     args = ap.parse_args(argv)
     e = Eurasia()
     e.build()
     validate(e)
-    text = write(e)
-    if args.out == "-":
-        sys.stdout.write(text)
-    else:
-        tmp = args.out + ".tmp"
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, args.out)
+    save(args.out, write(e))
     if args.log:
-        with open(args.log, "w", encoding="utf-8", newline="\n") as f:
-            f.write("\n".join(e.log) + "\n")
+        save(args.log, "\n".join(e.log) + "\n")
     if args.report:
-        (sys.stderr if args.out == "-" else sys.stdout).write(report(e))
+        sys.stderr.write(report(e))
     return 0
 
 

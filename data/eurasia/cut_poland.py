@@ -9,12 +9,12 @@ STATION_M of it), with every name they carry.  Run once, by hand; the build read
 Usage: python3 data/eurasia/cut_poland.py SHARED_PLRAILMAP_OSM
 """
 import csv
-import heapq
 import json
-import math
 import os
 import sys
 import xml.etree.ElementTree as ET
+
+from cutlib import hv as hv_lonlat, shortest_path
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources", "poland")
 ENDS = ("Terespol", "Warszawa Centralna")
@@ -22,9 +22,8 @@ STATION_M = 100.0
 
 
 def hv(a, b):
-    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    """Distance in km between two (lat, lon) points."""
+    return hv_lonlat((a[1], a[0]), (b[1], b[0]))
 
 
 def main(path):
@@ -54,22 +53,8 @@ def main(path):
         near = min(adj, key=lambda i: (hv(coord[i], coord[sid[0]]), i))
         print("%s: track node %d, %.0f m from the station node" % (name, near, hv(coord[near], coord[sid[0]]) * 1000))
         ends.append(near)
-    dist, prev, heap = {ends[0]: 0.0}, {}, [(0.0, ends[0])]
-    while heap:
-        d, n = heapq.heappop(heap)
-        if n == ends[1]:
-            break
-        if d > dist[n]:
-            continue
-        for m, w in adj[n]:
-            if d + w < dist.get(m, float("inf")):
-                dist[m], prev[m] = d + w, n
-                heapq.heappush(heap, (d + w, m))
-    seq = [ends[1]]
-    while seq[-1] != ends[0]:
-        seq.append(prev[seq[-1]])
-    seq.reverse()
-    print("path: %d nodes, %.1f km" % (len(seq), dist[ends[1]]))
+    seq, length = shortest_path(adj, ends[0], ends[1])
+    print("path: %d nodes, %.1f km" % (len(seq), length))
     feat = {"type": "Feature", "properties": {
         "name": "Terespol - Warszawa Centralna", "source": "PLRailMap plrailmap.osm (MKuranowski/PLRailMap commit "
         "332b1cc7, 2023-03-19), CC0 1.0: shortest path over its railway=rail ways", "osm_node_ids": seq},

@@ -12,11 +12,12 @@ Usage: python3 data/eurasia/cut_traces.py SHARED_EURASIA_DIR
 """
 import csv
 import json
-import math
 import os
 import sqlite3
 import struct
 import sys
+
+from cutlib import hv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRACES = [("russia-border-lines/Ekateriburg-Vladivostok.geojson", "russia-border-lines"),
@@ -25,12 +26,6 @@ TRACES = [("russia-border-lines/Ekateriburg-Vladivostok.geojson", "russia-border
           ("belarus/BY/BCH_railways/source-mainlines/Smolensk-Terespol.geojson", "belarus")]
 STATION_M = 300.0
 NAME_KEYS = ["name", "name:be", "name:ru", "name:en", "name:pl", "name:uk", "name:zh", "name:lt", "alt_name"]
-
-
-def hv(a, b):
-    la1, lo1, la2, lo2 = map(math.radians, (a[1], a[0], b[1], b[0]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def cut_trace(src, dst):

@@ -17,23 +17,17 @@ Usage: python3 data/eurasia/cut_ukraine.py SHARED_UKRAINE_DIR
 """
 import csv
 import glob
-import heapq
 import json
-import math
 import os
 import sys
+
+from cutlib import hv, shortest_path
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources", "ukraine")
 ROUTES = [("kyiv", "lviv"), ("lviv", "Мостиська ІІ"), ("Мостиська ІІ", "Перемишль Головний"),
           ("lviv", "Чоп"), ("Чоп", "Záhony"), ("kovel", "Ягодин")]
 STATION_M = 150.0
 SIDE_FACTOR = 3.0
-
-
-def hv(a, b):
-    la1, lo1, la2, lo2 = map(math.radians, (a[1], a[0], b[1], b[0]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def load(shared):
@@ -96,20 +90,7 @@ def main(shared):
     kept = set()
     for a, z in ROUTES:
         src, dst = nearest(by_key[a]), nearest(by_key[z])
-        dist, prev, heap = {src: 0.0}, {}, [(0.0, src)]
-        while heap:
-            d, n = heapq.heappop(heap)
-            if n == dst:
-                break
-            if d > dist[n]:
-                continue
-            for m, w in adj[n]:
-                if d + w < dist.get(m, float("inf")):
-                    dist[m], prev[m] = d + w, n
-                    heapq.heappush(heap, (d + w, m))
-        path = [dst]
-        while path[-1] != src:
-            path.append(prev[path[-1]])
+        path, _ = shortest_path(adj, src, dst)
         km = sum(hv(p, q) for p, q in zip(path, path[1:]))
         print("%s -> %s: %d vertices, %.1f km" % (a, z, len(path), km))
         for p, q in zip(path, path[1:]):

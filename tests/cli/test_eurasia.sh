@@ -5,6 +5,15 @@
 # within 3 % of the published figure).
 . "$(dirname "$0")/lib.sh"
 
+# The checks below are python; they share check() from $T/jc.py.
+cat >"$T/jc.py" <<'PY'
+def check(cond, what):
+    """Stops the check with the reason when cond is false."""
+    if not cond:
+        raise SystemExit("failed: " + what)
+PY
+export PYTHONPATH="$T"
+
 python3 data/eurasia/build.py --out "$T/a.osm" --log "$T/a.log" >/dev/null
 python3 data/eurasia/build.py --out "$T/b.osm" --log "$T/b.log" >/dev/null
 same_file "eurasia.osm builds byte for byte the same twice" "$T/b.osm" "$T/a.osm"
@@ -79,9 +88,7 @@ ok "Pyongyang - Moscow: length, gauge change at Tumangang, the border, seven zon
     python3 - "$T/pm.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-def check(cond, what):
-    if not cond:
-        raise SystemExit("failed: " + what)
+from jc import check
 check(abs(d["length_km"] - 10267) <= 0.03 * 10267, "length %.1f km not within 3 %% of 10,267" % d["length_km"])
 stops = d["stops"]
 changes = [s for s in stops if "gauge_change" in s["kinds"]]
@@ -134,9 +141,7 @@ ok "Pyongyang - Beijing: one border stop KP -> CN, no gauge change, KST then CST
     python3 - "$T/pb.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-def check(cond, what):
-    if not cond:
-        raise SystemExit("failed: " + what)
+from jc import check
 check(abs(d["length_km"] - 1207.0) <= 0.03 * 1207.0, "length %.1f km" % d["length_km"])
 stops = d["stops"]
 check(not [s for s in stops if "gauge_change" in s["kinds"]] and d["gauge_change_s"] == 0, "no gauge change")
@@ -164,9 +169,7 @@ ok "Warsaw - Moscow: PL -> BY at Terespol, transshipment 1435 -> 1520 at Brest, 
     python3 - "$T/wm.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-def check(cond, what):
-    if not cond:
-        raise SystemExit("failed: " + what)
+from jc import check
 stops = d["stops"]
 borders = [(s["name"], s["detail"]) for s in stops if "border" in s["kinds"]]
 check(len(borders) == 2 and borders[0][0] == "Terespol" and "PL -> BY" in borders[0][1] and "BY -> RU" in borders[1][1],
@@ -196,9 +199,7 @@ ok "Beijing - Warsaw: 1435 -> 1520 at Zabaikalsk, 1520 -> 1435 at Malaszewicze o
     python3 - "$T/bw.json" "$T/bm.json" <<'PY'
 import json, sys
 d, m = (json.load(open(f)) for f in sys.argv[1:3])
-def check(cond, what):
-    if not cond:
-        raise SystemExit("failed: " + what)
+from jc import check
 check(abs(m["length_km"] - 8961) <= 0.03 * 8961, "Beijing - Moscow %.1f km not within 3 %% of 8,961" % m["length_km"])
 stops = d["stops"]
 changes = [(s["name"], s["detail"]) for s in stops if "gauge_change" in s["kinds"]]
