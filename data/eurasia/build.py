@@ -44,7 +44,7 @@ TARSKAYA_ZABAIKALSK = os.path.join(SOURCES, "russia-border-lines", "Tarskaya-Zab
 MSK_ORSHA = os.path.join(SOURCES, "russia-border-lines", "MSK-Orsha.geojson")
 SMOLENSK_TERESPOL = os.path.join(SOURCES, "belarus", "Smolensk-Terespol.geojson")
 BELARUS_STATIONS = os.path.join(SOURCES, "belarus", "stations.csv")
-POLAND_LINE = os.path.join(SOURCES, "poland", "terespol-warszawa.geojson")
+POLAND_LINES = os.path.join(SOURCES, "poland", "lines.geojson")
 POLAND_STATIONS = os.path.join(SOURCES, "poland", "stations.csv")
 UKRAINE_LINES = os.path.join(SOURCES, "ukraine", "lines.geojson")
 UKRAINE_STATIONS = os.path.join(SOURCES, "ukraine", "stations.csv")
@@ -60,6 +60,7 @@ STATION_BY_M = 300.0  # a station of belarus/stations.csv this close to the Smol
 BORDER_LINK_M = 10000.0  # a trace ending at a border may be linked straight to the first station beyond it
 UA_STATION_M = 150.0  # a station of ukraine/stations.csv this close to a kept track is on it
 UA_ROUNDED_M = 1500.0  # ... or this close, for the few whose source point is rounded to 0.001 degree (Kyiv, Lviv, Kovel)
+SAME_STATION_M = 250.0  # one named station given by two sources: their nodes are merged when this close
 WINDOW = 60  # trace segments searched either side of the nearest vertex when projecting a station
 
 TZ_SOURCE = "IANA tz database (zone1970.tab) zone of the station's region, %s"
@@ -95,7 +96,7 @@ JINGHA_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 京哈铁路 fro
                  "Mapbox-Visualization (data/eurasia/sources/china)")
 BROUTER_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace %s by trolleway (data/eurasia/"
                   "sources/%s)")
-PLRAILMAP_SOURCE = ("PLRailMap (MKuranowski/PLRailMap, 2023-03-19), CC0 1.0: Terespol - Warszawa Centralna "
+PLRAILMAP_SOURCE = ("PLRailMap (MKuranowski/PLRailMap, 2023-03-19), CC0 1.0: Terespol - Warszawa - Przemyśl "
                     "(data/eurasia/sources/poland)")
 UKRAINE_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: hermano-us/rail-ukraine-pulse data/rail-reference, "
                   "overlapping segments made one track (data/eurasia/sources/ukraine)")
@@ -164,7 +165,7 @@ PROFILES = {
         "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main",
         "note:electrified": "electrification not tagged: the traces carry no such tag and no source was used"},
     "warszawa_terespol": {
-        "name": "Linia kolejowa nr 2", "name:pl": "Linia kolejowa nr 2", "name:en": "Warsaw-Terespol line (line 2)",
+        "name": "PKP PLK", "name:pl": "PKP PLK", "name:en": "Polish railway line (PLRailMap)",
         "usage": "main",
         "note:electrified": "electrification not tagged: PLRailMap has no such tag and no source was used"},
 }
@@ -567,7 +568,16 @@ class Eurasia:
             lat, lon = c[1], c[0]
             best = min(sorted(rows), key=lambda k: cb.haversine_km(lat, lon, float(rows[k]["lat"]), float(rows[k]["lon"])))
             d = cb.haversine_km(lat, lon, float(rows[best]["lat"]), float(rows[best]["lon"])) * 1000
-            if d <= radius(best):
+            same = self.przemysl if rows[best]["name_local"] == self.przemysl.tags["name"] else None
+            if same is not None and cb.haversine_km(lat, lon, same.lat, same.lon) * 1000 <= SAME_STATION_M:
+                rows.pop(best)
+                for k, v in (("name:uk", "Перемишль Головний"), ("name:ru", "Пшемысль-Главный")):
+                    same.tags.setdefault(k, v)
+                self.log.append("join: the Ukrainian line from Mostyska II ends at Przemyśl Główny station, %.1f m "
+                                "from the PLRailMap node of the same station, which both lines share" % (cb.haversine_km(lat, lon, same.lat,
+                                                                                           same.lon) * 1000))
+                n = same
+            elif d <= radius(best):
                 n = self.ua_station(rows.pop(best))
                 n.lat, n.lon = lat, lon
                 n.tags["note:position"] = "the source's station point lies %.0f m from the track's end" % d
@@ -706,18 +716,24 @@ class Eurasia:
             g = {"gauge": "1435;1520", "source:gauge": DUAL_BREST} if dual else \
                 {"gauge": gauges["BY"][0], "source:gauge": gauges["BY"][1]}
             self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("Smolensk-Terespol", "belarus"), g)
-        # Terespol - Warszawa Centralna: the PLRailMap path.
-        pw = load_trace(POLAND_LINE)
-        assert pw[0] == (terespol.lat, terespol.lon) or cb.haversine_km(*pw[0], terespol.lat, terespol.lon) < 0.01
-        warszawa = self.pl_station(pl_rows.pop("Warszawa Centralna"))
+        # Terespol - Warszawa Centralna - Przemyśl Główny: the PLRailMap paths, which meet only at Warszawa Centralna
+        # and so make one chain.
+        with open(POLAND_LINES, encoding="utf-8") as f:
+            feats = json.load(f)["features"]
+        assert len(feats) == 1, "poland/lines.geojson: expected the one chain Przemyśl - Warszawa - Terespol"
+        pw = [(c[1], c[0]) for c in feats[0]["geometry"]["coordinates"]]
+        if cb.haversine_km(*pw[0], terespol.lat, terespol.lon) > cb.haversine_km(*pw[-1], terespol.lat, terespol.lon):
+            pw.reverse()
+        assert cb.haversine_km(*pw[0], terespol.lat, terespol.lon) < 0.01
+        self.przemysl = self.pl_station(pl_rows.pop("Przemyśl Główny"))
         cuts = [(terespol, ("v", 0))]
         cuts += self.place_stations(pw, [(k, float(r["lat"]), float(r["lon"])) for k, r in sorted(pl_rows.items())],
                                     JOIN_M, lambda k: self.pl_station(pl_rows[k]))
-        cuts.append((warszawa, self.end_station(warszawa, pw, -1, "Terespol-Warszawa")))
+        cuts.append((self.przemysl, self.end_station(self.przemysl, pw, -1, "Terespol-Warszawa-Przemyśl")))
         self.log.append("join: the PLRailMap line starts at Terespol station, where Smolensk-Terespol ends (%.1f m)" %
                         (cb.haversine_km(*pw[0], terespol.lat, terespol.lon) * 1000))
         broad = True  # Terespol - Malaszewicze: the broad-gauge track into the Malaszewicze yards
-        for piece in self.b.split_trace(pw, cuts, "terespol-warszawa"):
+        for piece in self.b.split_trace(pw, cuts, "terespol-warszawa-przemysl"):
             g = {"gauge": "1435;1520", "source:gauge": DUAL_MALASZEWICZE} if broad else \
                 {"gauge": gauges["PL"][0], "source:gauge": gauges["PL"][1]}
             self.real_way(piece, "warszawa_terespol", PLRAILMAP_SOURCE, g)

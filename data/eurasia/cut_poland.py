@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Cut data/eurasia/sources/poland/ from PLRailMap (../shared/data/eurasia/poland/plrailmap-2023-03-19.osm).
 
-Keeps only what the eurasia network uses: the track from Terespol to Warszawa Centralna, as the shortest path over
-PLRailMap's ways (which share their nodes, so the path follows real junctions), written as one GeoJSON LineString with
-the OSM node ids of its points, and the PLRailMap stations that lie on that path (their node is on it, or within
-STATION_M of it), with every name they carry.  Run once, by hand; the build reads only the cut files.
+Keeps only what the eurasia network uses: the track from the border stations Terespol and Przemyśl Główny
+to Warszawa Centralna, as shortest paths over PLRailMap's ways (which share their nodes, so the paths follow real
+junctions), written as chains between junctions (GeoJSON LineStrings with the OSM node ids of their points; where
+two paths run on the same track it is one chain), and the PLRailMap stations on them (their node is on a path, or
+within STATION_M of it), with every name they carry.  Run once, by hand; the build reads only the cut files.
 
 Usage: python3 data/eurasia/cut_poland.py SHARED_PLRAILMAP_OSM
 """
@@ -14,10 +15,11 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-from cutlib import hv as hv_lonlat, shortest_path
+from cutlib import chains, hv as hv_lonlat, shortest_path
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources", "poland")
-ENDS = ("Terespol", "Warszawa Centralna")
+# Dorohusk is not on PLRailMap's track (a passenger map: its nearest track node is 15 km away), so it is left out.
+ROUTES = [("Terespol", "Warszawa Centralna"), ("Przemyśl Główny", "Warszawa Centralna")]
 STATION_M = 100.0
 
 
@@ -46,22 +48,27 @@ def main(path):
             adj.setdefault(a, []).append((b, d))
             adj.setdefault(b, []).append((a, d))
     stations = {i: t for i, t in tags.items() if t.get("railway") == "station"}
-    ends = []
-    for name in ENDS:
+    track = {}
+    for name in sorted({n for r in ROUTES for n in r}):
         sid = [i for i, t in stations.items() if t.get("name") == name]
         assert len(sid) == 1, name
         near = min(adj, key=lambda i: (hv(coord[i], coord[sid[0]]), i))
         print("%s: track node %d, %.0f m from the station node" % (name, near, hv(coord[near], coord[sid[0]]) * 1000))
-        ends.append(near)
-    seq, length = shortest_path(adj, ends[0], ends[1])
-    print("path: %d nodes, %.1f km" % (len(seq), length))
-    feat = {"type": "Feature", "properties": {
-        "name": "Terespol - Warszawa Centralna", "source": "PLRailMap plrailmap.osm (MKuranowski/PLRailMap commit "
-        "332b1cc7, 2023-03-19), CC0 1.0: shortest path over its railway=rail ways", "osm_node_ids": seq},
-        "geometry": {"type": "LineString", "coordinates": [[coord[i][1], coord[i][0]] for i in seq]}}
-    with open(os.path.join(OUT, "terespol-warszawa.geojson"), "w", encoding="utf-8") as f:
-        json.dump({"type": "FeatureCollection", "features": [feat]}, f, ensure_ascii=False, indent=0)
+        track[name] = near
+    kept = set()
+    for a, z in ROUTES:
+        seq, length = shortest_path(adj, track[a], track[z])
+        print("%s -> %s: %d nodes, %.1f km" % (a, z, len(seq), length))
+        kept.update((min(p, q), max(p, q)) for p, q in zip(seq, seq[1:]))
+    feats = [{"type": "Feature", "properties": {"osm_node_ids": line},
+              "geometry": {"type": "LineString", "coordinates": [[coord[i][1], coord[i][0]] for i in line]}}
+             for line, _ in chains(kept)]
+    with open(os.path.join(OUT, "lines.geojson"), "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "source": "PLRailMap plrailmap.osm (MKuranowski/PLRailMap commit "
+                   "332b1cc7, 2023-03-19), CC0 1.0: shortest paths over its railway=rail ways, cut by "
+                   "data/eurasia/cut_poland.py", "features": feats}, f, ensure_ascii=False)
         f.write("\n")
+    seq = sorted({v for e in kept for v in e})
     on = set(seq)
     rows = []
     for i, t in sorted(stations.items()):

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 
-from cutlib import hv, shortest_path
+from cutlib import chains as cutlib_chains, hv, shortest_path
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources", "ukraine")
 ROUTES = [("kyiv", "lviv"), ("lviv", "Мостиська ІІ"), ("Мостиська ІІ", "Перемишль Головний"),
@@ -96,40 +96,11 @@ def main(shared):
         for p, q in zip(path, path[1:]):
             kept.add((min(p, q), max(p, q)))
     # Chains: maximal runs of kept edges through vertices of degree 2 with the same gauge.
-    deg, gauge = {}, {}
-    for e in kept:
-        for v in e:
-            deg[v] = deg.get(v, 0) + 1
-        gauge[e] = gauge_of(edges[e])
-    nbr = {}
-    for a, b in kept:
-        nbr.setdefault(a, []).append(b)
-        nbr.setdefault(b, []).append(a)
-
-    def key(a, b):
-        return (min(a, b), max(a, b))
-
-    stops = {v for v in deg if deg[v] != 2}
-    for v in deg:
-        if deg[v] == 2:
-            x, y = nbr[v]
-            if gauge[key(v, x)] != gauge[key(v, y)]:
-                stops.add(v)
-    done, chains = set(), []
-    for s0 in sorted(stops):
-        for n1 in sorted(nbr[s0]):
-            if key(s0, n1) in done:
-                continue
-            line = [s0, n1]
-            done.add(key(s0, n1))
-            while line[-1] not in stops:
-                nxt = [m for m in nbr[line[-1]] if key(line[-1], m) not in done][0]
-                done.add(key(line[-1], nxt))
-                line.append(nxt)
-            g, amb = gauge[key(line[0], line[1])]
-            chains.append({"type": "Feature", "properties": {"gauge": g, "gauge_ambiguous": amb},
-                           "geometry": {"type": "LineString", "coordinates": [list(p) for p in line]}})
-    assert len(done) == len(kept), "a loop without a junction"
+    gauge = {e: gauge_of(edges[e]) for e in kept}
+    chains = [{"type": "Feature", "properties": {"gauge": g[0], "gauge_ambiguous": g[1]},
+               "geometry": {"type": "LineString", "coordinates": [list(p) for p in line]}}
+              for line, g in cutlib_chains(kept, gauge.get)]
+    deg = {v: 0 for e in kept for v in e}
     with open(os.path.join(OUT, "lines.geojson"), "w", encoding="utf-8") as f:
         json.dump({"type": "FeatureCollection", "source": "hermano-us/rail-ukraine-pulse 5703570d data/rail-reference "
                    "(OSM 2026-08-16, ODbL 1.0), cut by data/eurasia/cut_ukraine.py", "features": chains}, f,

@@ -27,3 +27,29 @@ def shortest_path(adj, src, dst):
     while path[-1] != src:
         path.append(prev[path[-1]])
     return path[::-1], dist[dst]
+
+
+def chains(kept, attr=lambda e: None):
+    """The undirected edges kept {(a, b)} as maximal vertex runs through vertices where exactly two kept edges meet
+    with the same attr(edge): [(vertices, attr)].  Each edge is in exactly one run."""
+    def key(a, b):
+        return (min(a, b), max(a, b))
+    nbr = {}
+    for a, b in kept:
+        nbr.setdefault(a, []).append(b)
+        nbr.setdefault(b, []).append(a)
+    stops = {v for v, ns in nbr.items() if len(ns) != 2 or attr(key(v, ns[0])) != attr(key(v, ns[1]))}
+    done, out = set(), []
+    for s0 in sorted(stops):
+        for n1 in sorted(nbr[s0]):
+            if key(s0, n1) in done:
+                continue
+            line = [s0, n1]
+            done.add(key(s0, n1))
+            while line[-1] not in stops:
+                nxt = [m for m in nbr[line[-1]] if key(line[-1], m) not in done][0]
+                done.add(key(line[-1], nxt))
+                line.append(nxt)
+            out.append((line, attr(key(line[0], line[1]))))
+    assert len(done) == len(kept), "a loop without a junction"
+    return out

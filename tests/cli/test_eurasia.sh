@@ -33,7 +33,8 @@ for l in joins:
     metres = re.findall(r"([0-9.]+) m\b", l)
     if not metres or not re.search(r"station|node|pieces of one dissolved line|shared end vertices", l):
         raise SystemExit("join without a place and a distance: " + l)
-    if float(metres[-1]) > 100:
+    # 100 m for lines meeting at a station or junction; 250 m where two sources give one named station two nodes.
+    if float(metres[-1]) > (250 if "node of the same station" in l else 100):
         raise SystemExit("join farther apart than 100 m: " + l)
 PY
 ok "the eurasia network imports" "$BOGIE" import -q "$T/a.osm" -o "$T/eurasia.bogie"
@@ -62,7 +63,8 @@ if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
 # Malaszewicze and Zabaikalsk - Manzhouli begin and end, and the ends of Ukraine's dual-gauge stretches.
 key = lambda b: (b["nearest_station"], b["gauges"])
 old, new = {key(b) for b in c["breaks_of_gauge"]}, {key(b) for b in d["breaks_of_gauge"]}
-ends = {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek", "Забайкальск (Zabaikalsk)", "满洲里 (Manzhouli)"}
+ends = {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek", "Забайкальск (Zabaikalsk)", "满洲里 (Manzhouli)",
+        "Przemyśl Główny"}
 # Ukraine adds the ends of its dual-gauge stretches (from the data's gauge tags); every break there is of that kind.
 added = new - old
 if not old <= new or not ends <= {n for n, _ in added} or any(g != "1435;1520 | 1520" for n, g in added if n not in ends):
@@ -266,6 +268,19 @@ for f, station, pair, first in ((sys.argv[1], "Mostiska 2", "PL -> UA", "Europe/
 names = [s["name"] for s in json.load(open(sys.argv[1]))["stops"]]
 if "Lviv-Main" not in names:
     raise SystemExit("Przemyśl - Kyiv does not pass Lviv")
+PY
+
+# Warsaw - Kyiv: Ukraine is reached from the rest of the network by Przemyśl (bogie exchange at Mostyska II).
+"$BOGIE" route --network "$T/eurasia.bogie" --from "Warszawa Centralna" --to Київ-Пас. --train armoured \
+    --format json >"$T/wk.json"
+ok "Warsaw - Przemyśl - Mostyska II - Kyiv runs, with the bogie exchange at Mostyska II" python3 - "$T/wk.json" <<'PY'
+import json, sys
+from jc import check
+d = json.load(open(sys.argv[1]))
+names = [s["name"] for s in d["stops"]]
+changes = [s["name"] for s in d["stops"] if "gauge_change" in s["kinds"]]
+check(changes == ["Mostiska 2"] and "Przemyśl Główny" in names and "Lviv-Main" in names, "stops %r" % changes)
+check(d["countries"] == ["PL", "UA"], "countries %r" % d["countries"])
 PY
 
 done_testing
