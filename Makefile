@@ -73,7 +73,8 @@ $(CORRIDOR): data/corridor/corridor.osm data/world/countries-10m.json data/world
 # The eurasia network (docs/networks.md): generated into $(BUILD) by its build script from the committed sources, then
 # imported; the build log lists every join of separate lines with its reason.
 EURASIA := $(BUILD)/eurasia.bogie
-EURASIA_SRC := data/eurasia/build.py $(wildcard data/eurasia/sources/*.csv data/eurasia/sources/*/*) \
+EURASIA_SRC := data/eurasia/build.py data/gauge-by-country.csv \
+               $(wildcard data/eurasia/sources/*.csv data/eurasia/sources/*/*) \
                data/corridor/build.py $(wildcard data/corridor/sources/*.csv data/corridor/sources/*/*)
 eurasia: $(EURASIA)
 $(BUILD)/eurasia.osm: $(EURASIA_SRC)
