@@ -247,9 +247,11 @@ dup = [c for c, ids in nodes.items() if len(ids) > 1]
 if ways < 10 or dup:
     raise SystemExit("%d Ukrainian ways; nodes sharing a coordinate: %r" % (ways, dup[:5]))
 PY
-"$BOGIE" route --network "$T/eurasia.bogie" --from "Przemyśl Główny" --to Київ-Пас. --train armoured \
+# Broad-gauge track reaches Przemyśl and Záhony too: without --gauge the train would be taken to stand on 1520 mm
+# wheels there.
+"$BOGIE" route --network "$T/eurasia.bogie" --from "Przemyśl Główny" --to Київ-Пас. --train armoured --gauge 1435 \
     --depart "2023-09-10 08:00" --format json >"$T/pk.json"
-"$BOGIE" route --network "$T/eurasia.bogie" --from Záhony --to Lviv-Main --train armoured \
+"$BOGIE" route --network "$T/eurasia.bogie" --from Záhony --to Lviv-Main --train armoured --gauge 1435 \
     --depart "2023-09-10 08:00" --format json >"$T/zl.json"
 ok "Przemyśl - Kyiv changes gauge at Mostyska II, Záhony - Lviv at Chop, with their border stops" \
     python3 - "$T/pk.json" "$T/zl.json" <<'PY'
