@@ -136,6 +136,7 @@ uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos);
 typedef struct jy_stop {
     double pos;       /* metres from the origin */
     uint32_t node;    /* view node, or BOGIE_NONE */
+    double lat, lon;  /* where it is when node is BOGIE_NONE (a border stop at the crossing itself) */
     unsigned kinds;   /* BOGIE_STOP_* */
     double dwell_s, change_s, border_s, reversal_s;
     uint16_t gauge;   /* the wheels the train leaves with */

@@ -173,6 +173,8 @@ bogie_status jy_border_stops(const bogie_planner *p, const jy_layout *L, jy_stop
         bs.via = BOGIE_NONE;
         bs.pos = at != SIZE_MAX ? L->marks.v[at].pos : x->pos;
         bs.node = at != SIZE_MAX ? L->marks.v[at].node : BOGIE_NONE;
+        bs.lat = x->lat;
+        bs.lon = x->lon;
         bs.border_s = world_border_stop_s(p->world, ca, cb);
         char text[200];
         snprintf(text, sizeof text, "%s -> %s (%s -> %s), crossing at %.5f,%.5f",

@@ -41,7 +41,12 @@ static bogie_stop stop_row(const bogie_planner *p, const route_view *view, const
     x.reversal_s = s->reversal_s;
     x.gauge = s->gauge;
     snprintf(x.detail, sizeof x.detail, "%s", s->detail);
-    route_node_pos(view, s->node, &x.lat, &x.lon);
+    if (s->node == BOGIE_NONE) {
+        x.lat = s->lat;
+        x.lon = s->lon;
+    } else {
+        route_node_pos(view, s->node, &x.lat, &x.lon);
+    }
     if (s->via != BOGIE_NONE && places[s->via].is_point) {
         x.station = BOGIE_NONE;
         util_strlcpy_utf8(x.name, places[s->via].label, sizeof x.name);

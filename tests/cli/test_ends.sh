@@ -137,4 +137,12 @@ is "/route/v1 on coordinates in Germany reads the departure in Berlin time" \
     "$(pyjson "$T/osrm-vde.json" '(d["routes"][0]["bogie"]["stops"][0]["depart"], d["routes"][0]["bogie"]["countries"])')" \
     "('2024-07-01T12:00:00+02:00', ['DE'])"
 
+# --- a border stop with no station near it: made at the crossing, named and placed there -------------------------
+"$BOGIE" import -q --data "$ROOT/data" "$DATA/tiny/open-border.osm" -o "$T/ob.bogie"
+"$BOGIE" route --network "$T/ob.bogie" --from Ostend --to Westfield --train armoured --depart "2024-07-01 12:00" \
+    --format json -o "$T/ob.json"
+is "a border stop away from stations is where the line crosses the Oder, in German time" \
+    "$(pyjson "$T/ob.json" '[(s["name"], round(s["lat"], 3), round(s["lon"], 2), s["arrive"][-6:]) for s in d["stops"] if s["border_s"] > 0]')" \
+    "[('52.35000,14.56165', 52.35, 14.56, '+02:00')]"
+
 done_testing
