@@ -11,13 +11,20 @@ double phys_effort(const phys_params *p, double v)
     if (p->n_curve > 0) {
         if (v <= p->curve[0][0])
             return p->curve[0][1];
-        for (size_t i = 1; i < p->n_curve; i++)
-            if (v <= p->curve[i][0]) {
-                double v0 = p->curve[i - 1][0], v1 = p->curve[i][0];
-                double f0 = p->curve[i - 1][1], f1 = p->curve[i][1];
-                return v1 > v0 ? f0 + (f1 - f0) * (v - v0) / (v1 - v0) : f1;
-            }
-        return p->curve[p->n_curve - 1][1];
+        if (v >= p->curve[p->n_curve - 1][0])
+            return p->curve[p->n_curve - 1][1];
+        /* Binary search for the first point at or above v: curves have up to BOGIE_MAX_EFFORT_POINTS points. */
+        size_t lo = 0, hi = p->n_curve - 1; /* curve[lo][0] < v <= curve[hi][0] */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (p->curve[mid][0] < v)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        double v0 = p->curve[lo][0], v1 = p->curve[hi][0];
+        double f0 = p->curve[lo][1], f1 = p->curve[hi][1];
+        return v1 > v0 ? f0 + (f1 - f0) * (v - v0) / (v1 - v0) : f1;
     }
     double f = p->max_effort_n;
     if (v > 0 && p->power_w / v < f)
