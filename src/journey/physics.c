@@ -194,6 +194,32 @@ static bool advance_from_rest(const phys_params *p, const phys_piece *pc, double
     return true;
 }
 
+/* Advances one step of ds metres through piece pc from v^2 = w in parts of at most part_m (ds is longer on runs of
+ * more than PHYS_MAX_STEPS steps: the samples are spread out, not the integration), each timed exactly at a limit
+ * the train can hold and advanced otherwise; env_end and the results as for advance(). */
+static bool advance_step(const phys_params *p, const phys_piece *pc, double w, double ds, double part_m,
+                         double env_end, double *dt, double *w_end)
+{
+    size_t parts = ds > part_m * (1 + 1e-9) ? (size_t)ceil(ds / part_m) : 1;
+    double t = 0, x0 = 0, lim2 = pc->limit_ms * pc->limit_ms;
+    for (size_t j = 1; j <= parts; j++) {
+        double x1 = j == parts ? ds : ds * (double)j / (double)parts, d;
+        double env = env_end + 2 * p->brake_ms2 * (ds - x1); /* the braking curve at the end of the part */
+        bool moved = true;
+        if (w == lim2 && env >= lim2 && dw_ds(p, w, pc->radius_m) >= 0)
+            d = (x1 - x0) / pc->limit_ms;
+        else
+            moved = w > 0 ? advance(p, pc, w, x1 - x0, env, &d, &w) : advance_from_rest(p, pc, x1 - x0, env, &d, &w);
+        if (!moved)
+            return false;
+        t += d;
+        x0 = x1;
+    }
+    *dt = t;
+    *w_end = w;
+    return true;
+}
+
 /* The pieces as the train's head sees them: at head position s the limit is the lowest of those on [s - L, s], the
  * track the train of length L covers (a lower limit holds until the tail has cleared it; the track behind the start
  * counts as clear), and the radius is that under the head. The boundaries are those of the pieces and each piece's
@@ -240,6 +266,7 @@ static size_t tail_pieces(const phys_piece *in, size_t n, double length_m, phys_
  * envelope (as v^2). All three arrays have n entries, allocated with alloc. */
 typedef struct run_grid {
     const bogie_allocator *alloc;
+    double part_m; /* the step asked for: the integration's longest step */
     size_t n;
     phys_sample *s;
     size_t *piece_of;
@@ -334,9 +361,7 @@ static bogie_status grid_run(const phys_params *p, const phys_piece *pieces, run
             }
         }
         double dt, next;
-        bool moved = w > 0 ? advance(p, pc, w, ds, g->env[i], &dt, &next)
-                           : advance_from_rest(p, pc, ds, g->env[i], &dt, &next);
-        if (!moved)
+        if (!advance_step(p, pc, w, ds, g->part_m, g->env[i], &dt, &next))
             return util_fail(diag, BOGIE_ERR_ARG,
                              "the train cannot move at %.0f m: its running resistance (%.0f kN) is not less than "
                              "its tractive effort (%.0f kN)",
@@ -380,8 +405,9 @@ bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_p
     for (size_t k = 0; k < n_pieces; k++)
         if (!(pieces[k].end_m - pieces[k].start_m >= 0) || !(pieces[k].limit_ms > 0))
             return util_fail(diag, BOGIE_ERR_ARG, "physics: piece %zu has a negative length or no speed limit", k);
-    /* The step grows on long runs so that they take at most PHYS_MAX_STEPS steps besides the piece boundaries. */
-    double total = pieces[n_pieces - 1].end_m - pieces[0].start_m;
+    /* The samples are spread out on long runs so that they take at most PHYS_MAX_STEPS steps besides the piece
+     * boundaries; each step is still integrated in parts of at most step_m. */
+    double total = pieces[n_pieces - 1].end_m - pieces[0].start_m, part_m = step_m;
     if (total / step_m > PHYS_MAX_STEPS)
         step_m = total / PHYS_MAX_STEPS;
     phys_piece *head = NULL;
@@ -390,7 +416,7 @@ bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_p
     if (rc != BOGIE_OK)
         return rc;
     const phys_piece *use = head ? head : pieces;
-    run_grid g = {alloc, 0, NULL, NULL, NULL};
+    run_grid g = {alloc, part_m, 0, NULL, NULL, NULL};
     rc = grid_make(p, use, n_head, step_m, &g, diag);
     if (rc == BOGIE_OK)
         rc = grid_run(p, use, &g, time_s, diag);

@@ -50,7 +50,8 @@ double phys_resistance(const phys_params *p, double v, double radius_m);
 
 /* Simulates one run from standstill at 0 to standstill at the end of the last piece. pieces must be contiguous,
  * start at 0 and have positive limits. Positions are sampled at every piece boundary (of the pieces as the head
- * sees them, below) and at most step_m apart (more on runs over PHYS_MAX_STEPS steps); the samples are written to
+ * sees them, below) and at most step_m apart (farther on runs of over PHYS_MAX_STEPS steps, whose steps are still
+ * integrated in parts of at most step_m); the samples are written to
  * *out (an array allocated with alloc, owned by the caller, *n_out entries; free with util_free(alloc, *out, *n_out
  * * sizeof **out)), each with the limit the train obeys there. *time_s receives the running time.
  *
