@@ -216,7 +216,7 @@ done:
 
 /* How far beyond an edge's ends the geometry of the track continuing through a degree-2 node is borrowed, so that
  * the longest radius window fits up to the edge's ends. */
-#define RADIUS_CONTEXT_M (CURVE_RADIUS_WINDOW_M * 6 + 50)
+#define RADIUS_CONTEXT_M (CURVE_WINDOW_MAX_M + 50)
 
 /* Appends to ll the points of the edge continuing the track beyond node v (reached by half-edge h of e), walking away
  * from v for up to RADIUS_CONTEXT_M metres, nearest first. Nothing is added at junctions, dead ends or where the
@@ -286,7 +286,10 @@ static bogie_status compute_radii(builder *b)
             rc = nomem(b, "measuring curves");
             break;
         }
-        curve_radius_profile(ll.v, n, scratch.v, rad.v);
+        /* The windows suit the line's tagged limit, the higher of its two directions. */
+        const net_class *cl = &b->st->classes.v[ed->cls];
+        double kmh = cl->maxspeed_fwd > cl->maxspeed_bwd ? cl->maxspeed_fwd : cl->maxspeed_bwd;
+        curve_radius_profile_for(ll.v, n, kmh, scratch.v, rad.v);
         uint16_t minr = NET_NO_RADIUS;
         for (uint32_t k = 0; k < ed->geom_count; k++) {
             uint16_t r = rad.v[lead + k];
