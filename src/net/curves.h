@@ -27,7 +27,8 @@ void curve_radius_profile(const int32_t *latlon, size_t n, double *scratch, uint
 
 /* Kinks in OSM geometry: where two ways meet, or nodes were placed by hand, the line bends by up to about 7 degrees
  * (0.12 rad) over a few nodes, as at km 57.4 of the Erfurt-Halle line (6 degrees over 170 m, tagged 300 km/h).
- * Measured over a window of w metres each side, such a kink reads as a radius of about w / 0.12. */
+ * Measured over a window of w metres each side, such a kink on straight track reads as a radius of about w / 0.12;
+ * inside a real curve it adds to the curve's own bending. */
 #define CURVE_KINK_RAD 0.12
 /* The highest lateral acceleration a train profile is expected to allow, cant included (FACTS.md: 0.65 to 1.0). */
 #define CURVE_LATERAL_MAX_MS2 1.0
