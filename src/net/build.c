@@ -219,13 +219,14 @@ done:
 #define RADIUS_CONTEXT_M (CURVE_WINDOW_MAX_M + 50)
 
 /* Appends to ll the points of the edge continuing the track beyond node v (reached by half-edge h of e), walking away
- * from v for up to RADIUS_CONTEXT_M metres, nearest first. Nothing is added at junctions, dead ends or where the
- * continuation is schematic. */
+ * from v for up to RADIUS_CONTEXT_M metres, nearest first. Nothing is added at junctions, dead ends, switches (where
+ * the geometry of the ways meeting kinks even when only two are mapped) or where the continuation is schematic: no
+ * window spans them, so their kinks never read as curves. */
 static int context_points(const builder *b, uint32_t v, uint32_t e, void *llvec)
 {
     const net_build *o = b->out;
     VEC(int32_t) *ll = llvec;
-    if (o->node_adj.v[v + 1] - o->node_adj.v[v] != 2)
+    if (o->node_adj.v[v + 1] - o->node_adj.v[v] != 2 || (o->node_flags.v[v] & NET_NODE_SWITCH))
         return 0;
     uint32_t h0 = o->adj.v[o->node_adj.v[v]], h1 = o->adj.v[o->node_adj.v[v] + 1];
     uint32_t other = (h0 >> 1) == e ? h1 : h0;
