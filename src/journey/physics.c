@@ -74,15 +74,15 @@ static double linear_time(double len, double wa, double wb)
 
 /* The time to run len metres under the train's own acceleration from v^2 = wa to wb. Where the speed changes by
  * more than 1 % and the acceleration keeps its sign and varies by less than a factor 4, this is the integral of
- * dv / a(v) from va to vb by three-point Gauss-Legendre quadrature (exact for polynomials of degree 5 in v), which
- * holds however the effort falls with speed; elsewhere, and for constant acceleration, linear_time(). */
+ * dv / a(v) from va to vb by three-point Gauss-Legendre quadrature (exact where 1 / a is a polynomial of degree 5
+ * or less in v), which holds however the effort falls with speed; elsewhere, and for constant acceleration, linear_time(). */
 static double accel_time(const phys_params *p, double radius_m, double len, double wa, double wb)
 {
     double va = sqrt(wa > 0 ? wa : 0), vb = sqrt(wb > 0 ? wb : 0);
     if (!(fabs(vb - va) > 0.01 * (va > vb ? va : vb)))
         return linear_time(len, wa, wb);
-    static const double node[3] = {-0.7745966692414834, 0, 0.7745966692414834}, weight[3] = {5.0 / 9, 8.0 / 9,
-                                                                                                5.0 / 9};
+    static const double node[3] = {-0.7745966692414834, 0, 0.7745966692414834}; /* -sqrt(3/5), 0, sqrt(3/5) */
+    static const double weight[3] = {5.0 / 9, 8.0 / 9, 5.0 / 9};
     double mid = (va + vb) / 2, half = (vb - va) / 2, sum = 0, lo = INFINITY, hi = 0;
     double ends[2] = {accel(p, va, radius_m), accel(p, vb, radius_m)};
     for (int i = 0; i < 5; i++) {
