@@ -87,7 +87,7 @@ typedef int (*bogie_progress_fn)(void *ud, const bogie_progress *progress);
 
 typedef struct bogie_import_options {
     unsigned include;               /* BOGIE_INCLUDE_* flags; 0 keeps rail and narrow_gauge only */
-    double station_radius_m;        /* a station farther than this from any track is dropped; default 1000 */
+    double station_radius_m;        /* a station farther than this from any track is dropped; default 500 */
     bogie_reader reader;            /* default BOGIE_READER_NATIVE */
     const char *borders_topojson;   /* Natural Earth admin-0 outlines (world-atlas countries-10m.json), or NULL:
                                        every node's country is then unknown */
@@ -182,6 +182,11 @@ typedef struct bogie_summary {
     double min_lat, min_lon, max_lat, max_lon;
     uint32_t format_major, format_minor;
     char generator[64];
+    /* Filled by bogie_summary_add_facilities: how many gauge-change facilities the reference data lists, and the
+     * names of those that apply to no station of the network (no station within 5 km), in the table's order. */
+    bool has_facilities;
+    size_t n_facilities;
+    char (*unplaced_facilities)[64]; size_t n_unplaced_facilities;
 } bogie_summary;
 
 #define BOGIE_RADIUS_STRAIGHT 65534.0
@@ -296,6 +301,16 @@ bogie_status bogie_world_open(const char *data_dir, const bogie_allocator *alloc
                               bogie_diag *diag);
 void bogie_world_close(bogie_world *world);
 
+/* The gauge-change facilities of world's table (data/gauge-changers.csv) that apply to no station of net: a facility
+ * applies at the nearest station within 5 km of its coordinates. Puts the first cap of their names (pointing into
+ * world) into names, in the table's order, and returns how many there are; *n_listed gets the table's rows. */
+size_t bogie_unplaced_facilities(const bogie_network *net, const bogie_world *world, const char **names, size_t cap,
+                                 size_t *n_listed);
+
+/* Adds to summary s (of net) the report on world's facilities (has_facilities and the fields after it), allocated
+ * with the network's allocator and freed by bogie_summary_free. BOGIE_ERR_NOMEM when out of memory. */
+bogie_status bogie_summary_add_facilities(const bogie_network *net, const bogie_world *world, bogie_summary *s);
+
 /* A network and the reference data, prepared for journeys: per-node stations and facilities, bearings at every
  * junction. Read-only once made, so one planner serves concurrent queries. It keeps pointers to net and world,
  * which must outlive it. */
@@ -341,6 +356,10 @@ typedef struct bogie_journey_request {
     double via_dwell_s;                /* the stop at each via; negative for the train's own figure */
     double snap_radius_m;              /* how far coordinates may be from usable track; default 5000 */
     double time_limit_s;               /* give up the search after this long (BOGIE_ERR_CANCELLED); 0: no limit */
+    uint16_t start_gauge;              /* the gauge (mm) of the wheels the train has at the origin: one of its own or
+                                          one it can change to; a change it then needs at the origin is made before
+                                          the departure. 0: its own, or the track's at the origin when its own do
+                                          not fit there; a change at the origin is then assumed done already */
     const char *field_prefix;          /* put before a field's name in messages: "--" (the default) for a command
                                           line, "" for an HTTP API */
 } bogie_journey_request;
@@ -365,7 +384,9 @@ typedef struct bogie_stop {
     uint32_t station;                /* station index, or BOGIE_NONE */
     double lat, lon;
     double km;                       /* distance from the origin */
-    double arrive_s, depart_s;       /* seconds after departure from the origin */
+    double arrive_s, depart_s;       /* seconds after departure from the origin; at the origin, work done before
+                                        the departure (a gauge change the start_gauge asked for) starts at a
+                                        negative arrive_s; at the destination, depart_s ends its work */
     int64_t arrive_utc, depart_utc;  /* seconds since 1970, when the journey has a departure time */
     char arrive_local[24], depart_local[24]; /* "2023-09-10 15:00" in the stop's zone, or "" */
     char zone[48];                   /* IANA zone of the stop, or "" */
@@ -389,7 +410,8 @@ typedef struct bogie_journey {
     char train_title[128];
     bool has_clock;                  /* departure given: the *_utc and *_local fields are filled */
     double length_m;
-    double total_s;                  /* from departure to arrival */
+    double total_s;                  /* from the departure to the end of the work at the destination (its arrival,
+                                        plus a border or gauge stop there): running_s + allowance_s + the stops */
     double running_s;                /* moving, startups included, allowance excluded */
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;
@@ -437,6 +459,18 @@ bogie_status bogie_nearest(const bogie_planner *planner, const bogie_train *trai
 bogie_status bogie_table(const bogie_planner *planner, const bogie_train *train, const char *const *sources,
                          size_t n_sources, const char *const *destinations, size_t n_destinations,
                          double time_limit_s, double *durations, double *distances, bogie_diag *diag);
+
+/* What bogie_table measures, in words, for the outputs that carry its figures. */
+#define BOGIE_TABLE_MEASURE \
+    "the search's estimate: every stretch run at its speed limit, without acceleration, braking, start-ups or the " \
+    "timetable allowance, plus the stops (gauge changes, borders, reversals); the journeys' weight_s. A planned " \
+    "journey's total (bogie route) is longer"
+
+/* The name place (as in bogie_journey_request) resolves to for train: its station's display name (name:en, else
+ * name), or "" for coordinates away from a station; written into name (size bytes, truncated at a character).
+ * Fails as bogie_table does on a place it cannot resolve. */
+bogie_status bogie_place_name(const bogie_planner *planner, const bogie_train *train, const char *place, char *name,
+                              size_t size, bogie_diag *diag);
 
 typedef enum bogie_format {
     BOGIE_FORMAT_TEXT = 0,   /* a timetable for people */

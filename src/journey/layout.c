@@ -147,9 +147,17 @@ void jy_layout_free(jy_layout *L)
     VEC_FREE(L->a, L->marks);
 }
 
-void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_layout *L, bogie_journey *j)
+uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos)
 {
-    const char *first_country = net_node_country(net, origin < net->n_nodes ? origin : BOGIE_NONE);
+    uint16_t c = first;
+    for (size_t i = 0; i < L->xings.n && L->xings.v[i].pos <= pos; i++)
+        c = L->xings.v[i].to;
+    return c;
+}
+
+void jy_countries_passed(const bogie_network *net, uint16_t first, const jy_layout *L, bogie_journey *j)
+{
+    const char *first_country = first ? net->countries[first - 1].alpha2 : "";
     if (*first_country)
         snprintf(j->countries[j->n_countries++], sizeof j->countries[0], "%s", first_country);
     for (size_t i = 0; i < L->xings.n; i++) {
@@ -157,7 +165,7 @@ void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_lay
         const char *ca = net->countries[x->from - 1].alpha2, *cb = net->countries[x->to - 1].alpha2;
         if (j->n_countries == 0 && *ca)
             snprintf(j->countries[j->n_countries++], sizeof j->countries[0], "%s", ca);
-        if (j->n_countries < 16 && *cb && strcmp(j->countries[j->n_countries - 1], cb) != 0)
+        if (j->n_countries < 16 && *cb && (j->n_countries == 0 || strcmp(j->countries[j->n_countries - 1], cb) != 0))
             snprintf(j->countries[j->n_countries++], sizeof j->countries[0], "%s", cb);
     }
 }

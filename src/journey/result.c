@@ -139,7 +139,7 @@ bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const
 {
     const bogie_allocator *a = j->alloc;
     j->length_m = L->length;
-    j->total_s = rows->n ? rows->v[rows->n - 1].arrive_s : 0;
+    j->total_s = rows->n ? rows->v[rows->n - 1].depart_s : 0;
     j->n_line = L->line.n / 2;
     j->line = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line);
     j->line_km = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
@@ -156,7 +156,20 @@ bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const
     if (!j->stops)
         return util_nomem(diag, "writing the timetable");
     memcpy(j->stops, rows->v, rows->n * sizeof *j->stops);
+    /* A journey whose total is not the sum of its parts is a bug in the stages before: refuse it rather than print
+     * figures that contradict each other (the caller frees j as on any error). */
+    if (!jy_totals_add_up(j))
+        return util_fail(diag, BOGIE_ERR_ARG,
+                         "internal error: the journey's total (%.0f s) is not the sum of its parts (%.0f s)",
+                         j->total_s, j->running_s + j->allowance_s + j->change_s + j->border_s + j->dwell_s +
+                                         j->reversal_s);
     return BOGIE_OK;
+}
+
+bool jy_totals_add_up(const bogie_journey *j)
+{
+    double parts = j->running_s + j->allowance_s + j->change_s + j->border_s + j->dwell_s + j->reversal_s;
+    return fabs(j->total_s - parts) <= JY_TOTALS_TOL_S * (1 + j->total_s / 3600);
 }
 
 void jy_warn_about_data(const bogie_train *t, const route_result *res, const jy_layout *L, const route_place *places,
