@@ -240,7 +240,7 @@ typedef enum bogie_traction { BOGIE_TRACTION_DIESEL = 0, BOGIE_TRACTION_ELECTRIC
 
 #define BOGIE_MAX_TRAIN_GAUGES 4
 #define BOGIE_MAX_TRAIN_SYSTEMS 4
-#define BOGIE_MAX_EFFORT_POINTS 32
+#define BOGIE_MAX_EFFORT_POINTS 256 /* published curves have 100 to 160 points */
 
 typedef struct bogie_power_system {
     uint32_t voltage;        /* volts */

@@ -95,6 +95,8 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         return util_fail(diag, BOGIE_ERR_ARG, "at most 30 via points");
     snprintf(j->train, sizeof j->train, "%s", t->name);
     util_strlcpy_utf8(j->train_title, t->title, sizeof j->train_title);
+    /* The time limit counts from here, for the search and the physics alike. */
+    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
     work w;
     memset(&w, 0, sizeof w);
     w.layout.a = p->alloc;
@@ -118,7 +120,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         rc = jy_border_stops(p, &w.layout, &w.stops, diag);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
     if (rc == BOGIE_OK)
-        rc = jy_run(t, &w.layout, &w.stops, p->alloc, &w.profile, j, diag);
+        rc = jy_run(t, &w.layout, &w.stops, deadline, p->alloc, &w.profile, j, diag);
     /* Timetable: the stops and the stations passed between them, named. */
     if (rc == BOGIE_OK)
         rc = jy_timetable(p, &w.route.view, w.places, &w.layout, &w.stops, &w.profile, &w.rows, diag);

@@ -179,9 +179,10 @@ bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_
 /* Runs the physics from stop to stop: sets each stop's arrive_s and depart_s, appends the speed profile to *prof
  * (allocated with a, the caller's) and adds the running, allowance and stop times to j. The journey's clock starts
  * at the departure from the origin: work there (a gauge change on wheels the request gave) ends at 0 and is not
- * added to j; the work at the destination ends at its depart_s and is. */
-bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, const bogie_allocator *a,
-                    jy_profile *prof, bogie_journey *j, bogie_diag *diag);
+ * added to j; the work at the destination ends at its depart_s and is. Gives up with BOGIE_ERR_CANCELLED once
+ * util_now() passes deadline (0: never). */
+bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, double deadline,
+                    const bogie_allocator *a, jy_profile *prof, bogie_journey *j, bogie_diag *diag);
 
 /* ----- timetable.c: the rows of the timetable ----- */
 

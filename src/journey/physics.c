@@ -11,13 +11,20 @@ double phys_effort(const phys_params *p, double v)
     if (p->n_curve > 0) {
         if (v <= p->curve[0][0])
             return p->curve[0][1];
-        for (size_t i = 1; i < p->n_curve; i++)
-            if (v <= p->curve[i][0]) {
-                double v0 = p->curve[i - 1][0], v1 = p->curve[i][0];
-                double f0 = p->curve[i - 1][1], f1 = p->curve[i][1];
-                return v1 > v0 ? f0 + (f1 - f0) * (v - v0) / (v1 - v0) : f1;
-            }
-        return p->curve[p->n_curve - 1][1];
+        if (v >= p->curve[p->n_curve - 1][0])
+            return p->curve[p->n_curve - 1][1];
+        /* Binary search for the first point at or above v: curves have up to BOGIE_MAX_EFFORT_POINTS points. */
+        size_t lo = 0, hi = p->n_curve - 1; /* curve[lo][0] < v <= curve[hi][0] */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (p->curve[mid][0] < v)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        double v0 = p->curve[lo][0], v1 = p->curve[hi][0];
+        double f0 = p->curve[lo][1], f1 = p->curve[hi][1];
+        return v1 > v0 ? f0 + (f1 - f0) * (v - v0) / (v1 - v0) : f1;
     }
     double f = p->max_effort_n;
     if (v > 0 && p->power_w / v < f)
@@ -33,12 +40,16 @@ double phys_resistance(const phys_params *p, double v, double radius_m)
     return r;
 }
 
+/* The acceleration at speed v on a curve of radius_m. */
+static double accel(const phys_params *p, double v, double radius_m)
+{
+    return (phys_effort(p, v) - phys_resistance(p, v, radius_m)) / (p->mass_kg * p->rot_factor);
+}
+
 /* d(v^2)/ds = 2 a, with v^2 = w. */
 static double dw_ds(const phys_params *p, double w, double radius_m)
 {
-    double v = w > 0 ? sqrt(w) : 0;
-    double a = (phys_effort(p, v) - phys_resistance(p, v, radius_m)) / (p->mass_kg * p->rot_factor);
-    return 2 * a;
+    return 2 * accel(p, w > 0 ? sqrt(w) : 0, radius_m);
 }
 
 /* A straight line w(s) = w0 + k s in v^2 over one step. */
@@ -61,10 +72,47 @@ static double linear_time(double len, double wa, double wb)
     return va + vb > 0 ? 2 * len / (va + vb) : INFINITY;
 }
 
-/* Integrates dt = ds / v over one step of length ds where v^2 is the lowest of the lines: splits the step where
- * the lowest line changes and sums the exact time of each linear part. *w_end gets v^2 at the end. Returns false
- * when the train cannot move (v = 0 throughout a part). */
-static bool step_time(const line lines[3], double ds, double *dt, double *w_end)
+/* The time to run len metres under the train's own acceleration from v^2 = wa to wb. Where the speed changes by
+ * more than 1 % and the acceleration keeps its sign and varies by less than a factor 4, this is the integral of
+ * dv / a(v) from va to vb by three-point Gauss-Legendre quadrature (exact where 1 / a is a polynomial of degree 5
+ * or less in v), which holds however the effort falls with speed; elsewhere, and for constant acceleration, linear_time(). */
+static double accel_time(const phys_params *p, double radius_m, double len, double wa, double wb)
+{
+    double va = sqrt(wa > 0 ? wa : 0), vb = sqrt(wb > 0 ? wb : 0);
+    if (!(fabs(vb - va) > 0.01 * (va > vb ? va : vb)))
+        return linear_time(len, wa, wb);
+    static const double node[3] = {-0.7745966692414834, 0, 0.7745966692414834}; /* -sqrt(3/5), 0, sqrt(3/5) */
+    static const double weight[3] = {5.0 / 9, 8.0 / 9, 5.0 / 9};
+    double mid = (va + vb) / 2, half = (vb - va) / 2, sum = 0, lo = INFINITY, hi = 0;
+    double ends[2] = {accel(p, va, radius_m), accel(p, vb, radius_m)};
+    for (int i = 0; i < 5; i++) {
+        double a = i < 3 ? accel(p, mid + half * node[i], radius_m) : ends[i - 3];
+        if (i < 3)
+            sum += weight[i] / a;
+        lo = fabs(a) < lo ? fabs(a) : lo;
+        hi = fabs(a) > hi ? fabs(a) : hi;
+        if (a * (vb - va) <= 0) /* the acceleration changes sign, or does not move the speed the way it goes */
+            return linear_time(len, wa, wb);
+    }
+    return hi < 4 * lo ? half * sum : linear_time(len, wa, wb);
+}
+
+/* Sorts the n cut points at cuts (a few). */
+static void sort_cuts(double *cuts, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && cuts[j] < cuts[j - 1]; j--) {
+            double tmp = cuts[j];
+            cuts[j] = cuts[j - 1];
+            cuts[j - 1] = tmp;
+        }
+}
+
+/* Integrates dt = ds / v over one step of length ds where v^2 is the lowest of the lines (lines[0] the train's own
+ * acceleration on a curve of radius_m): splits the step where the lowest line changes and sums the time of each
+ * part. *w_end gets v^2 at the end. Returns false when the train cannot move (v = 0 throughout a part). */
+static bool step_time(const phys_params *p, double radius_m, const line lines[3], double ds, double *dt,
+                      double *w_end)
 {
     double cuts[5] = {0, ds};
     size_t nc = 2;
@@ -77,24 +125,19 @@ static bool step_time(const line lines[3], double ds, double *dt, double *w_end)
             if (x > 0 && x < ds)
                 cuts[nc++] = x;
         }
-    /* Sort the few cut points. */
-    for (size_t i = 1; i < nc; i++)
-        for (size_t j = i; j > 0 && cuts[j] < cuts[j - 1]; j--) {
-            double tmp = cuts[j];
-            cuts[j] = cuts[j - 1];
-            cuts[j - 1] = tmp;
-        }
+    sort_cuts(cuts, nc);
     double total = 0;
     for (size_t i = 0; i + 1 < nc; i++) {
         double x0 = cuts[i], x1 = cuts[i + 1];
         if (x1 <= x0)
             continue;
         double mid = (x0 + x1) / 2;
-        const line *low = &lines[0];
+        int low = 0;
         for (int a = 1; a < 3; a++)
-            if (line_at(&lines[a], mid) < line_at(low, mid))
-                low = &lines[a];
-        double part = linear_time(x1 - x0, line_at(low, x0), line_at(low, x1));
+            if (line_at(&lines[a], mid) < line_at(&lines[low], mid))
+                low = a;
+        double w0 = line_at(&lines[low], x0), w1 = line_at(&lines[low], x1);
+        double part = low == 0 ? accel_time(p, radius_m, x1 - x0, w0, w1) : linear_time(x1 - x0, w0, w1);
         if (!isfinite(part))
             return false;
         total += part;
@@ -108,6 +151,247 @@ static bool step_time(const line lines[3], double ds, double *dt, double *w_end)
     return true;
 }
 
+/* Advances len metres through piece pc from v^2 = w, where the braking envelope is env_end (as v^2) at the end:
+ * fourth-order Runge-Kutta gives v^2 under the train's own acceleration at the end, and within the step v^2
+ * follows the lowest of three lines in s: that acceleration, the piece's limit, and the braking curve that ends at
+ * env_end. *dt and *w_end get the time and v^2 at the end; false when the train cannot move. */
+static bool advance(const phys_params *p, const phys_piece *pc, double w, double len, double env_end, double *dt,
+                    double *w_end)
+{
+    double r = pc->radius_m;
+    double k1 = dw_ds(p, w, r);
+    double k2 = dw_ds(p, w + len / 2 * k1, r);
+    double k3 = dw_ds(p, w + len / 2 * k2, r);
+    double k4 = dw_ds(p, w + len * k3, r);
+    double acc_end = w + len / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+    if (acc_end < 0)
+        acc_end = 0;
+    line lines[3] = {{w, (acc_end - w) / len},
+                     {pc->limit_ms * pc->limit_ms, 0},
+                     {env_end + 2 * p->brake_ms2 * len, -2 * p->brake_ms2}};
+    return step_time(p, r, lines, len, dt, w_end);
+}
+
+/* The first step from standstill, of len metres: v^2 grows like s from 0, where its square root (the speed, on
+ * which the effort depends) has no derivative, so one Runge-Kutta step over it is inexact when the effort varies
+ * with speed. The step is cut at len / 2^k for k = PHYS_START_SPLITS .. 1, so that v^2 about doubles over each
+ * part, and each part is advanced on its own; the first, len / 2^PHYS_START_SPLITS long, takes a negligible share
+ * of the time. */
+#define PHYS_START_SPLITS 10
+static bool advance_from_rest(const phys_params *p, const phys_piece *pc, double len, double env_end, double *dt,
+                              double *w_end)
+{
+    double w = 0, t = 0, x0 = 0;
+    for (int k = PHYS_START_SPLITS; k >= 0; k--) {
+        double x1 = k > 0 ? ldexp(len, -k) : len, part;
+        if (!advance(p, pc, w, x1 - x0, env_end + 2 * p->brake_ms2 * (len - x1), &part, &w))
+            return false;
+        t += part;
+        x0 = x1;
+    }
+    *dt = t;
+    *w_end = w;
+    return true;
+}
+
+/* Advances one step of ds metres through piece pc from v^2 = w in parts of at most part_m (ds is longer on runs of
+ * more than PHYS_MAX_STEPS steps: the samples are spread out, not the integration), each timed exactly at a limit
+ * the train can hold and advanced otherwise; env_end and the results as for advance(). */
+static bool advance_step(const phys_params *p, const phys_piece *pc, double w, double ds, double part_m,
+                         double env_end, double *dt, double *w_end)
+{
+    size_t parts = ds > part_m * (1 + 1e-9) ? (size_t)ceil(ds / part_m) : 1;
+    double t = 0, x0 = 0, lim2 = pc->limit_ms * pc->limit_ms;
+    for (size_t j = 1; j <= parts; j++) {
+        double x1 = j == parts ? ds : ds * (double)j / (double)parts, d;
+        double env = env_end + 2 * p->brake_ms2 * (ds - x1); /* the braking curve at the end of the part */
+        bool moved = true;
+        if (w == lim2 && env >= lim2 && dw_ds(p, w, pc->radius_m) >= 0)
+            d = (x1 - x0) / pc->limit_ms;
+        else
+            moved = w > 0 ? advance(p, pc, w, x1 - x0, env, &d, &w) : advance_from_rest(p, pc, x1 - x0, env, &d, &w);
+        if (!moved)
+            return false;
+        t += d;
+        x0 = x1;
+    }
+    *dt = t;
+    *w_end = w;
+    return true;
+}
+
+/* The pieces as the train's head sees them: at head position s the limit is the lowest of those on [s - L, s], the
+ * track the train of length L covers (a lower limit holds until the tail has cleared it; the track behind the start
+ * counts as clear), and the radius is that under the head. The boundaries are those of the pieces and each piece's
+ * end plus L; a sliding-window minimum (a deque of pieces with rising limits) gives each stretch its limit in
+ * O(n). Writes at most 2 n pieces to out (the caller's) and returns their number; idx is the caller's scratch of n
+ * entries. */
+static size_t tail_pieces(const phys_piece *in, size_t n, double length_m, phys_piece *out, size_t *idx)
+{
+    double end = in[n - 1].end_m;
+    size_t m = 0, head = 0, enter = 0, leave = 0, dq0 = 0, dq1 = 0; /* the deque is idx[dq0 .. dq1) */
+    double at = in[0].start_m;
+    while (at < end) {
+        /* The next boundary: the next piece's start, or the next end plus L. */
+        while (head < n && in[head].end_m <= at)
+            head++;
+        while (leave < n && in[leave].end_m + length_m <= at)
+            leave++;
+        double next = head < n ? in[head].end_m : end;
+        if (leave < n && in[leave].end_m + length_m < next)
+            next = in[leave].end_m + length_m;
+        if (next > end)
+            next = end;
+        double mid = (at + next) / 2;
+        for (; enter < n && in[enter].start_m < mid; enter++) {
+            if (!(in[enter].end_m > in[enter].start_m))
+                continue; /* a piece of no length limits nothing */
+            while (dq1 > dq0 && in[idx[dq1 - 1]].limit_ms >= in[enter].limit_ms)
+                dq1--;
+            idx[dq1++] = enter;
+        }
+        while (dq1 - dq0 > 1 && in[idx[dq0]].end_m + length_m <= mid)
+            dq0++;
+        phys_piece pc = {at, next, in[idx[dq0]].limit_ms, in[head < n ? head : n - 1].radius_m};
+        if (m > 0 && out[m - 1].limit_ms == pc.limit_ms && out[m - 1].radius_m == pc.radius_m)
+            out[m - 1].end_m = next;
+        else
+            out[m++] = pc;
+        at = next;
+    }
+    return m;
+}
+/* The samples of a run: positions at every piece boundary and steps of at most step_m inside each piece, the piece
+ * of the step that ends at each, the limit at each (the lower of the limits on either side), and the braking
+ * envelope (as v^2). All three arrays have n entries, allocated with alloc. */
+typedef struct run_grid {
+    const bogie_allocator *alloc;
+    double part_m; /* the step asked for: the integration's longest step */
+    size_t n;
+    phys_sample *s;
+    size_t *piece_of;
+    double *env;
+} run_grid;
+
+static void grid_free(run_grid *g)
+{
+    util_free(g->alloc, g->s, g->n * sizeof *g->s);
+    util_free(g->alloc, g->piece_of, g->n * sizeof *g->piece_of);
+    util_free(g->alloc, g->env, g->n * sizeof *g->env);
+    g->s = NULL;
+    g->piece_of = NULL;
+    g->env = NULL;
+}
+
+/* The number of steps piece pc takes at step_m. */
+static size_t piece_steps(const phys_piece *pc, double step_m)
+{
+    double len = pc->end_m - pc->start_m;
+    return len > 0 ? (size_t)ceil(len / step_m) : 0;
+}
+
+/* Lays out the samples over the pieces and the braking envelope back from the stop at the end. */
+static bogie_status grid_make(const phys_params *p, const phys_piece *pieces, size_t n_pieces, double step_m,
+                              run_grid *g, bogie_diag *diag)
+{
+    size_t n = 1;
+    for (size_t k = 0; k < n_pieces; k++)
+        n += piece_steps(&pieces[k], step_m);
+    g->n = n;
+    g->s = util_calloc(g->alloc, n, sizeof *g->s);
+    g->piece_of = util_malloc(g->alloc, n * sizeof *g->piece_of);
+    g->env = util_malloc(g->alloc, n * sizeof *g->env);
+    if (!g->s || !g->piece_of || !g->env) {
+        grid_free(g);
+        return util_nomem(diag, "simulating the run");
+    }
+    phys_sample *s = g->s;
+    size_t m = 1;
+    s[0].s_m = pieces[0].start_m;
+    g->piece_of[0] = 0;
+    for (size_t k = 0; k < n_pieces; k++) {
+        double a = pieces[k].start_m, len = pieces[k].end_m - a;
+        size_t steps = piece_steps(&pieces[k], step_m);
+        for (size_t j = 1; j <= steps; j++) {
+            s[m].s_m = j == steps ? pieces[k].end_m : a + len * (double)j / (double)steps;
+            g->piece_of[m++] = k;
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        double lim = pieces[g->piece_of[i]].limit_ms;
+        if (i + 1 < m && pieces[g->piece_of[i + 1]].limit_ms < lim)
+            lim = pieces[g->piece_of[i + 1]].limit_ms;
+        s[i].limit_ms = lim;
+    }
+    /* Backward pass: from the stop at the end, the highest v^2 from which every later limit can be kept. */
+    g->env[m - 1] = 0;
+    for (size_t i = m - 1; i-- > 0;) {
+        double w = g->env[i + 1] + 2 * p->brake_ms2 * (s[i + 1].s_m - s[i].s_m);
+        double lim = s[i].limit_ms * s[i].limit_ms;
+        g->env[i] = w < lim ? w : lim;
+    }
+    return BOGIE_OK;
+}
+
+/* Forward pass over the grid: the speed and time at every sample, *time_s the total. */
+static bogie_status grid_run(const phys_params *p, const phys_piece *pieces, run_grid *g, double *time_s,
+                             bogie_diag *diag)
+{
+    phys_sample *s = g->s;
+    double w = 0, t = 0;
+    s[0].v_ms = 0;
+    s[0].t_s = 0;
+    size_t hold_piece = SIZE_MAX; /* the piece whose limit the train is known to be able to hold */
+    for (size_t i = 1; i < g->n; i++) {
+        if ((i & 4095) == 0 && p->deadline > 0 && util_now() > p->deadline)
+            return util_fail(diag, BOGIE_ERR_CANCELLED, "the time limit ran out while timing the run");
+        double ds = s[i].s_m - s[i - 1].s_m;
+        const phys_piece *pc = &pieces[g->piece_of[i]];
+        double lim2 = pc->limit_ms * pc->limit_ms;
+        /* Cruising at the limit with no braking due by the end of the step: the speed stays put, and the time is
+         * exact without integrating. Whether the effort suffices to hold the limit is checked once per piece. */
+        if (w == lim2 && g->env[i] >= lim2) {
+            if (hold_piece != g->piece_of[i] && dw_ds(p, w, pc->radius_m) >= 0)
+                hold_piece = g->piece_of[i];
+            if (hold_piece == g->piece_of[i]) {
+                t += ds / pc->limit_ms;
+                s[i].v_ms = pc->limit_ms;
+                s[i].t_s = t;
+                continue;
+            }
+        }
+        double dt, next;
+        if (!advance_step(p, pc, w, ds, g->part_m, g->env[i], &dt, &next))
+            return util_fail(diag, BOGIE_ERR_ARG,
+                             "the train cannot move at %.0f m: its running resistance (%.0f kN) is not less than "
+                             "its tractive effort (%.0f kN)",
+                             s[i - 1].s_m, phys_resistance(p, 0, pc->radius_m) / 1000, phys_effort(p, 0) / 1000);
+        t += dt;
+        w = next;
+        s[i].v_ms = sqrt(next);
+        s[i].t_s = t;
+    }
+    *time_s = t;
+    return BOGIE_OK;
+}
+
+/* The pieces as the train's head sees them (tail_pieces()) in *head, allocated with alloc (2 * n entries; the
+ * caller frees them), and their number in *n_head. */
+static bogie_status head_pieces(const phys_params *p, const phys_piece *pieces, size_t n, const bogie_allocator *alloc,
+                                phys_piece **head, size_t *n_head, bogie_diag *diag)
+{
+    *head = util_malloc(alloc, 2 * n * sizeof **head);
+    size_t *idx = util_malloc(alloc, n * sizeof *idx);
+    if (*head && idx)
+        *n_head = tail_pieces(pieces, n, p->length_m, *head, idx);
+    util_free(alloc, idx, n * sizeof *idx);
+    if (*head && idx)
+        return BOGIE_OK;
+    util_free(alloc, *head, 2 * n * sizeof **head);
+    *head = NULL;
+    return util_nomem(diag, "simulating the run");
+}
+
 bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_pieces, double step_m,
                       const bogie_allocator *alloc, phys_sample **out, size_t *n_out, double *time_s,
                       bogie_diag *diag)
@@ -115,106 +399,37 @@ bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_p
     *out = NULL;
     *n_out = 0;
     *time_s = 0;
-    if (n_pieces == 0 || !(step_m > 0) || !(p->mass_kg > 0) || !(p->rot_factor > 0) || !(p->brake_ms2 > 0))
+    if (n_pieces == 0 || !(step_m > 0) || !(p->mass_kg > 0) || !(p->rot_factor > 0) || !(p->brake_ms2 > 0) ||
+        !(p->length_m >= 0))
         return util_fail(diag, BOGIE_ERR_ARG, "physics: a run needs pieces, a positive step, mass and braking");
-    /* Positions: every piece boundary, and steps of at most step_m inside each piece. */
-    size_t n = 1;
-    for (size_t k = 0; k < n_pieces; k++) {
-        double len = pieces[k].end_m - pieces[k].start_m;
-        if (!(len >= 0) || !(pieces[k].limit_ms > 0))
+    for (size_t k = 0; k < n_pieces; k++)
+        if (!(pieces[k].end_m - pieces[k].start_m >= 0) || !(pieces[k].limit_ms > 0))
             return util_fail(diag, BOGIE_ERR_ARG, "physics: piece %zu has a negative length or no speed limit", k);
-        n += len > 0 ? (size_t)ceil(len / step_m) : 0;
-    }
-    phys_sample *s = util_calloc(alloc, n, sizeof *s);
-    size_t *piece_of = util_malloc(alloc, n * sizeof *piece_of); /* the piece of the step that ends at sample i */
-    double *env = util_malloc(alloc, n * sizeof *env);            /* braking envelope, as v^2 */
-    if (!s || !piece_of || !env) {
-        util_free(alloc, s, n * sizeof *s);
-        util_free(alloc, piece_of, n * sizeof *piece_of);
-        util_free(alloc, env, n * sizeof *env);
-        return util_nomem(diag, "simulating the run");
-    }
-    size_t m = 1;
-    s[0].s_m = pieces[0].start_m;
-    piece_of[0] = 0;
-    for (size_t k = 0; k < n_pieces; k++) {
-        double a = pieces[k].start_m, len = pieces[k].end_m - a;
-        size_t steps = len > 0 ? (size_t)ceil(len / step_m) : 0;
-        for (size_t j = 1; j <= steps; j++) {
-            s[m].s_m = j == steps ? pieces[k].end_m : a + len * (double)j / (double)steps;
-            piece_of[m++] = k;
-        }
-    }
-    /* The limit at a sample is the lower of the limits on either side of it. */
-    for (size_t i = 0; i < m; i++) {
-        double lim = pieces[piece_of[i]].limit_ms;
-        if (i + 1 < m && pieces[piece_of[i + 1]].limit_ms < lim)
-            lim = pieces[piece_of[i + 1]].limit_ms;
-        s[i].limit_ms = lim;
-    }
-    /* Backward pass: from the stop at the end, the highest v^2 from which every later limit can be kept. */
-    env[m - 1] = 0;
-    for (size_t i = m - 1; i-- > 0;) {
-        double w = env[i + 1] + 2 * p->brake_ms2 * (s[i + 1].s_m - s[i].s_m);
-        double lim = s[i].limit_ms * s[i].limit_ms;
-        env[i] = w < lim ? w : lim;
-    }
-    /* Forward pass. */
-    double w = 0, t = 0;
-    bogie_status rc = BOGIE_OK;
-    s[0].v_ms = 0;
-    s[0].t_s = 0;
-    size_t hold_piece = SIZE_MAX; /* the piece whose limit the train is known to be able to hold */
-    for (size_t i = 1; i < m; i++) {
-        double ds = s[i].s_m - s[i - 1].s_m;
-        const phys_piece *pc = &pieces[piece_of[i]];
-        double lim2 = pc->limit_ms * pc->limit_ms;
-        /* Cruising at the limit with no braking due by the end of the step: the speed stays put, and the time is
-         * exact without integrating. Whether the effort suffices to hold the limit is checked once per piece. */
-        if (w == lim2 && env[i] >= lim2) {
-            if (hold_piece != piece_of[i] && dw_ds(p, w, pc->radius_m) >= 0)
-                hold_piece = piece_of[i];
-            if (hold_piece == piece_of[i]) {
-                t += ds / pc->limit_ms;
-                s[i].v_ms = pc->limit_ms;
-                s[i].t_s = t;
-                continue;
-            }
-        }
-        double k1 = dw_ds(p, w, pc->radius_m);
-        double k2 = dw_ds(p, w + ds / 2 * k1, pc->radius_m);
-        double k3 = dw_ds(p, w + ds / 2 * k2, pc->radius_m);
-        double k4 = dw_ds(p, w + ds * k3, pc->radius_m);
-        double acc_end = w + ds / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
-        if (acc_end < 0)
-            acc_end = 0;
-        /* Within the step, v^2 follows the lowest of three lines in s: acceleration, the piece's limit, and the
-         * braking curve that ends at the envelope's value at the end of the step. */
-        line lines[3] = {{w, (acc_end - w) / ds},
-                         {pc->limit_ms * pc->limit_ms, 0},
-                         {env[i] + 2 * p->brake_ms2 * ds, -2 * p->brake_ms2}};
-        double dt, next;
-        if (!step_time(lines, ds, &dt, &next)) {
-            rc = util_fail(diag, BOGIE_ERR_ARG,
-                           "the train cannot move at %.0f m: its running resistance (%.0f kN) is not less than its "
-                           "tractive effort (%.0f kN)",
-                           s[i - 1].s_m, phys_resistance(p, 0, pc->radius_m) / 1000, phys_effort(p, 0) / 1000);
-            break;
-        }
-        t += dt;
-        w = next;
-        s[i].v_ms = sqrt(next);
-        s[i].t_s = t;
-    }
-    util_free(alloc, piece_of, n * sizeof *piece_of);
-    util_free(alloc, env, n * sizeof *env);
+    /* The samples are spread out on long runs so that they take at most PHYS_MAX_STEPS steps besides the piece
+     * boundaries; each step is still integrated in parts of at most step_m. */
+    double total = pieces[n_pieces - 1].end_m - pieces[0].start_m, part_m = step_m;
+    if (total / step_m > PHYS_MAX_STEPS)
+        step_m = total / PHYS_MAX_STEPS;
+    phys_piece *head = NULL;
+    size_t n_head = n_pieces;
+    bogie_status rc = p->length_m > 0 ? head_pieces(p, pieces, n_pieces, alloc, &head, &n_head, diag) : BOGIE_OK;
+    if (rc != BOGIE_OK)
+        return rc;
+    const phys_piece *use = head ? head : pieces;
+    run_grid g = {alloc, part_m, 0, NULL, NULL, NULL};
+    rc = grid_make(p, use, n_head, step_m, &g, diag);
+    if (rc == BOGIE_OK)
+        rc = grid_run(p, use, &g, time_s, diag);
+    util_free(alloc, head, 2 * n_pieces * sizeof *head);
     if (rc != BOGIE_OK) {
-        util_free(alloc, s, n * sizeof *s);
+        grid_free(&g);
+        *time_s = 0;
         return rc;
     }
-    *out = s;
-    *n_out = m; /* m == n: n counted exactly the samples added */
-    *time_s = t;
+    util_free(alloc, g.piece_of, g.n * sizeof *g.piece_of);
+    util_free(alloc, g.env, g.n * sizeof *g.env);
+    *out = g.s;
+    *n_out = g.n;
     return BOGIE_OK;
 }
 

@@ -22,7 +22,13 @@ typedef struct phys_params {
     double davis_b_n_s_m;
     double davis_c_n_s2_m2;
     double brake_ms2;        /* service braking deceleration */
+    double length_m;         /* the train's length: a lower limit holds until its tail has cleared it; 0: a point */
+    double deadline;         /* util_now() after which phys_run() gives up with BOGIE_ERR_CANCELLED; 0: none */
 } phys_params;
+
+/* A run takes at most this many steps besides its piece boundaries: the step grows beyond step_m on longer runs,
+ * so memory does not follow a length (an OSM distance=* tag can claim any) beyond 10 samples per km up to 5000 km. */
+#define PHYS_MAX_STEPS 50000
 
 /* A stretch of the run with one speed limit and one curve radius. */
 typedef struct phys_piece {
@@ -43,15 +49,23 @@ double phys_effort(const phys_params *p, double v);
 double phys_resistance(const phys_params *p, double v, double radius_m);
 
 /* Simulates one run from standstill at 0 to standstill at the end of the last piece. pieces must be contiguous,
- * start at 0 and have positive limits. Positions are sampled at every piece boundary and at most step_m apart; the
- * samples are written to *out (an array allocated with alloc, owned by the caller, *n_out entries; free with
- * util_free(alloc, *out, *n_out * sizeof **out)). *time_s receives the running time.
+ * start at 0 and have positive limits. Positions are sampled at every piece boundary (of the pieces as the head
+ * sees them, below) and at most step_m apart (farther on runs of over PHYS_MAX_STEPS steps, whose steps are still
+ * integrated in parts of at most step_m); the samples are written to
+ * *out (an array allocated with alloc, owned by the caller, *n_out entries; free with util_free(alloc, *out, *n_out
+ * * sizeof **out)), each with the limit the train obeys there. *time_s receives the running time.
  *
- * Method: a backward pass gives the braking envelope (the highest speed from which the train can still brake at
- * brake_ms2 to every later limit and to the stop); a forward pass integrates d(v^2)/ds = 2 a(v) with fourth-order
- * Runge-Kutta over each step and caps v^2 by the limit and the envelope. The time over a step is ds divided by the
- * mean of its end speeds, which is exact for constant acceleration. Grades are not modelled: OSM has no elevation.
- * Fails with BOGIE_ERR_ARG (and a message) when the train cannot start because resistance exceeds its effort. */
+ * Method: with a train length L the limit at head position s is the lowest on [s - L, s], so that a lower limit
+ * holds until the tail has cleared it (as OSRD and TrainRuns.jl do); the track behind the start counts as clear.
+ * A backward pass gives the braking envelope (the highest speed from which the train can still brake at brake_ms2
+ * to every later limit and to the stop); a forward pass integrates d(v^2)/ds = 2 a(v) with fourth-order
+ * Runge-Kutta over each step and caps v^2 by the limit and the envelope. The time over a part of a step where the
+ * train accelerates (or slows) under its own effort and resistance is the integral of dv / a(v) (three-point
+ * Gauss-Legendre), and ds over the mean of the end speeds at the limit or on the braking curve, which is exact for
+ * constant deceleration. The first step from standstill is cut into parts of 1/1024, 1/1024, 1/512, ... 1/2 of it,
+ * since v^2 = 2 a s has no derivative in v at s = 0. Grades are not modelled: OSM has no elevation.
+ * Fails with BOGIE_ERR_ARG (and a message) when the train cannot start because resistance exceeds its effort, and
+ * with BOGIE_ERR_CANCELLED when p->deadline passes. */
 bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_pieces, double step_m,
                       const bogie_allocator *alloc, phys_sample **out, size_t *n_out, double *time_s,
                       bogie_diag *diag);

@@ -22,6 +22,7 @@ static phys_params physics_of(const bogie_train *t)
     p.davis_b_n_s_m = t->davis_b_n_s_m;
     p.davis_c_n_s2_m2 = t->davis_c_n_s2_m2;
     p.brake_ms2 = t->brake_ms2;
+    p.length_m = t->length_m;
     return p;
 }
 
@@ -75,10 +76,11 @@ static bogie_status run_leg(const phys_params *pp, const bogie_train *t, const j
     return rc;
 }
 
-bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, const bogie_allocator *a,
-                    jy_profile *prof, bogie_journey *j, bogie_diag *diag)
+bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, double deadline,
+                    const bogie_allocator *a, jy_profile *prof, bogie_journey *j, bogie_diag *diag)
 {
     phys_params pp = physics_of(t);
+    pp.deadline = deadline;
     double clock = 0;
     size_t seg_i = 0;
     jy_pieces pieces = {0};

@@ -216,16 +216,17 @@ done:
 
 /* How far beyond an edge's ends the geometry of the track continuing through a degree-2 node is borrowed, so that
  * the longest radius window fits up to the edge's ends. */
-#define RADIUS_CONTEXT_M (CURVE_RADIUS_WINDOW_M * 6 + 50)
+#define RADIUS_CONTEXT_M (CURVE_WINDOW_MAX_M + 50)
 
 /* Appends to ll the points of the edge continuing the track beyond node v (reached by half-edge h of e), walking away
- * from v for up to RADIUS_CONTEXT_M metres, nearest first. Nothing is added at junctions, dead ends or where the
- * continuation is schematic. */
+ * from v for up to RADIUS_CONTEXT_M metres, nearest first. Nothing is added at junctions, dead ends, switches (where
+ * the geometry of the ways meeting kinks even when only two are mapped) or where the continuation is schematic: no
+ * window spans them, so their kinks never read as curves. */
 static int context_points(const builder *b, uint32_t v, uint32_t e, void *llvec)
 {
     const net_build *o = b->out;
     VEC(int32_t) *ll = llvec;
-    if (o->node_adj.v[v + 1] - o->node_adj.v[v] != 2)
+    if (o->node_adj.v[v + 1] - o->node_adj.v[v] != 2 || (o->node_flags.v[v] & NET_NODE_SWITCH))
         return 0;
     uint32_t h0 = o->adj.v[o->node_adj.v[v]], h1 = o->adj.v[o->node_adj.v[v] + 1];
     uint32_t other = (h0 >> 1) == e ? h1 : h0;
@@ -286,7 +287,10 @@ static bogie_status compute_radii(builder *b)
             rc = nomem(b, "measuring curves");
             break;
         }
-        curve_radius_profile(ll.v, n, scratch.v, rad.v);
+        /* The windows suit the line's tagged limit, the higher of its two directions. */
+        const net_class *cl = &b->st->classes.v[ed->cls];
+        double kmh = cl->maxspeed_fwd > cl->maxspeed_bwd ? cl->maxspeed_fwd : cl->maxspeed_bwd;
+        curve_radius_profile_for(ll.v, n, kmh, scratch.v, rad.v);
         uint16_t minr = NET_NO_RADIUS;
         for (uint32_t k = 0; k < ed->geom_count; k++) {
             uint16_t r = rad.v[lead + k];

@@ -120,8 +120,14 @@ static bogie_status close_piece(builder *b, size_t start, size_t wi)
     return BOGIE_OK;
 }
 
+/* A distance=* tag is reported as far longer than its way when it is more than BLD_DISTANCE_FAR times the way's
+ * geometry and at least BLD_DISTANCE_FAR_M longer: real track is rarely twice its OSM polyline, even drawn
+ * schematically between stations (the corridor's tags are at most 1.8 times theirs). */
+#define BLD_DISTANCE_FAR 4.0
+#define BLD_DISTANCE_FAR_M 10000.0
+
 /* The length scale of a way: its distance=* tag over its geometry's length geo_len, 1 without a tag; a tag shorter
- * than the chord between the way's ends is reported. */
+ * than the chord between the way's ends, or far longer than the geometry, is reported. */
 static double way_scale(imp_state *st, const imp_way *way, double geo_len, uint32_t first, uint32_t last)
 {
     double scale = 1.0;
@@ -133,6 +139,13 @@ static double way_scale(imp_state *st, const imp_way *way, double geo_len, uint3
             char value[64];
             snprintf(value, sizeof value, "%.3f km", way->distance_m / 1000);
             imp_report(st, "distance", value, "shorter than the straight line between the way's ends; used as tagged");
+        }
+        if (way->distance_m > BLD_DISTANCE_FAR * geo_len && way->distance_m - geo_len >= BLD_DISTANCE_FAR_M) {
+            char value[64], reason[128];
+            snprintf(value, sizeof value, "%.3f km", way->distance_m / 1000);
+            snprintf(reason, sizeof reason, "more than %.0f times the way's drawn length and %.0f km or more beyond it; "
+                     "used as tagged", BLD_DISTANCE_FAR, BLD_DISTANCE_FAR_M / 1000);
+            imp_report(st, "distance", value, reason);
         }
     }
     return scale;

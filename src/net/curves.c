@@ -68,8 +68,25 @@ static uint16_t clamp_radius(double r)
     return r >= NET_MAX_RADIUS ? NET_MAX_RADIUS : (uint16_t)(r < 1 ? 1 : r);
 }
 
+double curve_window_for_speed(double line_kmh)
+{
+    double v = line_kmh > 0 ? line_kmh / 3.6 : 0;
+    double w = CURVE_KINK_RAD * v * v / CURVE_LATERAL_MAX_MS2;
+    return w < CURVE_RADIUS_WINDOW_M ? CURVE_RADIUS_WINDOW_M : w > CURVE_WINDOW_MAX_M ? CURVE_WINDOW_MAX_M : w;
+}
+
 void curve_radius_profile(const int32_t *ll, size_t n, double *scratch, uint16_t *radius)
 {
+    curve_radius_profile_for(ll, n, 0, scratch, radius);
+}
+
+void curve_radius_profile_for(const int32_t *ll, size_t n, double line_kmh, double *scratch, uint16_t *radius)
+{
+    /* The three windows, each at least the line speed's. */
+    double wmin = curve_window_for_speed(line_kmh);
+    double w1 = CURVE_RADIUS_WINDOW_M > wmin ? CURVE_RADIUS_WINDOW_M : wmin;
+    double w2 = CURVE_RADIUS_WINDOW_M * 3 > wmin ? CURVE_RADIUS_WINDOW_M * 3 : wmin;
+    double w3 = CURVE_RADIUS_WINDOW_M * 6 > wmin ? CURVE_RADIUS_WINDOW_M * 6 : wmin;
     for (size_t i = 0; i < n; i++)
         radius[i] = NET_NO_RADIUS;
     if (n < 3)
@@ -80,9 +97,9 @@ void curve_radius_profile(const int32_t *ll, size_t n, double *scratch, uint16_t
         cum[i] = cum[i - 1] + geo_distance_e7(ll[2 * i - 2], ll[2 * i - 1], ll[2 * i], ll[2 * i + 1]);
     size_t b1 = 0, f1 = 0, b2 = 0, f2 = 0, b3 = 0, f3 = 0;
     for (size_t i = 1; i + 1 < n; i++)
-        mid[i] = radius_at(ll, cum, n, i, CURVE_RADIUS_WINDOW_M * 3, &b2, &f2);
+        mid[i] = radius_at(ll, cum, n, i, w2, &b2, &f2);
     for (size_t i = 1; i + 1 < n; i++) {
-        double r1 = radius_at(ll, cum, n, i, CURVE_RADIUS_WINDOW_M, &b1, &f1);
+        double r1 = radius_at(ll, cum, n, i, w1, &b1, &f1);
         if (r1 < 0)
             continue;
         double r = r1;
@@ -90,7 +107,7 @@ void curve_radius_profile(const int32_t *ll, size_t n, double *scratch, uint16_t
         if (r1 >= CURVE_RADIUS_SHARP_M && mid[i] >= 0) {
             r = mid[i];
             if (r >= CURVE_RADIUS_GENTLE_M) {
-                double r3 = radius_at(ll, cum, n, i, CURVE_RADIUS_WINDOW_M * 6, &b3, &f3);
+                double r3 = radius_at(ll, cum, n, i, w3, &b3, &f3);
                 if (r3 >= 0)
                     r = r3;
             }

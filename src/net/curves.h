@@ -25,4 +25,25 @@
  * consecutive vertices removes single-vertex spikes. */
 void curve_radius_profile(const int32_t *latlon, size_t n, double *scratch, uint16_t *radius);
 
+/* Kinks in OSM geometry: where two ways meet, or nodes were placed by hand, the line bends by up to about 7 degrees
+ * (0.12 rad) over a few nodes, as at km 57.4 of the Erfurt-Halle line (6 degrees over 170 m, tagged 300 km/h).
+ * Measured over a window of w metres each side, such a kink on straight track reads as a radius of about w / 0.12;
+ * inside a real curve it adds to the curve's own bending. */
+#define CURVE_KINK_RAD 0.12
+/* The highest lateral acceleration a train profile is expected to allow, cant included (FACTS.md: 0.65 to 1.0). */
+#define CURVE_LATERAL_MAX_MS2 1.0
+#define CURVE_WINDOW_MAX_M 1000.0
+
+/* The shortest window for track whose tagged limit is line_kmh (0: unknown), in metres each side of a vertex: one
+ * over which a kink of CURVE_KINK_RAD reads as a radius of at least v^2 / CURVE_LATERAL_MAX_MS2, so that geometry
+ * noise never holds a train below the line's own limit: w = CURVE_KINK_RAD v^2 / CURVE_LATERAL_MAX_MS2, between
+ * CURVE_RADIUS_WINDOW_M and CURVE_WINDOW_MAX_M (100 m up to 104 km/h, 237 m at 160, 833 m at 300). A real curve that
+ * limits a train below the line's speed is tighter than the line is built for, so it can only be a short one, at a
+ * junction or station, where the tagged limit is normally lower too. */
+double curve_window_for_speed(double line_kmh);
+
+/* As curve_radius_profile(), with every window at least curve_window_for_speed(line_kmh); vertices within that of
+ * either end get NET_NO_RADIUS. */
+void curve_radius_profile_for(const int32_t *latlon, size_t n, double line_kmh, double *scratch, uint16_t *radius);
+
 #endif

@@ -180,6 +180,14 @@ static bogie_status pick_landmark(lm_work *w, uint32_t c, unsigned q, uint32_t *
     return BOGIE_OK;
 }
 
+/* A distance as stored: whole metres rounded down, saturated at LM_MAX_DIST; LM_UNREACHABLE when infinite. */
+static uint32_t stored_distance(double d)
+{
+    if (!isfinite(d))
+        return LM_UNREACHABLE;
+    return d < (double)LM_MAX_DIST ? (uint32_t)floor(d) : LM_MAX_DIST;
+}
+
 /* Farthest selection within each component; each landmark's Dijkstra run gives its column of distances. *chosen
  * gets the number of landmarks chosen. */
 static bogie_status choose_landmarks(lm_work *w, unsigned *chosen, bogie_diag *diag)
@@ -199,8 +207,7 @@ static bogie_status choose_landmarks(lm_work *w, unsigned *chosen, bogie_diag *d
             for (uint32_t v = 0; v < w->n_nodes; v++) {
                 if (w->comp[v] == c)
                     w->nearest[v] = q == 0 || w->dist[v] < w->nearest[v] ? w->dist[v] : w->nearest[v];
-                w->out[(size_t)v * w->k + *chosen] =
-                    isfinite(w->dist[v]) && w->dist[v] < 4e9 ? (uint32_t)floor(w->dist[v]) : LM_UNREACHABLE;
+                w->out[(size_t)v * w->k + *chosen] = stored_distance(w->dist[v]);
             }
             w->lms[(*chosen)++] = pick;
         }

@@ -17,13 +17,17 @@
 #define LM_MAX 64
 /* A node that cannot reach the landmark. */
 #define LM_UNREACHABLE UINT32_MAX
+/* The largest distance stored (4295 km short of 4.3 million km, which only distance=* tags reach): farther nodes
+ * keep this value. Saturating never changes |a - b| by more than the true difference, so the bounds stay lower
+ * bounds, only weaker among nodes beyond it; storing them as unreachable would part connected places. */
+#define LM_MAX_DIST (LM_UNREACHABLE - 1)
 
 /* Chooses up to k landmarks on the graph (n_nodes nodes; node_adj/adj/edges as in the graph file) and computes the
  * distances. Landmarks go to the connected components in proportion to their track length (components under 1 % of
  * the track get none); within a component each new landmark is the node farthest from those chosen ("farthest"
  * selection). *landmarks_out receives the chosen nodes (*k_out of them) and *dist_out n_nodes * *k_out distances,
- * node-major (node v's distances start at v * k_out), in whole metres rounded down, LM_UNREACHABLE where there is no
- * path. Both arrays are allocated with alloc; the caller frees them with util_free and those sizes. */
+ * node-major (node v's distances start at v * k_out), in whole metres rounded down and at most LM_MAX_DIST,
+ * LM_UNREACHABLE where there is no path. Both arrays are allocated with alloc; the caller frees them with util_free and those sizes. */
 bogie_status lm_compute(uint32_t n_nodes, const uint32_t *node_adj, const uint32_t *adj, const net_edge *edges,
                         unsigned k, const bogie_allocator *alloc, uint32_t **landmarks_out, uint32_t **dist_out,
                         unsigned *k_out, bogie_diag *diag);

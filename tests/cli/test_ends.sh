@@ -93,7 +93,7 @@ route --from Pyongyang --to Vladivostok --train armoured --format json -o "$T/fl
 "$BOGIE" table --network "$T/corridor.bogie" --train armoured --from Pyongyang --from 42.0,130.0 --to Vladivostok \
     --to Khasan --format json --measure timetable >"$T/table-tt.json"
 is "table --measure timetable: the flagship pair's figure is bogie route's total" \
-    "$(pyjson "$T/table-tt.json" 'd["durations"][0][0]' | cut -d. -f1)" "$(pyjson "$T/flag.json" 'd["total_s"]')"
+    "$(pyjson "$T/table-tt.json" 'round(d["durations"][0][0])')" "$(pyjson "$T/flag.json" 'd["total_s"]')"
 is "... and carries the places' names" \
     "$(pyjson "$T/table-tt.json" '([s["name"] for s in d["sources"]], [s["name"] for s in d["destinations"]], d["measure"])')" \
     "(['Pyongyang', ''], ['Vladivostok', 'Khasan'], 'timetable')"

@@ -163,6 +163,58 @@ static void test_grid_near_the_pole(void **state)
     geo_grid_free(g);
 }
 
+/* Fills ll with n points 40 m apart heading north on a curve of radius r (0: straight) with a kink of 6 degrees
+ * at point n / 2, as OSM geometry of high-speed lines has (6 degrees over 170 m at km 57.4 of Erfurt-Halle). */
+static void kinked(int32_t *ll, size_t n, double r)
+{
+    double x = 0, y = 0, heading = 0, rad = 3.14159265358979 / 180;
+    for (size_t i = 0; i < n; i++) {
+        ll[2 * i] = (int32_t)lround((51.0 + y / 111194.9) * 1e7);
+        ll[2 * i + 1] = (int32_t)lround((11.5 + x / (111194.9 * cos(51.0 * rad))) * 1e7);
+        heading += (r > 0 ? 40 / r : 0) + (i == n / 2 ? 6 * rad : 0);
+        x += 40 * sin(heading);
+        y += 40 * cos(heading);
+    }
+}
+
+/* The lowest radius measured on the n points of ll for a line tagged kmh. */
+static unsigned lowest_radius(const int32_t *ll, size_t n, double kmh, double *scratch, uint16_t *r)
+{
+    curve_radius_profile_for(ll, n, kmh, scratch, r);
+    unsigned lo = NET_MAX_RADIUS;
+    for (size_t i = 0; i < n; i++)
+        lo = r[i] < lo ? r[i] : lo;
+    return lo;
+}
+
+/* On a line tagged 300 km/h the windows are 833 m: a 6 degree kink on straight track reads as at least
+ * 300^2 / 3.6^2 / 1.0 = 6944 m (the window's aim), and inside a real 8000 m curve as over 4000 m, where the
+ * 100 to 600 m windows read it as under 2500 m (under 180 km/h at 1.0 m/s^2); a real 4000 m curve stays 4000 m. */
+static void test_kink_on_a_fast_line(void **state)
+{
+    (void)state;
+    enum { N = 125 };
+    int32_t ll[2 * N];
+    double scratch[2 * N];
+    uint16_t r[N];
+    assert_near(curve_window_for_speed(300), 833.3, 0.1);
+    assert_near(curve_window_for_speed(80), 100, 1e-9);
+    assert_near(curve_window_for_speed(0), 100, 1e-9);
+    kinked(ll, N, 0);
+    assert_true(lowest_radius(ll, N, 300, scratch, r) >= 6944);
+    kinked(ll, N, 8000);
+    assert_true(lowest_radius(ll, N, 0, scratch, r) < 2500);
+    assert_true(lowest_radius(ll, N, 300, scratch, r) > 4000);
+    enum { H = 500 };
+    int32_t lh[2 * H];
+    double sh[2 * H];
+    uint16_t rh[H];
+    circle(lh, H, 51.0, 11.5, 4000.0, 20.0, 1.0);
+    curve_radius_profile_for(lh, H, 300, sh, rh);
+    for (size_t i = 60; i < H - 60; i++)
+        assert_near(rh[i], 4000.0, 200.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_radius_with_noise_and_sparse_nodes),
         cmocka_unit_test(test_radius_straight_and_short),
         cmocka_unit_test(test_median_removes_a_spike),
+        cmocka_unit_test(test_kink_on_a_fast_line),
         cmocka_unit_test(test_grid_nearest),
         cmocka_unit_test(test_grid_near_the_pole),
     };

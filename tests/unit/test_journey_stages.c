@@ -396,7 +396,7 @@ static void test_run(void **state)
     memset(&j, 0, sizeof j);
     bogie_diag d = {0};
     const bogie_train *t = &f->emu;
-    assert_int_equal(jy_run(t, &L, &stops, a, &prof, &j, &d), BOGIE_OK);
+    assert_int_equal(jy_run(t, &L, &stops, 0, a, &prof, &j, &d), BOGIE_OK);
     const jy_stop *s = stops.v;
     assert_near(s[0].arrive_s, 0, 0);
     assert_near(s[0].depart_s, 0, 0);
@@ -647,7 +647,7 @@ static void test_stages_on_the_corridor(void **state)
     assert_int_equal(stops.v[2].gauge, 1520);
     assert_near(stops.v[2].border_s, 3600, 0);
     jy_profile prof = {0};
-    assert_int_equal(jy_run(r.train, &L, &stops, a, &prof, j, &d), BOGIE_OK);
+    assert_int_equal(jy_run(r.train, &L, &stops, 0, a, &prof, j, &d), BOGIE_OK);
     jy_rows rows = {0};
     assert_int_equal(jy_timetable(p, &res.view, places, &L, &stops, &prof, &rows, &d), BOGIE_OK);
     assert_int_equal(jy_put_on_clock(p, &r, "--", &rows, j, &d), BOGIE_OK);

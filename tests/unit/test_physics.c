@@ -167,13 +167,130 @@ static void test_cannot_start(void **state)
     assert_non_null(strstr(d.message, "cannot move"));
 }
 
+/* The time and speed at distance x from rest under a(v) = al - be v (a linearly falling effort, no resistance):
+ * t(v) = -ln(1 - be v / al) / be and s(v) = -v / be - al ln(1 - be v / al) / be^2, solved for v by bisection. */
+static void falling_effort_exact(double al, double be, double x, double *t, double *v)
+{
+    double lo = 0, hi = al / be;
+    for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        if (-mid / be - al / (be * be) * log(1 - be * mid / al) < x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *v = (lo + hi) / 2;
+    *t = -log(1 - be * *v / al) / be;
+}
+
+static void test_start_from_rest_falling_effort(void **state)
+{
+    (void)state;
+    /* 100 t with an effort curve falling linearly from 300 kN at 0 to 0 at 108 km/h (30 m/s): a = 3 - 0.1 v. The
+     * first step from standstill used to be timed as if the force were constant: 2.81 s instead of 2.70 s over the
+     * first 10 m, and 10.77 s instead of 9.44 s over the first 100 at 100 m steps. Tolerances: 0.005 s at 10 m
+     * steps, 0.01 s at 100 m steps (the exact first step; the later ones carry the Runge-Kutta error). */
+    static const double curve[2][2] = {{0, 3e5}, {30, 0}};
+    phys_params p = constant_force(1e5, 0, 1e4);
+    p.curve = curve;
+    p.n_curve = 2;
+    phys_piece piece = {0, 5000, 100, 0};
+    const double steps[2] = {10, 100}, tol[2] = {0.005, 0.01};
+    for (int k = 0; k < 2; k++) {
+        phys_sample *s;
+        size_t n;
+        double t;
+        assert_int_equal(phys_run(&p, &piece, 1, steps[k], NULL, &s, &n, &t, NULL), BOGIE_OK);
+        size_t checked = 0;
+        for (size_t i = 1; i < n && s[i].s_m <= 4000; i++) {
+            double te, ve;
+            falling_effort_exact(3, 0.1, s[i].s_m, &te, &ve);
+            assert_near(s[i].t_s, te, tol[k]);
+            assert_near(s[i].v_ms, ve, 1e-3 * ve);
+            checked++;
+        }
+        assert_true(checked >= 40);
+        free(s);
+    }
+}
+
+/* A train 150 m long with near-instant acceleration and braking: 30 m/s over 0-1000 m, 10 m/s over 1000-1100, 30
+ * m/s to 3000. Its head must stay at 10 m/s from 1000 to 1250, until the tail has left the low limit: 1000 / 30 +
+ * 250 / 10 + 1750 / 30 = 116.667 s, where a point train takes 1000 / 30 + 100 / 10 + 1900 / 30 = 106.667 s. The
+ * transitions add v / 2a + v / 2b < 0.1 s: tolerance 0.1 s. */
+static void test_train_length_holds_a_limit(void **state)
+{
+    (void)state;
+    phys_params p = constant_force(1e5, 1e9, 500);
+    phys_piece pieces[] = {{0, 1000, 30, 0}, {1000, 1100, 10, 0}, {1100, 3000, 30, 0}};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, pieces, 3, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    assert_near(t, 106.667, 0.1);
+    free(s);
+    p.length_m = 150;
+    assert_int_equal(phys_run(&p, pieces, 3, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    assert_near(t, 116.667, 0.1);
+    for (size_t i = 0; i < n; i++) {
+        bool held = s[i].s_m >= 1000 && s[i].s_m <= 1250;
+        assert_true(s[i].v_ms <= (held ? 10 : 30) + 1e-9);
+        if (s[i].s_m > 1000 && s[i].s_m < 1250)
+            assert_near(s[i].limit_ms, 10, 1e-12);
+    }
+    free(s);
+    /* Nine limits, as on a real section: 8 low spots of 50 m at 20 m/s, 500 m apart, on a 40 m/s line; each costs
+     * L / 20 - L / 40 more, 150 m / 40 m/s = 3.75 s, for a train of 150 m (the brakes and acceleration near
+     * instant). */
+    phys_piece nine[17];
+    double at = 0, base;
+    for (int i = 0; i < 17; i++) {
+        double len = i % 2 ? 50 : 500;
+        nine[i] = (phys_piece){at, at + len, i % 2 ? 20 : 40, 0};
+        at += len;
+    }
+    p.length_m = 0;
+    assert_int_equal(phys_run(&p, nine, 17, 10.0, NULL, &s, &n, &base, NULL), BOGIE_OK);
+    free(s);
+    p.length_m = 150;
+    assert_int_equal(phys_run(&p, nine, 17, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    free(s);
+    assert_near(t - base, 8 * 3.75, 0.1);
+}
+
+/* A run of 1,000,000 km (as distance=* tags may claim) takes at most PHYS_MAX_STEPS steps besides its piece
+ * boundaries, still integrated in parts of the step asked for (Runge-Kutta over one 20 km step would overshoot into
+ * the air drag and come out at a fraction of the limit), and a deadline already past cancels it. */
+static void test_long_run_is_bounded(void **state)
+{
+    (void)state;
+    phys_params p = constant_force(1e6, 2e5, 0.5);
+    p.power_w = 3e6;         /* power-limited above 15 m/s */
+    p.davis_c_n_s2_m2 = 99; /* 89 kN at 30 m/s, where the effort is 100 kN */
+    phys_piece pieces[] = {{0, 5e8, 30, 0}, {5e8, 1e9, 20, 0}};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, pieces, 2, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    assert_true(n <= PHYS_MAX_STEPS + 3);
+    /* 500,000 km at 30 m/s and 500,000 at 20 m/s, give or take the few minutes of starting and braking. */
+    assert_near(t, 5e8 / 30 + 5e8 / 20, 600);
+    free(s);
+    p.deadline = 1; /* long past on util_now()'s clock */
+    bogie_diag d = {0};
+    assert_int_equal(phys_run(&p, pieces, 2, 10.0, NULL, &s, &n, &t, &d), BOGIE_ERR_CANCELLED);
+    assert_null(s);
+    assert_non_null(strstr(d.message, "time limit"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_constant_force_from_rest), cmocka_unit_test(test_braking_distance),
         cmocka_unit_test(test_time_at_constant_speed),   cmocka_unit_test(test_lower_limit_ahead_is_braked_for),
         cmocka_unit_test(test_power_limit),              cmocka_unit_test(test_resistance_and_curves),
-        cmocka_unit_test(test_cannot_start),
+        cmocka_unit_test(test_cannot_start),             cmocka_unit_test(test_start_from_rest_falling_effort),
+        cmocka_unit_test(test_train_length_holds_a_limit), cmocka_unit_test(test_long_run_is_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

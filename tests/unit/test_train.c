@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include "bogie.h"
+#include "journey/physics.h"
 #include "journey/train.h"
 
 #include <math.h>
@@ -132,6 +133,59 @@ static void test_effort_curve_bounds(void **state)
     free(text);
 }
 
+/* A profile whose effort curve has n points [i km/h, 300 - i kN], i = 0 .. n - 1: the fuzz seed with its curve
+ * replaced. Returns the text (malloc'd, the caller frees it) and its length in *len. */
+static char *curve_profile(size_t n, size_t *len)
+{
+    size_t seed_len;
+    char *seed = slurp(test_data("fuzz/train/effort-curve-infinite.json"), &seed_len);
+    char *cut = strstr(seed, "\"effort_curve\"");
+    assert_non_null(cut);
+    size_t head = (size_t)(cut - seed), cap = head + 32 * n + 64;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, seed, head);
+    size_t at = head + (size_t)snprintf(text + head, cap - head, "\"effort_curve\": {\"value\": [");
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(text + at, cap - at, "%s[%zu, %zu]", i ? ", " : "", i, 300 - i);
+    at += (size_t)snprintf(text + at, cap - at, "], \"source\": \"assumed\"}}");
+    free(seed);
+    *len = at;
+    return text;
+}
+
+/* Published effort curves have 100 to 160 points (TrainRuns.jl's Desiro has 121): a 161-point curve loads whole and
+ * the integrator reads it between its points; 256 is the most, and one more is refused. */
+static void test_long_effort_curve(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = curve_profile(161, &len);
+    bogie_train t;
+    bogie_diag d = {0};
+    if (train_parse("curve161", text, len, &t, &d) != BOGIE_OK)
+        fail_msg("%s", d.message);
+    free(text);
+    assert_int_equal(t.n_effort_points, 161);
+    assert_near(t.effort_curve[160][0], 160 / 3.6, 1e-9);
+    assert_near(t.effort_curve[160][1], 140e3, 1e-6);
+    phys_params p = {0};
+    p.curve = (const double (*)[2])t.effort_curve;
+    p.n_curve = t.n_effort_points;
+    /* Linear between points: 300 - v kN at v km/h, exact to rounding (1e-6 N); flat beyond the last point. */
+    for (double kmh = 0; kmh <= 160; kmh += 0.37)
+        assert_near(phys_effort(&p, kmh / 3.6), (300 - kmh) * 1e3, 1e-6);
+    assert_near(phys_effort(&p, 250 / 3.6), 140e3, 1e-6);
+    text = curve_profile(256, &len);
+    assert_int_equal(train_parse("curve256", text, len, &t, &d), BOGIE_OK);
+    free(text);
+    text = curve_profile(257, &len);
+    assert_int_equal(train_parse("curve257", text, len, &t, &d), BOGIE_ERR_INPUT);
+    free(text);
+    if (!strstr(d.message, "2 to 256 points"))
+        fail_msg("message \"%s\" does not give the limit", d.message);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_broken_profiles),
         cmocka_unit_test(test_parse_from_memory),
         cmocka_unit_test(test_effort_curve_bounds),
+        cmocka_unit_test(test_long_effort_curve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
