@@ -80,6 +80,19 @@ static int export_edges(const route_base *b, const bogie_train *t, const char *p
     return fclose(f) == 0 ? 0 : 1;
 }
 
+/* Whether two results are the same journey: the same items (edges, changes, reversals, where, with which gauges and
+ * at which facility) and the same gauges at both ends. */
+static bool same_journey(const route_result *a, const route_result *b)
+{
+    bool same = a->items.n == b->items.n && a->start_gauge == b->start_gauge && a->end_gauge == b->end_gauge;
+    for (size_t k = 0; same && k < a->items.n; k++) {
+        const route_item *x = &a->items.v[k], *y = &b->items.v[k];
+        same = x->kind == y->kind && x->h == y->h && x->node == y->node && x->from_gauge == y->from_gauge &&
+               x->to_gauge == y->to_gauge && x->facility == y->facility;
+    }
+    return same;
+}
+
 /* --matrix N: an N x N matrix between random nodes from the hierarchy (route_matrix), against one Dijkstra search
  * per pair; both timed. */
 static int run_matrix(route_base *base, const bogie_train *t, const uint32_t *cand, size_t nc, size_t n,
@@ -277,10 +290,11 @@ int main(int argc, char **argv)
             }
         if (st[0] == BOGIE_OK && st[1] == BOGIE_OK && st[2] == BOGIE_OK) {
             for (int m = 1; m < 3; m++) {
-                bool same = r[m].items.n == r[0].items.n;
-                for (size_t k = 0; same && k < r[m].items.n; k++)
-                    same = r[m].items.v[k].kind == r[0].items.v[k].kind && r[m].items.v[k].h == r[0].items.v[k].h &&
-                           r[m].items.v[k].node == r[0].items.v[k].node;
+                bool same = same_journey(&r[m], &r[0]);
+                if (!same)
+                    fprintf(stderr, "route_pairs: pair %ld (nodes %u -> %u): %s and Dijkstra differ in path or gauges "
+                            "(starting on %u and %u mm)\n", i, pl[0].node, pl[1].node, names[m], r[m].start_gauge,
+                            r[0].start_gauge);
                 path_diffs += !same;
             }
             for (int m = 0; m < 3; m++) {
@@ -326,8 +340,8 @@ int main(int argc, char **argv)
                    mean[m] * 1e3, p50[m] * 1e3, p99[m] * 1e3, found ? settled[m] / found : 0);
         printf("}\n");
     } else {
-        printf("%ld pairs: %zu routed (mean %.0f km), %zu without a route, %zu mismatches, %zu different paths "
-               "of equal cost; hierarchy built in %.2f s\n",
+        printf("%ld pairs: %zu routed (mean %.0f km), %zu without a route, %zu mismatches, %zu different "
+               "journeys (path or gauges) of equal cost; hierarchy built in %.2f s\n",
                pairs, found, found ? km / found : 0, none, mismatches, path_diffs, t_ch);
         for (int m = 0; m < 3; m++)
             printf("  %-8s p50 %8.3f ms  p99 %8.3f ms  mean %8.3f ms  (%.0f states settled)  speed-up %.1fx\n",

@@ -1,6 +1,6 @@
-/* fuzz_query.c: a libFuzzer harness for the HTTP API's request parsing (src/serve/api.c): percent-decoding into buffers of
- * every small size, the query string split into parameters, and OSRM coordinate lists, with what each promises
- * checked on the result. */
+/* fuzz_query.c: a libFuzzer harness for the HTTP API's request parsing (src/serve/api_query.c): percent-decoding into
+ * buffers of every small size, the query string split into parameters, and OSRM coordinate lists, with what each
+ * promises checked on the result. */
 #include "fuzz.h"
 #include "serve/api.h"
 

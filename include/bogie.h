@@ -87,7 +87,7 @@ typedef int (*bogie_progress_fn)(void *ud, const bogie_progress *progress);
 
 typedef struct bogie_import_options {
     unsigned include;               /* BOGIE_INCLUDE_* flags; 0 keeps rail and narrow_gauge only */
-    double station_radius_m;        /* a station farther than this from any track is dropped; default 1000 */
+    double station_radius_m;        /* a station farther than this from any track is dropped; default 500 */
     bogie_reader reader;            /* default BOGIE_READER_NATIVE */
     const char *borders_topojson;   /* Natural Earth admin-0 outlines (world-atlas countries-10m.json), or NULL:
                                        every node's country is then unknown */
@@ -182,6 +182,11 @@ typedef struct bogie_summary {
     double min_lat, min_lon, max_lat, max_lon;
     uint32_t format_major, format_minor;
     char generator[64];
+    /* Filled by bogie_summary_add_facilities: how many gauge-change facilities the reference data lists, and the
+     * names of those that apply to no station of the network (no station within 5 km), in the table's order. */
+    bool has_facilities;
+    size_t n_facilities;
+    char (*unplaced_facilities)[64]; size_t n_unplaced_facilities;
 } bogie_summary;
 
 #define BOGIE_RADIUS_STRAIGHT 65534.0
@@ -298,6 +303,16 @@ typedef struct bogie_world bogie_world;
 bogie_status bogie_world_open(const char *data_dir, const bogie_allocator *alloc, bogie_world **out,
                               bogie_diag *diag);
 void bogie_world_close(bogie_world *world);
+
+/* The gauge-change facilities of world's table (data/gauge-changers.csv) that apply to no station of net: a facility
+ * applies at the nearest station within 5 km of its coordinates. Puts the first cap of their names (pointing into
+ * world) into names, in the table's order, and returns how many there are; *n_listed gets the table's rows. */
+size_t bogie_unplaced_facilities(const bogie_network *net, const bogie_world *world, const char **names, size_t cap,
+                                 size_t *n_listed);
+
+/* Adds to summary s (of net) the report on world's facilities (has_facilities and the fields after it), allocated
+ * with the network's allocator and freed by bogie_summary_free. BOGIE_ERR_NOMEM when out of memory. */
+bogie_status bogie_summary_add_facilities(const bogie_network *net, const bogie_world *world, bogie_summary *s);
 
 /* A network and the reference data, prepared for journeys: per-node stations and facilities, bearings at every
  * junction. Read-only once made, so one planner serves concurrent queries. It keeps pointers to net and world,

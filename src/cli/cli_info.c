@@ -65,7 +65,7 @@ static void print_json_string(const char *s)
 static void print_edges_json(const bogie_network *net)
 {
     uint32_t n = bogie_network_edge_count(net);
-    fputs(",\"edges\":[", stdout);
+    fputs(",\"edge_list\":[", stdout);
     for (uint32_t i = 0; i < n; i++) {
         bogie_edge_info e;
         bogie_network_edge(net, i, &e);
@@ -94,15 +94,51 @@ static const char *type_name(char t)
     return t == 'n' ? "node" : t == 'r' ? "relation" : "way";
 }
 
+/* Adds the report on the facilities of the reference data in data to s: a data directory given with --data must
+ * open, the default one may be missing. Returns 0 or an exit status. */
+static int add_facilities(const bogie_network *net, const char *data, bool given, bogie_summary *s)
+{
+    bogie_diag d = {0};
+    bogie_world *w;
+    bogie_status st = bogie_world_open(data, NULL, &w, &d);
+    if (st != BOGIE_OK)
+        return given ? cli_fail("info", &d, st) : 0;
+    st = bogie_summary_add_facilities(net, w, s);
+    bogie_world_close(w);
+    if (st != BOGIE_OK) {
+        fprintf(stderr, "bogie info: %s\n", bogie_strerror(st));
+        return 1;
+    }
+    return 0;
+}
+
+static void print_facilities(const bogie_summary *s, const char *data)
+{
+    if (!s->has_facilities)
+        return;
+    printf("gauge-change facilities: %zu in %s/gauge-changers.csv", s->n_facilities, data);
+    if (s->n_unplaced_facilities == 0) {
+        printf(", all applying at stations of this network\n");
+        return;
+    }
+    printf(", %zu applying to no station of this network (none within 5 km):\n", s->n_unplaced_facilities);
+    for (size_t i = 0; i < s->n_unplaced_facilities; i++)
+        printf("  %s\n", s->unplaced_facilities[i]);
+}
+
 int cli_info(int argc, char **argv)
 {
-    bool json = false, edges = false;
-    const char *path = NULL;
+    bool json = false, edges = false, data_given = false;
+    const char *path = NULL, *data = cli_default_data();
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = true;
         else if (strcmp(argv[i], "--edges") == 0)
             edges = true;
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+            data = argv[++i];
+            data_given = true;
+        }
         else if (argv[i][0] == '-') {
             fprintf(stderr, "bogie info: unknown option %s\n", argv[i]);
             return 2;
@@ -128,6 +164,12 @@ int cli_info(int argc, char **argv)
         bogie_network_close(net);
         fprintf(stderr, "bogie info: %s\n", bogie_strerror(st));
         return 1;
+    }
+    int frc = add_facilities(net, data, data_given, s);
+    if (frc != 0) {
+        bogie_summary_free(net, s);
+        bogie_network_close(net);
+        return frc;
     }
     if (json) {
         char *text;
@@ -182,6 +224,7 @@ int cli_info(int argc, char **argv)
         printf("import:\n");
         for (size_t i = 0; i < s->n_stats; i++)
             printf("  %-32s %llu\n", s->stats[i].name, (unsigned long long)s->stats[i].value);
+        print_facilities(s, data);
         if (edges)
             print_edges_text(net);
     }

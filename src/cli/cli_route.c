@@ -12,6 +12,7 @@ typedef struct route_args {
     const char *out_path, *csv_path, *svg_path; /* NULL when not asked for */
     bogie_journey_request req;                  /* its via and avoid lists are the arrays below */
     const char **via, **avoid;                  /* calloc'd, room for every argument; point into argv */
+    bool verbose;                               /* --verbose: report reference data that applies to nothing */
 } route_args;
 
 /* Sets the defaults and makes room for the via and avoid lists (free() them); returns 0, or 1 without memory. */
@@ -56,7 +57,10 @@ static int parse_route_args(int argc, char **argv, route_args *a)
             a->avoid[a->req.n_avoid++] = val;
         else if (strcmp(arg, "--train") == 0 && val)
             a->train_arg = val;
-        else if (strcmp(arg, "--depart") == 0 && val)
+        else if (strcmp(arg, "--verbose") == 0) {
+            a->verbose = true;
+            takes = false;
+        } else if (strcmp(arg, "--depart") == 0 && val)
             a->req.depart = val;
         else if (strcmp(arg, "--format") == 0 && val)
             a->format = val;
@@ -137,6 +141,20 @@ static int write_journey(const route_args *a, const bogie_journey *j, bogie_form
     return rc;
 }
 
+/* Says on stderr which gauge-change facilities of the reference data in data apply to no station of p's network. */
+static void report_unplaced(const cli_planner *p, const char *data)
+{
+    const char *names[16];
+    size_t listed, n = bogie_unplaced_facilities(p->net, p->world, names, 16, &listed);
+    if (n == 0)
+        return;
+    fprintf(stderr, "bogie route: %zu of the %zu gauge-change facilities in %s/gauge-changers.csv apply to no station "
+                    "of this network (none within 5 km):", n, listed, data);
+    for (size_t i = 0; i < n && i < 16; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+    fprintf(stderr, n > 16 ? " and %zu more\n" : "\n", n - 16);
+}
+
 /* Plans the journey a asks for with train and writes it; returns the exit status. */
 static int plan_and_write(route_args *a, const bogie_train *train, bogie_format fmt)
 {
@@ -145,6 +163,8 @@ static int plan_and_write(route_args *a, const bogie_train *train, bogie_format 
     if (rc != 0)
         return rc;
     a->req.train = train;
+    if (a->verbose)
+        report_unplaced(&p, a->data);
     bogie_journey *j;
     bogie_diag d = {0};
     bogie_status st = bogie_plan(p.planner, &a->req, &j, &d);

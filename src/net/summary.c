@@ -1,6 +1,8 @@
 /* summary.c: what `bogie info` reports about a network: sizes, track length per gauge, electrification and use,
- * suspicious values, and breaks of gauge, as a struct and as JSON. */
+ * suspicious values, breaks of gauge, and the reference data's gauge-change facilities that apply to no station,
+ * as a struct and as JSON. */
 #include "net/network.h"
+#include "net/facilities.h"
 #include "net/tags.h"
 #include "base/util.h"
 
@@ -311,7 +313,29 @@ void bogie_summary_free(const bogie_network *net, bogie_summary *s)
     util_free(a, s->suspicious, net->n_issues * sizeof *s->suspicious);
     util_free(a, s->breaks, net->n_breaks * sizeof *s->breaks);
     util_free(a, s->stats, net->n_stats * sizeof *s->stats);
+    util_free(a, s->unplaced_facilities, s->n_unplaced_facilities * sizeof *s->unplaced_facilities);
     util_free(a, s, sizeof *s);
+}
+
+bogie_status bogie_summary_add_facilities(const bogie_network *net, const bogie_world *world, bogie_summary *s)
+{
+    size_t listed, n = bogie_unplaced_facilities(net, world, NULL, 0, &listed);
+    const char **names = n ? util_calloc(net->alloc, n, sizeof *names) : NULL;
+    s->unplaced_facilities = n ? util_calloc(net->alloc, n, sizeof *s->unplaced_facilities) : NULL;
+    if (n && (!names || !s->unplaced_facilities)) {
+        util_free(net->alloc, names, n * sizeof *names);
+        util_free(net->alloc, s->unplaced_facilities, n * sizeof *s->unplaced_facilities);
+        s->unplaced_facilities = NULL;
+        return BOGIE_ERR_NOMEM;
+    }
+    bogie_unplaced_facilities(net, world, names, n, &listed);
+    for (size_t i = 0; i < n; i++)
+        snprintf(s->unplaced_facilities[i], sizeof s->unplaced_facilities[i], "%s", names[i]);
+    util_free(net->alloc, names, n * sizeof *names);
+    s->n_unplaced_facilities = n;
+    s->n_facilities = listed;
+    s->has_facilities = true;
+    return BOGIE_OK;
 }
 
 static void json_rows(strbuf *sb, const char *key, const bogie_km_row *rows, size_t n)
@@ -323,6 +347,19 @@ static void json_rows(strbuf *sb, const char *key, const bogie_km_row *rows, siz
         sb_printf(sb, ",\"km\":%.3f,\"edges\":%llu}", rows[i].km, (unsigned long long)rows[i].edges);
     }
     sb_puts(sb, "]");
+}
+
+/* Appends the report on the reference data's facilities, when the summary has one. */
+static void json_facilities(strbuf *sb, const bogie_summary *s)
+{
+    if (!s->has_facilities)
+        return;
+    sb_printf(sb, ",\"facilities\":{\"listed\":%zu,\"applying_to_no_station\":[", s->n_facilities);
+    for (size_t i = 0; i < s->n_unplaced_facilities; i++) {
+        sb_puts(sb, i ? "," : "");
+        sb_json_string(sb, s->unplaced_facilities[i]);
+    }
+    sb_puts(sb, "]}");
 }
 
 bogie_status bogie_summary_json(const bogie_summary *s, char **json_out)
@@ -376,7 +413,9 @@ bogie_status bogie_summary_json(const bogie_summary *s, char **json_out)
         sb_json_string(&sb, s->stats[i].name);
         sb_printf(&sb, ":%llu", (unsigned long long)s->stats[i].value);
     }
-    sb_puts(&sb, "}}\n");
+    sb_puts(&sb, "}");
+    json_facilities(&sb, s);
+    sb_puts(&sb, "}\n");
     if (sb.failed) {
         sb_free(&sb);
         return BOGIE_ERR_NOMEM;

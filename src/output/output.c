@@ -164,9 +164,11 @@ static void write_text(const bogie_journey *j, strbuf *sb)
         if (s->detail[0] && strcmp(s->detail, stop_event(s)) != 0)
             sb_printf(sb, ": %s", s->detail);
         if ((s->kinds & BOGIE_STOP_VIA) && s->dwell_s > 0) {
+            /* A via stop where something else happens too (a reversal, a gauge change) says so after that event's
+             * own time: "reversal: the train reverses (30 min); via stop (10 min)". */
             char dw[32];
             duration(s->dwell_s, dw, sizeof dw);
-            sb_printf(sb, " (%s)", dw);
+            sb_printf(sb, s->detail[0] ? "; via stop (%s)" : " (%s)", dw);
         }
         sb_puts(sb, "\n");
     }

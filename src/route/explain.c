@@ -68,39 +68,68 @@ static void gauge_list_label(const uint16_t *g, size_t n, char *buf, size_t size
 
 /* ----- wires ----- */
 
-/* Appends to sb the electrification on the route's stretches that the train cannot use. */
+/* A length for a message: metres below a kilometre, else kilometres ("300 m", "1.2 km", "241 km"), into buf. */
+static const char *length_label(double m, char *buf, size_t size)
+{
+    if (m < 999.5)
+        snprintf(buf, size, "%.0f m", m);
+    else if (m < 9950)
+        snprintf(buf, size, "%.1f km", m / 1000);
+    else
+        snprintf(buf, size, "%.0f km", m / 1000);
+    return buf;
+}
+
+/* A stretch of the route without wires the train accepts: consecutive edge items, from item first to item last. */
+typedef struct gap_stretch {
+    size_t first, last;
+    double route_m;  /* how much of it the route runs */
+    double run_m;    /* how long it is: the route's part, or the whole unwired run its edges belong to if longer */
+} gap_stretch;
+
+/* The stretch of r's route that breaks the train's limit on coasting: the first longer than max_gap_m, else the
+ * longest; false when the route runs under suitable wires throughout. gap_run (per edge, or NULL) is the unwired
+ * run each edge belongs to, as the search measures it. */
+static bool blocking_gap(const route_base *b, const bogie_train *t, const route_result *r, const double *gap_run,
+                         gap_stretch *out)
+{
+    gap_stretch cur = {0, 0, 0, 0}, best = {0, 0, 0, -1};
+    bool open = false, found = false;
+    for (size_t i = 0; i <= r->items.n && !found; i++) {
+        const route_item *it = i < r->items.n ? &r->items.v[i] : NULL;
+        if (it && it->kind != RITEM_EDGE)
+            continue;
+        const net_edge *e = it ? rt_base_edge(&r->view, it->h >> 1) : NULL;
+        if (e && !rt_powered(t, &b->net->classes[e->cls])) {
+            double s0, s1;
+            rt_edge_span(&r->view, it->h >> 1, &s0, &s1);
+            if (!open)
+                cur = (gap_stretch){i, i, 0, 0};
+            open = true;
+            cur.last = i;
+            cur.route_m += s1 - s0;
+            double run = gap_run ? gap_run[e - b->net->edges] : 0;
+            cur.run_m = fmax(fmax(cur.run_m, cur.route_m), run);
+            continue;
+        }
+        if (open && cur.run_m > best.run_m)
+            best = cur;
+        found = open && cur.run_m > t->max_gap_m;
+        open = false;
+    }
+    *out = best;
+    return best.run_m >= 0;
+}
+
+/* Appends to sb the stretch of the route without wires the train accepts that it cannot coast through. */
 static void power_story(const route_query *q, const route_result *r, strbuf *sb)
 {
     const route_base *b = q->base;
     const bogie_train *t = q->train;
-    char labels[6][64];
-    double km[6] = {0};
-    size_t nl = 0;
-    double total = 0;
-    uint32_t first = BOGIE_NONE;
-    for (size_t i = 0; i < r->items.n; i++) {
-        const route_item *it = &r->items.v[i];
-        if (it->kind != RITEM_EDGE)
-            continue;
-        const net_edge *e = rt_base_edge(&r->view, it->h >> 1);
-        const net_class *c = &b->net->classes[e->cls];
-        if (rt_powered(t, c))
-            continue;
-        double s0, s1;
-        rt_edge_span(&r->view, it->h >> 1, &s0, &s1);
-        total += s1 - s0;
-        if (first == BOGIE_NONE)
-            first = rt_tail(&r->view, it->h);
-        char l[64];
-        tags_power_label(c, l, sizeof l);
-        size_t k = 0;
-        while (k < nl && strcmp(labels[k], l) != 0)
-            k++;
-        if (k == nl && nl < 6)
-            snprintf(labels[nl++], sizeof labels[0], "%s", l);
-        if (k < 6)
-            km[k] += (s1 - s0) / 1000;
-    }
+    rt_costs *costs = rt_costs_acquire(b, t);
+    gap_stretch g;
+    bool any = blocking_gap(b, t, r, costs ? costs->gap_run : NULL, &g);
+    rt_costs_release(b, costs);
     sb_puts(sb, "it is electric (");
     for (size_t k = 0; k < t->n_systems; k++) {
         if (t->systems[k].frequency_hz == 0)
@@ -108,24 +137,55 @@ static void power_story(const route_query *q, const route_result *r, strbuf *sb)
         else
             sb_printf(sb, "%s%u V %g Hz", k ? ", " : "", t->systems[k].voltage, t->systems[k].frequency_hz);
     }
-    sb_printf(sb, ") and can coast at most %.0f m, but the way runs %.0f km without such wires (", t->max_gap_m,
-              total / 1000);
+    char len[32], part[32], at[160];
+    sb_printf(sb, ") and can coast at most %s", length_label(t->max_gap_m, len, sizeof len));
+    if (!any) {
+        sb_puts(sb, ", but every way runs further without such wires");
+        return;
+    }
+    /* What the route's part of the stretch is, by the electrification it has instead. */
+    char labels[6][64];
+    double m[6] = {0};
+    size_t nl = 0;
+    for (size_t i = g.first; i <= g.last; i++) {
+        const route_item *it = &r->items.v[i];
+        if (it->kind != RITEM_EDGE)
+            continue;
+        char l[64];
+        double s0, s1;
+        rt_edge_span(&r->view, it->h >> 1, &s0, &s1);
+        tags_power_label(&b->net->classes[rt_base_edge(&r->view, it->h >> 1)->cls], l, sizeof l);
+        size_t k = 0;
+        while (k < nl && strcmp(labels[k], l) != 0)
+            k++;
+        if (k == nl && nl < 6)
+            snprintf(labels[nl++], sizeof labels[0], "%s", l);
+        if (k < 6)
+            m[k] += s1 - s0;
+    }
+    if (g.run_m > g.route_m + 0.5)
+        sb_printf(sb, ", but the way runs into %s of track without such wires, %s of it on the way (",
+                  length_label(g.run_m, len, sizeof len), length_label(g.route_m, part, sizeof part));
+    else
+        sb_printf(sb, ", but the way runs %s without such wires (", length_label(g.route_m, len, sizeof len));
     for (size_t k = 0; k < nl; k++)
-        sb_printf(sb, "%s%.0f km %s", k ? ", " : "", km[k], labels[k]);
-    char at[160];
-    sb_printf(sb, "), from %s on", node_label(b, first, at, sizeof at));
+        sb_printf(sb, "%s%s %s", k ? ", " : "", length_label(m[k], part, sizeof part), labels[k]);
+    sb_printf(sb, "), from %s on", node_label(b, rt_tail(&r->view, r->items.v[g.first].h), at, sizeof at));
 }
 
 /* ----- gauge ----- */
 
-/* The methods a node offers for changing gauge (1 << bogie_change_method), from its facility, or bogie exchange
+/* The methods a node offers for changing gauge (1 << bogie_change_method), from its facilities, or bogie exchange
  * and transshipment at a station where gauges meet; 0 when it is no change point. */
 static unsigned change_methods(const route_base *b, uint32_t v)
 {
     if (v >= b->net->n_nodes)
         return 0;
-    if (b->node_facility[v] != BOGIE_NONE)
-        return b->world->facilities.v[b->node_facility[v]].methods;
+    unsigned m = 0;
+    for (uint32_t f = b->node_facility[v]; f != BOGIE_NONE; f = b->facility_next[f])
+        m |= b->world->facilities.v[f].methods;
+    if (m)
+        return m;
     if (b->node_station[v] != BOGIE_NONE && (b->net->node_flags[v] & NET_NODE_BREAK))
         return 1u << BOGIE_CHANGE_BOGIE_EXCHANGE | 1u << BOGIE_CHANGE_TRANSSHIPMENT;
     return 0;
@@ -188,6 +248,7 @@ static uint32_t nearest_by_track(const route_base *b, uint32_t from, bogie_chang
 /* What the route found without constraints shows about the train's gauge: where its gauge ends, the first few
  * change points on the way, and whether one offers the train's method. */
 typedef struct gauge_scan {
+    uint32_t first;      /* where the route's first edge starts: the origin */
     uint32_t end;        /* the first node where the route leaves the train's gauges, or BOGIE_NONE */
     uint32_t points[4];
     size_t n_points;
@@ -196,7 +257,7 @@ typedef struct gauge_scan {
 
 static void scan_gauges(const route_base *b, const bogie_train *t, const route_result *r, gauge_scan *sc)
 {
-    sc->end = BOGIE_NONE;
+    sc->end = sc->first = BOGIE_NONE;
     sc->n_points = 0;
     sc->offered = false;
     for (size_t i = 0; i < r->items.n; i++) {
@@ -208,6 +269,8 @@ static void scan_gauges(const route_base *b, const bogie_train *t, const route_r
         for (size_t g = 0; g < t->n_gauges; g++)
             ok |= route_gauge_ok(c, t->gauges[g]);
         uint32_t tail = rt_tail(&r->view, it->h);
+        if (sc->first == BOGIE_NONE)
+            sc->first = tail;
         if (!ok && sc->end == BOGIE_NONE)
             sc->end = tail;
         unsigned m = change_methods(b, tail);
@@ -223,6 +286,25 @@ static void scan_gauges(const route_base *b, const bogie_train *t, const route_r
     }
 }
 
+/* Appends to sb the nearest point from node v offering the train's method of changing gauge, "from" v's name when
+ * from is set, else "beyond the end of" its gauges' track. */
+static void nearest_story(const route_base *b, const bogie_train *t, uint32_t v, bool from, const char *gl,
+                          strbuf *sb)
+{
+    const char *method = bogie_change_method_name(t->change);
+    char name[160], at[160];
+    double km = 0;
+    uint32_t near = nearest_by_track(b, v, t->change, &km);
+    if (near == BOGIE_NONE)
+        sb_printf(sb, "; no point in this network offers %s", method);
+    else if (from)
+        sb_printf(sb, "; the nearest point offering %s is %s, %.0f km from %s", method,
+                  node_label(b, near, name, sizeof name), km / 1000, node_label(b, v, at, sizeof at));
+    else
+        sb_printf(sb, "; the nearest point offering %s is %s, %.0f km beyond the end of %s mm track", method,
+                  node_label(b, near, name, sizeof name), km / 1000, gl);
+}
+
 /* Appends to sb where the train's gauge ends on the route and where it could, or could not, change. */
 static void gauge_story(const route_query *q, const route_result *r, strbuf *sb)
 {
@@ -233,6 +315,18 @@ static void gauge_story(const route_query *q, const route_result *r, strbuf *sb)
     gauge_scan sc;
     scan_gauges(b, t, r, &sc);
     const char *method = bogie_change_method_name(t->change);
+    if (sc.end != BOGIE_NONE && sc.end == sc.first) {
+        /* No track of the train's gauges at the origin: it cannot even start (nor change its wheels there). */
+        sb_printf(sb, "the train stands on %s mm wheels, and no %s mm track reaches %s, where the journey starts", gl,
+                  gl, node_label(b, sc.end, name, sizeof name));
+        if (t->change == BOGIE_CHANGE_NONE)
+            sb_puts(sb, "; it cannot change gauge (its profile says none)");
+        else
+            sb_printf(sb, "; it cannot change gauge there by %s", method);
+        if (t->change != BOGIE_CHANGE_NONE)
+            nearest_story(b, t, sc.end, true, gl, sb);
+        return;
+    }
     if (t->change == BOGIE_CHANGE_NONE)
         sb_printf(sb, "the train cannot leave %s mm track and cannot change gauge (its profile says none)", gl);
     else if (sc.n_points && !sc.offered)
@@ -251,15 +345,8 @@ static void gauge_story(const route_query *q, const route_result *r, strbuf *sb)
             sb_printf(sb, "%s%s (%s)", k ? ", " : "", node_label(b, sc.points[k], name, sizeof name), ml);
         }
     }
-    if (t->change != BOGIE_CHANGE_NONE && (!sc.n_points || !sc.offered)) {
-        double km = 0;
-        uint32_t near = nearest_by_track(b, sc.end, t->change, &km);
-        if (near != BOGIE_NONE)
-            sb_printf(sb, "; the nearest point offering %s is %s, %.0f km beyond the end of %s mm track", method,
-                      node_label(b, near, name, sizeof name), km / 1000, gl);
-        else
-            sb_printf(sb, "; no point in this network offers %s", method);
-    }
+    if (t->change != BOGIE_CHANGE_NONE && (!sc.n_points || !sc.offered))
+        nearest_story(b, t, sc.end, false, gl, sb);
 }
 
 /* ----- the explanation ----- */

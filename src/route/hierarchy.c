@@ -44,7 +44,8 @@ static bool state_arcs(const route_base *b, const bogie_train *t, const rt_costs
         uint32_t fac;
         double cc = g2 == gi ? -1 : rt_change_cost_at(b, t, v, c->gauges[gi], c->gauges[g2], &fac);
         if (cc >= 0)
-            oom = VEC_PUSH(a, out->to, (uint32_t)(h * g + g2)) != 0 || VEC_PUSH(a, out->cost, cc) != 0 ||
+            oom = VEC_PUSH(a, out->to, (uint32_t)(h * g + g2)) != 0 ||
+                  VEC_PUSH(a, out->cost, cc + rt_gauge_order_bias(g2)) != 0 ||
                   VEC_PUSH(a, out->len, 0.0) != 0;
     }
     return !oom;
@@ -139,6 +140,8 @@ static bool source_seeds(const route_base *b, const bogie_train *t, const rt_cos
             double cc = g1 == g0 ? 0 : rt_change_cost_at(b, t, s, c->gauges[g0], c->gauges[g1], &fac);
             if (cc < 0)
                 continue;
+            /* Entering the state of each gauge costs what it costs the search (rt_gauge_order_bias). */
+            cc += rt_gauge_order_bias(g0) + (g1 == g0 ? 0 : rt_gauge_order_bias(g1));
             for (uint32_t k = net->node_adj[s]; k < net->node_adj[s + 1]; k++) {
                 uint32_t h = net->adj[k];
                 if (!(c->usable[h >> 1] >> g1 & 1))

@@ -23,7 +23,8 @@ static route_item step_item(const route_base *b, const bogie_train *t, const rt_
         it.kind = RITEM_CHANGE;
         it.node = st->node;
         it.from_gauge = prev->gauge;
-        rt_change_cost_at(b, t, it.node, it.from_gauge, it.to_gauge, &it.facility);
+        /* The change's own time, as from a hierarchy's path: not the tie-breaking bias the search added. */
+        it.cost_s = rt_change_cost_at(b, t, it.node, it.from_gauge, it.to_gauge, &it.facility);
         break;
     case RT_STEP_VIA:
         it.kind = RITEM_VIA;

@@ -47,27 +47,26 @@ static void index_nodes(route_base *b)
         b->dep_bearing[h] = departure_bearing(net, h);
 }
 
-/* Each facility of the world's list applies at the nearest station within ROUTE_FACILITY_RADIUS_M. */
+/* Each facility of the world's list applies at the nearest station within ROUTE_FACILITY_RADIUS_M; the facilities
+ * applying at one node are chained in the list's order through b->facility_next. */
 static void place_facilities(route_base *b)
 {
     const bogie_network *net = b->net;
-    for (size_t f = 0; b->world && f < b->world->facilities.n; f++) {
-        const world_facility *fa = &b->world->facilities.v[f];
-        double best = ROUTE_FACILITY_RADIUS_M;
-        uint32_t at = BOGIE_NONE;
-        for (uint32_t s = 0; s < net->n_stations; s++) {
-            const net_station *st = &net->stations[s];
-            if (st->node == BOGIE_NONE)
-                continue;
-            double d = geo_distance_m(fa->lat, fa->lon, st->lat * 1e-7, st->lon * 1e-7);
-            if (d < best) {
-                best = d;
-                at = st->node;
-            }
-        }
-        if (at != BOGIE_NONE && b->node_facility[at] == BOGIE_NONE)
-            b->node_facility[at] = (uint32_t)f;
+    for (size_t f = b->world ? b->world->facilities.n : 0; f-- > 0;) {
+        b->facility_next[f] = BOGIE_NONE;
+        uint32_t s = net_facility_station(net, &b->world->facilities.v[f]);
+        if (s == BOGIE_NONE)
+            continue;
+        uint32_t at = net->stations[s].node;
+        b->facility_next[f] = b->node_facility[at];
+        b->node_facility[at] = (uint32_t)f;
     }
+}
+
+/* The size of b->facility_next: one per facility of the world's list, and at least one. */
+static size_t n_facilities(const route_base *b)
+{
+    return b->world && b->world->facilities.n ? b->world->facilities.n : 1;
 }
 
 bogie_status route_base_init(route_base *b, const bogie_network *net, const bogie_world *world,
@@ -81,7 +80,8 @@ bogie_status route_base_init(route_base *b, const bogie_network *net, const bogi
     b->node_station = util_malloc(alloc, nn * sizeof *b->node_station);
     b->node_facility = util_malloc(alloc, nn * sizeof *b->node_facility);
     b->dep_bearing = util_malloc(alloc, nh * sizeof *b->dep_bearing);
-    if (!b->node_station || !b->node_facility || !b->dep_bearing || rt_cache_new(&b->costs, alloc) != BOGIE_OK) {
+    b->facility_next = util_malloc(alloc, n_facilities(b) * sizeof *b->facility_next);
+    if (!b->node_station || !b->node_facility || !b->dep_bearing || !b->facility_next || rt_cache_new(&b->costs, alloc) != BOGIE_OK) {
         route_base_free(b);
         return util_nomem(diag, "preparing the route planner");
     }
@@ -103,6 +103,7 @@ void route_base_free(route_base *b)
     util_free(b->alloc, b->node_station, nn * sizeof *b->node_station);
     util_free(b->alloc, b->node_facility, nn * sizeof *b->node_facility);
     util_free(b->alloc, b->dep_bearing, nh * sizeof *b->dep_bearing);
+    util_free(b->alloc, b->facility_next, n_facilities(b) * sizeof *b->facility_next);
     rt_cache_free(b, b->costs);
     rt_snap_index_free(b);
     memset(b, 0, sizeof *b);

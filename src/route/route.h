@@ -8,6 +8,7 @@
 #include "bogie.h"
 #include "base/geo.h"
 #include "net/network.h"
+#include "net/facilities.h"
 #include "base/util.h"
 #include "ref/world.h"
 
@@ -17,8 +18,9 @@
 /* A gauge change at a station where gauge sets meet but no facility is listed costs this much more than the train's
  * own figure: an improvised change is slower (assumed), and listed facilities are preferred. */
 #define ROUTE_IMPROVISED_CHANGE_PENALTY_S 3600.0
-/* A facility in data/gauge-changers.csv applies at the nearest station within this distance. */
-#define ROUTE_FACILITY_RADIUS_M 5000.0
+/* A facility in data/gauge-changers.csv applies at the nearest station within this distance (net/facilities.h);
+ * every facility applying at a station is considered there. */
+#define ROUTE_FACILITY_RADIUS_M NET_FACILITY_RADIUS_M
 
 /* Each train's costs over the whole network, built at its first query and kept (a few trains at a time). */
 typedef struct route_cost_cache route_cost_cache;
@@ -30,7 +32,8 @@ typedef struct route_base {
     const bogie_world *world;
     const bogie_allocator *alloc;
     uint32_t *node_station;    /* per node: the first station attached, or BOGIE_NONE */
-    uint32_t *node_facility;   /* per node: a facility of the world's list, or BOGIE_NONE */
+    uint32_t *node_facility;   /* per node: the first facility of the world's list applying there, or BOGIE_NONE */
+    uint32_t *facility_next;   /* per facility of the world's list: the next applying at the same node, or BOGIE_NONE */
     float *dep_bearing;        /* per half-edge: bearing leaving its tail node along it, degrees */
     route_cost_cache *costs;
     uint32_t *geom_edge;       /* per geometry point: the edge whose segment starts there, or BOGIE_NONE */

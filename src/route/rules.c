@@ -105,12 +105,18 @@ double rt_change_cost_at(const route_base *b, const bogie_train *t, uint32_t v, 
     *facility = BOGIE_NONE;
     if (t->change == BOGIE_CHANGE_NONE || v >= b->net->n_nodes || g == g2)
         return -1;
-    uint32_t f = b->node_facility[v];
-    double cost;
-    if (f != BOGIE_NONE && facility_changes(b, t, f, g, g2, &cost)) {
-        *facility = f;
-        return cost;
+    /* Every facility applying here is considered: the quickest that changes g to g2 by the train's method (the
+     * first listed among equals). */
+    double best = -1;
+    for (uint32_t f = b->node_facility[v]; f != BOGIE_NONE; f = b->facility_next[f]) {
+        double cost;
+        if (facility_changes(b, t, f, g, g2, &cost) && (best < 0 || cost < best)) {
+            best = cost;
+            *facility = f;
+        }
     }
+    if (best >= 0)
+        return best;
     /* An automatic gauge changer is an installation: only listed facilities have one. A bogie exchange or a
      * transshipment can be improvised at a station where the two gauges' tracks meet. */
     if (t->change == BOGIE_CHANGE_VARIABLE_GAUGE)

@@ -308,7 +308,8 @@ static void relax_changes(search *s, const rt_heap_item *it, uint32_t h, size_t 
         uint32_t fac;
         double c = g2 == gi ? -1 : change_cost(s, v, g, s->gauges[g2], &fac);
         if (c >= 0)
-            relax_state(s, state_of(s, h, g2, layer), v, layer, it->cost + c, it->state, RT_STEP_CHANGE);
+            relax_state(s, state_of(s, h, g2, layer), v, layer, it->cost + c + rt_gauge_order_bias(g2), it->state,
+                        RT_STEP_CHANGE);
     }
 }
 
@@ -387,7 +388,8 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
     s->pq.a = s->a;
     uint32_t origin = place_node(s, 0);
     for (size_t gi = 0; gi < s->n_initial; gi++)
-        relax_state(s, state_of(s, s->origin_h, gi, 0), origin, 0, 0, UINT32_MAX, RT_STEP_ORIGIN);
+        relax_state(s, state_of(s, s->origin_h, gi, 0), origin, 0, rt_gauge_order_bias(gi), UINT32_MAX,
+                    RT_STEP_ORIGIN);
     while (s->pq.h.n > 0) {
         if (s->oom)
             return util_nomem(diag, "searching for a route");

@@ -173,7 +173,8 @@ static void write_leg_summary(strbuf *sb, const bogie_journey *j, size_t a, size
     sb_free(&sum);
 }
 
-/* Appends the step from stop k of the leg of stops a to b: to the next stop, with its maneuver at stop k. */
+/* Appends the step from stop k of the leg of stops a to b: to the next stop, with its maneuver at stop k, and named
+ * after stop k, where that maneuver (a departure, a gauge change, a reversal...) happens. */
 static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, size_t b, api_geom_format geometry)
 {
     const bogie_stop *x = &j->stops[k];
@@ -187,7 +188,7 @@ static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, s
     sb_puts(sb, ",\"weight\":");
     sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
     sb_puts(sb, ",\"name\":");
-    sb_json_string(sb, y->name);
+    sb_json_string(sb, x->name);
     sb_puts(sb, ",\"mode\":\"train\",\"geometry\":");
     api_write_geometry(sb, j, la, last ? la : lb, geometry, 0);
     sb_printf(sb, ",\"maneuver\":{\"type\":\"%s\",\"location\":", maneuver(x, k == a, last));

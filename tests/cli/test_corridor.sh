@@ -31,7 +31,7 @@ check(abs(power["not electrified"] - (235.84 + 3.5 + 1.59)) < 0.2, "Khasan line 
 check(abs(d["schematic_km"] - (801.9 + 52.1 + 220.4 + 2.5 + 3.5)) < 0.05, "schematic km %.3f" % d["schematic_km"])
 check(len(d["breaks_of_gauge"]) == 2, "two breaks of gauge")
 # Every Korean way is schematic with its length from km posts; every assumed speed says so.
-for e in d["edges"]:
+for e in d["edge_list"]:
     if e["schematic"]:
         check(e["distance_tagged"], "schematic edge %d has a distance tag" % e["index"])
         check(e["min_radius_m"] is None, "schematic edge %d has no curve radius" % e["index"])

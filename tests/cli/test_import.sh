@@ -13,6 +13,15 @@ ok "import the hand-made network" "$BOGIE" import -q --data "$ROOT/data" "$DATA/
 same_file "info --edges text equals the expected output" gauges.txt "$ROOT/tests/cli/expected/gauges.info.txt"
 "$BOGIE" info --json --edges gauges.bogie >gauges.json 2>&1
 same_file "info --json --edges equals the expected output" gauges.json "$ROOT/tests/cli/expected/gauges.info.json"
+ok "info --json --edges repeats no key (the edge count is \"edges\", the list \"edge_list\")" python3 -c '
+import json, sys
+def unique(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        sys.exit("repeated keys: %s" % sorted({k for k in keys if keys.count(k) > 1}))
+    return dict(pairs)
+d = json.load(open("gauges.json"), object_pairs_hook=unique)
+assert d["edges"] == len(d["edge_list"]), "edges is not the length of edge_list"' 
 ok "info --json is valid JSON" python3 -c "import json,sys; json.load(open('gauges.json'))"
 cd "$ROOT"
 

@@ -110,6 +110,53 @@ is "no gauge change on the way" "$(pyjson "$T/ru.json" 'sum("gauge_change" in s[
 is "it reverses at Baranovsky, where the Khasan line leaves towards Ussuriysk" \
     "$(pyjson "$T/ru.json" '[s["name"] for s in d["stops"] if "reversal" in s["kinds"]]')" "['Baranovsky']"
 
+# --- reference data a user adds ---------------------------------------------------------------------------------
+# Every facility applying at a station counts, not only the first listed there: a user's automatic gauge changer at
+# Khasan, after the bundled Khasan row, serves a variable-gauge train, and a quicker bogie exchange there wins.
+cp -r data "$T/data"
+cat >>"$T/data/gauge-changers.csv" <<'CSV'
+Khasan VGC,42.42806,130.64528,RU,variable_gauge,1435;1520,15,"a user's row: an automatic gauge changer at Khasan"
+Khasan quick,42.42806,130.64528,RU,bogie_exchange,1435;1520,30,"a user's row: a quicker bogie exchange at Khasan"
+Nowhere,10.0,10.0,NG,transshipment,1435;1067,,"a user's row far from any station of the corridor"
+CSV
+python3 -c "import json; t = json.load(open('data/trains/armoured.json')); t['name'] = 'armoured-vgc'
+t['gauge_change']['method'] = 'variable_gauge'; json.dump(t, open('$T/vgc.json', 'w'))"
+ok "a variable-gauge armoured train runs with the user's Khasan changer" route --data "$T/data" --from Pyongyang \
+    --to Vladivostok --train "$T/vgc.json" --format json -o "$T/vgc-route.json"
+is "it changes at the Khasan VGC facility, in its 15 minutes" \
+    "$(pyjson "$T/vgc-route.json" '[(s["name"], s["detail"].split(";")[0]) for s in d["stops"] if "gauge_change" in s["kinds"]]')" \
+    "[('Khasan', 'automatic gauge change 1435 -> 1520 mm at the Khasan VGC facility (15 min)')]"
+route --data "$T/data" --from Pyongyang --to Vladivostok --train armoured --format json -o "$T/quick.json"
+is "the armoured train takes the quicker of Khasan's two bogie exchanges" \
+    "$(pyjson "$T/quick.json" '[(s["name"], s["detail"].split(";")[0]) for s in d["stops"] if "gauge_change" in s["kinds"]]')" \
+    "[('Khasan', 'bogie exchange 1435 -> 1520 mm at the Khasan quick facility (30 min)')]"
+# A row that applies to no station is reported: by bogie info, and by route --verbose.
+info=$("$BOGIE" info --data "$T/data" "$T/corridor.bogie")
+contains "bogie info reports the facilities applying to no station" "$info" \
+    "gauge-change facilities: 13 in $T/data/gauge-changers.csv, 9 applying to no station of this network (none within 5 km):"
+contains "bogie info names the user's row" "$info" $'\n  Nowhere'
+is "bogie info --json lists them" \
+    "$("$BOGIE" info --json --data "$T/data" "$T/corridor.bogie" | python3 -c 'import json,sys; f = json.load(sys.stdin)["facilities"]; print(f["listed"], f["applying_to_no_station"][-1])')" \
+    "13 Nowhere"
+route --data "$T/data" --from Pyongyang --to Khasan --train armoured --verbose >/dev/null 2>"$T/verbose.txt"
+contains "route --verbose names the user's row" "$(cat "$T/verbose.txt")" \
+    "9 of the 13 gauge-change facilities in $T/data/gauge-changers.csv apply to no station of this network (none within 5 km): Brest,"
+contains "route --verbose names Nowhere last" "$(cat "$T/verbose.txt")" ", Hendaye, Nowhere"
+is "route without --verbose says nothing of them" "$(route --data "$T/data" --from Pyongyang --to Khasan --train armoured 2>&1 >/dev/null)" ""
+
+# A via stop that is also a reversal says each thing once.
+via_rev=$(route --from Pyongyang --to Vladivostok --via Baranovsky --train armoured | grep Baranovsky)
+contains "a via stop where the train reverses" "$via_rev" "reversal: the train reverses (30 min); via stop (10 min)"
+
+# The OSRM-shaped steps are named after where their maneuver happens: the gauge change at Tumangang.
+servers=()
+trap 'kill "${servers[@]}" 2>/dev/null' EXIT
+serve_network "$T/serve.log" "$T/corridor.bogie" --no-prepare
+curl -s -g "http://127.0.0.1:$port/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?steps=true" >"$T/steps.json"
+is "each step is named after its maneuver's stop" \
+    "$(pyjson "$T/steps.json" '[(s["maneuver"]["type"], s["name"]) for s in d["routes"][0]["legs"][0]["steps"] if s["maneuver"]["type"] != "continue"]')" \
+    "[('depart', 'Pyongyang'), ('gauge_change', 'Tumangang'), ('border', 'Khasan'), ('reversal', 'Baranovsky'), ('arrive', 'Vladivostok')]"
+
 # --- the hand-made network: one exact route per rule --------------------------------------------------------------
 hand --from West --to East --train armoured --format json -o "$T/gauge.json"
 is "dual gauge: the route and its single change at Middle" \
