@@ -33,7 +33,13 @@ refusal ru-passenger-to-west journey --from East --to West --train ru-passenger
 refusal not-connected journey --from Ivy --to West --train armoured
 refusal not-connected-electric journey --from Harbour --to Ivy --train emu-1435
 
-# Cologne: an electric train whose way meets an unwired stretch longer than it can coast, 112 m of it on the way.
+# The turns network: two legs of a switch meeting in a V, of one class and of two (tests/cli/test_turns.sh).
+"$BOGIE" import -q "$DATA/tiny/turns.osm" -o "$T/turns.bogie"
+refusal v-one-class turns --from Avon --to Brook --train armoured
+refusal v-two-classes turns --from Cedar --to Dale --train armoured
+
+# Cologne: an electric train whose way meets an unwired stretch longer than it can coast (the whole stretch joined
+# to it, whatever the switches inside it), 112 m of it on the way.
 refusal cologne-unwired cologne --from 50.9430,6.9589 --to 50.9164,6.7127 --train emu-1435
 
 # The same refusal over HTTP: the sentence is the one the command line gives.
