@@ -30,7 +30,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
 
 .PHONY: all deps demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
-        corridor fuzz fuzz-build soak
+        corridor eurasia fuzz fuzz-build soak
 
 all: $(BUILD)/bogie $(BUILD)/web/index.html
 
@@ -69,6 +69,19 @@ $(BUILD)/web/index.html: $(wildcard web/src/*) web/build.sh web/node_modules/.pa
 corridor: $(CORRIDOR)
 $(CORRIDOR): data/corridor/corridor.osm data/world/countries-10m.json data/world/countries.csv $(BUILD)/bogie
 	$(BUILD)/bogie import -q --data data data/corridor/corridor.osm -o $@
+
+# The eurasia network (docs/networks.md): generated into $(BUILD) by its build script from the committed sources, then
+# imported; the build log lists every join of separate lines with its reason.
+EURASIA := $(BUILD)/eurasia.bogie
+EURASIA_SRC := data/eurasia/build.py data/gauge-by-country.csv \
+               $(wildcard data/eurasia/sources/*.csv data/eurasia/sources/*/*) \
+               data/corridor/build.py $(wildcard data/corridor/sources/*.csv data/corridor/sources/*/*)
+eurasia: $(EURASIA)
+$(BUILD)/eurasia.osm: $(EURASIA_SRC)
+	@mkdir -p $(dir $@)
+	python3 data/eurasia/build.py --out $@ --log $(BUILD)/eurasia-build.log
+$(EURASIA): $(BUILD)/eurasia.osm data/world/countries-10m.json data/world/countries.csv $(BUILD)/bogie
+	$(BUILD)/bogie import -q --data data $(BUILD)/eurasia.osm -o $@
 
 demo: $(CORRIDOR)
 	$(BUILD)/bogie route --network $(CORRIDOR) --from Pyongyang --to Vladivostok --train armoured \

@@ -359,6 +359,10 @@ typedef struct bogie_journey_request {
     double via_dwell_s;                /* the stop at each via; negative for the train's own figure */
     double snap_radius_m;              /* how far coordinates may be from usable track; default 5000 */
     double time_limit_s;               /* give up the search after this long (BOGIE_ERR_CANCELLED); 0: no limit */
+    uint16_t start_gauge;              /* the gauge (mm) of the wheels the train has at the origin: one of its own or
+                                          one it can change to; a change it then needs at the origin is made before
+                                          the departure. 0: its own, or the track's at the origin when its own do
+                                          not fit there; a change at the origin is then assumed done already */
     const char *field_prefix;          /* put before a field's name in messages: "--" (the default) for a command
                                           line, "" for an HTTP API */
 } bogie_journey_request;
@@ -383,7 +387,9 @@ typedef struct bogie_stop {
     uint32_t station;                /* station index, or BOGIE_NONE */
     double lat, lon;
     double km;                       /* distance from the origin */
-    double arrive_s, depart_s;       /* seconds after departure from the origin */
+    double arrive_s, depart_s;       /* seconds after departure from the origin; at the origin, work done before
+                                        the departure (a gauge change the start_gauge asked for) starts at a
+                                        negative arrive_s; at the destination, depart_s ends its work */
     int64_t arrive_utc, depart_utc;  /* seconds since 1970, when the journey has a departure time */
     char arrive_local[24], depart_local[24]; /* "2023-09-10 15:00" in the stop's zone, or "" */
     char zone[48];                   /* IANA zone of the stop, or "" */
@@ -395,8 +401,17 @@ typedef struct bogie_stop {
     char detail[256];                /* e.g. "bogie exchange 1435 -> 1520 mm (Tumangang)", "border KP -> RU" */
 } bogie_stop;
 
+/* Why a speed limit applies. */
+typedef enum bogie_limit_kind {
+    BOGIE_LIMIT_LINE = 0, /* the line's maxspeed as tagged */
+    BOGIE_LIMIT_ASSUMED,  /* the line's limit, assumed (untagged, or tagged as assumed) */
+    BOGIE_LIMIT_CURVE,    /* a curve: the speed at the train's lateral acceleration on its radius */
+    BOGIE_LIMIT_TRAIN     /* the train's own top speed */
+} bogie_limit_kind;
+
 typedef struct bogie_profile_point {
     double km, time_s, speed_kmh, limit_kmh;
+    bogie_limit_kind limit_kind; /* why limit_kmh applies there */
 } bogie_profile_point;
 
 #define BOGIE_MAX_WARNINGS 8
@@ -407,7 +422,8 @@ typedef struct bogie_journey {
     char train_title[128];
     bool has_clock;                  /* departure given: the *_utc and *_local fields are filled */
     double length_m;
-    double total_s;                  /* from departure to arrival */
+    double total_s;                  /* from the departure to the end of the work at the destination (its arrival,
+                                        plus a border or gauge stop there): running_s + allowance_s + the stops */
     double running_s;                /* moving, startups included, allowance excluded */
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;
@@ -455,6 +471,18 @@ bogie_status bogie_nearest(const bogie_planner *planner, const bogie_train *trai
 bogie_status bogie_table(const bogie_planner *planner, const bogie_train *train, const char *const *sources,
                          size_t n_sources, const char *const *destinations, size_t n_destinations,
                          double time_limit_s, double *durations, double *distances, bogie_diag *diag);
+
+/* What bogie_table measures, in words, for the outputs that carry its figures. */
+#define BOGIE_TABLE_MEASURE \
+    "the search's estimate: every stretch run at its speed limit, without acceleration, braking, start-ups or the " \
+    "timetable allowance, plus the stops (gauge changes, borders, reversals); the journeys' weight_s. A planned " \
+    "journey's total (bogie route) is longer"
+
+/* The name place (as in bogie_journey_request) resolves to for train: its station's display name (name:en, else
+ * name), or "" for coordinates away from a station; written into name (size bytes, truncated at a character).
+ * Fails as bogie_table does on a place it cannot resolve. */
+bogie_status bogie_place_name(const bogie_planner *planner, const bogie_train *train, const char *place, char *name,
+                              size_t size, bogie_diag *diag);
 
 typedef enum bogie_format {
     BOGIE_FORMAT_TEXT = 0,   /* a timetable for people */

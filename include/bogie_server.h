@@ -21,6 +21,8 @@ typedef struct bogie_server_options {
     unsigned max_per_client;       /* open connections from one address; beyond, requests get 429; default 64 */
     unsigned workers;              /* threads for expensive requests (routes, tables, journeys); default 2 */
     unsigned max_heavy_per_client; /* expensive requests from one address queued or worked on; beyond, 429; default 4 */
+    size_t max_answer_bytes;       /* answers over 64 KiB that connections hold while they are sent, in all; an answer
+                                    * beyond gets 503 instead; default 256 MiB (streamed answers hold none) */
     const char *allow_hosts;       /* when listening on a loopback address, Host names served besides loopback ones,
                                     * comma-separated ("*" for any); default NULL */
 } bogie_server_options;

@@ -7,7 +7,7 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 PACKAGES="make gcc libc6-dev pkg-config python3 bzip2 gzip
   libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libcmocka-dev libunistring-dev libmicrohttpd-dev tzdata
   curl chromium fonts-dejavu-core fonts-noto-cjk nodejs
-  clang libclang-rt-14-dev valgrind gdb
+  clang libclang-rt-14-dev valgrind gdb libxml2-utils
   osmium-tool hyperfine time wrk postgresql-15 postgresql-15-pgrouting"
 # Debian's npm is a package of its own; a Node.js that already brings npm along (as some distributions of it do)
 # conflicts with it, so it is added only when there is no npm yet.

@@ -1,6 +1,7 @@
 /* cli_common.c: what the bogie command's commands share: the usage text, error messages, the default network and data,
  * loading a train, opening a planner, and writing output files whole or not at all. */
 #include "cli/cli_int.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,15 +22,17 @@ void cli_usage(FILE *f)
           "      values, the gauge-change facilities of DIR that apply to no station; --edges also lists every edge.\n"
           "  bogie route [--network FILE] [--data DIR] --from PLACE --to PLACE [--via PLACE]... --train NAME|FILE\n"
           "              [--depart \"YYYY-MM-DD HH:MM[+HH:MM]\"] [--avoid STATION|COUNTRY]... [--dwell MINUTES]\n"
-          "              [--format text|json|geojson|gpx] [-o FILE] [--profile-csv FILE] [--plot FILE.svg]\n"
+          "              [--gauge MM] [--format text|json|geojson|gpx] [-o FILE] [--profile-csv FILE] [--plot FILE.svg]\n"
           "              [--verbose]\n"
           "      The fastest route this train can run, with its gauge changes, border stops and timetable. A PLACE\n"
-          "      is a station name in any language of the data, or lat,lon. --verbose also says on stderr which\n"
-          "      rows of the reference data apply to nothing in this network.\n"
+          "      is a station name in any language of the data, or lat,lon. --gauge: the wheels the train has at the\n"
+          "      start (changed there before the departure when they do not fit). --verbose also says on stderr\n"
+          "      which rows of the reference data apply to nothing in this network.\n"
           "  bogie table [--network FILE] [--data DIR] --train NAME|FILE (--from PLACE... --to PLACE... |\n"
-          "              --places FILE) [--format text|json|csv] [-o FILE]\n"
+          "              --places FILE) [--measure estimate|timetable] [--format text|json|csv] [-o FILE]\n"
           "      The time and distance from every source to every destination (with --places: every place to every\n"
-          "      other, one place per line).\n"
+          "      other, one place per line): the search's estimate, or with --measure timetable each journey's total\n"
+          "      as bogie route plans it.\n"
           "  bogie trains [--data DIR] [--json]\n"
           "      The train profiles in DIR/trains.\n"
           "  bogie stations [--network FILE] [--data DIR] QUERY\n"
@@ -37,7 +40,7 @@ void cli_usage(FILE *f)
           "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
           "              [--max-connections N] [--max-per-client N] [--header-timeout SECONDS] [--workers N]\n"
           "              [--max-heavy-per-client N] [--allow-host NAME,...] [--time-limit SECONDS] [--no-cache]\n"
-          "              [--no-prepare]\n"
+          "              [--answer-memory MIB] [--no-prepare]\n"
           "      The HTTP API (docs/api.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
           "      and exits 0.\n"
           "  bogie version\n"
@@ -47,7 +50,12 @@ void cli_usage(FILE *f)
 
 int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st)
 {
-    fprintf(stderr, "bogie %s: %s\n", cmd, d->message[0] ? d->message : bogie_strerror(st));
+    /* A message may quote the data (station names listed as candidates): its control characters are replaced. */
+    strbuf sb;
+    sb_init(&sb, NULL);
+    text_append_clean(&sb, d->message[0] ? d->message : bogie_strerror(st), false);
+    fprintf(stderr, "bogie %s: %s\n", cmd, sb.s && !sb.failed ? sb.s : bogie_strerror(st));
+    sb_free(&sb);
     return st == BOGIE_ERR_ARG ? 2 : 1;
 }
 
@@ -97,6 +105,51 @@ int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
         return 1;
     }
     return 0;
+}
+
+size_t cli_text_width(const char *s)
+{
+    strbuf clean;
+    sb_init(&clean, NULL);
+    text_append_clean(&clean, s, false);
+    size_t w = clean.s ? text_width(clean.s) : 0;
+    sb_free(&clean);
+    return w;
+}
+
+void cli_put_padded(FILE *f, const char *s, size_t cols)
+{
+    strbuf clean, out;
+    sb_init(&clean, NULL);
+    sb_init(&out, NULL);
+    text_append_clean(&clean, s, false);
+    text_append_padded(&out, clean.s ? clean.s : "", cols);
+    if (!clean.failed && !out.failed && out.s)
+        fputs(out.s, f);
+    sb_free(&clean);
+    sb_free(&out);
+}
+
+void cli_warn_controls(const char *cmd, const char *net_path)
+{
+    bogie_network *net;
+    bogie_summary *sum = NULL;
+    bogie_diag d = {0};
+    if (bogie_network_open(net_path, BOGIE_OPEN_SKIP_CHECKSUM, NULL, &net, &d) != BOGIE_OK)
+        return;
+    if (bogie_network_summary(net, &sum) == BOGIE_OK) {
+        for (size_t i = 0; i < sum->n_suspicious; i++) {
+            const bogie_suspicious_row *r = &sum->suspicious[i];
+            if (strcmp(r->reason, TEXT_CONTROLS_REASON) != 0)
+                continue;
+            char t = r->example_type;
+            fprintf(stderr, "bogie %s: warning: %s %lld: %s=\"%s\" %s\n", cmd,
+                    t == 'n' ? "node" : t == 'r' ? "relation" : "way", (long long)r->example_id, r->what, r->value,
+                    r->reason);
+        }
+    }
+    bogie_summary_free(net, sum);
+    bogie_network_close(net);
 }
 
 int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t)

@@ -99,6 +99,38 @@ static int parse_include(const char *s, unsigned *include)
     return 0;
 }
 
+/* Returns the import counter called name among the summary's, or 0. */
+static uint64_t stat_value(const bogie_summary *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_stats; i++)
+        if (strcmp(s->stats[i].name, name) == 0)
+            return s->stats[i].value;
+    return 0;
+}
+
+/* Says on stderr how many stations the file at path holds and from which kind of OpenStreetMap object each was
+ * built (its primary object, the others being merged into it); says nothing when the file cannot be read. */
+static void report_stations(const char *path)
+{
+    bogie_network *net;
+    bogie_summary *s;
+    if (bogie_network_open(path, BOGIE_OPEN_SKIP_CHECKSUM, NULL, &net, NULL) != BOGIE_OK)
+        return;
+    if (bogie_network_summary(net, &s) == BOGIE_OK) {
+        fprintf(stderr,
+                "bogie import: %llu stations: %llu from station nodes, %llu from station areas, %llu from stop "
+                "areas, %llu from stop positions, %llu from platforms (%llu more objects merged into them)\n",
+                (unsigned long long)s->stations, (unsigned long long)stat_value(s, "stations_from_station_nodes"),
+                (unsigned long long)stat_value(s, "stations_from_station_areas"),
+                (unsigned long long)stat_value(s, "stations_from_stop_areas"),
+                (unsigned long long)stat_value(s, "stations_from_stop_positions"),
+                (unsigned long long)stat_value(s, "stations_from_platforms"),
+                (unsigned long long)stat_value(s, "stations_merged"));
+        bogie_summary_free(net, s);
+    }
+    bogie_network_close(net);
+}
+
 int cli_import(int argc, char **argv)
 {
     bogie_import_options opts;
@@ -199,8 +231,11 @@ int cli_import(int argc, char **argv)
     }
     if (st != BOGIE_OK)
         return cli_fail("import", &d, st);
-    if (!quiet)
+    cli_warn_controls("import", out);
+    if (!quiet) {
         fprintf(stderr, "bogie import: wrote %s\n", out);
+        report_stations(out);
+    }
     return 0;
 bad:
     free(inputs);

@@ -207,8 +207,11 @@ int cli_info(int argc, char **argv)
         for (size_t i = 0; i < s->n_breaks; i++) {
             const bogie_gauge_break *b = &s->breaks[i];
             printf("  %.7f,%.7f  %-24s %s", b->lat, b->lon, b->gauges, b->kind);
-            if (b->station_dist_m >= 0)
-                printf(", nearest station %s (%.0f m)", b->station, b->station_dist_m);
+            if (b->station_dist_m >= 0) {
+                fputs(", nearest station ", stdout);
+                cli_put_padded(stdout, b->station, 0); /* its control characters replaced */
+                printf(" (%.0f m)", b->station_dist_m);
+            }
             printf("\n");
         }
         uint64_t total = 0;
@@ -357,9 +360,20 @@ int cli_stations(int argc, char **argv)
         if (m[0].quality == 0)
             printf("no station matches \"%s\"; similar names:\n", query);
         static const char *const q[] = {"similar", "contains", "prefix", "exact"};
-        for (size_t i = 0; i < n; i++)
-            printf("%-32s %-24s %11.6f %11.6f  %-8s %s=%s\n", m[i].name, m[i].local_name, m[i].lat, m[i].lon,
-                   q[m[i].quality], m[i].matched_key, m[i].matched);
+        /* Names in columns by display width (as wide as the widest), their control characters replaced. */
+        size_t w_name = 32, w_local = 24;
+        for (size_t i = 0; i < n; i++) {
+            w_name = cli_text_width(m[i].name) > w_name ? cli_text_width(m[i].name) : w_name;
+            w_local = cli_text_width(m[i].local_name) > w_local ? cli_text_width(m[i].local_name) : w_local;
+        }
+        for (size_t i = 0; i < n; i++) {
+            cli_put_padded(stdout, m[i].name, w_name);
+            putchar(' ');
+            cli_put_padded(stdout, m[i].local_name, w_local);
+            printf(" %11.6f %11.6f  %-8s %s=", m[i].lat, m[i].lon, q[m[i].quality], m[i].matched_key);
+            cli_put_padded(stdout, m[i].matched, 0);
+            putchar('\n');
+        }
     }
     cli_close_planner(&p);
     return rc;

@@ -30,6 +30,14 @@ const char *cli_default_data(void);
 /* Writes text to path through a temporary file renamed into place, so that a failure leaves no partial file (a
  * device or a pipe is written as it is). Returns 0, or 1 after saying why on stderr. */
 int cli_write_file_atomic(const char *cmd, const char *path, const char *text);
+/* Writes s to f with its control characters replaced (U+FFFD), then spaces up to cols display columns (a wide
+ * character takes two): for a column of names in a terminal. */
+void cli_put_padded(FILE *f, const char *s, size_t cols);
+/* The display columns s takes as cli_put_padded writes it. */
+size_t cli_text_width(const char *s);
+/* Prints a warning on stderr for every name of the network at net_path that its import found holding control
+ * characters, with the OSM object and the field (the value spelt out as the report has it). */
+void cli_warn_controls(const char *cmd, const char *net_path);
 /* Loads a train by profile name (DATA/trains/NAME.json) or by path into *t; returns 0 or an exit status. */
 int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t);
 /* A planner with the network and reference data it plans on. */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The arguments of `bogie route`. */
 typedef struct route_args {
@@ -21,7 +22,7 @@ static int route_args_init(route_args *a, int argc)
     memset(a, 0, sizeof *a);
     a->net_path = cli_default_network();
     a->data = cli_default_data();
-    a->format = "text";
+    a->format = NULL; /* text, unless -o names another format */
     bogie_journey_request_init(&a->req);
     a->via = calloc((size_t)argc + 1, sizeof *a->via);
     a->avoid = calloc((size_t)argc + 1, sizeof *a->avoid);
@@ -70,7 +71,15 @@ static int parse_route_args(int argc, char **argv, route_args *a)
             a->csv_path = val;
         else if (strcmp(arg, "--plot") == 0 && val)
             a->svg_path = val;
-        else if (strcmp(arg, "--dwell") == 0 && val) {
+        else if (strcmp(arg, "--gauge") == 0 && val) {
+            char *end;
+            long mm = strtol(val, &end, 10);
+            if (*end || end == val || mm < 100 || mm > 3000) {
+                fprintf(stderr, "bogie route: --gauge takes the gauge of the train's wheels in mm, not \"%s\"\n", val);
+                rc = 2;
+            }
+            a->req.start_gauge = (uint16_t)(rc == 0 ? mm : 0);
+        } else if (strcmp(arg, "--dwell") == 0 && val) {
             char *end;
             double m = strtod(val, &end);
             if (*end || !(m >= 0)) {
@@ -90,22 +99,81 @@ static int parse_route_args(int argc, char **argv, route_args *a)
     return rc;
 }
 
-/* Reads --format into *fmt; returns 0, or 2 after saying which formats there are. */
-static int route_format(const char *format, bogie_format *fmt)
+/* The formats of `bogie route`, with the extensions of the file names that name them. */
+static const struct route_format_name {
+    const char *name, *title;
+    bogie_format fmt;
+    const char *ext, *ext2; /* ext2 may be NULL */
+} route_formats[] = {{"text", "a timetable", BOGIE_FORMAT_TEXT, "txt", "text"},
+                     {"json", "JSON", BOGIE_FORMAT_JSON, "json", NULL},
+                     {"geojson", "GeoJSON", BOGIE_FORMAT_GEOJSON, "geojson", NULL},
+                     {"gpx", "GPX", BOGIE_FORMAT_GPX, "gpx", NULL},
+                     {"csv", "CSV", BOGIE_FORMAT_CSV, "csv", NULL},
+                     {"svg", "SVG", BOGIE_FORMAT_SVG, "svg", NULL}};
+
+#define N_JOURNEY_FORMATS 4 /* the first four can be asked for with --format; csv and svg have options of their own */
+
+/* The extension of path's file name ("png" for "out/plot.png"), or "" when it has none (a string in path). */
+static const char *file_extension(const char *path)
 {
-    if (strcmp(format, "text") == 0)
-        *fmt = BOGIE_FORMAT_TEXT;
-    else if (strcmp(format, "json") == 0)
-        *fmt = BOGIE_FORMAT_JSON;
-    else if (strcmp(format, "geojson") == 0)
-        *fmt = BOGIE_FORMAT_GEOJSON;
-    else if (strcmp(format, "gpx") == 0)
-        *fmt = BOGIE_FORMAT_GPX;
-    else {
-        fprintf(stderr, "bogie route: --format must be text, json, geojson or gpx, not \"%s\"\n", format);
-        return 2;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base ? dot + 1 : "";
+}
+
+/* Whether ext is an extension of format f. */
+static bool names_format(const char *ext, const struct route_format_name *f)
+{
+    return strcasecmp(ext, f->ext) == 0 || (f->ext2 && strcasecmp(ext, f->ext2) == 0);
+}
+
+/* The format of the first n of route_formats that ext names, or NULL. */
+static const struct route_format_name *format_of_extension(const char *ext, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names_format(ext, &route_formats[i]))
+            return &route_formats[i];
+    return NULL;
+}
+
+/* Refuses a file name given to opt whose extension names something else than the format f writes ("--plot out.png"
+ * would get SVG); a name without an extension (a pipe, a device) is written as it is. Returns 0, or 2 after saying
+ * why. */
+static int check_extension(const char *opt, const char *path, const struct route_format_name *f)
+{
+    const char *ext = file_extension(path);
+    if (!*ext || names_format(ext, f))
+        return 0;
+    fprintf(stderr, "bogie route: %s writes %s, but \"%s\" names a .%s file; give a name ending in .%s%s\n", opt,
+            f->title, path, ext, f->ext, f->fmt == BOGIE_FORMAT_SVG ? " (bogie draws the plot as SVG only)" : "");
+    return 2;
+}
+
+/* Reads --format into *fmt, or when it is not given the format -o's extension names, else text; checks the
+ * extensions of -o, --profile-csv and --plot. Returns 0, or 2 after saying what is wrong. */
+static int route_format(const route_args *a, bogie_format *fmt)
+{
+    const struct route_format_name *f = &route_formats[0];
+    if (a->format) {
+        size_t i = 0;
+        while (i < N_JOURNEY_FORMATS && strcmp(a->format, route_formats[i].name) != 0)
+            i++;
+        if (i == N_JOURNEY_FORMATS) {
+            fprintf(stderr, "bogie route: --format must be text, json, geojson or gpx, not \"%s\"\n", a->format);
+            return 2;
+        }
+        f = &route_formats[i];
+    } else if (a->out_path && format_of_extension(file_extension(a->out_path), N_JOURNEY_FORMATS)) {
+        f = format_of_extension(file_extension(a->out_path), N_JOURNEY_FORMATS);
     }
-    return 0;
+    *fmt = f->fmt;
+    int rc = a->out_path ? check_extension("-o", a->out_path, f) : 0;
+    if (rc == 0 && a->csv_path)
+        rc = check_extension("--profile-csv", a->csv_path, &route_formats[4]);
+    if (rc == 0 && a->svg_path)
+        rc = check_extension("--plot", a->svg_path, &route_formats[5]);
+    return rc;
 }
 
 /* Writes the journey in fmt to path, or to stdout when path is NULL; returns 0 or 1, with *st the library's status
@@ -186,7 +254,7 @@ int cli_route(int argc, char **argv)
     bogie_format fmt = BOGIE_FORMAT_TEXT;
     int rc = parse_route_args(argc, argv, &a);
     if (rc == 0)
-        rc = route_format(a.format, &fmt);
+        rc = route_format(&a, &fmt);
     if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg)) {
         fprintf(stderr, "bogie route: --from, --to and --train are needed\n");
         rc = 2;

@@ -80,6 +80,13 @@ int cli_serve(int argc, char **argv)
         } else if (strcmp(a, "--max-heavy-per-client") == 0) {
             bad = parse_uint("--max-heavy-per-client", v, 100000, &n);
             ho.max_heavy_per_client = (unsigned)n;
+        } else if (strcmp(a, "--answer-memory") == 0) {
+            bad = parse_uint("--answer-memory (MiB)", v, 1u << 20, &n);
+            ho.max_answer_bytes = (size_t)n << 20;
+            if (!bad && n == 0) {
+                fprintf(stderr, "bogie serve: --answer-memory takes at least 1 MiB\n");
+                return 2;
+            }
         } else if (strcmp(a, "--allow-host") == 0) {
             ho.allow_hosts = v;
         } else if (strcmp(a, "--time-limit") == 0) {

@@ -1,5 +1,6 @@
 /* cli_table.c: `bogie table`: the time and distance from every source to every destination, as a text grid, JSON or
- * CSV; the places come from the command line or from a file. */
+ * CSV, measured as the search estimates them or (--measure timetable) as bogie route plans them; the places come from
+ * the command line or from a file. */
 #include "cli/cli_int.h"
 
 #include <errno.h>
@@ -59,19 +60,23 @@ static int read_places(const char *path, char **buf, const char ***list, size_t 
     return 0;
 }
 
-static void print_duration(FILE *f, double s)
+/* Writes duration s (seconds; negative: no route) as " h:mm", right-aligned in a column cols wide after its space. */
+static void print_duration(FILE *f, double s, size_t cols)
 {
+    char cell[32];
     if (s < 0) {
-        fputs("       -", f);
-        return;
+        snprintf(cell, sizeof cell, "-");
+    } else {
+        long m = lround(s / 60);
+        snprintf(cell, sizeof cell, "%ld:%02ld", m / 60, m % 60);
     }
-    long m = lround(s / 60);
-    fprintf(f, " %4ld:%02ld", m / 60, m % 60);
+    fprintf(f, " %*s", (int)cols, cell);
 }
 
 /* The arguments of `bogie table`. */
 typedef struct table_args {
     const char *net_path, *data, *train_arg, *format, *out_path;
+    bool timetable;          /* --measure timetable: each pair's journey planned, as bogie route plans it */
     const char **src, **dst; /* the sources and destinations: realloc'd lists pointing into argv or places */
     size_t ns, nd, cs, cd;   /* their counts and capacities */
     char *places;            /* the text of the --places file, malloc'd; NULL without one */
@@ -101,7 +106,12 @@ static int parse_table_args(int argc, char **argv, table_args *a)
             a->format = val;
         else if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
             a->out_path = val;
-        else if (strcmp(arg, "--from") == 0)
+        else if (strcmp(arg, "--measure") == 0 && (strcmp(val, "estimate") == 0 || strcmp(val, "timetable") == 0))
+            a->timetable = strcmp(val, "timetable") == 0;
+        else if (strcmp(arg, "--measure") == 0) {
+            fprintf(stderr, "bogie table: --measure must be estimate or timetable, not \"%s\"\n", val);
+            rc = 2;
+        } else if (strcmp(arg, "--from") == 0)
             list = &a->src, n = &a->ns, cap = &a->cs;
         else if (strcmp(arg, "--to") == 0)
             list = &a->dst, n = &a->nd, cap = &a->cd;
@@ -151,9 +161,60 @@ static int check_table_args(const table_args *a)
     return 0;
 }
 
+/* The names of a's places (bogie_place_name) into the arrays of *names: ns sources, then nd destinations, malloc'd
+ * (the caller frees it). Returns 0, or an exit status after saying what is wrong. */
+static int name_places(const table_args *a, const bogie_planner *p, const bogie_train *train, char (**names)[128])
+{
+    *names = malloc((a->ns + a->nd) * sizeof **names);
+    if (!*names)
+        return 1;
+    bogie_diag d = {0};
+    for (size_t i = 0; i < a->ns + a->nd; i++) {
+        const char *place = i < a->ns ? a->src[i] : a->dst[i - a->ns];
+        bogie_status st = bogie_place_name(p, train, place, (*names)[i], sizeof **names, &d);
+        if (st != BOGIE_OK)
+            return cli_fail("table", &d, st);
+    }
+    return 0;
+}
+
+/* Plans every pair's journey as bogie route does, its total time and length into dur and dist (ns x nd by rows;
+ * 0 from a station to itself, -1 where there is no route). Returns 0, or an exit status after saying why. */
+static int plan_pairs(const table_args *a, const bogie_planner *p, const bogie_train *train, char (*names)[128],
+                      double *dur, double *dist)
+{
+    for (size_t i = 0; i < a->ns; i++)
+        for (size_t k = 0; k < a->nd; k++) {
+            double *t = &dur[i * a->nd + k], *m = &dist[i * a->nd + k];
+            *t = *m = -1;
+            if (names[i][0] && strcmp(names[i], names[a->ns + k]) == 0) {
+                *t = *m = 0;
+                continue;
+            }
+            bogie_journey_request req;
+            bogie_journey_request_init(&req);
+            req.from = a->src[i];
+            req.to = a->dst[k];
+            req.train = train;
+            bogie_journey *j;
+            bogie_diag d = {0};
+            bogie_status st = bogie_plan(p, &req, &j, &d);
+            if (st == BOGIE_ERR_NOT_FOUND)
+                continue;
+            if (st != BOGIE_OK)
+                return cli_fail("table", &d, st);
+            *t = j->total_s;
+            *m = j->length_m;
+            bogie_journey_free(j);
+        }
+    return 0;
+}
+
 /* Works out the times and distances from every source to every destination into *dur and *dist (ns x nd by rows,
- * malloc'd, the caller frees them; negative where there is no route). Returns the exit status. */
-static int compute_table(const table_args *a, const bogie_train *train, double **dur, double **dist)
+ * malloc'd, the caller frees them; negative where there is no route), and the places' names into *names (as
+ * name_places). Returns the exit status. */
+static int compute_table(const table_args *a, const bogie_train *train, double **dur, double **dist,
+                         char (**names)[128])
 {
     cli_planner p;
     int rc = cli_open_planner("table", a->net_path, a->data, &p);
@@ -161,13 +222,25 @@ static int compute_table(const table_args *a, const bogie_train *train, double *
         return rc;
     *dur = malloc(a->ns * a->nd * sizeof **dur);
     *dist = malloc(a->ns * a->nd * sizeof **dist);
+    rc = *dur && *dist ? name_places(a, p.planner, train, names) : 1;
     bogie_diag d = {0};
-    bogie_status st = *dur && *dist ? bogie_table(p.planner, train, a->src, a->ns, a->dst, a->nd, 0, *dur, *dist, &d)
-                                    : BOGIE_ERR_NOMEM;
+    bogie_status st = BOGIE_OK;
+    if (rc == 0 && a->timetable)
+        rc = plan_pairs(a, p.planner, train, *names, *dur, *dist);
+    else if (rc == 0)
+        st = bogie_table(p.planner, train, a->src, a->ns, a->dst, a->nd, 0, *dur, *dist, &d);
     if (st != BOGIE_OK)
         rc = cli_fail("table", &d, st);
     cli_close_planner(&p);
     return rc;
+}
+
+/* What the table's figures are, in words. */
+static const char *measure_text(const table_args *a)
+{
+    return a->timetable ? "each pair's journey as bogie route plans it: its total, from the departure to the end of "
+                          "the work at the destination"
+                        : BOGIE_TABLE_MEASURE;
 }
 
 static void write_table_csv(FILE *f, const table_args *a, const double *dur, const double *dist)
@@ -197,32 +270,88 @@ static void write_json_matrix(FILE *f, const double *m, size_t ns, size_t nd)
     }
 }
 
-static void write_table_json(FILE *f, const table_args *a, const double *dur, const double *dist)
+/* Writes a JSON string: s quoted, with quotes, backslashes and control characters escaped. */
+static void json_string(FILE *f, const char *s)
 {
-    fputs("{\"durations\":[", f);
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* Writes the n places list[0 .. n) as JSON objects with the name each resolves to (names[0 .. n)). */
+static void write_json_places(FILE *f, const char *const *list, char (*names)[128], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",{\"place\":" : "{\"place\":", f);
+        json_string(f, list[i]);
+        fputs(",\"name\":", f);
+        json_string(f, names[i]);
+        fputs("}", f);
+    }
+}
+
+static void write_table_json(FILE *f, const table_args *a, const double *dur, const double *dist,
+                             char (*names)[128])
+{
+    fprintf(f, "{\"measure\":\"%s\",\"measure_text\":", a->timetable ? "timetable" : "estimate");
+    json_string(f, measure_text(a));
+    fputs(",\"sources\":[", f);
+    write_json_places(f, a->src, names, a->ns);
+    fputs("],\"destinations\":[", f);
+    write_json_places(f, a->dst, names + a->ns, a->nd);
+    fputs("],\"durations\":[", f);
     write_json_matrix(f, dur, a->ns, a->nd);
     fputs("],\"distances\":[", f);
     write_json_matrix(f, dist, a->ns, a->nd);
     fputs("]}\n", f);
 }
 
+/* The widest of the n places list[0 .. n) and at least least, in display columns. */
+static size_t widest(const char *const *list, size_t n, size_t least)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t w = cli_text_width(list[i]);
+        if (w > least)
+            least = w;
+    }
+    return least;
+}
+
+/* Writes the table as text: one row per source, one column per destination, each as wide as its name (in display
+ * columns, so that Cyrillic, Hangul and Chinese names align) and at least "hhhh:mm"; names are never cut. */
 static void write_table_text(FILE *f, const table_args *a, const bogie_train *train, const double *dur)
 {
-    fprintf(f, "hours:minutes by %s (the search's estimate: running at the limits, plus stops)\n%-24s", train->name,
-            "from \\ to");
-    for (size_t k = 0; k < a->nd; k++)
-        fprintf(f, " %8.8s", a->dst[k]);
+    const char *corner = "from \\ to";
+    size_t src_w = widest(a->src, a->ns, cli_text_width(corner));
+    fprintf(f, "hours:minutes by %s: %s%s\n", train->name, measure_text(a),
+            a->timetable ? "" : " (--measure timetable gives that)");
+    cli_put_padded(f, corner, src_w);
+    for (size_t k = 0; k < a->nd; k++) {
+        fputc(' ', f);
+        size_t w = widest(&a->dst[k], 1, 7), name_w = cli_text_width(a->dst[k]);
+        fprintf(f, "%*s", (int)(w - name_w), "");
+        cli_put_padded(f, a->dst[k], name_w);
+    }
     fputc('\n', f);
     for (size_t i = 0; i < a->ns; i++) {
-        fprintf(f, "%-24.24s", a->src[i]);
+        cli_put_padded(f, a->src[i], src_w);
         for (size_t k = 0; k < a->nd; k++)
-            print_duration(f, dur[i * a->nd + k]);
+            print_duration(f, dur[i * a->nd + k], widest(&a->dst[k], 1, 7));
         fputc('\n', f);
     }
 }
 
 /* Writes the table in a's format to -o or stdout, whole or not at all; returns the exit status. */
-static int output_table(const table_args *a, const bogie_train *train, const double *dur, const double *dist)
+static int output_table(const table_args *a, const bogie_train *train, const double *dur, const double *dist,
+                        char (*names)[128])
 {
     char *text = NULL;
     size_t size = 0;
@@ -232,7 +361,7 @@ static int output_table(const table_args *a, const bogie_train *train, const dou
     if (strcmp(a->format, "csv") == 0)
         write_table_csv(f, a, dur, dist);
     else if (strcmp(a->format, "json") == 0)
-        write_table_json(f, a, dur, dist);
+        write_table_json(f, a, dur, dist, names);
     else
         write_table_text(f, a, train, dur);
     int rc = 0;
@@ -260,10 +389,12 @@ int cli_table(int argc, char **argv)
     if (rc == 0)
         rc = cli_load_train("table", a.data, a.train_arg, &train);
     double *dur = NULL, *dist = NULL;
+    char (*names)[128] = NULL;
     if (rc == 0)
-        rc = compute_table(&a, &train, &dur, &dist);
+        rc = compute_table(&a, &train, &dur, &dist, &names);
     if (rc == 0)
-        rc = output_table(&a, &train, dur, dist);
+        rc = output_table(&a, &train, dur, dist, names);
+    free(names);
     free(dur);
     free(dist);
     free(a.src);

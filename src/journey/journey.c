@@ -59,6 +59,7 @@ void bogie_journey_request_init(bogie_journey_request *r)
 /* What the stages of a plan hand on to each other; all of it is the plan's, freed by work_free. */
 typedef struct work {
     route_place places[32]; /* from, the vias, to */
+    bogie_train train;      /* the request's, on its wheels at the start */
     size_t n_places;
     route_result route;
     jy_layout layout;
@@ -99,9 +100,12 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     w.layout.a = p->alloc;
     /* Places: from, every via and to, each a station or a point snapped to track. */
     bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
-    /* Search: the fastest route through them that the train can run, avoiding what the request avoids. */
+    /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
+     * request avoids. */
     if (rc == BOGIE_OK)
-        rc = jy_search(p, req, w.places, w.n_places, &w.route, &j->weight_s, diag);
+        rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
+    if (rc == BOGIE_OK)
+        rc = jy_search(p, req, &w.train, w.places, w.n_places, &w.route, j, diag);
     /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
     if (rc == BOGIE_OK)
         rc = jy_lay_out(&p->base, t, &w.route, origin_node(&w), &w.layout, diag);
@@ -109,7 +113,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     if (rc == BOGIE_OK)
         rc = jy_event_stops(p->world, t, &w.route, &w.layout, w.n_places, p->alloc, &w.stops, diag);
     if (rc == BOGIE_OK)
-        jy_countries_passed(p->net, origin_node(&w), &w.layout, j);
+        jy_countries_passed(p->net, jy_place_country(p->net, &w.places[0]), &w.layout, j);
     if (rc == BOGIE_OK)
         rc = jy_border_stops(p, &w.layout, &w.stops, diag);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
@@ -175,6 +179,66 @@ bogie_status bogie_nearest(const bogie_planner *p, const bogie_train *t, double 
     return BOGIE_OK;
 }
 
+/* Whether trains a and b start on the same wheels (the rest of them being one train's). */
+static bool same_wheels(const bogie_train *a, const bogie_train *b)
+{
+    return a->n_gauges == b->n_gauges && memcmp(a->gauges, b->gauges, a->n_gauges * sizeof *a->gauges) == 0;
+}
+
+/* Whether every place of a[0 .. na) and b[0 .. nb) is a station (where route_matrix uses a hierarchy). */
+static bool all_stations(const route_place *a, size_t na, const route_place *b, size_t nb)
+{
+    for (size_t i = 0; i < na + nb; i++)
+        if ((i < na ? &a[i] : &b[i - na])->is_point)
+            return false;
+    return true;
+}
+
+/* The table's rows, from sources src[0 .. ns) to dst[0 .. nd), into dur and len (row-major; INFINITY without a
+ * route): the sources are taken in groups that start on the same wheels (jy_train_at, as bogie_plan does), one
+ * matrix per group. A group of TABLE_PREPARE_PAIRS pairs or more builds its train's hierarchy first: the train's
+ * own always (as before), another only when every place is a station, where the matrix can use it. */
+static bogie_status table_rows(const bogie_planner *p, const bogie_train *t, const route_place *src, size_t ns,
+                               const route_place *dst, size_t nd, double deadline, double *dur, double *len,
+                               bogie_diag *diag)
+{
+    const bogie_allocator *a = p->alloc;
+    size_t cells = ns * nd > 0 ? ns * nd : 1;
+    uint8_t *done = util_calloc(a, ns ? ns : 1, 1);
+    size_t *ix = util_malloc(a, (ns ? ns : 1) * sizeof *ix);
+    route_place *group = util_malloc(a, (ns ? ns : 1) * sizeof *group);
+    double *gd = util_malloc(a, cells * sizeof *gd), *gl = util_malloc(a, cells * sizeof *gl);
+    bogie_status rc = done && ix && group && gd && gl ? BOGIE_OK : util_nomem(diag, "computing a table");
+    for (size_t i = 0; rc == BOGIE_OK && i < ns; i++) {
+        if (done[i])
+            continue;
+        bogie_train ti, tk;
+        jy_train_at(p->net, t, &src[i], &ti);
+        size_t m = 0;
+        for (size_t k = i; k < ns; k++) {
+            if (done[k] || (jy_train_at(p->net, t, &src[k], &tk), !same_wheels(&ti, &tk)))
+                continue;
+            done[k] = 1;
+            ix[m] = k;
+            group[m++] = src[k];
+        }
+        if (m * nd >= TABLE_PREPARE_PAIRS && (same_wheels(&ti, t) || all_stations(group, m, dst, nd)))
+            rc = route_prepare(&p->base, &ti, diag);
+        if (rc == BOGIE_OK)
+            rc = route_matrix(&p->base, &ti, group, m, dst, nd, deadline, gd, gl, diag);
+        for (size_t r = 0; rc == BOGIE_OK && r < m; r++) {
+            memcpy(&dur[ix[r] * nd], &gd[r * nd], nd * sizeof *dur);
+            memcpy(&len[ix[r] * nd], &gl[r * nd], nd * sizeof *len);
+        }
+    }
+    util_free(a, done, ns ? ns : 1);
+    util_free(a, ix, (ns ? ns : 1) * sizeof *ix);
+    util_free(a, group, (ns ? ns : 1) * sizeof *group);
+    util_free(a, gd, cells * sizeof *gd);
+    util_free(a, gl, cells * sizeof *gl);
+    return rc;
+}
+
 bogie_status bogie_table(const bogie_planner *p, const bogie_train *t, const char *const *sources, size_t ns,
                          const char *const *destinations, size_t nd, double time_limit_s, double *durations,
                          double *distances, bogie_diag *diag)
@@ -190,11 +254,8 @@ bogie_status bogie_table(const bogie_planner *p, const bogie_train *t, const cha
     double *len = distances ? distances : util_malloc(a, (ns * nd > 0 ? ns * nd : 1) * sizeof *len);
     if (rc == BOGIE_OK && !len)
         rc = util_nomem(diag, "computing a table");
-    /* A large matrix pays for the train's hierarchy (built once per planner and train). */
-    if (rc == BOGIE_OK && ns * nd >= TABLE_PREPARE_PAIRS)
-        rc = route_prepare(&p->base, t, diag);
     if (rc == BOGIE_OK)
-        rc = route_matrix(&p->base, t, src, ns, dst, nd, deadline, durations, len, diag);
+        rc = table_rows(p, t, src, ns, dst, nd, deadline, durations, len, diag);
     for (size_t i = 0; rc == BOGIE_OK && i < ns * nd; i++)
         if (isinf(durations[i]))
             durations[i] = len[i] = -1;
@@ -202,6 +263,18 @@ bogie_status bogie_table(const bogie_planner *p, const bogie_train *t, const cha
         util_free(a, len, (ns * nd > 0 ? ns * nd : 1) * sizeof *len);
     util_free(a, src, (ns ? ns : 1) * sizeof *src);
     util_free(a, dst, (nd ? nd : 1) * sizeof *dst);
+    return rc;
+}
+
+bogie_status bogie_place_name(const bogie_planner *p, const bogie_train *t, const char *place, char *name,
+                              size_t size, bogie_diag *diag)
+{
+    route_place pl;
+    if (size)
+        name[0] = '\0';
+    bogie_status rc = jy_resolve_place(p, t, "place", place, 5000, &pl, diag);
+    if (rc == BOGIE_OK && !pl.is_point && size)
+        util_strlcpy_utf8(name, pl.label, size);
     return rc;
 }
 

@@ -51,6 +51,10 @@ bool jy_parse_coordinates(const char *text, double *lat, double *lon);
 bogie_status jy_resolve_place(const bogie_planner *p, const bogie_train *t, const char *role, const char *text,
                               double snap_m, route_place *out, bogie_diag *diag);
 
+/* The country (1 + index, 0 for none) of place pl: a station's node's, or for a point the country of the track it
+ * snapped to, at its position along the edge. */
+uint16_t jy_place_country(const bogie_network *net, const route_place *pl);
+
 /* Resolves req's from, vias and to into places[0 .. *n_places) (room for 32), and refuses two neighbours that are
  * the same station. */
 bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, route_place *places,
@@ -58,10 +62,24 @@ bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_reque
 
 /* ----- search.c: asking route/ for the route ----- */
 
-/* Finds the fastest route through places[0 .. np) that avoids what req avoids, into *res (the caller frees it with
- * route_result_free, also after a failure). *weight_s receives the search's cost. */
-bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
-                       size_t np, route_result *res, double *weight_s, bogie_diag *diag);
+/* Train t as it may be at origin o when nobody says which wheels it has, into *out: at a station, t with the
+ * gauges it can change to whose track leaves o among those it may start on (the search starts on whichever is
+ * fastest, as if it had changed there before the journey), or, when its own wheels fit no track there and one other
+ * gauge does, t on that gauge (as for a start_gauge); on open track (a point), t. Returns whether *out differs from
+ * t. */
+bool jy_train_at(const bogie_network *net, const bogie_train *t, const route_place *o, bogie_train *out);
+
+/* The train of req as it is at origin, into *out: on the wheels req->start_gauge says (refused when the train can
+ * have none of that gauge: its own, or one it can change to), else as jy_train_at gives it. */
+bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request *req, const route_place *origin,
+                             bogie_train *out, bogie_diag *diag);
+
+/* Finds the fastest route for train t (req's, on its wheels at the start: jy_start_wheels) through places[0 .. np)
+ * that avoids what req avoids, into *res (the caller frees it with route_result_free, also after a failure), and the
+ * search's cost into j->weight_s. When req does not say which wheels the train has and it starts on others than its
+ * own, a note on j says so. */
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
+                       const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag);
 
 /* ----- layout.c: laying out the track of the route ----- */
 
@@ -72,6 +90,7 @@ typedef struct jy_seg {
     double radius_m; /* for curve resistance; 0 when straight or unknown */
     bool assumed;    /* the line limit is assumed (untagged, or tagged as assumed) */
     bool schematic;
+    bogie_limit_kind kind; /* why limit_ms applies */
 } jy_seg;
 
 /* The node at the end of a travelled item. */
@@ -104,8 +123,13 @@ bogie_status jy_lay_out(const route_base *b, const bogie_train *t, const route_r
                         jy_layout *L, bogie_diag *diag);
 void jy_layout_free(jy_layout *L);
 
-/* The countries passed, into j->countries: the origin's, then each one a crossing of L enters. */
-void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_layout *L, bogie_journey *j);
+/* The countries passed, into j->countries: the origin's (first: 1 + index, 0 for none), then each one a crossing of
+ * L enters. */
+void jy_countries_passed(const bogie_network *net, uint16_t first, const jy_layout *L, bogie_journey *j);
+
+/* The country (1 + index, 0 for none) at pos metres along L, for a route starting in country first: the country the
+ * last crossing at or before pos enters. */
+uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos);
 
 /* ----- stops.c: where the train stops, and for how long ----- */
 
@@ -136,8 +160,8 @@ bogie_status jy_event_stops(const bogie_world *w, const bogie_train *t, const ro
  * last (the destination), leaving with the wheels of the stop before it. */
 bogie_status jy_insert_stop(const bogie_allocator *a, jy_stops *stops, const jy_stop *s, bogie_diag *diag);
 
-/* A border stop for every crossing of L, at the station on the route nearest to it (within 30 km), else where it
- * crosses, added to *stops (allocated with p->alloc). */
+/* A border stop for every crossing of L, at the station on the route nearest to it (within 30 km; never the
+ * origin, where work would delay the departure), else where it crosses, added to *stops (allocated with p->alloc). */
 bogie_status jy_border_stops(const bogie_planner *p, const jy_layout *L, jy_stops *stops, bogie_diag *diag);
 
 /* ----- run.c: running the train between stops ----- */
@@ -152,7 +176,9 @@ bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_
                                jy_pieces *out, bogie_diag *diag);
 
 /* Runs the physics from stop to stop: sets each stop's arrive_s and depart_s, appends the speed profile to *prof
- * (allocated with a, the caller's) and adds the running, allowance and stop times to j. */
+ * (allocated with a, the caller's) and adds the running, allowance and stop times to j. The journey's clock starts
+ * at the departure from the origin: work there (a gauge change on wheels the request gave) ends at 0 and is not
+ * added to j; the work at the destination ends at its depart_s and is. */
 bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, const bogie_allocator *a,
                     jy_profile *prof, bogie_journey *j, bogie_diag *diag);
 
@@ -160,8 +186,9 @@ bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, c
 
 typedef VEC(bogie_stop) jy_rows;
 
-/* The stops and, between them, every station passed as a timing point, named, into *rows (allocated with p->alloc,
- * the caller's). */
+/* The stops and, between them, every station passed as a timing point, named and each with its country (its
+ * station's or node's, else the country the route is in there; a point given takes the track's), into *rows
+ * (allocated with p->alloc, the caller's). */
 bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const route_place *places,
                           const jy_layout *L, const jy_stops *stops, const jy_profile *prof, jy_rows *rows,
                           bogie_diag *diag);
@@ -173,11 +200,20 @@ bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const 
 bogie_status jy_departure_utc(const tz_civil *civ, bool has_offset, int offset_s, const tz_zone *zone,
                               int64_t *t_utc, bool *as_utc);
 
+/* Whether a wall-clock time civ, read in zone as t_utc (by tz_civil_to_utc), exists once, was skipped by a change
+ * of the clocks (t_utc is then where tz_civil_to_utc put it) or happens twice (t_utc is the first; *other_utc
+ * receives the second, else t_utc). A NULL zone (UTC) has every time once. */
+typedef enum jy_fold { JY_TIME_ONCE = 0, JY_TIME_SKIPPED, JY_TIME_TWICE } jy_fold;
+jy_fold jy_local_fold(const tz_zone *zone, const tz_civil *civ, int64_t t_utc, int64_t *other_utc);
+
 /* The local time of when (UTC seconds) in zone (NULL: UTC), written as tz_format_civil does into buf; *offset_s and
  * *abbr (static or the zone's) receive the offset and the zone's abbreviation. */
 void jy_local_time(const tz_zone *zone, int64_t when, char *buf, size_t size, int *offset_s, const char **abbr);
 
-/* Gives every row its country and time zone and, when req departs at a time, its UTC and local times. pre is the
+/* Gives every row its time zone (from its station, else its country, set by jy_timetable; a row whose zone is
+ * unknown takes the one before it) and, when req departs at a time, its UTC and local times. A departure time
+ * skipped or repeated by a change of the clocks is read as tz_civil_to_utc does, with a warning on j that says
+ * which way. Work at the origin, done before the departure, gets its start time in the origin's detail. pre is the
  * prefix of field names in messages ("--" or ""). */
 bogie_status jy_put_on_clock(const bogie_planner *p, const bogie_journey_request *req, const char *pre,
                              jy_rows *rows, bogie_journey *j, bogie_diag *diag);
@@ -195,9 +231,15 @@ void jy_warn(bogie_journey *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
 size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept);
 
 /* Copies the line, the thinned profile, the path and the rows into j (allocated with j->alloc; j owns them), and its
- * length and total time. */
+ * length and total time: from the departure to the end of the work at the destination, which must be the sum of
+ * its parts (jy_totals_add_up; asserted). */
 bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
                              const jy_rows *rows, bogie_journey *j, bogie_diag *diag);
+
+/* Whether j's total time is the sum of its parts (moving, allowance included, and the stops by cause) within
+ * JY_TOTALS_TOL_S per hour of the journey (float rounding). */
+#define JY_TOTALS_TOL_S 0.001
+bool jy_totals_add_up(const bogie_journey *j);
 
 /* Warns about the data the answer rests on: assumed limits, schematic track, untagged gauges, missing wires, places
  * far from the track. */

@@ -27,6 +27,7 @@ typedef struct span {
     bool back;           /* travelled against the edge's direction */
     double limit_ms;     /* the line's limit */
     bool assumed, schematic;
+    bogie_limit_kind kind; /* why limit_ms applies: the line's tag, an assumption or the train */
 } span;
 
 /* Appends the borders crossed on span sp of edge e, in travel order. */
@@ -74,7 +75,7 @@ static bogie_status lay_piece(const bogie_train *t, const span *sp, uint32_t k, 
         return util_nomem(diag, "laying out the route");
     if (len <= 0)
         return BOGIE_OK;
-    jy_seg sg = {L->length, L->length + len, sp->limit_ms, 0, sp->assumed, sp->schematic};
+    jy_seg sg = {L->length, L->length + len, sp->limit_ms, 0, sp->assumed, sp->schematic, sp->kind};
     if (!sp->schematic) {
         uint16_t r = sp->rad[k] < sp->rad[k + 1] ? sp->rad[k] : sp->rad[k + 1];
         if (r != NET_NO_RADIUS && r < NET_MAX_RADIUS) {
@@ -83,6 +84,7 @@ static bogie_status lay_piece(const bogie_train *t, const span *sp, uint32_t k, 
             if (vc < sg.limit_ms) {
                 sg.limit_ms = vc;
                 sg.assumed = false;
+                sg.kind = BOGIE_LIMIT_CURVE;
             }
         }
     }
@@ -105,6 +107,9 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
     if (rc != BOGIE_OK)
         return rc;
     sp.limit_ms = route_line_limit_kmh(b, t, e, sp.back, &sp.assumed) / 3.6;
+    sp.kind = sp.assumed                              ? BOGIE_LIMIT_ASSUMED
+              : sp.limit_ms >= t->max_speed_ms - 1e-9 ? BOGIE_LIMIT_TRAIN
+                                                      : BOGIE_LIMIT_LINE;
     sp.schematic = (c->flags & NET_CLASS_SCHEMATIC) != 0;
     sp.g = net->geom + e->geom_first;
     sp.rad = net->radius + e->geom_first;
@@ -147,9 +152,17 @@ void jy_layout_free(jy_layout *L)
     VEC_FREE(L->a, L->marks);
 }
 
-void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_layout *L, bogie_journey *j)
+uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos)
 {
-    const char *first_country = net_node_country(net, origin < net->n_nodes ? origin : BOGIE_NONE);
+    uint16_t c = first;
+    for (size_t i = 0; i < L->xings.n && L->xings.v[i].pos <= pos; i++)
+        c = L->xings.v[i].to;
+    return c;
+}
+
+void jy_countries_passed(const bogie_network *net, uint16_t first, const jy_layout *L, bogie_journey *j)
+{
+    const char *first_country = first ? net->countries[first - 1].alpha2 : "";
     if (*first_country)
         snprintf(j->countries[j->n_countries++], sizeof j->countries[0], "%s", first_country);
     for (size_t i = 0; i < L->xings.n; i++) {
@@ -157,7 +170,7 @@ void jy_countries_passed(const bogie_network *net, uint32_t origin, const jy_lay
         const char *ca = net->countries[x->from - 1].alpha2, *cb = net->countries[x->to - 1].alpha2;
         if (j->n_countries == 0 && *ca)
             snprintf(j->countries[j->n_countries++], sizeof j->countries[0], "%s", ca);
-        if (j->n_countries < 16 && *cb && strcmp(j->countries[j->n_countries - 1], cb) != 0)
+        if (j->n_countries < 16 && *cb && (j->n_countries == 0 || strcmp(j->countries[j->n_countries - 1], cb) != 0))
             snprintf(j->countries[j->n_countries++], sizeof j->countries[0], "%s", cb);
     }
 }

@@ -314,6 +314,19 @@ bogie_status jy_resolve_place(const bogie_planner *p, const bogie_train *t, cons
     return resolve_name(p, role, text, out, diag);
 }
 
+uint16_t jy_place_country(const bogie_network *net, const route_place *pl)
+{
+    if (!pl->is_point)
+        return pl->node < net->n_nodes ? net->node_country[pl->node] : 0;
+    /* A point on an edge lies in the country of the edge's start, or of the last border the edge crosses before it. */
+    const net_edge *e = &net->edges[pl->edge];
+    uint16_t c = net->node_country[e->from];
+    for (uint32_t k = net->edge_cross[pl->edge]; k < net->edge_cross[pl->edge + 1]; k++)
+        if (net->crossings[k].pos_m <= pl->offset_m)
+            c = net->crossings[k].to;
+    return c ? c : net->node_country[e->to];
+}
+
 bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, route_place *places,
                                size_t *n_places, bogie_diag *diag)
 {

@@ -99,9 +99,34 @@ size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept)
 
 /* ----- the journey ----- */
 
-/* j->profile: the thinned samples of prof, in km, s and km/h. The kept samples' indices are collected first so that
- * the array has its exact size. Leaves j->profile NULL when out of memory. */
-static void copy_profile(const jy_profile *prof, bogie_journey *j)
+/* How far behind a sample the stretch whose limit holds there may lie (a limit may be held until the tail of the
+ * train has cleared it: the profiles' trains are at most 750 m long), in metres. */
+#define JY_LIMIT_REACH_M 1000.0
+
+/* Why the limit of sample x applies: the kind of the nearest segment of L at or behind x (within JY_LIMIT_REACH_M)
+ * with that limit, else of the segment x lies on. *g is the first segment that can still matter; samples must come
+ * in order of position. */
+static bogie_limit_kind limit_kind_at(const jy_layout *L, const phys_sample *x, size_t *g)
+{
+    while (*g + 1 < L->segs.n && L->segs.v[*g].s1 < x->s_m - JY_LIMIT_REACH_M)
+        (*g)++;
+    bogie_limit_kind kind = BOGIE_LIMIT_LINE, on = BOGIE_LIMIT_LINE;
+    bool found = false;
+    for (size_t h = *g; h < L->segs.n && L->segs.v[h].s0 <= x->s_m + 1; h++) {
+        const jy_seg *sg = &L->segs.v[h];
+        if (sg->s0 <= x->s_m && x->s_m <= sg->s1)
+            on = sg->kind;
+        if (fabs(sg->limit_ms - x->limit_ms) < 1e-9) {
+            kind = sg->kind;
+            found = true;
+        }
+    }
+    return found ? kind : on;
+}
+
+/* j->profile: the thinned samples of prof, in km, s and km/h, with the kind of each limit from L. The kept samples'
+ * indices are collected first so that the array has its exact size. Leaves j->profile NULL when out of memory. */
+static void copy_profile(const jy_layout *L, const jy_profile *prof, bogie_journey *j)
 {
     const bogie_allocator *a = j->alloc;
     uint32_t *kept_i = prof->n ? util_malloc(a, prof->n * sizeof *kept_i) : NULL;
@@ -113,9 +138,11 @@ static void copy_profile(const jy_profile *prof, bogie_journey *j)
     size_t n = jy_thin_profile(prof->v, prof->n, kept_i);
     j->profile = util_malloc(a, (n ? n : 1) * sizeof *j->profile);
     j->n_profile = j->profile ? n : 0; /* bogie_journey_free frees by this count */
+    size_t g = 0;
     for (size_t i = 0; j->profile && i < n; i++) {
         const phys_sample *x = &prof->v[kept_i[i]];
-        j->profile[i] = (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6};
+        j->profile[i] = (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6,
+                                              limit_kind_at(L, x, &g)};
     }
     util_free(a, kept_i, prof->n * sizeof *kept_i);
 }
@@ -139,11 +166,11 @@ bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const
 {
     const bogie_allocator *a = j->alloc;
     j->length_m = L->length;
-    j->total_s = rows->n ? rows->v[rows->n - 1].arrive_s : 0;
+    j->total_s = rows->n ? rows->v[rows->n - 1].depart_s : 0;
     j->n_line = L->line.n / 2;
     j->line = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line);
     j->line_km = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
-    copy_profile(prof, j);
+    copy_profile(L, prof, j);
     if (!j->line || !j->line_km || !j->profile)
         return util_nomem(diag, "writing the journey");
     memcpy(j->line, L->line.v, j->n_line * sizeof *j->line);
@@ -156,7 +183,20 @@ bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const
     if (!j->stops)
         return util_nomem(diag, "writing the timetable");
     memcpy(j->stops, rows->v, rows->n * sizeof *j->stops);
+    /* A journey whose total is not the sum of its parts is a bug in the stages before: refuse it rather than print
+     * figures that contradict each other (the caller frees j as on any error). */
+    if (!jy_totals_add_up(j))
+        return util_fail(diag, BOGIE_ERR_ARG,
+                         "internal error: the journey's total (%.0f s) is not the sum of its parts (%.0f s)",
+                         j->total_s, j->running_s + j->allowance_s + j->change_s + j->border_s + j->dwell_s +
+                                         j->reversal_s);
     return BOGIE_OK;
+}
+
+bool jy_totals_add_up(const bogie_journey *j)
+{
+    double parts = j->running_s + j->allowance_s + j->change_s + j->border_s + j->dwell_s + j->reversal_s;
+    return fabs(j->total_s - parts) <= JY_TOTALS_TOL_S * (1 + j->total_s / 3600);
 }
 
 void jy_warn_about_data(const bogie_train *t, const route_result *res, const jy_layout *L, const route_place *places,

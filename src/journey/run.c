@@ -92,12 +92,21 @@ bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, c
             if (rc == BOGIE_OK && pieces.n > 0)
                 rc = run_leg(&pp, t, &pieces, from, to, &clock, a, prof, j, diag);
         }
+        double work = s->dwell_s + s->change_s + s->border_s + s->reversal_s;
+        if (k == 0) {
+            /* Work at the origin ends at the departure asked, and is not part of the journey's time. */
+            s->arrive_s = work > 0 ? -work : 0; /* never -0 */
+            s->depart_s = 0;
+            if (work > 0)
+                jy_append_detail(s, "done before the departure");
+            continue;
+        }
         s->arrive_s = clock;
         j->dwell_s += s->dwell_s;
         j->change_s += s->change_s;
         j->border_s += s->border_s;
         j->reversal_s += s->reversal_s;
-        clock += s->dwell_s + s->change_s + s->border_s + s->reversal_s;
+        clock += work;
         s->depart_s = clock;
     }
     VEC_FREE(a, pieces);

@@ -1,5 +1,6 @@
 /* search.c: asks route/ for the fastest route through the places of a journey, with the places the request avoids
- * (countries, or stations by name) marked on the network's nodes and edges. */
+ * (countries, or stations by name) marked on the network's nodes and edges, for the train on the wheels it has at the
+ * start (the request's gauge, else the one the track at the origin needs). */
 #include "journey/journey_int.h"
 
 #include "net/network.h"
@@ -93,11 +94,128 @@ static bogie_status mark_avoided(const bogie_planner *p, const bogie_journey_req
     return rc;
 }
 
-bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
-                       size_t np, route_result *res, double *weight_s, bogie_diag *diag)
+/* ----- the wheels at the start ----- */
+
+static bool has_gauge(const uint16_t *list, size_t n, uint16_t g)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == g)
+            return true;
+    return false;
+}
+
+/* Train t as it is at the start on wheels of gauge g, into *out: t itself when g is one of its own gauges, else,
+ * when it can change to g, t with g as its only gauge and its own gauges among those it can change to. Returns false
+ * when t can have no such wheels. */
+static bool train_on(const bogie_train *t, uint16_t g, bogie_train *out)
+{
+    *out = *t;
+    if (has_gauge(t->gauges, t->n_gauges, g))
+        return true;
+    if (t->change == BOGIE_CHANGE_NONE || !has_gauge(t->change_to, t->n_change_to, g))
+        return false;
+    out->gauges[0] = g;
+    out->n_gauges = 1;
+    out->n_change_to = 0;
+    for (size_t i = 0; i < t->n_gauges && out->n_change_to < BOGIE_MAX_TRAIN_GAUGES; i++)
+        out->change_to[out->n_change_to++] = t->gauges[i];
+    for (size_t i = 0; i < t->n_change_to && out->n_change_to < BOGIE_MAX_TRAIN_GAUGES; i++)
+        if (t->change_to[i] != g)
+            out->change_to[out->n_change_to++] = t->change_to[i];
+    return true;
+}
+
+/* Whether track of gauge g leaves place pl. */
+static bool fits_place(const bogie_network *net, const route_place *pl, uint16_t g)
+{
+    if (pl->is_point)
+        return route_gauge_ok(&net->classes[net->edges[pl->edge].cls], g);
+    for (uint32_t k = net->node_adj[pl->node]; k < net->node_adj[pl->node + 1]; k++)
+        if (route_gauge_ok(&net->classes[net->edges[net->adj[k] >> 1].cls], g))
+            return true;
+    return false;
+}
+
+bool jy_train_at(const bogie_network *net, const bogie_train *t, const route_place *o, bogie_train *out)
+{
+    *out = *t;
+    /* Only at a station could it have changed its wheels before; on open track it has its own. */
+    if (o->is_point)
+        return false;
+    bool own_fit = false;
+    for (size_t i = 0; i < t->n_gauges; i++)
+        own_fit |= fits_place(net, o, t->gauges[i]);
+    uint16_t other[BOGIE_MAX_TRAIN_GAUGES];
+    size_t n_other = 0;
+    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++)
+        if (!has_gauge(t->gauges, t->n_gauges, t->change_to[i]) && fits_place(net, o, t->change_to[i]))
+            other[n_other++] = t->change_to[i];
+    if (n_other == 0)
+        return false;
+    if (!own_fit && n_other == 1)
+        return train_on(t, other[0], out); /* its own wheels could not move from here */
+    for (size_t i = 0; i < n_other && out->n_gauges < BOGIE_MAX_TRAIN_GAUGES; i++)
+        out->gauges[out->n_gauges++] = other[i];
+    return true;
+}
+
+/* Refuses wheels of gauge g that train t cannot have. */
+static bogie_status refuse_gauge(const bogie_train *t, const char *pre, unsigned g, bogie_diag *diag)
+{
+    char own[64] = "", other[64] = "";
+    for (size_t i = 0; i < t->n_gauges; i++)
+        snprintf(own + strlen(own), sizeof own - strlen(own), "%s%u", i ? " or " : "", t->gauges[i]);
+    for (size_t i = 0; t->change != BOGIE_CHANGE_NONE && i < t->n_change_to; i++)
+        snprintf(other + strlen(other), sizeof other - strlen(other), "%s%u", i ? " or " : "", t->change_to[i]);
+    return util_fail(diag, BOGIE_ERR_ARG, "%sgauge %u: the %s train's wheels fit %s mm%s%s%s", pre, g, t->name, own,
+                     other[0] ? ", or " : "", other, other[0] ? " mm after a gauge change" : "");
+}
+
+bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request *req, const route_place *origin,
+                             bogie_train *out, bogie_diag *diag)
+{
+    const bogie_train *t = req->train;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    if (req->start_gauge && !train_on(t, req->start_gauge, out))
+        return refuse_gauge(t, pre, req->start_gauge, diag);
+    if (!req->start_gauge)
+        jy_train_at(p->net, t, origin, out);
+    return BOGIE_OK;
+}
+
+/* When the request does not say which wheels the train has and the route starts on wheels other than the train's
+ * own, says so on j. */
+static void note_start_wheels(const bogie_journey_request *req, const route_place *origin, const route_result *res,
+                              bogie_journey *j)
+{
+    const bogie_train *t = req->train;
+    if (req->start_gauge || has_gauge(t->gauges, t->n_gauges, res->start_gauge))
+        return;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    jy_warn(j, "the train is taken to start on %u mm wheels, the fastest of those it can have at %s; %sgauge gives "
+               "the wheels it has", res->start_gauge, origin->label, pre);
+}
+
+/* When the route was refused for train t, started on wheels other than req's train's own because the request did
+ * not say which it has, appends that to the refusal in diag, so that "cannot leave 1435 mm track" is not read as a
+ * contradiction of a 1520 mm profile. */
+static void explain_start_wheels(const bogie_journey_request *req, const bogie_train *t, const route_place *origin,
+                                 bogie_diag *diag)
+{
+    if (req->start_gauge || !diag || t->n_gauges == 0 || has_gauge(req->train->gauges, req->train->n_gauges,
+                                                                    t->gauges[0]))
+        return;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    size_t len = strlen(diag->message);
+    snprintf(diag->message + len, sizeof diag->message - len,
+             " (the train was taken to start on %u mm wheels, the only ones whose track leaves %s; %sgauge gives "
+             "the wheels it has)", t->gauges[0], origin->label, pre);
+}
+
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
+                       const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag)
 {
     const bogie_allocator *a = p->alloc;
-    const bogie_train *t = req->train;
     memset(res, 0, sizeof *res);
     uint8_t *avoid_node = NULL, *avoid_edge = NULL;
     bogie_status rc = mark_avoided(p, req, places, np, &avoid_node, &avoid_edge, diag);
@@ -114,7 +232,11 @@ bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req,
     q.deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
     if (rc == BOGIE_OK)
         rc = route_find(&q, res, diag);
-    *weight_s = res->cost_s;
+    if (rc == BOGIE_OK)
+        note_start_wheels(req, &places[0], res, j);
+    else if (rc == BOGIE_ERR_NOT_FOUND)
+        explain_start_wheels(req, t, &places[0], diag);
+    j->weight_s = res->cost_s;
     util_free(a, avoid_node, p->net->n_nodes ? p->net->n_nodes : 1);
     util_free(a, avoid_edge, p->net->n_edges ? p->net->n_edges : 1);
     return rc;

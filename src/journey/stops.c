@@ -142,12 +142,13 @@ bogie_status jy_insert_stop(const bogie_allocator *a, jy_stops *stops, const jy_
     return BOGIE_OK;
 }
 
-/* The mark of L at a station nearest to pos, within 30 km; SIZE_MAX when there is none. */
+/* The mark of L at a station nearest to pos, within 30 km, the origin's excepted (work there would delay the
+ * departure); SIZE_MAX when there is none. */
 static size_t station_near(const bogie_planner *p, const jy_layout *L, double pos)
 {
     double best = 30000;
     size_t at = SIZE_MAX;
-    for (size_t k = 0; k < L->marks.n; k++) {
+    for (size_t k = 1; k < L->marks.n; k++) {
         uint32_t v = L->marks.v[k].node;
         double d = fabs(L->marks.v[k].pos - pos);
         if (v < p->net->n_nodes && p->base.node_station[v] != BOGIE_NONE && d < best) {

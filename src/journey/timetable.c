@@ -49,6 +49,19 @@ static bogie_stop stop_row(const bogie_planner *p, const route_view *view, const
     return x;
 }
 
+/* Gives row x, at node (a view node) and pos metres along L, its country: its station's, else its node's, else the
+ * one the route is in there (first being the origin's). */
+static void set_country(const bogie_network *net, const jy_layout *L, uint16_t first, uint32_t node, double pos,
+                        bogie_stop *x)
+{
+    if (x->station != BOGIE_NONE)
+        node = net->stations[x->station].node;
+    uint16_t c = node < net->n_nodes ? net->node_country[node] : 0;
+    if (!c)
+        c = jy_country_at(L, first, pos);
+    snprintf(x->country, sizeof x->country, "%s", c ? net->countries[c - 1].alpha2 : "");
+}
+
 /* Names the rows: a station by its display and local names, a row without a name by its coordinates. */
 static void name_rows(const bogie_network *net, jy_rows *rows)
 {
@@ -71,6 +84,7 @@ bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const 
     const bogie_allocator *a = p->alloc;
     bogie_status rc = BOGIE_OK;
     size_t mk = 0;
+    uint16_t first = jy_place_country(p->net, &places[0]);
     for (size_t k = 0; rc == BOGIE_OK && k < stops->n; k++) {
         const jy_stop *s = &stops->v[k];
         /* Timing points before this stop: the stations passed since the last, with its wheels. */
@@ -79,12 +93,14 @@ bogie_status jy_timetable(const bogie_planner *p, const route_view *view, const 
             if (k == 0 || m->node >= p->net->n_nodes || p->base.node_station[m->node] == BOGIE_NONE || m->pos <= 0)
                 continue;
             bogie_stop x = pass_row(p, view, m, prof, stops->v[k - 1].gauge);
+            set_country(p->net, L, first, m->node, m->pos, &x);
             if (VEC_PUSH(a, *rows, x) != 0)
                 rc = util_nomem(diag, "writing the timetable");
         }
         while (mk < L->marks.n && L->marks.v[mk].pos <= s->pos)
             mk++;
         bogie_stop x = stop_row(p, view, places, s);
+        set_country(p->net, L, first, s->node, s->pos, &x);
         if (VEC_PUSH(a, *rows, x) != 0)
             rc = util_nomem(diag, "writing the timetable");
     }

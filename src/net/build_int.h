@@ -77,8 +77,9 @@ bool bld_directional(const net_class *c);
 
 /* ----- build_stations.c ----- */
 
-/* Places every station candidate, merges those that describe one station, and attaches the rest to the nearest
- * track node of a kind it serves (b->st_node, st_dist, st_merge; the chosen nodes get NF_FORCED). */
+/* Places every station candidate, merges those that describe one station, and attaches each merged station to the
+ * node of one of its stop positions, or else to the nearest track node of a kind it serves (b->st_node, st_dist,
+ * st_merge; the chosen nodes get NF_FORCED). */
 bogie_status bld_place_stations(builder *b);
 /* Writes the kept stations with their names (and those of the stations merged into them) into b->out, and flags
  * their nodes NET_NODE_STATION; needs the graph nodes numbered (b->gid). */

@@ -1,13 +1,21 @@
-/* build_stations.c: the stations of the graph: every candidate the import gathered (a node, a way's centre, a stop
- * area) placed, those that describe one station merged (the same object read twice, a stop area's members, objects
- * near each other that share a name), the rest attached to the nearest track node of a kind they serve, and the
- * kept ones stored with the names of all they absorbed. */
+/* build_stations.c: the stations of the graph: every candidate the import gathered (a station node, a way's centre,
+ * a stop area, a stop position, a platform) placed, those that describe one station merged (the same object read
+ * twice, a stop area's members, objects within BLD_NAME_MERGE_M of each other that share a name, a platform and the
+ * station next to it), each merged station attached to the track node of one of its stop positions or else to the
+ * nearest track node of a kind it serves, and the kept ones stored with the names of all they absorbed. */
 #include "net/build_int.h"
 
 #include "base/geo.h"
 
 #include <math.h>
 #include <string.h>
+
+/* Objects this close to each other (in metres, through a chain of them) that share a name are one station: the six
+ * stop positions and two platforms of a station, its node, its building. Two stations of one name farther apart
+ * (two towns' "Hauptbahnhof") stay two. */
+#define BLD_NAME_MERGE_M 1000.0
+/* A platform named like nothing near it joins the nearest station this close to it (in metres). */
+#define BLD_PLATFORM_JOIN_M 300.0
 
 typedef struct st_key {
     int64_t id;
@@ -216,9 +224,9 @@ static void locate_stations(builder *b, const st_key *keys)
     }
 }
 
-/* Objects within 300 m of each other that share any name (name, name:*, official_name, ...) describe one station: a
- * station node and the station building, say, or a node named "Helsinki" and an area whose name is the node's
- * official_name. */
+/* Objects within BLD_NAME_MERGE_M of each other that share any name (name, name:*, official_name, ...) describe one
+ * station: a station node and the station building, say, a node named "Helsinki" and an area whose name is the
+ * node's official_name, or the stop positions and platforms of one station. */
 static bogie_status merge_by_name(builder *b)
 {
     imp_state *st = b->st;
@@ -244,7 +252,7 @@ static bogie_status merge_by_name(builder *b)
             for (size_t y = x + 1; y < hi; y++) {
                 const imp_station *si = &st->stations.v[order.v[x].index], *sj = &st->stations.v[order.v[y].index];
                 if (order.v[x].index != order.v[y].index &&
-                    geo_distance_e7(si->lat, si->lon, sj->lat, sj->lon) <= 300.0)
+                    geo_distance_e7(si->lat, si->lon, sj->lat, sj->lon) <= BLD_NAME_MERGE_M)
                     uf_union(b->st_merge, order.v[x].index, order.v[y].index);
             }
         lo = hi;
@@ -281,8 +289,133 @@ static void settle_merges(builder *b)
     }
 }
 
-/* Attaches every kept, unmerged station to the nearest track node of a kind it serves (grid: the track nodes,
- * track_idx their OSM node indices), or drops it when none lies within the station radius. */
+/* The station a candidate belongs to once the merges are settled: itself or the one that absorbed it. */
+static uint32_t group_root(const builder *b, size_t i)
+{
+    return b->st_merge[i] == BOGIE_NONE ? (uint32_t)i : b->st_merge[i];
+}
+
+/* Accepts candidate k as a platform's station: placed, and of a station that is not platforms alone. */
+static int accept_station_member(void *ud, size_t k)
+{
+    const builder *b = ud;
+    const imp_station *s = &b->st->stations.v[k];
+    return !s->dropped && s->lat != OSM_NO_COORD &&
+           b->st->stations.v[group_root(b, k)].source != IMP_SRC_PLATFORM;
+}
+
+/* A platform that shares its name with nothing near it ("Köln-Ehrenfeld Gleis 2") belongs to the station with an
+ * object nearest to it within BLD_PLATFORM_JOIN_M; only platforms far from any station make a station of their own. */
+static bogie_status join_lone_platforms(builder *b)
+{
+    imp_state *st = b->st;
+    size_t ns = st->stations.n;
+    int32_t *ll = util_malloc(b->a, (ns ? ns : 1) * 2 * sizeof *ll);
+    if (!ll)
+        return util_nomem(b->diag, "merging platforms");
+    for (size_t i = 0; i < ns; i++) {
+        const imp_station *s = &st->stations.v[i];
+        bool placed = !s->dropped && s->lat != OSM_NO_COORD;
+        ll[2 * i] = placed ? s->lat : 0;
+        ll[2 * i + 1] = placed ? s->lon : 0;
+    }
+    geo_grid *grid = NULL;
+    uint32_t *join = util_malloc(b->a, (ns ? ns : 1) * sizeof *join);
+    bogie_status rc = join ? geo_grid_build(ll, ns, b->a, &grid) : BOGIE_ERR_NOMEM;
+    /* Decided first and applied after, so that no platform joins a station through another platform. */
+    for (size_t i = 0; rc == BOGIE_OK && i < ns; i++) {
+        const imp_station *s = &st->stations.v[i];
+        join[i] = BOGIE_NONE;
+        if (s->dropped || s->source != IMP_SRC_PLATFORM || b->st_merge[i] != BOGIE_NONE)
+            continue;
+        double d;
+        size_t k = geo_grid_nearest(grid, s->lat * 1e-7, s->lon * 1e-7, BLD_PLATFORM_JOIN_M, accept_station_member,
+                                    b, &d);
+        if (k != SIZE_MAX) {
+            join[i] = group_root(b, k);
+            st->stats.stations_merged++;
+        }
+    }
+    for (size_t i = 0; rc == BOGIE_OK && i < ns; i++) {
+        uint32_t r = group_root(b, i);
+        if (join[r] != BOGIE_NONE)
+            b->st_merge[i] = join[r];
+    }
+    if (rc != BOGIE_OK)
+        util_nomem(b->diag, "merging platforms");
+    geo_grid_free(grid);
+    util_free(b->a, join, (ns ? ns : 1) * sizeof *join);
+    util_free(b->a, ll, (ns ? ns : 1) * 2 * sizeof *ll);
+    return rc;
+}
+
+/* A station made of stop positions and platforms alone stands at their mean position, so that it attaches to a stop
+ * position in its middle rather than at one end. */
+static bogie_status centre_stop_groups(builder *b)
+{
+    imp_state *st = b->st;
+    size_t ns = st->stations.n;
+    double *sum = util_calloc(b->a, (ns ? ns : 1) * 3, sizeof *sum);
+    if (!sum)
+        return util_nomem(b->diag, "placing stations");
+    for (size_t j = 0; j < ns; j++) {
+        const imp_station *s = &st->stations.v[j];
+        uint32_t r = group_root(b, j);
+        if (s->dropped || s->lat == OSM_NO_COORD || st->stations.v[r].source < IMP_SRC_STOP_POSITION)
+            continue;
+        sum[3 * r] += s->lat;
+        sum[3 * r + 1] += s->lon;
+        sum[3 * r + 2] += 1;
+    }
+    for (size_t r = 0; r < ns; r++) {
+        if (sum[3 * r + 2] < 2 || b->st_merge[r] != BOGIE_NONE)
+            continue;
+        st->stations.v[r].lat = (int32_t)lround(sum[3 * r] / sum[3 * r + 2]);
+        st->stations.v[r].lon = (int32_t)lround(sum[3 * r + 1] / sum[3 * r + 2]);
+    }
+    util_free(b->a, sum, (ns ? ns : 1) * 3 * sizeof *sum);
+    return BOGIE_OK;
+}
+
+/* A stop position is a node of the track: each kept station whose group holds stop positions on track of a kind
+ * they serve is attached to the one nearest the station's own position (its own node when the station is a stop
+ * position), exactly, with no search. Sets b->st_node and st_dist of those stations. */
+static void attach_at_stop_positions(builder *b)
+{
+    imp_state *st = b->st;
+    for (size_t j = 0; j < st->stations.n; j++) {
+        const imp_station *sp = &st->stations.v[j];
+        if (sp->dropped || sp->source != IMP_SRC_STOP_POSITION)
+            continue;
+        uint32_t v = bld_find_node(st, sp->id);
+        if (v == BOGIE_NONE || !(b->nf[v] & NF_TRACK) || !(b->kinds[v] & sp->modes))
+            continue;
+        uint32_t r = group_root(b, j);
+        const imp_station *root = &st->stations.v[r];
+        if (root->dropped)
+            continue;
+        double d = geo_distance_e7(root->lat, root->lon, st->nodes.v[v].lat, st->nodes.v[v].lon);
+        if (b->st_node[r] == BOGIE_NONE || d < b->st_dist[r]) {
+            b->st_node[r] = v;
+            b->st_dist[r] = (float)d;
+        }
+    }
+}
+
+/* Counts kept station i under the kind of object it was built from (its primary object). */
+static void count_kept(imp_stats *stats, const imp_station *s)
+{
+    uint64_t *by_source[] = {&stats->stations_from_station_nodes, &stats->stations_from_station_nodes,
+                             &stats->stations_from_station_areas, &stats->stations_from_stop_areas,
+                             &stats->stations_from_stop_positions, &stats->stations_from_platforms};
+    stats->stations_kept++;
+    if (s->source < ARRAY_LEN(by_source))
+        (*by_source[s->source])++;
+}
+
+/* Attaches every kept, unmerged station not attached at a stop position to the nearest track node of a kind it
+ * serves (grid: the track nodes, track_idx their OSM node indices), or drops it when none lies within the station
+ * radius. */
 static void attach_stations(builder *b, const geo_grid *grid, const uint32_t *track_idx)
 {
     imp_state *st = b->st;
@@ -290,18 +423,21 @@ static void attach_stations(builder *b, const geo_grid *grid, const uint32_t *tr
         imp_station *s = &st->stations.v[i];
         if (s->dropped || b->st_merge[i] != BOGIE_NONE)
             continue;
-        double d;
-        attach_ctx ac = {b, track_idx, s->modes};
-        size_t k = geo_grid_nearest(grid, s->lat * 1e-7, s->lon * 1e-7, st->station_radius_m, accept_mode, &ac, &d);
-        if (k == SIZE_MAX) {
-            s->dropped = true;
-            st->stats.stations_too_far++;
-            continue;
+        if (b->st_node[i] == BOGIE_NONE) {
+            double d;
+            attach_ctx ac = {b, track_idx, s->modes};
+            size_t k =
+                geo_grid_nearest(grid, s->lat * 1e-7, s->lon * 1e-7, st->station_radius_m, accept_mode, &ac, &d);
+            if (k == SIZE_MAX) {
+                s->dropped = true;
+                st->stats.stations_too_far++;
+                continue;
+            }
+            b->st_node[i] = track_idx[k];
+            b->st_dist[i] = (float)d;
         }
-        b->st_node[i] = track_idx[k];
-        b->st_dist[i] = (float)d;
-        b->nf[track_idx[k]] |= NF_FORCED;
-        st->stats.stations_kept++;
+        b->nf[b->st_node[i]] |= NF_FORCED;
+        count_kept(&st->stats, s);
     }
 }
 
@@ -351,6 +487,12 @@ bogie_status bld_place_stations(builder *b)
     if (rc != BOGIE_OK)
         return rc;
     settle_merges(b);
+    rc = join_lone_platforms(b);
+    if (rc == BOGIE_OK)
+        rc = centre_stop_groups(b);
+    if (rc != BOGIE_OK)
+        return rc;
+    attach_at_stop_positions(b);
     return attach_to_track(b);
 }
 

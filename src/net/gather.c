@@ -1,7 +1,9 @@
 /* gather.c: the OSM sink of the import. It keeps what the graph needs from each object a reader delivers (tracks,
- * stations, node coordinates and flags) in an imp_state, and counts and reports what it leaves out. */
+ * station candidates: station nodes and areas, stop areas, stop positions and platforms; node coordinates and
+ * flags) in an imp_state, and counts and reports what it leaves out. */
 #include "net/gather.h"
 #include "net/tags.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,13 +210,27 @@ static uint8_t station_modes(const osm_tag *tags, size_t n)
                   {"light_rail", 1u << NET_RAILWAY_LIGHT_RAIL},
                   {"subway", 1u << NET_RAILWAY_SUBWAY},
                   {"tram", 1u << NET_RAILWAY_TRAM}};
-    uint8_t m = 0;
+    const char *railway = tags_get(tags, n, "railway");
+    uint8_t m = railway && strcmp(railway, "tram_stop") == 0 ? (uint8_t)(1u << NET_RAILWAY_TRAM) : 0;
     for (size_t i = 0; i < ARRAY_LEN(by_tag); i++) {
         const char *v = tags_get(tags, n, by_tag[i].key);
         if (v && strcmp(v, "yes") == 0)
             m |= by_tag[i].modes;
     }
     return m ? m : (uint8_t)(1u << NET_RAILWAY_RAIL | 1u << NET_RAILWAY_NARROW_GAUGE | 1u << NET_RAILWAY_LIGHT_RAIL);
+}
+
+/* Reports a name of object (type, id) whose value holds control characters (escape sequences, CR, BEL), spelt out:
+ * the outputs replace them, but the data should be fixed. */
+static void report_controls(imp_state *st, char type, int64_t id, const char *key, const char *value)
+{
+    if (!text_has_control(value))
+        return;
+    char spelt[64];
+    text_spell_controls(spelt, sizeof spelt, value);
+    st->cur_type = type;
+    st->cur_id = id;
+    imp_report(st, key, spelt, TEXT_CONTROLS_REASON);
 }
 
 /* Adds a station candidate from an object's tags; members are added by the caller. */
@@ -249,6 +265,7 @@ static bogie_status add_station(imp_state *st, char type, int64_t id, int32_t la
         }
         if (!is_name_key(k) || !*v)
             continue;
+        report_controls(st, type, id, k, v);
         net_name nm;
         if (strtab_intern(&st->strings, k, &nm.key) != BOGIE_OK ||
             strtab_intern(&st->strings, v, &nm.value) != BOGIE_OK || VEC_PUSH(st->alloc, st->names, nm) != 0)
@@ -279,6 +296,82 @@ static bool is_train_stop_position(const osm_tag *tags, size_t n)
     const char *railway = tags_get(tags, n, "railway");
     return pt && strcmp(pt, "stop_position") == 0 &&
            ((train && strcmp(train, "yes") == 0) || (railway && strcmp(railway, "stop") == 0));
+}
+
+/* Whether any name tag (name, name:*, alt_name, official_name, ...) of an object has a value. */
+static bool has_name(const osm_tag *tags, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_name_key(tags[i].key) && *tags[i].value)
+            return true;
+    return false;
+}
+
+/* How a stop position or platform relates to the track this import keeps: 1 when it serves it (train=yes; the
+ * light_rail, subway or tram=yes of an included kind, railway=tram_stop counting as tram=yes; or railway=stop with no
+ * mode tag, a railway's stop), 0 when it serves only other rail (trams, metro, light rail not included, monorail,
+ * funicular, miniature railways), -1 when nothing says it serves rail at all (a bus platform, or a platform with no
+ * mode tag: in the extracts those are mostly trams'). */
+static int stop_serves_kept(const imp_state *st, const osm_tag *tags, size_t n)
+{
+    static const struct {
+        const char *key;
+        unsigned include; /* 0: always kept */
+    } modes[] = {{"train", 0},
+                 {"light_rail", BOGIE_INCLUDE_LIGHT_RAIL},
+                 {"subway", BOGIE_INCLUDE_SUBWAY},
+                 {"tram", BOGIE_INCLUDE_TRAM},
+                 {"monorail", ~0u},
+                 {"funicular", ~0u}};
+    const char *railway = tags_get(tags, n, "railway"), *station = tags_get(tags, n, "station");
+    if (station && strcmp(station, "miniature") == 0)
+        return 0;
+    bool tram_stop = railway && strcmp(railway, "tram_stop") == 0, any_mode = tram_stop;
+    if (tram_stop && (st->include & BOGIE_INCLUDE_TRAM))
+        return 1;
+    for (size_t i = 0; i < ARRAY_LEN(modes); i++) {
+        const char *v = tags_get(tags, n, modes[i].key);
+        if (!v || strcmp(v, "yes") != 0)
+            continue;
+        any_mode = true;
+        if (modes[i].include == 0 || (modes[i].include != ~0u && (st->include & modes[i].include)))
+            return 1;
+    }
+    if (any_mode)
+        return 0;
+    return railway && strcmp(railway, "stop") == 0 ? 1 : -1;
+}
+
+/* Returns the imp_station_source of a station candidate (object type 'n' or 'w'), or -1 when the object is none,
+ * counting those that serve only track this import does not keep. Stop positions (nodes only) and platforms count
+ * only with a name: a nameless one names no station. */
+static int candidate_source(imp_state *st, char type, const osm_tag *tags, size_t n)
+{
+    const char *railway = tags_get(tags, n, "railway");
+    if (is_station_object(tags, n)) {
+        if (!station_mode_kept(st, tags, n)) {
+            if (type == 'n')
+                st->stats.stations_not_on_kept_track_type++;
+            return -1;
+        }
+        if (type == 'w')
+            return IMP_SRC_WAY;
+        bool railway_node = railway && (strcmp(railway, "station") == 0 || strcmp(railway, "halt") == 0);
+        return railway_node ? IMP_SRC_RAILWAY_NODE : IMP_SRC_PT_NODE;
+    }
+    const char *pt = tags_get(tags, n, "public_transport");
+    int source;
+    if (type == 'n' && ((pt && strcmp(pt, "stop_position") == 0) ||
+                        (railway && (strcmp(railway, "stop") == 0 || strcmp(railway, "tram_stop") == 0))))
+        source = IMP_SRC_STOP_POSITION;
+    else if ((pt && strcmp(pt, "platform") == 0) || (railway && strcmp(railway, "platform") == 0))
+        source = IMP_SRC_PLATFORM;
+    else
+        return -1;
+    int serves = stop_serves_kept(st, tags, n);
+    if (serves == 0)
+        st->stats.stops_not_on_kept_track_type++;
+    return serves == 1 && has_name(tags, n) ? source : -1;
 }
 
 /* Whether node id is one the ways and relations of the first pass use. */
@@ -331,16 +424,8 @@ static bogie_status sink_node(void *ud, int64_t id, int32_t lat, int32_t lon, co
         if (VEC_PUSH(st->alloc, st->node_flags, nf) != 0)
             return BOGIE_ERR_NOMEM;
     }
-    if (is_station_object(tags, n)) {
-        if (!station_mode_kept(st, tags, n)) {
-            st->stats.stations_not_on_kept_track_type++;
-            return BOGIE_OK;
-        }
-        bool railway_node = railway && (strcmp(railway, "station") == 0 || strcmp(railway, "halt") == 0);
-        return add_station(st, 'n', id, lat, lon, tags, n, railway_node ? IMP_SRC_RAILWAY_NODE : IMP_SRC_PT_NODE,
-                           NULL);
-    }
-    return BOGIE_OK;
+    int source = candidate_source(st, 'n', tags, n);
+    return source < 0 ? BOGIE_OK : add_station(st, 'n', id, lat, lon, tags, n, (uint8_t)source, NULL);
 }
 
 /* Returns the net_railway of a track type this import keeps, or -1. */
@@ -384,9 +469,10 @@ static bogie_status sink_way(void *ud, int64_t id, const int64_t *refs, size_t n
         }
         if (n_refs == 0)
             return BOGIE_OK;
-        if (is_station_object(tags, n) && station_mode_kept(st, tags, n)) {
+        int source = candidate_source(st, 'w', tags, n);
+        if (source >= 0) {
             imp_station *s;
-            bogie_status rc = add_station(st, 'w', id, OSM_NO_COORD, OSM_NO_COORD, tags, n, IMP_SRC_WAY, &s);
+            bogie_status rc = add_station(st, 'w', id, OSM_NO_COORD, OSM_NO_COORD, tags, n, (uint8_t)source, &s);
             if (rc != BOGIE_OK)
                 return rc;
             s->members_first = st->refs.n;

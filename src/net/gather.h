@@ -29,7 +29,17 @@ typedef struct imp_member {
     char type;
 } imp_member;
 
-enum imp_station_source { IMP_SRC_RAILWAY_NODE = 0, IMP_SRC_PT_NODE, IMP_SRC_WAY, IMP_SRC_RELATION };
+/* The kinds of object a station is built from, in the order a merged station keeps its primary object: a
+ * railway=station|halt node, a public_transport=station node, a station area (way), a stop_area or station relation,
+ * a stop position (a node of the track), a platform (node or way). */
+enum imp_station_source {
+    IMP_SRC_RAILWAY_NODE = 0,
+    IMP_SRC_PT_NODE,
+    IMP_SRC_WAY,
+    IMP_SRC_RELATION,
+    IMP_SRC_STOP_POSITION,
+    IMP_SRC_PLATFORM
+};
 
 typedef struct imp_station {
     int64_t id;
@@ -65,8 +75,10 @@ typedef struct imp_issue {
     X(nodes_read) X(ways_read) X(relations_read) X(ways_kept) X(ways_rail) X(ways_narrow_gauge)               \
     X(ways_light_rail) X(ways_tram) X(ways_subway) X(ways_sidings) X(ways_not_track) X(duplicate_nodes)       \
     X(duplicate_ways) X(missing_node_refs) X(ways_without_gauge) X(stations_found) X(stations_kept)           \
-    X(stations_merged) X(stations_not_on_kept_track_type) X(stations_too_far) X(stop_areas_off_track)         \
-    X(inputs) X(nodes_kept)
+    X(stations_from_station_nodes) X(stations_from_station_areas) X(stations_from_stop_areas)                  \
+    X(stations_from_stop_positions) X(stations_from_platforms) X(stations_merged)                              \
+    X(stations_not_on_kept_track_type) X(stops_not_on_kept_track_type) X(stations_too_far)                    \
+    X(stop_areas_off_track) X(inputs) X(nodes_kept)
 
 typedef struct imp_stats {
 #define X(name) uint64_t name;

@@ -4,9 +4,11 @@
 
 #include "output/output.h"
 #include "ref/tz.h"
+#include "base/text.h"
 #include "base/util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,43 +89,37 @@ static const char *stop_event(const bogie_stop *s)
     return "";
 }
 
-/* The columns a UTF-8 string takes in a terminal: East Asian wide characters (Hangul, CJK ideographs, kana,
- * fullwidth forms) take two, combining marks none, others one. */
-static size_t display_width(const char *s)
+/* The stop's name as the timetable shows it, "Khasan (Хасан)", with its control characters replaced (each takes a
+ * column then, as U+FFFD). */
+static void stop_label(const bogie_stop *s, char *buf, size_t n)
 {
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        int len;
-        if (*p < 0x80) {
-            cp = *p;
-            len = 1;
-        } else if ((*p & 0xE0) == 0xC0) {
-            cp = *p & 0x1F;
-            len = 2;
-        } else if ((*p & 0xF0) == 0xE0) {
-            cp = *p & 0x0F;
-            len = 3;
-        } else {
-            cp = *p & 0x07;
-            len = 4;
-        }
-        for (int i = 1; i < len && p[i]; i++)
-            cp = cp << 6 | (p[i] & 0x3F);
-        for (int i = 0; i < len && *p; i++)
-            p++;
-        if (cp >= 0x300 && cp < 0x370)
-            continue;
-        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6);
-        w += wide ? 2 : 1;
-    }
-    return w;
+    char raw[300];
+    if (s->local_name[0] && strcmp(s->local_name, s->name) != 0)
+        snprintf(raw, sizeof raw, "%s (%s)", s->name, s->local_name);
+    else
+        snprintf(raw, sizeof raw, "%s", s->name);
+    strbuf sb;
+    sb_init(&sb, NULL);
+    text_append_clean(&sb, raw, false);
+    util_strlcpy_utf8(buf, sb.failed || !sb.s ? "" : sb.s, n);
+    sb_free(&sb);
 }
 
-static void write_text(const bogie_journey *j, strbuf *sb)
+/* The width of the station column: 40, or the widest name if wider, so that the column after it lines up. */
+static size_t name_column(const bogie_journey *j)
+{
+    size_t cols = 40;
+    for (size_t i = 0; i < j->n_stops; i++) {
+        char name[300];
+        stop_label(&j->stops[i], name, sizeof name);
+        size_t w = text_width(name);
+        cols = w > cols ? w : cols;
+    }
+    return cols;
+}
+
+/* Writes the timetable into sb, control characters and all (write_text replaces them). */
+static void write_timetable(const bogie_journey *j, strbuf *sb)
 {
     const bogie_stop *o = &j->stops[0], *d = &j->stops[j->n_stops - 1];
     char tot[32], mov[32], alw[32], chg[32], brd[32], dwl[32], rev[32];
@@ -133,7 +129,10 @@ static void write_text(const bogie_journey *j, strbuf *sb)
         sb_printf(sb, ", departing %s %s%s%s%s", o->depart_local, o->abbr, o->zone[0] ? " (" : "", o->zone,
                   o->zone[0] ? ")" : "");
     sb_puts(sb, "\n\n");
-    sb_printf(sb, "%8s  %-22s %-22s %-40s %s\n", "km", "arrive", "depart", "station", "");
+    size_t name_cols = name_column(j);
+    sb_printf(sb, "%8s  %-22s %-22s ", "km", "arrive", "depart");
+    text_append_padded(sb, "station", name_cols);
+    sb_puts(sb, " \n");
     for (size_t i = 0; i < j->n_stops; i++) {
         const bogie_stop *s = &j->stops[i];
         char arr[40] = "", dep[40] = "", name[300];
@@ -153,13 +152,9 @@ static void write_text(const bogie_journey *j, strbuf *sb)
             snprintf(arr, sizeof arr, "%s %s", s->arrive_local, s->abbr), snprintf(dep, sizeof dep, "(pass)");
         else if (pass)
             snprintf(dep, sizeof dep, "(pass)");
-        if (s->local_name[0] && strcmp(s->local_name, s->name) != 0)
-            snprintf(name, sizeof name, "%s (%s)", s->name, s->local_name);
-        else
-            snprintf(name, sizeof name, "%s", s->name);
-        sb_printf(sb, "%8.1f  %-22s %-22s %s", s->km, arr, dep, name);
-        for (size_t k = display_width(name); k < 40; k++)
-            sb_puts(sb, " ");
+        stop_label(s, name, sizeof name);
+        sb_printf(sb, "%8.1f  %-22s %-22s ", s->km, arr, dep);
+        text_append_padded(sb, name, name_cols);
         sb_printf(sb, " %s", stop_event(s));
         if (s->detail[0] && strcmp(s->detail, stop_event(s)) != 0)
             sb_printf(sb, ": %s", s->detail);
@@ -193,6 +188,20 @@ static void write_text(const bogie_journey *j, strbuf *sb)
     }
     for (size_t i = 0; i < j->n_warnings; i++)
         sb_printf(sb, "note: %s\n", j->warnings[i]);
+}
+
+/* The timetable for people: no control character of the data (an escape sequence in a station's name) reaches the
+ * terminal; each becomes U+FFFD. */
+static void write_text(const bogie_journey *j, strbuf *sb)
+{
+    strbuf raw;
+    sb_init(&raw, sb->alloc);
+    write_timetable(j, &raw);
+    if (raw.failed)
+        sb->failed = true;
+    else if (raw.s)
+        text_append_clean(sb, raw.s, true);
+    sb_free(&raw);
 }
 
 static void json_time(strbuf *sb, const char *key, const bogie_journey *j, const bogie_stop *s, bool depart)
@@ -310,17 +319,108 @@ static void write_geojson(const bogie_journey *j, strbuf *sb)
     sb_puts(sb, "]}\n");
 }
 
+/* Appends s as XML character data or an attribute value: markup characters escaped, and control characters (which
+ * XML 1.0 forbids, or which reach a terminal) and bytes that are not UTF-8 replaced by U+FFFD. */
 static void xml_text(strbuf *sb, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
+    strbuf clean;
+    sb_init(&clean, sb->alloc);
+    text_append_clean(&clean, s, false);
+    if (clean.failed)
+        sb->failed = true;
+    for (const char *p = clean.s; p && *p; p++) {
+        switch (*p) {
         case '<': sb_puts(sb, "&lt;"); break;
         case '>': sb_puts(sb, "&gt;"); break;
         case '&': sb_puts(sb, "&amp;"); break;
         case '"': sb_puts(sb, "&quot;"); break;
-        default: sb_append(sb, s, 1);
+        default: sb_append(sb, p, 1);
         }
     }
+    sb_free(&clean);
+}
+
+/* One track point, with its time (UTC, ISO 8601) when utc is given. */
+static void write_trkpt(strbuf *sb, double lat, double lon, const int64_t *utc)
+{
+    sb_printf(sb, "    <trkpt lat=\"%.7f\" lon=\"%.7f\"", lat, lon);
+    if (utc) {
+        char iso[64];
+        iso_time(*utc, 0, iso, sizeof iso);
+        sb_printf(sb, "><time>%s</time></trkpt>\n", iso);
+    } else {
+        sb_puts(sb, "/>\n");
+    }
+}
+
+/* The time (seconds after the start of the clock) the speed profile gives for km: on the first sample at km when
+ * there are several (a stop: the arrival), else interpolated between the last sample before km and the first after.
+ * *q is the first sample that can still matter; kilometres must come in rising order. */
+static double profile_time_at(const bogie_journey *j, double km, size_t *q)
+{
+    const bogie_profile_point *p = j->profile;
+    while (*q < j->n_profile && p[*q].km < km)
+        (*q)++;
+    if (*q == 0)
+        return p[0].time_s;
+    if (*q == j->n_profile)
+        return p[j->n_profile - 1].time_s;
+    const bogie_profile_point *a = &p[*q - 1], *b = &p[*q];
+    if (b->km <= km || b->km <= a->km)
+        return b->time_s;
+    return a->time_s + (b->time_s - a->time_s) * (km - a->km) / (b->km - a->km);
+}
+
+/* Whether the train stands at stop s (the origin and destination always count): the track gets a point at its
+ * arrival and one at its departure there. */
+static bool stands_at(const bogie_stop *s)
+{
+    return (s->kinds & (BOGIE_STOP_ORIGIN | BOGIE_STOP_DESTINATION)) || s->depart_utc > s->arrive_utc;
+}
+
+/* A stop's points: its arrival (not at the origin) and its departure (not at the destination), at (lat, lon).
+ * *last is the latest time written, kept so that times never go back. */
+static void write_stop_points(strbuf *sb, const bogie_stop *s, double lat, double lon, int64_t *last)
+{
+    if (!(s->kinds & BOGIE_STOP_ORIGIN)) {
+        *last = s->arrive_utc > *last ? s->arrive_utc : *last;
+        write_trkpt(sb, lat, lon, last);
+    }
+    if (!(s->kinds & BOGIE_STOP_DESTINATION) && (s->depart_utc > s->arrive_utc || (s->kinds & BOGIE_STOP_ORIGIN))) {
+        *last = s->depart_utc > *last ? s->depart_utc : *last;
+        write_trkpt(sb, lat, lon, last);
+    }
+}
+
+/* The route's track points with their times: from the speed profile between stops, and at every stop where the
+ * train stands its arrival and departure (a point of the line there, or the stop's own position). The first point is
+ * the departure and the last the arrival; times never decrease. */
+static void write_timed_track(const bogie_journey *j, strbuf *sb)
+{
+    const bogie_stop *o = &j->stops[0];
+    int64_t t0 = o->depart_utc - (int64_t)llround(o->depart_s), last = INT64_MIN;
+    size_t k = 0, q = 0;
+    const double eps_km = 1e-3; /* a line point within a metre of a stop is the stop's */
+    for (size_t i = 0; i < j->n_line; i++) {
+        double km = j->line_km[i];
+        bool at_stop = false;
+        for (; k < j->n_stops && j->stops[k].km <= km + eps_km; k++) {
+            const bogie_stop *s = &j->stops[k];
+            if (!stands_at(s))
+                continue;
+            bool here = s->km >= km - eps_km;
+            write_stop_points(sb, s, here ? j->line[i][0] : s->lat, here ? j->line[i][1] : s->lon, &last);
+            at_stop |= here;
+        }
+        if (at_stop)
+            continue;
+        int64_t t = t0 + (int64_t)llround(profile_time_at(j, km, &q));
+        last = t > last ? t : last;
+        write_trkpt(sb, j->line[i][0], j->line[i][1], &last);
+    }
+    for (; k < j->n_stops; k++)
+        if (stands_at(&j->stops[k]))
+            write_stop_points(sb, &j->stops[k], j->stops[k].lat, j->stops[k].lon, &last);
 }
 
 static void write_gpx(const bogie_journey *j, strbuf *sb)
@@ -350,8 +450,11 @@ static void write_gpx(const bogie_journey *j, strbuf *sb)
     sb_puts(sb, "  <trk><name>");
     xml_text(sb, j->train);
     sb_puts(sb, "</name><trkseg>\n");
-    for (size_t i = 0; i < j->n_line; i++)
-        sb_printf(sb, "    <trkpt lat=\"%.7f\" lon=\"%.7f\"/>\n", j->line[i][0], j->line[i][1]);
+    if (j->has_clock)
+        write_timed_track(j, sb);
+    else
+        for (size_t i = 0; i < j->n_line; i++)
+            write_trkpt(sb, j->line[i][0], j->line[i][1], NULL);
     sb_puts(sb, "  </trkseg></trk>\n</gpx>\n");
 }
 
@@ -371,26 +474,43 @@ static double nice_step(double range, int n)
     return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
 }
 
-static void write_svg(const bogie_journey *j, strbuf *sb)
+/* The frame of the speed plot: its margins and the ranges it shows. */
+typedef struct plot {
+    double W, H, ml, mt, pw, ph; /* picture size, left and top margins, plot width and height (px) */
+    double km_max, v_max;        /* the ranges of the axes */
+} plot;
+
+static double px(const plot *f, double km)
 {
-    const double W = 1200, H = 560, ml = 70, mr = 100, mt = 150, mb = 60;
-    double km_max = j->length_m / 1000, v_max = 10;
+    return f->ml + km / f->km_max * f->pw;
+}
+
+static double py(const plot *f, double v)
+{
+    return f->mt + f->ph - (v < f->v_max ? v : f->v_max) / f->v_max * f->ph;
+}
+
+static plot plot_frame(const bogie_journey *j)
+{
+    plot f = {1200, 560, 70, 150, 0, 0, j->length_m / 1000, 10};
+    const double mr = 100, mb = 60;
+    f.pw = f.W - f.ml - mr;
+    f.ph = f.H - f.mt - mb;
     for (size_t i = 0; i < j->n_profile; i++) {
-        if (j->profile[i].limit_kmh > v_max && j->profile[i].limit_kmh < 1000)
-            v_max = j->profile[i].limit_kmh;
-        if (j->profile[i].speed_kmh > v_max)
-            v_max = j->profile[i].speed_kmh;
+        if (j->profile[i].limit_kmh > f.v_max && j->profile[i].limit_kmh < 1000)
+            f.v_max = j->profile[i].limit_kmh;
+        if (j->profile[i].speed_kmh > f.v_max)
+            f.v_max = j->profile[i].speed_kmh;
     }
-    v_max = ceil(v_max * 1.1 / 10) * 10;
-    if (km_max <= 0)
-        km_max = 1;
-    double pw = W - ml - mr, ph = H - mt - mb;
-#define X(km) (ml + (km) / km_max * pw)
-#define Y(v) (mt + ph - ((v) < v_max ? (v) : v_max) / v_max * ph)
-    sb_printf(sb,
-              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-              "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-              W, H, W, H);
+    f.v_max = ceil(f.v_max * 1.1 / 10) * 10;
+    if (f.km_max <= 0)
+        f.km_max = 1;
+    return f;
+}
+
+/* The title, the grid and the axes' labels. */
+static void write_svg_axes(const bogie_journey *j, const plot *f, strbuf *sb)
+{
     sb_puts(sb, "<text x=\"20\" y=\"24\" font-size=\"16\">");
     xml_text(sb, j->train);
     sb_puts(sb, ": ");
@@ -399,24 +519,27 @@ static void write_svg(const bogie_journey *j, strbuf *sb)
     xml_text(sb, j->stops[j->n_stops - 1].name);
     char tot[32];
     duration(j->total_s, tot, sizeof tot);
-    sb_printf(sb, ", %.0f km, %s</text>\n", km_max, tot);
-    /* Grid and axes. */
-    double vs = nice_step(v_max, 6), ks = nice_step(km_max, 10);
-    for (double v = 0; v <= v_max + 1e-9; v += vs)
+    sb_printf(sb, ", %.0f km, %s</text>\n", f->km_max, tot);
+    double vs = nice_step(f->v_max, 6), ks = nice_step(f->km_max, 10);
+    for (double v = 0; v <= f->v_max + 1e-9; v += vs)
         sb_printf(sb,
                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" "
                   "text-anchor=\"end\">%.0f</text>\n",
-                  ml, Y(v), ml + pw, Y(v), ml - 6, Y(v) + 4, v);
-    for (double k = 0; k <= km_max + 1e-9; k += ks)
+                  f->ml, py(f, v), f->ml + f->pw, py(f, v), f->ml - 6, py(f, v) + 4, v);
+    for (double k = 0; k <= f->km_max + 1e-9; k += ks)
         sb_printf(sb,
                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/><text x=\"%.1f\" y=\"%.1f\" "
                   "text-anchor=\"middle\">%g</text>\n",
-                  X(k), mt, X(k), mt + ph, X(k), mt + ph + 16, k);
-    sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">distance (km)</text>\n", ml + pw / 2,
-              mt + ph + 36);
+                  px(f, k), f->mt, px(f, k), f->mt + f->ph, px(f, k), f->mt + f->ph + 16, k);
+    sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">distance (km)</text>\n", f->ml + f->pw / 2,
+              f->mt + f->ph + 36);
     sb_printf(sb, "<text transform=\"translate(22 %.1f) rotate(-90)\" text-anchor=\"middle\">speed (km/h)</text>\n",
-              mt + ph / 2);
-    /* Stops: a dashed line each, and labels above the plot, rotated; stops closer than a label's height share one. */
+              f->mt + f->ph / 2);
+}
+
+/* Stops: a dashed line each, and labels above the plot, rotated; stops closer than a label's height share one. */
+static void write_svg_stops(const bogie_journey *j, const plot *f, strbuf *sb)
+{
     double last_x = -1000;
     for (size_t i = 0; i < j->n_stops; i++) {
         const bogie_stop *s = &j->stops[i];
@@ -425,60 +548,122 @@ static void write_svg(const bogie_journey *j, strbuf *sb)
         const char *color = (s->kinds & BOGIE_STOP_GAUGE_CHANGE) ? "#c0392b"
                             : (s->kinds & BOGIE_STOP_BORDER)     ? "#8e44ad"
                                                                  : "#555";
-        double x = X(s->km);
+        double x = px(f, s->km);
         sb_printf(sb,
                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
-                  x, mt, x, mt + ph, color);
+                  x, f->mt, x, f->mt + f->ph, color);
         if (x - last_x < 15)
             continue;
         last_x = x;
-        sb_printf(sb, "<text transform=\"translate(%.1f %.1f) rotate(-45)\" fill=\"%s\">", x + 3, mt - 6, color);
+        sb_printf(sb, "<text transform=\"translate(%.1f %.1f) rotate(-45)\" fill=\"%s\">", x + 3, f->mt - 6, color);
         xml_text(sb, s->name);
         for (size_t k = i + 1; k < j->n_stops; k++) {
             const bogie_stop *t = &j->stops[k];
             if (t->kinds == BOGIE_STOP_PASS)
                 continue;
-            if (X(t->km) - x >= 15)
+            if (px(f, t->km) - x >= 15)
                 break;
             sb_puts(sb, ", ");
             xml_text(sb, t->name);
         }
         sb_puts(sb, "</text>\n");
     }
-    /* The limit as a wide pale step line under the speed. */
-    sb_puts(sb, "<polyline fill=\"none\" stroke=\"#f0a35e\" stroke-width=\"4\" stroke-linejoin=\"round\" points=\"");
-    for (size_t i = 0; i < j->n_profile; i++) {
-        const bogie_profile_point *p = &j->profile[i];
-        if (i > 0)
-            sb_printf(sb, "%.1f,%.1f ", X(p->km), Y(j->profile[i - 1].limit_kmh));
-        sb_printf(sb, "%.1f,%.1f ", X(p->km), Y(p->limit_kmh));
+}
+
+/* How each kind of limit is drawn (indexed by bogie_limit_kind), and named in the legend. */
+static const struct limit_style {
+    const char *cls, *label, *color, *dash;
+} limit_styles[] = {
+    [BOGIE_LIMIT_LINE] = {"limit limit-line", "limit (tagged)", "#f0a35e", ""},
+    [BOGIE_LIMIT_ASSUMED] = {"limit limit-assumed", "limit (assumed)", "#f0a35e", "7 4"},
+    [BOGIE_LIMIT_CURVE] = {"limit limit-curve", "limit (curve)", "#2a9d8f", ""},
+    [BOGIE_LIMIT_TRAIN] = {"limit limit-train", "train's top speed", "#b8b8b8", ""},
+};
+
+#define LIMIT_KINDS (sizeof limit_styles / sizeof limit_styles[0])
+
+static size_t limit_kind_index(const bogie_profile_point *p)
+{
+    return (size_t)p->limit_kind < LIMIT_KINDS ? (size_t)p->limit_kind : BOGIE_LIMIT_LINE;
+}
+
+/* The limit as wide pale steps, one path for each kind of limit, and over it the speed as a thin line, so that both
+ * stay visible where the train runs at the limit. Profile point i's limit holds until point i + 1. */
+static void write_svg_curves(const bogie_journey *j, const plot *f, strbuf *sb)
+{
+    for (size_t kind = 0; kind < LIMIT_KINDS; kind++) {
+        const struct limit_style *ls = &limit_styles[kind];
+        bool open = false, drawing = false;
+        for (size_t i = 0; i + 1 < j->n_profile; i++) {
+            const bogie_profile_point *p = &j->profile[i], *nx = &j->profile[i + 1];
+            if (limit_kind_index(p) != kind) {
+                drawing = false;
+                continue;
+            }
+            if (!open)
+                sb_printf(sb,
+                          "<path class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"5\" "
+                          "stroke-opacity=\"0.85\"%s%s%s d=\"",
+                          ls->cls, ls->color, *ls->dash ? " stroke-dasharray=\"" : "", ls->dash, *ls->dash ? "\"" : "");
+            if (!drawing)
+                sb_printf(sb, "M%.1f,%.1f", px(f, p->km), py(f, i > 0 ? j->profile[i - 1].limit_kmh : p->limit_kmh));
+            sb_printf(sb, " L%.1f,%.1f L%.1f,%.1f ", px(f, p->km), py(f, p->limit_kmh), px(f, nx->km),
+                      py(f, p->limit_kmh));
+            open = drawing = true;
+        }
+        if (open)
+            sb_puts(sb, "\"/>\n");
     }
-    sb_puts(sb, "\"/>\n<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"1.2\" points=\"");
+    sb_puts(sb, "<polyline class=\"speed\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"1.5\" points=\"");
     for (size_t i = 0; i < j->n_profile; i++)
-        sb_printf(sb, "%.1f,%.1f ", X(j->profile[i].km), Y(j->profile[i].speed_kmh));
+        sb_printf(sb, "%.1f,%.1f ", px(f, j->profile[i].km), py(f, j->profile[i].speed_kmh));
     sb_puts(sb, "\"/>\n");
-    sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", ml,
-              mt, pw, ph);
-    /* The legend, in one row under the title. */
-    static const struct {
-        const char *label, *color, *dash;
-        int width;
-    } legend[] = {{"speed", "#1f5fa8", "", 2},          {"limit", "#f0a35e", "", 4},
-                  {"gauge change", "#c0392b", "4 3", 1}, {"border", "#8e44ad", "4 3", 1},
-                  {"other stop", "#555", "4 3", 1}};
+}
+
+/* One entry of the legend at *lx, which it moves on. */
+static void legend_entry(strbuf *sb, double *lx, const char *cls, const char *label, const char *color,
+                         const char *dash, double width, bool label_in_color)
+{
+    sb_printf(sb,
+              "<line class=\"%s\" x1=\"%.0f\" y1=\"44\" x2=\"%.0f\" y2=\"44\" stroke=\"%s\" stroke-width=\"%g\"%s%s%s/>"
+              "<text x=\"%.0f\" y=\"48\" fill=\"%s\">%s</text>\n",
+              cls, *lx, *lx + 24, color, width, *dash ? " stroke-dasharray=\"" : "", dash, *dash ? "\"" : "", *lx + 30,
+              label_in_color ? color : "#000", label);
+    *lx += 40 + 7 * (double)strlen(label);
+}
+
+/* The legend, in one row under the title: the speed, the kinds of limit the plot shows, and the kinds of stop. */
+static void write_svg_legend(const bogie_journey *j, strbuf *sb)
+{
     double lx = 20;
-    for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
-        sb_printf(sb,
-                  "<line x1=\"%.0f\" y1=\"44\" x2=\"%.0f\" y2=\"44\" stroke=\"%s\" stroke-width=\"%d\"%s%s%s/>"
-                  "<text x=\"%.0f\" y=\"48\" fill=\"%s\">%s</text>\n",
-                  lx, lx + 24, legend[i].color, legend[i].width, *legend[i].dash ? " stroke-dasharray=\"" : "",
-                  legend[i].dash, *legend[i].dash ? "\"" : "", lx + 30, i < 2 ? "#000" : legend[i].color,
-                  legend[i].label);
-        lx += 40 + 7.5 * (double)strlen(legend[i].label);
+    legend_entry(sb, &lx, "legend speed", "speed", "#1f5fa8", "", 2, false);
+    for (size_t kind = 0; kind < LIMIT_KINDS; kind++) {
+        bool shown = false;
+        for (size_t i = 0; i + 1 < j->n_profile && !shown; i++)
+            shown = limit_kind_index(&j->profile[i]) == kind;
+        if (shown)
+            legend_entry(sb, &lx, "legend limit", limit_styles[kind].label, limit_styles[kind].color,
+                         limit_styles[kind].dash, 5, false);
     }
+    legend_entry(sb, &lx, "legend stop", "gauge change", "#c0392b", "4 3", 1, true);
+    legend_entry(sb, &lx, "legend stop", "border", "#8e44ad", "4 3", 1, true);
+    legend_entry(sb, &lx, "legend stop", "other stop", "#555", "4 3", 1, true);
+}
+
+static void write_svg(const bogie_journey *j, strbuf *sb)
+{
+    plot f = plot_frame(j);
+    sb_printf(sb,
+              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+              "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+              f.W, f.H, f.W, f.H);
+    write_svg_axes(j, &f, sb);
+    write_svg_stops(j, &f, sb);
+    write_svg_curves(j, &f, sb);
+    sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n", f.ml,
+              f.mt, f.pw, f.ph);
+    write_svg_legend(j, sb);
     sb_puts(sb, "</svg>\n");
-#undef X
-#undef Y
 }
 
 bogie_status bogie_journey_write(const bogie_journey *j, bogie_format format, char **out)

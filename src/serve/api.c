@@ -55,7 +55,8 @@ static bool answer_path(bogie_service *s, const char *path, const api_param *par
     return true;
 }
 
-void bogie_service_handle(bogie_service *s, const char *method, const char *target, bogie_response *r)
+/* Counts a request and checks its method and length: false after answering 405 or 414 into r. */
+static bool admit(bogie_service *s, const char *method, const char *target, bogie_response *r)
 {
     memset(r, 0, sizeof *r);
     pthread_mutex_lock(&s->lock);
@@ -63,35 +64,99 @@ void bogie_service_handle(bogie_service *s, const char *method, const char *targ
     pthread_mutex_unlock(&s->lock);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         api_error_answer(r, 405, "MethodNotAllowed", "only GET and HEAD are answered");
-        return;
+        return false;
     }
     size_t tlen = strlen(target);
     if (tlen > s->opts.max_uri) {
         api_error_answer(r, 414, "TooLong", "the request line is %zu bytes; at most %zu are read", tlen,
                          s->opts.max_uri);
-        return;
+        return false;
     }
-    uint64_t h = XXH3_64bits(target, tlen);
+    return true;
+}
+
+/* Splits target into its decoded path and its parameters (API_MAX_PARAMS of them), both malloc'd for the caller
+ * to free; false after answering 414 (a parameter too long or too many) or 503 into r, with nothing to free. */
+static bool split_target(const char *target, char **path, api_param **params, size_t *np, bogie_response *r)
+{
+    const char *qm = strchr(target, '?');
+    *path = NULL;
+    *params = NULL;
+    if (qm && !api_check_query(qm + 1, r))
+        return false;
+    size_t plen = qm ? (size_t)(qm - target) : strlen(target);
+    *path = malloc(plen + 1);
+    *params = malloc(API_MAX_PARAMS * sizeof **params);
+    if (!*path || !*params) {
+        free(*path);
+        free(*params);
+        api_error_answer(r, 503, "Overloaded", "out of memory");
+        return false;
+    }
+    api_decode(target, plen, *path, plen + 1, false);
+    *np = qm ? api_parse_query(qm + 1, *params, API_MAX_PARAMS) : 0;
+    return true;
+}
+
+void bogie_service_handle(bogie_service *s, const char *method, const char *target, bogie_response *r)
+{
+    if (!admit(s, method, target, r))
+        return;
+    uint64_t h = XXH3_64bits(target, strlen(target));
     if (api_cache_get(s, target, h, r))
         return;
-    /* Split the target into path and query, and decode the path. */
-    const char *qm = strchr(target, '?');
-    size_t plen = qm ? (size_t)(qm - target) : tlen;
-    char *path = malloc(plen + 1);
-    api_param *params = malloc(API_MAX_PARAMS * sizeof *params);
-    if (!path || !params) {
-        free(path);
-        free(params);
-        api_error_answer(r, 503, "Overloaded", "out of memory");
+    char *path;
+    api_param *params;
+    size_t np;
+    if (!split_target(target, &path, &params, &np, r))
         return;
-    }
-    api_decode(target, plen, path, plen + 1, false);
-    size_t np = qm ? api_parse_query(qm + 1, params, API_MAX_PARAMS) : 0;
     bool cacheable = answer_path(s, path, params, np, r);
     free(path);
     free(params);
     if (cacheable && (r->status == 200 || r->status == 400))
         api_cache_put(s, target, h, r);
+}
+
+api_kind api_request_kind(const char *method, const char *target)
+{
+    size_t plen = strcspn(target, "?");
+    char path[8193];
+    if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || plen >= sizeof path)
+        return API_CHEAP; /* refused at once */
+    api_decode(target, plen, path, sizeof path, false);
+    if (strcmp(path, "/api/network") == 0)
+        return API_STREAM;
+    static const char *const heavy[] = {"/route/", "/table/", "/api/journey"};
+    for (size_t i = 0; i < sizeof heavy / sizeof heavy[0]; i++)
+        if (strncmp(path, heavy[i], strlen(heavy[i])) == 0)
+            return API_HEAVY;
+    return API_CHEAP;
+}
+
+api_netstream *api_network_stream(bogie_service *s, const char *method, const char *target, bogie_response *r)
+{
+    char *path;
+    api_param *params;
+    size_t np;
+    if (!admit(s, method, target, r) || !split_target(target, &path, &params, &np, r))
+        return NULL;
+    api_netstream *ns = api_netstream_open(s, params, np, r);
+    free(path);
+    free(params);
+    return ns;
+}
+
+bool api_cached_answer(bogie_service *s, const char *method, const char *target, bogie_response *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t tlen = strlen(target);
+    if ((strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) || tlen > s->opts.max_uri ||
+        !api_cache_get(s, target, XXH3_64bits(target, tlen), r))
+        return false;
+    pthread_mutex_lock(&s->lock);
+    s->requests++;
+    pthread_mutex_unlock(&s->lock);
+    return true;
 }
 
 void bogie_service_counters(bogie_service *s, uint64_t *requests, uint64_t *hits)

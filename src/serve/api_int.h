@@ -101,12 +101,30 @@ void api_nearest(bogie_service *s, const char *train, const char *coords, const 
 void api_table(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
                bogie_response *r);
 
-/* Native (api_native.c): /api/journey, /api/stations, /api/trains, /api/network and /health. */
+/* Native (api_native.c): /api/journey, /api/stations, /api/trains and /health. */
 void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
 void api_stations(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
 void api_trains(bogie_service *s, bogie_response *r);
-void api_network(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
 void api_health(bogie_service *s, bogie_response *r);
+
+/* /api/network (api_network.c), whole or as a stream. A stream makes the answer a few features at a time, so that
+ * it is never held in full; it is used by one thread at a time. */
+typedef struct api_netstream api_netstream;
+void api_network(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
+/* Starts the answer for the parameters p (bbox, zoom): a stream the caller frees with api_netstream_free, or NULL
+ * after answering 400 (a bad parameter) or 503 into r, whose body the caller owns. */
+api_netstream *api_netstream_open(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
+/* Copies the answer's next bytes into buf (at most max, at least 1 until the end): how many, 0 at the end, -1 when
+ * out of memory. */
+long api_netstream_read(api_netstream *ns, char *buf, size_t max);
+void api_netstream_free(api_netstream *ns);
+/* What answering method and target (raw, as bogie_service_handle takes them) costs, judged by the decoded path: a
+ * route, table or journey is heavy (the server's workers answer it), /api/network a stream, anything else cheap. */
+typedef enum api_kind { API_CHEAP, API_HEAVY, API_STREAM } api_kind;
+api_kind api_request_kind(const char *method, const char *target);
+/* The answer to such a request as a stream (as api_netstream_open), after the checks bogie_service_handle makes on
+ * every request; NULL after answering into r. The request is counted; its answer is not cached. */
+api_netstream *api_network_stream(bogie_service *s, const char *method, const char *target, bogie_response *r);
 
 /* ----- the web page's files (api_files.c) ----- */
 
@@ -126,6 +144,10 @@ bool api_cache_get(bogie_service *s, const char *key, uint64_t h, bogie_response
 /* Remembers a copy of r's answer for key (hash h) unless it is too big, evicting the least recently used answers
  * beyond opts.cache_bytes. Thread-safe. */
 void api_cache_put(bogie_service *s, const char *key, uint64_t h, const bogie_response *r);
+/* The answer to method and target (as bogie_service_handle takes them) when the cache holds it: copies it into r (r
+ * owns the body), counts the request and returns true; false, with nothing counted, when it must be worked out.
+ * Thread-safe and cheap: the server asks it before handing an expensive request to its workers. */
+bool api_cached_answer(bogie_service *s, const char *method, const char *target, bogie_response *r);
 /* Frees every answer and the hash table. */
 void api_cache_close(bogie_service *s);
 

@@ -1,9 +1,8 @@
 /* api_native.c: the HTTP API's native endpoints: /api/journey (a journey in any of bogie's formats), /api/stations,
- * /api/trains, /api/network (the track, breaks of gauge and stations as GeoJSON, for the map) and /health. */
+ * /api/trains and /health (/api/network has a file of its own, api_network.c). */
 #include "serve/api_int.h"
 
 #include "net/network.h"
-#include "net/tags.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +73,10 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
         }
         req.via_dwell_s = m * 60;
     }
+    long gauge;
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &gauge))
+        return;
+    req.start_gauge = (uint16_t)gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
     bogie_journey *j;
@@ -158,119 +161,6 @@ void api_trains(bogie_service *s, bogie_response *r)
     }
     sb_puts(&sb, "]}\n");
     api_set_body(r, 200, "application/json", &sb);
-}
-
-void api_network(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
-{
-    const bogie_network *net = s->net;
-    double bb[4] = {-180, -90, 180, 90};
-    const char *bbox = api_param_value(p, np, "bbox");
-    if (bbox && sscanf(bbox, "%lf,%lf,%lf,%lf", &bb[0], &bb[1], &bb[2], &bb[3]) != 4) {
-        api_error_answer(r, 400, "InvalidValue", "bbox must be minlon,minlat,maxlon,maxlat");
-        return;
-    }
-    long z;
-    if (!api_int_param(p, np, "zoom", 8, 0, 22, "InvalidValue", r, &z))
-        return;
-    /* About one pixel at the equator at this zoom: 256-pixel tiles over 40,075 km. */
-    double tol = 40075016.7 / (256.0 * (double)(1u << z));
-    strbuf sb;
-    sb_init(&sb, NULL);
-    sb_puts(&sb, "{\"type\":\"FeatureCollection\",\"features\":[");
-    bool first = true;
-    VEC(uint8_t) keep = {0};
-    VEC(double) pts = {0};
-    for (uint32_t e = 0; e < net->n_edges && !sb.failed; e++) {
-        const net_edge *ed = &net->edges[e];
-        const net_point *g = net->geom + ed->geom_first;
-        double lo_lat = 90, hi_lat = -90, lo_lon = 180, hi_lon = -180;
-        for (uint32_t k = 0; k < ed->geom_count; k++) {
-            double la = g[k].lat * 1e-7, lo = g[k].lon * 1e-7;
-            lo_lat = la < lo_lat ? la : lo_lat;
-            hi_lat = la > hi_lat ? la : hi_lat;
-            lo_lon = lo < lo_lon ? lo : lo_lon;
-            hi_lon = lo > hi_lon ? lo : hi_lon;
-        }
-        if (hi_lon < bb[0] || lo_lon > bb[2] || hi_lat < bb[1] || lo_lat > bb[3])
-            continue;
-        keep.n = pts.n = 0;
-        if (VEC_RESERVE(NULL, keep, ed->geom_count) != 0 || VEC_RESERVE(NULL, pts, 2 * (size_t)ed->geom_count) != 0) {
-            sb.failed = true;
-            break;
-        }
-        for (uint32_t k = 0; k < ed->geom_count; k++) {
-            pts.v[2 * k] = g[k].lat * 1e-7;
-            pts.v[2 * k + 1] = g[k].lon * 1e-7;
-            keep.v[k] = 0;
-        }
-        api_simplify((const double (*)[2])pts.v, 0, ed->geom_count - 1, tol, keep.v);
-        const net_class *c = &net->classes[ed->cls];
-        char gauge[32], power[64];
-        tags_gauge_label(c, gauge, sizeof gauge);
-        tags_power_label(c, power, sizeof power);
-        sb_printf(&sb, "%s{\"type\":\"Feature\",\"properties\":{\"kind\":\"track\",\"gauge\":\"%s\",\"electrification\":",
-                  first ? "" : ",", gauge);
-        sb_json_string(&sb, power);
-        sb_printf(&sb, ",\"maxspeed_kmh\":%.0f,\"use\":\"%s\",\"schematic\":%s},\"geometry\":{\"type\":"
-                       "\"LineString\",\"coordinates\":[",
-                  c->maxspeed_fwd, c->service ? tags_service_name(c->service) : c->usage ? tags_usage_name(c->usage)
-                                                                                          : "unspecified",
-                  (c->flags & NET_CLASS_SCHEMATIC) ? "true" : "false");
-        bool firstp = true;
-        for (uint32_t k = 0; k < ed->geom_count; k++) {
-            if (!keep.v[k])
-                continue;
-            sb_puts(&sb, firstp ? "[" : ",[");
-            sb_fixed(&sb, pts.v[2 * k + 1], 5);
-            sb_puts(&sb, ",");
-            sb_fixed(&sb, pts.v[2 * k], 5);
-            sb_puts(&sb, "]");
-            firstp = false;
-        }
-        sb_puts(&sb, "]}}");
-        first = false;
-    }
-    VEC_FREE(NULL, keep);
-    VEC_FREE(NULL, pts);
-    bogie_summary *sum = NULL;
-    if (bogie_network_summary(net, &sum) == BOGIE_OK) {
-        for (size_t i = 0; i < sum->n_breaks; i++) {
-            const bogie_gauge_break *b = &sum->breaks[i];
-            if (b->lon < bb[0] || b->lon > bb[2] || b->lat < bb[1] || b->lat > bb[3])
-                continue;
-            sb_printf(&sb, "%s{\"type\":\"Feature\",\"properties\":{\"kind\":\"break\",\"gauges\":", first ? "" : ",");
-            sb_json_string(&sb, b->gauges);
-            sb_puts(&sb, ",\"break_kind\":");
-            sb_json_string(&sb, b->kind);
-            sb_puts(&sb, ",\"station\":");
-            sb_json_string(&sb, b->station);
-            sb_puts(&sb, "},\"geometry\":{\"type\":\"Point\",\"coordinates\":");
-            api_write_location(&sb, b->lat, b->lon);
-            sb_puts(&sb, "}}");
-            first = false;
-        }
-        bogie_summary_free(net, sum);
-    }
-    for (uint32_t i = 0; i < net->n_stations; i++) {
-        const net_station *st = &net->stations[i];
-        double la = st->lat * 1e-7, lo = st->lon * 1e-7;
-        if (lo < bb[0] || lo > bb[2] || la < bb[1] || la > bb[3])
-            continue;
-        const char *en = NULL;
-        for (uint32_t k = 0; k < st->names_count; k++)
-            if (strcmp(net_str(net, net->names[st->names_first + k].key), "name:en") == 0)
-                en = net_str(net, net->names[st->names_first + k].value);
-        sb_printf(&sb, "%s{\"type\":\"Feature\",\"properties\":{\"kind\":\"station\",\"name\":", first ? "" : ",");
-        sb_json_string(&sb, en && *en ? en : net_str(net, st->name));
-        sb_puts(&sb, ",\"local_name\":");
-        sb_json_string(&sb, net_str(net, st->name));
-        sb_puts(&sb, "},\"geometry\":{\"type\":\"Point\",\"coordinates\":");
-        api_write_location(&sb, la, lo);
-        sb_puts(&sb, "}}");
-        first = false;
-    }
-    sb_puts(&sb, "]}\n");
-    api_set_body(r, 200, "application/geo+json", &sb);
 }
 
 void api_health(bogie_service *s, bogie_response *r)

@@ -19,6 +19,7 @@ typedef struct route_query {
     double tol;              /* the overview's simplification in metres: 0 the full line, -1 no overview */
     bool steps;
     const char *depart;      /* points into the request's parameters; NULL for none */
+    long gauge;              /* the wheels at the start, in mm; 0: the planner's choice */
 } route_query;
 
 static bool is_waypoint(const bogie_stop *s)
@@ -64,12 +65,14 @@ static bool read_route_coords(const bogie_service *s, const char *coords, route_
     return true;
 }
 
-/* Reads overview, geometries, steps and depart into q; false after answering 400 on a value not offered. */
+/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on a value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
     const char *overview = api_param_value(p, np, "overview"), *geoms = api_param_value(p, np, "geometries"),
                *steps = api_param_value(p, np, "steps");
     q->depart = api_param_value(p, np, "depart");
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &q->gauge))
+        return false;
     q->geometry = API_GEOM_POLYLINE5;
     q->tol = 25;
     if (overview && strcmp(overview, "full") == 0)
@@ -114,6 +117,7 @@ static bogie_journey *plan_route(bogie_service *s, const bogie_train *t, const r
     req.n_via = (size_t)q->n - 2;
     req.train = t;
     req.depart = q->depart;
+    req.start_gauge = (uint16_t)q->gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
     bogie_journey *j;
@@ -173,6 +177,18 @@ static void write_leg_summary(strbuf *sb, const bogie_journey *j, size_t a, size
     sb_free(&sum);
 }
 
+/* The duration of the step from stop k of the leg of stops a to b: the time spent at stop k (its gauge change,
+ * border stop, reversal; none at the leg's first stop, whose time belongs to the leg before), then the run to the
+ * next stop; the last step is the time spent at b (a via's dwell, work at the destination). So the steps add up to
+ * the leg, b's departure less a's, and the legs to the route's duration. */
+static double step_duration(const bogie_journey *j, size_t k, size_t a, size_t b)
+{
+    const bogie_stop *x = &j->stops[k];
+    if (k == b)
+        return x->depart_s - x->arrive_s;
+    return j->stops[k + 1].arrive_s - (k == a ? x->depart_s : x->arrive_s);
+}
+
 /* Appends the step from stop k of the leg of stops a to b: to the next stop, with its maneuver at stop k, and named
  * after stop k, where that maneuver (a departure, a gauge change, a reversal...) happens. */
 static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, size_t b, api_geom_format geometry)
@@ -183,10 +199,11 @@ static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, s
     size_t la = api_line_index(j, x->km), lb = api_line_index(j, y->km);
     sb_puts(sb, k > a ? ",{\"distance\":" : "{\"distance\":");
     sb_fixed(sb, (y->km - x->km) * 1000, 1);
+    double duration = step_duration(j, k, a, b);
     sb_puts(sb, ",\"duration\":");
-    sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
+    sb_fixed(sb, duration, 1);
     sb_puts(sb, ",\"weight\":");
-    sb_fixed(sb, last ? 0 : y->arrive_s - x->depart_s, 1);
+    sb_fixed(sb, duration, 1);
     sb_puts(sb, ",\"name\":");
     sb_json_string(sb, x->name);
     sb_puts(sb, ",\"mode\":\"train\",\"geometry\":");
@@ -204,9 +221,9 @@ static void write_leg(strbuf *sb, const bogie_journey *j, size_t a, size_t b, bo
     sb_puts(sb, first ? "{\"distance\":" : ",{\"distance\":");
     sb_fixed(sb, (to->km - from->km) * 1000, 1);
     sb_puts(sb, ",\"duration\":");
-    sb_fixed(sb, to->arrive_s - from->depart_s, 1);
+    sb_fixed(sb, to->depart_s - from->depart_s, 1);
     sb_puts(sb, ",\"weight\":");
-    sb_fixed(sb, to->arrive_s - from->depart_s, 1);
+    sb_fixed(sb, to->depart_s - from->depart_s, 1);
     sb_puts(sb, ",\"summary\":");
     write_leg_summary(sb, j, a, b);
     sb_puts(sb, ",\"steps\":[");
@@ -348,17 +365,43 @@ static void write_matrix(strbuf *sb, const char *head, const double *m, long ns,
     sb_puts(sb, "]");
 }
 
-/* Appends head, then OSRM waypoints at the cnt coordinates (lat, lon) that ix picks, and the closing bracket. */
+/* Appends head, then OSRM waypoints at the cnt coordinates (lat, lon) that ix picks, named as name says, and the
+ * closing bracket. */
 static void write_table_points(strbuf *sb, const char *head, const size_t *ix, long cnt, const double *lat,
-                               const double *lon)
+                               const double *lon, char (*name)[128])
 {
     sb_puts(sb, head);
     for (long i = 0; i < cnt; i++) {
-        sb_puts(sb, i ? ",{\"hint\":\"\",\"name\":\"\",\"location\":" : "{\"hint\":\"\",\"name\":\"\",\"location\":");
+        sb_puts(sb, i ? ",{\"hint\":\"\",\"name\":" : "{\"hint\":\"\",\"name\":");
+        sb_json_string(sb, name[ix[i]]);
+        sb_puts(sb, ",\"location\":");
         api_write_location(sb, lat[ix[i]], lon[ix[i]]);
         sb_puts(sb, "}");
     }
     sb_puts(sb, "]");
+}
+
+/* Reads annotations (NULL: durations only; else a comma-separated list of duration and distance) into the two
+ * flags; false after answering 400 on any other item. */
+static bool read_annotations(const char *ann, bool *dur, bool *dist, bogie_response *r)
+{
+    *dur = !ann;
+    *dist = false;
+    for (const char *a = ann; a;) {
+        size_t len = strcspn(a, ",");
+        if (len == 8 && strncmp(a, "duration", 8) == 0)
+            *dur = true;
+        else if (len == 8 && strncmp(a, "distance", 8) == 0)
+            *dist = true;
+        else {
+            api_error_answer(r, 400, "InvalidOptions",
+                             "annotations: \"%.*s\" is not offered; annotations must be duration, distance or "
+                             "duration,distance", (int)(len < 40 ? len : 40), a);
+            return false;
+        }
+        a = a[len] ? a + len + 1 : NULL;
+    }
+    return true;
 }
 
 void api_table(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
@@ -371,9 +414,10 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
     double *lat = malloc(cap * sizeof *lat), *lon = malloc(cap * sizeof *lon);
     size_t *si = malloc(cap * sizeof *si), *di = malloc(cap * sizeof *di);
     char (*place)[48] = malloc(cap * sizeof *place);
+    char (*name)[128] = malloc(cap * sizeof *name);
     const char **sp = malloc(cap * sizeof *sp), **dp = malloc(cap * sizeof *dp);
     double *dur = NULL, *dist = NULL;
-    if (!lat || !lon || !si || !di || !place || !sp || !dp) {
+    if (!lat || !lon || !si || !di || !place || !name || !sp || !dp) {
         api_error_answer(r, 503, "Overloaded", "out of memory");
         goto out;
     }
@@ -398,12 +442,9 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
         api_error_answer(r, 400, "InvalidOptions", "sources and destinations must be \"all\" or indices like 0;2;5");
         goto out;
     }
-    const char *ann = api_param_value(p, np, "annotations");
-    bool want_dur = !ann || strstr(ann, "duration"), want_dist = ann && strstr(ann, "distance");
-    if (ann && !want_dur && !want_dist) {
-        api_error_answer(r, 400, "InvalidOptions", "annotations must be duration, distance or duration,distance");
+    bool want_dur, want_dist;
+    if (!read_annotations(api_param_value(p, np, "annotations"), &want_dur, &want_dist, r))
         goto out;
-    }
     for (long i = 0; i < n; i++)
         snprintf(place[i], sizeof place[i], "%.7f,%.7f", lat[i], lon[i]);
     for (long i = 0; i < ns; i++)
@@ -429,8 +470,14 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
         write_matrix(&sb, ",\"durations\":[", dur, ns, nd);
     if (want_dist)
         write_matrix(&sb, ",\"distances\":[", dist, ns, nd);
-    write_table_points(&sb, ",\"sources\":[", si, ns, lat, lon);
-    write_table_points(&sb, ",\"destinations\":[", di, nd, lat, lon);
+    for (long i = 0; i < n; i++)
+        if (bogie_place_name(s->planner, t, place[i], name[i], sizeof name[i], &d) != BOGIE_OK)
+            name[i][0] = '\0';
+    write_table_points(&sb, ",\"sources\":[", si, ns, lat, lon, name);
+    write_table_points(&sb, ",\"destinations\":[", di, nd, lat, lon, name);
+    sb_puts(&sb, ",\"bogie\":{\"measure\":");
+    sb_json_string(&sb, BOGIE_TABLE_MEASURE);
+    sb_puts(&sb, "}");
     sb_puts(&sb, "}\n");
     api_set_body(r, 200, "application/json", &sb);
 out:
@@ -439,6 +486,7 @@ out:
     free(si);
     free(di);
     free(place);
+    free(name);
     free(sp);
     free(dp);
     free(dur);

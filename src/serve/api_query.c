@@ -21,7 +21,7 @@ static int hexval(char c)
 size_t api_decode(const char *s, size_t n, char *out, size_t out_size, bool plus_is_space)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < out_size; i++) {
+    for (size_t i = 0; i < n && (!out || o + 1 < out_size); i++) {
         char c = s[i];
         if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
             c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
@@ -31,10 +31,49 @@ size_t api_decode(const char *s, size_t n, char *out, size_t out_size, bool plus
         }
         if (c == '\0')
             continue; /* a NUL cannot be part of a C string; it is dropped rather than cutting the value short */
-        out[o++] = c;
+        if (out)
+            out[o] = c;
+        o++;
     }
-    out[o] = '\0';
+    if (out)
+        out[o] = '\0';
     return o;
+}
+
+bool api_check_query(const char *q, bogie_response *r)
+{
+    const size_t key_max = sizeof ((api_param *)0)->key - 1, value_max = sizeof ((api_param *)0)->value - 1;
+    size_t n = 0;
+    while (q && *q) {
+        size_t len = strcspn(q, "&");
+        const char *eq = memchr(q, '=', len);
+        size_t klen = eq ? (size_t)(eq - q) : len;
+        if (klen > 0) {
+            char key[sizeof ((api_param *)0)->key];
+            size_t kdec = api_decode(q, klen, NULL, 0, true);
+            api_decode(q, klen, key, sizeof key, true);
+            if (++n > API_MAX_PARAMS) {
+                api_error_answer(r, 414, "TooManyParameters",
+                                 "parameter %zu (%s) is one too many: at most %d are read", n, key, API_MAX_PARAMS);
+                return false;
+            }
+            if (kdec > key_max) {
+                api_error_answer(r, 414, "TooLong", "the parameter name %s... is %zu bytes; at most %zu are read", key,
+                                 kdec, key_max);
+                return false;
+            }
+            size_t vdec = eq ? api_decode(eq + 1, len - klen - 1, NULL, 0, true) : 0;
+            if (vdec > value_max) {
+                api_error_answer(r, 414, "TooLong", "parameter %s is %zu bytes (decoded); at most %zu are read", key,
+                                 vdec, value_max);
+                return false;
+            }
+        }
+        if (!q[len])
+            break;
+        q += len + 1;
+    }
+    return true;
 }
 
 size_t api_parse_query(const char *q, api_param *out, size_t max)

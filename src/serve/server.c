@@ -7,6 +7,7 @@
 #include "bogie_server.h"
 
 #include "base/util.h"
+#include "serve/api_int.h"
 #include "serve/server_int.h"
 
 #include <arpa/inet.h>
@@ -41,6 +42,12 @@
  * that an over-long or crowded request line is read in full and answered 414 here, not dropped by the library. */
 #define CONNECTION_MEMORY (512u * 1024)
 
+/* The library's buffer for each streamed answer (/api/network), filled from the stream as the client reads. */
+#define STREAM_BLOCK_BYTES (32u * 1024)
+
+/* Answers up to this size are not counted against max_answer_bytes: connections x this bounds them instead. */
+#define SMALL_ANSWER_BYTES (64u * 1024)
+
 /* Expensive requests queued for the workers beyond this are answered 503 at once. */
 #define MAX_QUEUED_JOBS 256
 
@@ -57,6 +64,7 @@ struct bogie_server {
     srv_pool pool;
     atomic_uint in_flight;  /* requests from the handler's first call until their answer is sent or connection lost */
     atomic_bool stopping;   /* set by bogie_server_quiesce: every answer then closes its connection */
+    atomic_size_t answer_bytes; /* bodies over SMALL_ANSWER_BYTES queued and not yet released by the library */
     uint16_t port;
     MHD_socket listen_fd;   /* after bogie_server_quiesce: the listening socket, closed by bogie_server_stop */
 };
@@ -170,17 +178,57 @@ static void add_common_headers(bogie_server *s, struct MHD_Response *resp, int s
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
+/* A large answer's body while the library sends it: counted in the server's answer_bytes until released. */
+typedef struct held_answer {
+    bogie_server *server;
+    char *body;
+    size_t len;
+} held_answer;
+
+/* The library is done with a large answer (cls: its held_answer). */
+static void release_answer(void *cls)
+{
+    held_answer *h = cls;
+    atomic_fetch_sub(&h->server->answer_bytes, h->len);
+    free(h->body);
+    free(h);
+}
+
+static enum MHD_Result queue_error(bogie_server *s, struct MHD_Connection *c, int status, const char *code,
+                                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The library's answer for body (owned from here): a small one as it is, a large one counted against
+ * max_answer_bytes, and NULL (body freed) when that budget is spent or memory is short. */
+static struct MHD_Response *make_response(bogie_server *s, char *body, size_t len)
+{
+    if (!body || len <= SMALL_ANSWER_BYTES)
+        return MHD_create_response_from_buffer(len, body ? body : (void *)"",
+                                               body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    held_answer *h = malloc(sizeof *h);
+    if (!h || atomic_fetch_add(&s->answer_bytes, len) + len > s->opts.max_answer_bytes) {
+        if (h)
+            atomic_fetch_sub(&s->answer_bytes, len);
+        free(h);
+        free(body);
+        return NULL;
+    }
+    *h = (held_answer){s, body, len};
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(len, body, release_answer, h);
+    if (!resp)
+        release_answer(h);
+    return resp;
+}
+
 /* Queues an answer that takes ownership of body (NULL for none); with must_close, or once the server is stopping, the
- * connection is closed after it. */
+ * connection is closed after it. A large answer beyond the budget for answers being sent gets 503 instead. */
 static enum MHD_Result queue(bogie_server *s, struct MHD_Connection *c, int status, const char *type, char *body,
                              size_t len, bool must_close)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body ? body : (void *)"",
-                                                                body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        free(body);
+    struct MHD_Response *resp = make_response(s, body, len);
+    if (!resp && len > SMALL_ANSWER_BYTES)
+        return queue_error(s, c, 503, "Overloaded", "too many large answers are being sent; try again shortly");
+    if (!resp)
         return MHD_NO;
-    }
     add_common_headers(s, resp, status, type, must_close);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
@@ -188,8 +236,6 @@ static enum MHD_Result queue(bogie_server *s, struct MHD_Connection *c, int stat
 }
 
 /* Queues a JSON error answer (message printf-style) and closes the connection after it. */
-static enum MHD_Result queue_error(bogie_server *s, struct MHD_Connection *c, int status, const char *code,
-                                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static enum MHD_Result queue_error(bogie_server *s, struct MHD_Connection *c, int status, const char *code,
                                    const char *fmt, ...)
 {
@@ -302,18 +348,6 @@ static enum MHD_Result screen_request(bogie_server *s, struct MHD_Connection *mc
     return MHD_YES;
 }
 
-/* True for requests that may take long to work out: those go to the workers. */
-static bool is_heavy(const char *method, const char *target)
-{
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return false;
-    static const char *const prefixes[] = {"/route/", "/table/", "/api/journey", "/api/network"};
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (strncmp(target, prefixes[i], strlen(prefixes[i])) == 0)
-            return true;
-    return false;
-}
-
 /* Hands c's request to the workers, which suspend its connection; the handler is called again once it is answered. */
 static enum MHD_Result hand_to_workers(bogie_server *s, struct MHD_Connection *mc, srv_conn *c, const char *method)
 {
@@ -341,6 +375,40 @@ static enum MHD_Result hand_to_workers(bogie_server *s, struct MHD_Connection *m
         return queue_error(s, mc, 503, "Overloaded", "too many requests are waiting to be worked out");
     }
     return MHD_YES;
+}
+
+/* The library asks for the next bytes of a streamed answer (cls: its api_netstream). */
+static ssize_t read_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    long n = api_netstream_read(cls, buf, max);
+    return n > 0 ? (ssize_t)n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void free_stream(void *cls)
+{
+    api_netstream_free(cls);
+}
+
+/* Answers /api/network as a stream made while the client reads it (chunked), so that no connection ever holds the
+ * whole answer; a bad parameter gets its JSON error as any other request. */
+static enum MHD_Result answer_stream(bogie_server *s, struct MHD_Connection *mc, const char *method,
+                                     const char *target)
+{
+    bogie_response resp;
+    api_netstream *ns = api_network_stream(s->service, method, target, &resp);
+    if (!ns)
+        return queue(s, mc, resp.status, resp.content_type, resp.body, resp.length, false);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK_BYTES, read_stream, ns,
+                                                               free_stream);
+    if (!r) {
+        api_netstream_free(ns);
+        return queue_error(s, mc, 503, "Overloaded", "out of memory");
+    }
+    add_common_headers(s, r, 200, "application/geo+json", false);
+    enum MHD_Result ret = MHD_queue_response(mc, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 /* Sends the answer a worker has worked out for c, and frees its job. */
@@ -385,10 +453,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
     if (strcmp(method, "OPTIONS") == 0)
         return answer_preflight(s, mc);
     const char *target = c->target ? c->target : "/";
-    if (is_heavy(method, target))
+    bogie_response resp = {0};
+    api_kind kind = api_request_kind(method, target);
+    if (kind == API_STREAM)
+        return answer_stream(s, mc, method, target);
+    /* An answer the cache holds is cheap, whatever its kind: it never waits behind the workers' queue. */
+    if (kind == API_HEAVY && !api_cached_answer(s->service, method, target, &resp))
         return hand_to_workers(s, mc, c, method);
-    bogie_response resp;
-    bogie_service_handle(s->service, method, target, &resp);
+    if (!resp.from_cache)
+        bogie_service_handle(s->service, method, target, &resp);
     return queue(s, mc, resp.status, resp.content_type, resp.body, resp.length, false);
 }
 
@@ -404,6 +477,7 @@ void bogie_server_options_init(bogie_server_options *o)
     o->max_per_client = 64;
     o->workers = 2;
     o->max_heavy_per_client = 4;
+    o->max_answer_bytes = (size_t)256 << 20;
 }
 
 /* Fills the options left at 0 with their defaults. */
@@ -425,6 +499,8 @@ static void complete_options(bogie_server_options *o)
         o->workers = d.workers;
     if (!o->max_heavy_per_client)
         o->max_heavy_per_client = d.max_heavy_per_client;
+    if (!o->max_answer_bytes)
+        o->max_answer_bytes = d.max_answer_bytes;
 }
 
 static struct MHD_Daemon *start_daemon(bogie_server *s, const struct sockaddr_in *addr)

@@ -89,17 +89,33 @@ get "/route/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124
 is "a route through a via point has two legs" \
     "$(body <"$T/via.txt" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["routes"][0]["legs"]), [w["name"] for w in d["waypoints"]])')" \
     "2 ['Pyongyang', 'Khasan', 'Vladivostok']"
+# Durations add up as OSRM's clients expect: steps to their leg, legs to the route, with the via's dwell, the border
+# stop at Khasan (the via) and the stops inside each leg (the gauge change at Tumangang) counted once.
+get "/route/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?overview=false&steps=true" >"$T/vias.txt"
+ok "/route/v1: the steps add up to their leg, the legs to the route" python3 - "$T/vias.txt" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).read().rsplit("\n", 1)[0])["routes"][0]
+legs = r["legs"]
+assert abs(sum(l["duration"] for l in legs) - r["duration"]) < 0.5, ([l["duration"] for l in legs], r["duration"])
+for l in legs:
+    assert abs(sum(s["duration"] for s in l["steps"]) - l["duration"]) < 0.5, ([s["duration"] for s in l["steps"]], l)
+PY
 is "GET /nearest/v1" "$(get "/nearest/v1/armoured/130.62,42.42?number=2" | body | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], len(d["waypoints"]), d["waypoints"][0]["distance"] < 200)')" "Ok 2 True"
 get "/table/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?annotations=duration,distance" >"$T/table.txt"
-ok "GET /table/v1: a matrix equal to the routes' weights, null where the train cannot start" python3 - "$T/table.txt" "$T/osrm.json" <<'PY'
+get "/route/v1/armoured/131.88191,43.11124;125.73639,39.00472?overview=false" >"$T/back.txt"
+ok "GET /table/v1: a matrix equal to the routes' weights, with the places' names" python3 - "$T/table.txt" "$T/osrm.json" "$T/back.txt" <<'PY'
 import json, sys
 d = json.loads(open(sys.argv[1]).read().rsplit("\n", 1)[0])
 o = json.load(open(sys.argv[2]))
 assert d["code"] == "Ok" and len(d["durations"]) == 3 and len(d["durations"][0]) == 3
 assert d["durations"][0][0] == 0 and abs(d["durations"][0][2] - o["routes"][0]["weight"]) < 1
 assert abs(d["distances"][0][2] - o["routes"][0]["distance"]) < 1
-# The armoured train has 1435 mm wheels: it cannot set out from Vladivostok, on 1520 mm track.
-assert d["durations"][2][0] is None
+# Vladivostok has only 1520 mm track: the armoured train starts there on the 1520 mm wheels it can change to, as
+# /route/v1 does; the names are the stations'.
+r = json.loads(open(sys.argv[3]).read().rsplit("\n", 1)[0])
+assert abs(d["durations"][2][0] - r["routes"][0]["weight"]) < 1, (d["durations"][2][0], r["routes"][0]["weight"])
+assert [w["name"] for w in d["sources"]] == ["Pyongyang", "Khasan", "Vladivostok"], d["sources"]
+assert "measure" in d["bogie"], d
 PY
 is "GET /api/stations finds Tumangang from its Russian name" \
     "$(get "/api/stations?q=%D0%A2%D1%83%D0%BC%D0%B0%D0%BD%D0%B3%D0%B0%D0%BD" | body | python3 -c 'import json,sys; print(json.load(sys.stdin)["stations"][0]["name"])')" "Tumangang"
@@ -136,6 +152,13 @@ contains "a misspelt station: the message names the parameter and suggests the s
     "$(get "/api/journey?from=Vladivastok&to=Pyongyang&train=armoured" | body)" 'from \"Vladivastok\": no station of this name; did you mean Vladivostok'
 expect "a malformed date" 400 InvalidValue "/api/journey?from=Pyongyang&to=Vladivostok&train=armoured&depart=yesterday"
 expect "invalid UTF-8 in a name" 400 InvalidValue "/api/stations?q=%C3%28"
+expect "a bbox of NaNs" 400 InvalidValue "/api/network?bbox=nan,nan,nan,nan"
+expect "a bbox of five numbers" 400 InvalidValue "/api/network?bbox=1,2,3,4,5"
+expect "an inverted bbox" 400 InvalidValue "/api/network?bbox=132,44,131,43"
+expect "an unknown annotation" 400 InvalidOptions "/table/v1/armoured/125.73639,39.00472;131.88191,43.11124?annotations=duration,speed"
+q1024=$(python3 -c "print('%C3%A9' * 512)")
+expect "a parameter of 1,024 bytes once decoded" 414 TooLong "/api/stations?q=$q1024"
+contains "the refusal names the parameter" "$(get "/api/stations?q=$q1024" | body)" "parameter q is 1024 bytes"
 long=$(python3 -c "print('x' * 9000)")
 is "a request line over 8192 bytes: 414" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/stations?q=$long")" "414"
 is "a request body: 413" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data 'hello' "$URL/health")" "413"

@@ -64,11 +64,12 @@ is "Helsinki keeps only its 1524 mm railway by default" \
 is "Helsinki with trams and metro has its three gauges" \
     "$(json_get "$T/Helsinki.osm.pbf.tram,subway.json" 'sorted(r["label"] for r in d["km_by_gauge"])')" \
     "['1000', '1522', '1524']"
-is "Helsinki with metro: the two metro stations attach to metro track" \
-    "$(json_get "$T/Helsinki.osm.pbf.tram,subway.json" 'd["stations"]')" "3"
+is "Helsinki with metro and trams: its two metro stations and 17 tram stops attach to their track" \
+    "$(json_get "$T/Helsinki.osm.pbf.tram,subway.json" '(d["stations"], d["import"]["stations_from_station_nodes"], d["import"]["stations_from_stop_positions"])')" \
+    "(20, 3, 17)"
 is "Helsinki: 144 ways of 1524 mm rail kept" "$(json_get "$T/Helsinki.osm.pbf.json" 'd["import"]["ways_rail"]')" "144"
-is "Helsinki: the station node, its building and its stop area make one station" \
-    "$(json_get "$T/Helsinki.osm.pbf.json" '(d["stations"], d["import"]["stations_merged"])')" "(1, 2)"
+is "Helsinki: the station node, its building, its stop area and its 13 stop positions make one station" \
+    "$(json_get "$T/Helsinki.osm.pbf.json" '(d["stations"], d["import"]["stations_merged"])')" "(1, 15)"
 is "Helsinki: metro stations are not attached to railway track" \
     "$(json_get "$T/Helsinki.osm.pbf.json" 'd["import"]["stations_not_on_kept_track_type"]')" "2"
 is "Sankt Poelten carries the dual gauge 760;1435" \
@@ -81,12 +82,52 @@ is "Cologne: the bogus gauge=184 is reported as suspicious on its 6 ways" \
     "[('184', 6, 25109887)]"
 is "Cologne: 600 mm and untagged track are listed apart" \
     "$(json_get "$T/cologne-railway.osm.pbf.json" 'sorted(r["label"] for r in d["km_by_gauge"])')" "['1435', '600', 'unknown']"
-is "Cologne: its three stations are a miniature railway's, not attached" \
-    "$(json_get "$T/cologne-railway.osm.pbf.json" '(d["stations"], d["import"]["stations_not_on_kept_track_type"])')" "(0, 3)"
-is "Moscow: a halt and a stop area on the railway are kept" \
-    "$(json_get "$T/moscow.osm.gz.json" 'd["stations"]')" "2"
+is "Cologne: its three station nodes are a miniature railway's, not attached; its 39 stations are of stop positions" \
+    "$(json_get "$T/cologne-railway.osm.pbf.json" '(d["stations"], d["import"]["stations_not_on_kept_track_type"], d["import"]["stations_from_stop_positions"])')" \
+    "(39, 3, 39)"
+is "Moscow: a halt, a stop area and three stations of stop positions on the railway are kept" \
+    "$(json_get "$T/moscow.osm.gz.json" '(d["stations"], d["import"]["stations_from_station_nodes"], d["import"]["stations_from_stop_areas"], d["import"]["stations_from_stop_positions"])')" \
+    "(5, 1, 1, 3)"
+is "Erfurt-Halle: 27 stations, all of stop positions (89 of them)" \
+    "$(json_get "$T/vde8.2-rail.osm.pbf.json" '(d["stations"], d["import"]["stations_from_stop_positions"], d["import"]["stations_found"])')" \
+    "(27, 27, 89)"
 is "Erfurt-Halle: maxspeed up to 300 km/h" \
     "$(json_get "$T/vde8.2-rail.osm.pbf.json" 'max(float(r["label"].split()[0].split("/")[0]) for r in d["km_by_speed_limit"] if r["label"] != "unknown")')" "300.0"
+
+# --- stations from stop positions, platforms and stop areas (tests/data/tiny/stations.osm says what each is) -------
+cd "$T"
+"$BOGIE" import --no-borders "$DATA/tiny/stations.osm" -o stations.bogie 2>stations.err
+is "import says how many stations came from which kind of object" "$(tail -n 1 stations.err)" \
+    "bogie import: 6 stations: 1 from station nodes, 0 from station areas, 1 from stop areas, 3 from stop positions, 1 from platforms (6 more objects merged into them)"
+"$BOGIE" info --json stations.bogie >stations.json
+is "info counts them too, and the tram stop left out" \
+    "$(json_get stations.json '[d["import"][k] for k in ("stations_found", "stations_kept", "stations_from_station_nodes", "stations_from_station_areas", "stations_from_stop_areas", "stations_from_stop_positions", "stations_from_platforms", "stations_merged", "stops_not_on_kept_track_type")]')" \
+    "[12, 6, 1, 0, 1, 3, 1, 6, 1]"
+names() { "$BOGIE" stations --data "$ROOT/data" --network stations.bogie "$1" 2>&1 | awk '{print $1, $3, $4}'; }
+is "two stop positions and a platform named Alpha are one station" "$(names Alpha)" "Alpha 50.000750 8.001000"
+is "two stop positions named Hauptbahnhof 7 km apart are two stations" "$(names Hauptbahnhof)" \
+    "Hauptbahnhof 50.000000 8.050000"$'\n'"Hauptbahnhof 50.000000 8.150000"
+search() { "$BOGIE" stations --data "$ROOT/data" --network stations.bogie "$1" 2>&1; }
+contains "a lone platform named like nothing else joins the station beside it" "$(search "Beta Gleis 1")" "no station matches"
+contains "the tram stop is no station" "$(search Tramhalt)" "no station matches"
+contains "nor the bus stop" "$(search Bushalt)" "no station matches"
+route_km() { "$BOGIE" route --data "$ROOT/data" --network stations.bogie --from "$1" --to "$2" --train china-europe-freight 2>&1 | sed -n 2p; }
+is "a station attaches at its stop position: Alpha's on the main line (8.00) to Gamma's (8.20)" \
+    "$(route_km Alpha Gamma)" "Alpha -> Gamma, 14.3 km"
+is "the station node of Beta attaches at Beta's stop position (8.10), not the track node 33 m from it (8.104)" \
+    "$(route_km Beta Gamma)" "Beta -> Gamma, 7.1 km"
+is "the platform alone makes the station Delta, at the track node beside it (8.125)" \
+    "$(route_km Delta Alpha)" "Delta -> Alpha, 8.9 km"
+"$BOGIE" import -q --no-borders --passes 2 "$DATA/tiny/stations.osm" -o stations2.bogie
+"$BOGIE" info --json stations2.bogie >stations2.json
+is "two passes find the same stations" "$(json_get stations2.json 'd["import"]["stations_kept"], d["import"]["stations_merged"]')" "(6, 6)"
+cd "$ROOT"
+
+# Cologne: one station Horrem of six stop positions and two platforms, and a route between two named stations.
+is "Cologne: Horrem is one station" "$("$BOGIE" stations --network "$T/cologne-railway.osm.pbf.bogie" Horrem | awk '{print $1}')" "Horrem"
+cologne_route=$("$BOGIE" route --network "$T/cologne-railway.osm.pbf.bogie" --from Horrem --to "Köln Hauptbahnhof" \
+    --train china-europe-freight 2>&1)
+contains "Cologne: Horrem to Köln Hauptbahnhof, 18.4 km of track" "$cologne_route" "Horrem -> Köln Hauptbahnhof, 18.4 km"
 
 # --- several inputs merge into one network ----------------------------------------------------------------------
 ok "two inputs merge" "$BOGIE" import -q "$DATA/osm/vilbel.overpass.json" "$DATA/tiny/gauges.osm" -o "$T/merged.bogie"
@@ -137,6 +178,6 @@ if command -v script >/dev/null; then
     is "-q silences the bar" "$quiet" ""
 fi
 piped=$("$BOGIE" import "$DATA/osm/sankt-poelten.overpass.json" -o "$T/bar.bogie" 2>&1)
-is "no bar when stderr is not a terminal" "$piped" "bogie import: wrote $T/bar.bogie"
+is "no bar when stderr is not a terminal" "$piped" "bogie import: wrote $T/bar.bogie"$'\n'"bogie import: 0 stations: 0 from station nodes, 0 from station areas, 0 from stop areas, 0 from stop positions, 0 from platforms (0 more objects merged into them)"
 
 done_testing

@@ -22,8 +22,9 @@ refusal() {
 # The corridor: trains whose wheels or wires do not fit.
 refusal standard-only corridor --from Pyongyang --to Vladivostok --train "$DATA/trains/standard-only.json"
 refusal ru-passenger-from-pyongyang corridor --from Pyongyang --to Vladivostok --train ru-passenger
-refusal armoured-from-vladivostok corridor --from Vladivostok --to Pyongyang --train armoured
-refusal armoured-from-ussuriysk corridor --from Ussuriysk --to Hamhung --train armoured
+# (Without --gauge the armoured train at a Russian station is taken to stand on 1520 mm wheels, and runs.)
+refusal armoured-from-vladivostok corridor --from Vladivostok --to Pyongyang --train armoured --gauge 1435
+refusal armoured-from-ussuriysk corridor --from Ussuriysk --to Hamhung --train armoured --gauge 1435
 refusal emu-1435-corridor corridor --from Pyongyang --to Vladivostok --train emu-1435
 refusal talgo-variable-corridor corridor --from Pyongyang --to Vladivostok --train talgo-variable
 refusal avoid-khasan corridor --from Pyongyang --to Vladivostok --train armoured --avoid Khasan
@@ -38,9 +39,10 @@ refusal not-connected-electric journey --from Harbour --to Ivy --train emu-1435
 refusal v-one-class turns --from Avon --to Brook --train armoured
 refusal v-two-classes turns --from Cedar --to Dale --train armoured
 
-# Cologne: an electric train whose way meets an unwired stretch longer than it can coast (the whole stretch joined
-# to it, whatever the switches inside it), 112 m of it on the way.
-refusal cologne-unwired cologne --from 50.9430,6.9589 --to 50.9164,6.7127 --train emu-1435
+# Cologne: an electric train starting on an unwired industrial track (Industriestammgleis II, electrified=no, 12 km
+# before the first wires), longer than it can coast. (Before stations were built from stop positions, the issue's
+# pair 50.9430,6.9589 to 50.9164,6.7127 was refused with "0 km without such wires"; it now runs Köln Hbf - Horrem.)
+refusal cologne-unwired cologne --from 51.0227432,6.9548361 --to 50.9430,6.9589 --train emu-1435
 
 # The same refusal over HTTP: the sentence is the one the command line gives.
 servers=()

@@ -84,7 +84,9 @@ ok "the plot is SVG with a speed and a limit line" python3 -c "
 import sys, xml.etree.ElementTree as ET
 root = ET.parse('$T/seed.svg').getroot()
 assert root.tag.endswith('svg')
-assert len(root.findall('.//{http://www.w3.org/2000/svg}polyline')) == 2"
+cls = [e.get('class', '') for e in root.iter()]
+assert cls.count('speed') == 1 and any(c.startswith('limit ') for c in cls)
+assert max(i for i, c in enumerate(cls) if c.startswith('limit ')) < cls.index('speed')"
 ok "GeoJSON has the route line and the stops" sh -c "'$BOGIE' route --network '$T/corridor.bogie' --from Pyongyang --to Vladivostok --train armoured --format geojson | python3 -c \"
 import json, sys
 d = json.load(sys.stdin)

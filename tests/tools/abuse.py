@@ -113,6 +113,32 @@ def connect(port, rcvbuf=None, timeout=10.0):
     return s
 
 
+def server_send_queue(port, client):
+    """Bytes the server has queued but not yet sent on its end of the client socket (from /proc/net/tcp), or None
+    when that end is not listed."""
+    want_local = "%04X" % port
+    want_remote = "%04X" % client.getsockname()[1]
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(":" + want_local) and fields[2].endswith(":" + want_remote):
+                return int(fields[4].split(":")[0], 16)
+    return None
+
+
+def wait_until_stalled(port, client, most=10.0):
+    """Waits (at most most seconds) until the server's send queue towards client has stopped growing for a second:
+    the server can send no more until the client reads."""
+    last, since, end = None, time.monotonic(), time.monotonic() + most
+    while time.monotonic() < end:
+        q = server_send_queue(port, client)
+        if q != last:
+            last, since = q, time.monotonic()
+        elif time.monotonic() - since >= 1.0:
+            return
+        time.sleep(0.1)
+
+
 def read_all(s, deadline, whole_response=False):
     """Reads until the server closes (or, with whole_response, until a whole response has come); returns (bytes, how
     it ended: "eof", "reset", "timeout" or "done")."""
@@ -302,7 +328,9 @@ def check_idle(args):
     quiet["kept alive"] = (kept, time.monotonic())
     stuck = connect(port, rcvbuf=4096)
     stuck.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % BIG).encode() * 60)
-    time.sleep(0.5)  # until the server's socket is full and it can send no more
+    # Quiet from when the server can send no more (on a loaded or instrumented machine filling the buffers takes a
+    # while: the connection timeout counts from the last byte sent).
+    wait_until_stalled(port, stuck)
     quiet["never reads"] = (stuck, time.monotonic())
     # The server gives libmicrohttpd room to read a whole request line of 8 KB however many parameters it holds, so
     # that a crowded query is answered 414 at once (before, the library ran out of memory and left it hanging).
@@ -686,7 +714,14 @@ def check_sigterm(args):
     def slow_request(i):
         s = connect(port)
         try:
-            # Sent just before the signal, so that it is being planned when the signal comes.
+            # A first answer on the connection, so that the server has accepted it (a connection still in the
+            # listening socket's queue at the signal is refused, not in flight); then the slow request, sent just
+            # before the signal, so that it is being worked out or answered when the signal comes.
+            out, how = request_on(s, "/health", 15.0)
+            if status_of(out) != 200:
+                in_flight[i] = (status_of(out), False, "first request: " + how)
+                sent[i].set()
+                return
             out, how = request_on(s, SLOW, 15.0, sent[i])
             in_flight[i] = (status_of(out), complete(out) and out.endswith(ref[SLOW]), how)
         finally:

@@ -338,7 +338,7 @@ static void test_insert_stop(void **state)
 
 static void push_seg(jy_layout *L, double s0, double s1, double limit_ms, double radius_m)
 {
-    jy_seg s = {s0, s1, limit_ms, radius_m, false, false};
+    jy_seg s = {s0, s1, limit_ms, radius_m, false, false, BOGIE_LIMIT_LINE};
     assert_int_equal(VEC_PUSH(L->a, L->segs, s), 0);
     L->length = s1;
 }
@@ -549,6 +549,48 @@ static void test_local_time(void **state)
     assert_string_equal(abbr, "+10");
 }
 
+static void test_local_fold(void **state)
+{
+    fixture *f = *state;
+    const tz_zone *berlin;
+    bogie_diag d = {0};
+    assert_int_equal(tz_db_get(f->world->tz, "Europe/Berlin", &berlin, &d), BOGIE_OK);
+    int64_t t, other;
+    /* 2024-03-31 02:30 does not exist in Berlin: the clocks go from 02:00 CET to 03:00 CEST. */
+    tz_civil gap = {2024, 3, 31, 2, 30, 0};
+    assert_int_equal(tz_civil_to_utc(berlin, &gap, &t), BOGIE_OK);
+    assert_int_equal(jy_local_fold(berlin, &gap, t, &other), JY_TIME_SKIPPED);
+    /* 2024-10-27 02:30 happens twice: at 00:30 UTC (CEST) and an hour later (CET). */
+    tz_civil twice = {2024, 10, 27, 2, 30, 0};
+    assert_int_equal(tz_civil_to_utc(berlin, &twice, &t), BOGIE_OK);
+    assert_int_equal(jy_local_fold(berlin, &twice, t, &other), JY_TIME_TWICE);
+    assert_int_equal(t, 1729989000);
+    assert_int_equal(other, t + 3600);
+    /* An ordinary hour, and UTC. */
+    tz_civil once = {2024, 7, 1, 12, 0, 0};
+    assert_int_equal(tz_civil_to_utc(berlin, &once, &t), BOGIE_OK);
+    assert_int_equal(jy_local_fold(berlin, &once, t, &other), JY_TIME_ONCE);
+    assert_int_equal(other, t);
+    assert_int_equal(jy_local_fold(NULL, &gap, 0, &other), JY_TIME_ONCE);
+}
+
+/* Points given as coordinates lie in the country of the track they snap to, on either side of the border. */
+static void test_place_country(void **state)
+{
+    fixture *f = *state;
+    route_place pl;
+    bogie_diag d = {0};
+    const char *where[][2] = {{"42.4279,130.6282", "KP"}, {"43.1111,131.8869", "RU"}, {"39.1,125.75", "KP"}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(jy_resolve_place(f->corridor_p, &f->armoured, "--from", where[i][0], 5000, &pl, &d),
+                         BOGIE_OK);
+        assert_true(pl.is_point);
+        uint16_t c = jy_place_country(f->corridor, &pl);
+        assert_true(c > 0);
+        assert_string_equal(f->corridor->countries[c - 1].alpha2, where[i][1]);
+    }
+}
+
 /* ----- every stage on the corridor ----- */
 
 static void test_stages_on_the_corridor(void **state)
@@ -571,7 +613,7 @@ static void test_stages_on_the_corridor(void **state)
     bogie_diag d = {0};
     assert_int_equal(jy_resolve_places(p, &r, places, &np, &d), BOGIE_OK);
     assert_int_equal(np, 2);
-    assert_int_equal(jy_search(p, &r, places, np, &res, &j->weight_s, &d), BOGIE_OK);
+    assert_int_equal(jy_search(p, &r, r.train, places, np, &res, j, &d), BOGIE_OK);
     assert_true(j->weight_s > 20 * 3600 && j->weight_s < 30 * 3600);
     jy_layout L;
     memset(&L, 0, sizeof L);
@@ -582,7 +624,7 @@ static void test_stages_on_the_corridor(void **state)
     assert_int_equal(L.line.n, 2 * L.line_km.n);
     assert_near(L.line_km.v[L.line_km.n - 1], L.length / 1000, 1e-9);
     assert_int_equal(L.xings.n, 1);
-    jy_countries_passed(p->net, places[0].node, &L, j);
+    jy_countries_passed(p->net, jy_place_country(p->net, &places[0]), &L, j);
     assert_int_equal(j->n_countries, 2);
     assert_string_equal(j->countries[0], "KP");
     assert_string_equal(j->countries[1], "RU");
@@ -631,7 +673,8 @@ static void test_stages_on_the_corridor(void **state)
     assert_int_equal(jy_fill_journey(p->net, &L, &prof, &rows, j, &d), BOGIE_OK);
     assert_int_equal(j->n_stops, rows.n);
     assert_true(j->n_profile > 2 && j->n_profile < prof.n);
-    assert_near(j->total_s, stops.v[4].arrive_s, 0);
+    assert_near(j->total_s, stops.v[4].depart_s, 0);
+    assert_true(jy_totals_add_up(j));
     VEC_FREE(a, rows);
     VEC_FREE(a, prof);
     VEC_FREE(a, stops);
@@ -654,6 +697,8 @@ int main(void)
         cmocka_unit_test(test_thin_profile),
         cmocka_unit_test(test_departure_utc),
         cmocka_unit_test(test_local_time),
+        cmocka_unit_test(test_local_fold),
+        cmocka_unit_test(test_place_country),
         cmocka_unit_test(test_stages_on_the_corridor),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

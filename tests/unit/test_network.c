@@ -365,12 +365,11 @@ static void test_random_flips_then_route(void **state)
     free(b);
 }
 
-static void test_import_survives_failing_allocations(void **state)
+/* Imports the test input rel with an allocator that fails the Nth allocation, for every N until the import
+ * succeeds (into out), checking each failure's status, message and leaks. */
+static void import_with_failures(const char *rel, const char *out)
 {
-    (void)state;
-    const char *in = test_data("tiny/gauges.osm");
-    char out[4200];
-    snprintf(out, sizeof out, "%s/fault.bogie", test_tmpdir());
+    const char *in = test_data(rel);
     long n;
     for (n = 0;; n++) {
         failing f = {n, 0, 0, 0};
@@ -393,7 +392,17 @@ static void test_import_survives_failing_allocations(void **state)
             fail_msg("import never succeeded");
     }
     assert_true(n > 20); /* the loop did fail real allocation points */
-    for (n = 0;; n++) {
+}
+
+static void test_import_survives_failing_allocations(void **state)
+{
+    (void)state;
+    char out[4200];
+    snprintf(out, sizeof out, "%s/fault.bogie", test_tmpdir());
+    /* stations.osm: stations of stop positions, platforms and a stop area, merged and attached. */
+    import_with_failures("tiny/stations.osm", out);
+    import_with_failures("tiny/gauges.osm", out);
+    for (long n = 0;; n++) {
         failing f = {n, 0, 0, 0};
         bogie_allocator a = {failing_alloc, &f};
         bogie_network *net = NULL;
