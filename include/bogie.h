@@ -274,7 +274,10 @@ typedef struct bogie_train {
     double rotating_factor;              /* rotating-mass coefficient, e.g. 1.06 */
     double brake_ms2;                    /* service braking deceleration */
     double startup_s;                    /* time from the start signal to moving, added at every start */
-    double reversal_s;                   /* time to reverse at a station */
+    double reversal_s;                   /* time to reverse (at a station, a stop position, a buffer stop, in a
+                                            yard or siding area, once the whole train has cleared the last switch) */
+    double wrong_track_pct;              /* the search's extra cost, in percent of the running time, on track run
+                                            against its railway:preferred_direction */
     double dwell_s;                      /* default stop at a requested via point */
     double curve_lateral_ms2;            /* lateral acceleration allowed in curves, cant included */
     double allowance_pct;                /* timetable allowance over the minimum running time */

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A profile without wrong_track_percent pays this much more for running against the preferred direction
+ * (docs/trains.md). */
+#define TRAIN_DEFAULT_WRONG_TRACK_PCT 25.0
+
 /* Reading context: the file for messages, the first failure. */
 typedef struct tctx {
     const char *path;
@@ -256,7 +260,7 @@ bogie_status train_parse(const char *path, const char *text, size_t len, bogie_t
         "name", "title", "description", "notes", "gauges", "gauge_change", "traction", "max_speed_kmh", "mass_t",
         "length_m", "power_kw", "efficiency", "max_tractive_effort_kn", "effort_curve", "adhesive_mass_t", "adhesion",
         "davis", "rotating_mass_factor", "braking_ms2", "startup_s", "reversal_minutes", "dwell_minutes",
-        "curve_lateral_ms2", "allowance_percent", NULL};
+        "curve_lateral_ms2", "allowance_percent", "wrong_track_percent", NULL};
     check_keys(&c, root, "", keys);
     string_field(&c, root, "name", t->name, sizeof t->name, true);
     string_field(&c, root, "title", t->title, sizeof t->title, false);
@@ -304,6 +308,8 @@ bogie_status train_parse(const char *path, const char *text, size_t len, bogie_t
         t->dwell_s = mins * 60;
     number(&c, root, "curve_lateral_ms2", "curve_lateral_ms2", 0.1, 3, true, &t->curve_lateral_ms2);
     number(&c, root, "allowance_percent", "allowance_percent", 0, 100, true, &t->allowance_pct);
+    t->wrong_track_pct = TRAIN_DEFAULT_WRONG_TRACK_PCT;
+    number(&c, root, "wrong_track_percent", "wrong_track_percent", 0, 1000, false, &t->wrong_track_pct);
     if (c.st == BOGIE_OK && t->adhesive_mass_kg > t->mass_kg)
         failf(&c, "adhesive_mass_t", "is more than the train's mass");
     json_decref(root);

@@ -185,17 +185,21 @@ static bogie_status make_edges(builder *b)
         link[x] = y;
         link[y] = x;
     }
-    /* Walk from every graph node. */
-    for (size_t s = 0; s < ns && rc == BOGIE_OK; s++) {
-        if (visited[s])
-            continue;
-        const segment *sg = &b->segs.v[s];
-        uint32_t a = b->pnodes.v[sg->first], z = b->pnodes.v[sg->first + sg->count - 1];
-        if (b->gid[a] != BOGIE_NONE)
-            rc = walk_edge(b, (uint32_t)s, false, link, visited);
-        else if (b->gid[z] != BOGIE_NONE)
-            rc = walk_edge(b, (uint32_t)s, true, link, visited);
-    }
+    /* Walk from every graph node. Track whose tags depend on the direction is walked along its ways (the pieces
+     * of such a chain agree in direction: bld_make_pieces keeps a node where they do not), so that the edge's
+     * forward is the ways' forward; in a first pass, such a chain is only entered at its first point. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t s = 0; s < ns && rc == BOGIE_OK; s++) {
+            if (visited[s])
+                continue;
+            const segment *sg = &b->segs.v[s];
+            uint32_t a = b->pnodes.v[sg->first], z = b->pnodes.v[sg->first + sg->count - 1];
+            bool along_only = pass == 0 && bld_directional(&b->st->classes.v[b->st->ways.v[sg->way].cls]);
+            if (b->gid[a] != BOGIE_NONE)
+                rc = walk_edge(b, (uint32_t)s, false, link, visited);
+            else if (b->gid[z] != BOGIE_NONE && !along_only)
+                rc = walk_edge(b, (uint32_t)s, true, link, visited);
+        }
     /* Whatever is left forms closed loops without a junction: give each loop a node. */
     for (size_t s = 0; s < ns && rc == BOGIE_OK; s++) {
         if (visited[s])
@@ -512,6 +516,7 @@ static void builder_free(builder *b)
     util_free(b->a, b->nf, n);
     util_free(b->a, b->kinds, n);
     util_free(b->a, b->end_cls, n * sizeof *b->end_cls);
+    util_free(b->a, b->end_piece, n * sizeof *b->end_piece);
     util_free(b->a, b->gid, n * sizeof *b->gid);
     VEC_FREE(b->a, b->pnodes);
     VEC_FREE(b->a, b->pieces);
@@ -524,15 +529,16 @@ static void builder_free(builder *b)
 }
 
 
-/* Makes border markers on track graph nodes (so routes can report them), then numbers the graph nodes: the track
- * nodes that are junctions, ends, class changes or forced (stations, borders). */
+/* Makes border markers and stop positions on track graph nodes (so routes can report them and reverse there), then
+ * numbers the graph nodes: the track nodes that are junctions, ends, class changes, Vs or forced (stations, borders,
+ * stop positions). */
 static bogie_status number_graph_nodes(builder *b)
 {
     imp_state *st = b->st;
     util_sort(st->node_flags.v, st->node_flags.n, sizeof *st->node_flags.v, cmp_flag);
     for (size_t i = 0; i < st->node_flags.n; i++) {
         uint32_t v = bld_find_node(st, st->node_flags.v[i].id);
-        if (v != BOGIE_NONE && (b->nf[v] & NF_TRACK) && (st->node_flags.v[i].flags & NET_NODE_BORDER))
+        if (v != BOGIE_NONE && (b->nf[v] & NF_TRACK) && (st->node_flags.v[i].flags & (NET_NODE_BORDER | NET_NODE_STOP)))
             b->nf[v] |= NF_FORCED;
     }
     b->gid = util_malloc(b->a, (b->n_nodes ? b->n_nodes : 1) * sizeof *b->gid);

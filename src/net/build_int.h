@@ -15,7 +15,7 @@
 enum {
     NF_TRACK = 1u << 0,       /* on a kept track */
     NF_ENDPOINT = 1u << 1,    /* a piece of a way ends here */
-    NF_CONFLICT = 1u << 2,    /* pieces of different classes end here */
+    NF_CONFLICT = 1u << 2,    /* piece ends here must not be joined: different classes, a V, opposite directions */
     NF_FORCED = 1u << 3       /* must be a graph node (station, border) */
 };
 
@@ -45,6 +45,7 @@ typedef struct builder {
     uint8_t *nf;       /* NF_* per OSM node */
     uint8_t *kinds;    /* 1 << net_railway of the tracks through each OSM node */
     uint32_t *end_cls; /* class of the first piece end seen at the node */
+    uint32_t *end_piece; /* that piece end: piece index << 1 | 1 for its last point */
     uint32_t *gid;     /* graph node id per OSM node, or BOGIE_NONE */
     VEC(uint32_t) pnodes;
     VEC(piece) pieces;
@@ -66,8 +67,13 @@ uint32_t bld_find_node(const imp_state *st, int64_t id);
 /* Great-circle distance in metres between nodes a and b (indices). */
 double bld_node_dist(const imp_state *st, uint32_t a, uint32_t b);
 /* Drops repeated ways, splits every way into pieces of resolved nodes, computes each way's length scale, and counts
- * incidences (b->inc, nf, kinds, end_cls). */
+ * incidences (b->inc, nf, kinds, end_cls, end_piece). Where two pieces end at a node, it must stay a graph node
+ * (NF_CONFLICT) when their classes differ, when they meet in a V (a bend over NET_MAX_BEND_DEG), or when their
+ * class depends on the direction and they run head to head or tail to tail. */
 bogie_status bld_make_pieces(builder *b);
+/* Whether track of class c has tags that depend on the direction of travel: a preferred direction, or different
+ * speed limits forward and backward. */
+bool bld_directional(const net_class *c);
 
 /* ----- build_stations.c ----- */
 

@@ -5,6 +5,7 @@
 
 #include "base/geo.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -193,8 +194,48 @@ static bogie_status split_way(builder *b, size_t wi)
     return BOGIE_OK;
 }
 
+bool bld_directional(const net_class *c)
+{
+    return c->pref_dir == NET_DIR_FORWARD || c->pref_dir == NET_DIR_BACKWARD || c->maxspeed_fwd != c->maxspeed_bwd;
+}
+
+/* How far along a piece its bearing at an end is measured: as the router measures its edges' bearings. */
+#define LEG_BEARING_M 50.0
+
+/* The bearing leaving piece p's end (its last point when last is set) along the piece, to the point about
+ * LEG_BEARING_M along it (or its other end); degrees. */
+static double leg_bearing(const builder *b, const piece *p, bool last)
+{
+    const imp_state *st = b->st;
+    uint32_t v0 = b->pnodes.v[last ? p->first + p->count - 1 : p->first], prev = v0, v = v0;
+    double run = 0;
+    for (uint32_t k = 1; k < p->count && run < LEG_BEARING_M; k++) {
+        v = b->pnodes.v[last ? p->first + p->count - 1 - k : p->first + k];
+        run += bld_node_dist(st, prev, v);
+        prev = v;
+    }
+    const imp_node *a = &st->nodes.v[v0], *z = &st->nodes.v[v];
+    return geo_bearing_deg(a->lat * 1e-7, a->lon * 1e-7, z->lat * 1e-7, z->lon * 1e-7);
+}
+
+/* Whether the second piece end met at a node (end, piece index << 1 | last; of the same class as the first) keeps
+ * the node a graph node, given the first one seen there (b->end_piece): they meet in a V on surveyed track, or run
+ * head to head or tail to tail on directional track. */
+static bool ends_must_stay_apart(const builder *b, uint32_t first, uint32_t second)
+{
+    const piece *p = &b->pieces.v[first >> 1], *q = &b->pieces.v[second >> 1];
+    const net_class *c = &b->st->classes.v[b->st->ways.v[p->way].cls];
+    if ((first & 1) == (second & 1) && bld_directional(c))
+        return true;
+    if (c->flags & NET_CLASS_SCHEMATIC)
+        return false; /* drawn through its stations: a bend there means nothing */
+    /* Arriving along one leg and leaving along the other turns by 180 degrees less the angle between the legs. */
+    double d = fabs(fmod(leg_bearing(b, p, first & 1) - leg_bearing(b, q, second & 1) + 540.0, 360.0) - 180.0);
+    return 180.0 - d > NET_MAX_BEND_DEG;
+}
+
 /* Counts at every node the pieces through it (ends once, inner points twice), the kinds of track, and whether
- * pieces of different classes end there. */
+ * two piece ends there must not be joined into one edge (ends_must_stay_apart, or different classes). */
 static bogie_status count_incidences(builder *b)
 {
     imp_state *st = b->st;
@@ -203,7 +244,8 @@ static bogie_status count_incidences(builder *b)
     b->nf = util_calloc(b->a, n ? n : 1, 1);
     b->kinds = util_calloc(b->a, n ? n : 1, 1);
     b->end_cls = util_malloc(b->a, (n ? n : 1) * sizeof *b->end_cls);
-    if (!b->inc || !b->nf || !b->kinds || !b->end_cls)
+    b->end_piece = util_malloc(b->a, (n ? n : 1) * sizeof *b->end_piece);
+    if (!b->inc || !b->nf || !b->kinds || !b->end_cls || !b->end_piece)
         return util_nomem(b->diag, "counting junctions");
     for (size_t pi = 0; pi < b->pieces.n; pi++) {
         const piece *p = &b->pieces.v[pi];
@@ -216,10 +258,12 @@ static bogie_status count_incidences(builder *b)
             b->inc[v] = (uint8_t)(b->inc[v] + add > 255 ? 255 : b->inc[v] + add);
             b->nf[v] |= NF_TRACK;
             if (add == 1) {
+                uint32_t end = (uint32_t)pi << 1 | (k != 0);
                 if (!(b->nf[v] & NF_ENDPOINT)) {
                     b->nf[v] |= NF_ENDPOINT;
                     b->end_cls[v] = cls;
-                } else if (b->end_cls[v] != cls) {
+                    b->end_piece[v] = end;
+                } else if (b->end_cls[v] != cls || (b->inc[v] == 2 && ends_must_stay_apart(b, b->end_piece[v], end))) {
                     b->nf[v] |= NF_CONFLICT;
                 }
             }

@@ -288,6 +288,16 @@ static bool is_station_object(const osm_tag *tags, size_t n)
            (pt && strcmp(pt, "station") == 0);
 }
 
+/* Whether a node is a stop position for trains (public_transport=stop_position with train=yes, or on railway=stop):
+ * a place where a train may reverse. */
+static bool is_train_stop_position(const osm_tag *tags, size_t n)
+{
+    const char *pt = tags_get(tags, n, "public_transport"), *train = tags_get(tags, n, "train");
+    const char *railway = tags_get(tags, n, "railway");
+    return pt && strcmp(pt, "stop_position") == 0 &&
+           ((train && strcmp(train, "yes") == 0) || (railway && strcmp(railway, "stop") == 0));
+}
+
 /* Whether any name tag (name, name:*, alt_name, official_name, ...) of an object has a value. */
 static bool has_name(const osm_tag *tags, size_t n)
 {
@@ -408,6 +418,11 @@ static bogie_status sink_node(void *ud, int64_t id, int32_t lat, int32_t lon, co
             if (VEC_PUSH(st->alloc, st->node_flags, nf) != 0)
                 return BOGIE_ERR_NOMEM;
         }
+    }
+    if (is_train_stop_position(tags, n)) {
+        imp_node_flag nf = {id, NET_NODE_STOP};
+        if (VEC_PUSH(st->alloc, st->node_flags, nf) != 0)
+            return BOGIE_ERR_NOMEM;
     }
     int source = candidate_source(st, 'n', tags, n);
     return source < 0 ? BOGIE_OK : add_station(st, 'n', id, lat, lon, tags, n, (uint8_t)source, NULL);

@@ -13,7 +13,10 @@
 
 #define NETFMT_MAGIC "BOGIENET"
 #define NETFMT_MAJOR 2u /* a reader refuses any other major version */
-#define NETFMT_MINOR 0u /* minor versions only add sections; readers ignore sections they do not know */
+#define NETFMT_MINOR 1u /* minor versions only add sections or node flags; readers ignore those they do not know.
+                          1: NET_NODE_STOP, graph nodes at stop positions and where two ways meet in a V, and
+                          edges of directional track (railway:preferred_direction, maxspeed:forward/backward)
+                          running along their ways */
 #define NETFMT_ENDIAN_TAG 0x01020304u
 
 typedef struct netfmt_header {
@@ -186,8 +189,14 @@ enum {
     NET_NODE_SWITCH = 1u << 2,
     NET_NODE_STATION = 1u << 3,    /* a station is attached here */
     NET_NODE_BORDER = 1u << 4,     /* railway=border */
-    NET_NODE_BREAK = 1u << 5       /* a break of gauge */
+    NET_NODE_BREAK = 1u << 5,      /* a break of gauge */
+    NET_NODE_STOP = 1u << 6        /* public_transport=stop_position for trains: where a train may reverse */
 };
+
+/* Where only two tracks meet, a bend sharper than this (degrees of deflection, measured over about 50 m of each
+ * track) is no curve a train can run but the two legs of a switch whose third leg the extract lacks: a reversal in
+ * disguise. The import keeps such a node as a graph node, and the search refuses the turn there. */
+#define NET_MAX_BEND_DEG 90.0
 
 typedef struct net_country {
     char alpha2[4];  /* ISO 3166-1 alpha-2, NUL-padded; "" when Natural Earth gives none */

@@ -61,6 +61,13 @@ double rt_border_stops(const route_base *b, uint32_t e, double s0, double s1)
     return t;
 }
 
+double rt_run_cost(const route_base *b, const bogie_train *t, uint32_t e, double s0, double s1, bool backward)
+{
+    const net_edge *ed = &b->net->edges[e];
+    double f = rt_direction_factor(t, &b->net->classes[ed->cls], backward);
+    return rt_span_time(b, t, ed, s0, s1, backward) * f + rt_border_stops(b, e, s0, s1);
+}
+
 /* ----- one train's costs ----- */
 
 static void cost_key_of(const bogie_train *t, rt_cost_key *k)
@@ -82,6 +89,8 @@ static void cost_key_of(const bogie_train *t, rt_cost_key *k)
     k->max_gap_m = t->max_gap_m;
     k->max_speed_ms = t->max_speed_ms;
     k->curve_lateral_ms2 = t->curve_lateral_ms2;
+    k->length_m = t->length_m;
+    k->wrong_track_pct = t->wrong_track_pct;
 }
 
 /* Frees c (allocated with b->alloc) and its hierarchy; c may be NULL. */
@@ -94,6 +103,7 @@ static void costs_free(const route_base *b, rt_costs *c)
     size_t ne = b->net->n_edges ? b->net->n_edges : 1;
     util_free(b->alloc, c->time, 2 * ne * sizeof *c->time);
     util_free(b->alloc, c->usable, ne);
+    util_free(b->alloc, c->may_reverse, 2 * ne);
     if (c->gap_run)
         util_free(b->alloc, c->gap_run, ne * sizeof *c->gap_run);
     util_free(b->alloc, c, sizeof *c);
@@ -107,8 +117,11 @@ static uint32_t find_root(uint32_t *parent, uint32_t x)
     return x;
 }
 
-/* For an electric train, each unpowered edge's run: the total length of unpowered edges joined to it through nodes
- * where only two edges meet. Fills gap (n_edges entries, the caller's, zeroed by the caller). */
+/* For an electric train, each unpowered edge's run: the total length of the unpowered edges joined to it, through
+ * any node but a railway crossing (where tracks cross without connecting). A gap is the whole unwired stretch,
+ * whatever the switches inside it: a train that enters it may have to coast all of it, and a stretch no longer
+ * than the train can coast is safe whichever way the train runs through it. Fills gap (n_edges entries, the
+ * caller's, zeroed by the caller). */
 static bogie_status compute_gaps(const route_base *b, const bogie_train *t, double *gap)
 {
     const bogie_network *net = b->net;
@@ -119,15 +132,21 @@ static bogie_status compute_gaps(const route_base *b, const bogie_train *t, doub
     for (uint32_t e = 0; e < ne; e++)
         parent[e] = e;
     for (uint32_t v = 0; v < net->n_nodes; v++) {
-        if (net->node_adj[v + 1] - net->node_adj[v] != 2)
+        if (net->node_flags[v] & NET_NODE_CROSSING)
             continue;
-        uint32_t a = net->adj[net->node_adj[v]] >> 1, c = net->adj[net->node_adj[v] + 1] >> 1;
-        if (rt_powered(t, &net->classes[net->edges[a].cls]) || rt_powered(t, &net->classes[net->edges[c].cls]))
-            continue;
-        a = find_root(parent, a);
-        c = find_root(parent, c);
-        if (a != c)
-            parent[c] = a;
+        uint32_t first = BOGIE_NONE;
+        for (uint32_t k = net->node_adj[v]; k < net->node_adj[v + 1]; k++) {
+            uint32_t c = net->adj[k] >> 1;
+            if (rt_powered(t, &net->classes[net->edges[c].cls]))
+                continue;
+            if (first == BOGIE_NONE) {
+                first = c;
+                continue;
+            }
+            uint32_t ra = find_root(parent, first), rc = find_root(parent, c);
+            if (ra != rc)
+                parent[rc] = ra;
+        }
     }
     /* Each run's length goes to its root, then back to every edge of the run. */
     for (int round = 0; round < 2; round++)
@@ -168,9 +187,9 @@ static void cost_edges(const route_base *b, const bogie_train *t, rt_costs *c)
     for (uint32_t e = 0; e < net->n_edges; e++) {
         const net_edge *ed = &net->edges[e];
         const net_class *cl = &net->classes[ed->cls];
-        double border = rt_border_stops(b, e, 0, ed->length_m);
         for (int dir = 0; dir < 2; dir++) {
-            c->time[2 * (size_t)e + dir] = (float)(rt_span_time(b, t, ed, 0, ed->length_m, dir) + border);
+            c->time[2 * (size_t)e + dir] = (float)rt_run_cost(b, t, e, 0, ed->length_m, dir);
+            c->may_reverse[2 * (size_t)e + dir] = rt_may_reverse(b, t, 2 * e + (uint32_t)dir);
             double v = route_line_limit_kmh(b, t, ed, dir, NULL) / 3.6;
             if (v > v_cap)
                 v_cap = v;
@@ -198,9 +217,10 @@ static rt_costs *costs_build(const route_base *b, const bogie_train *t)
     }
     c->time = util_malloc(b->alloc, 2 * ne * sizeof *c->time);
     c->usable = util_calloc(b->alloc, ne, 1);
+    c->may_reverse = util_calloc(b->alloc, 2 * ne, 1);
     if (t->traction == BOGIE_TRACTION_ELECTRIC)
         c->gap_run = util_calloc(b->alloc, ne, sizeof *c->gap_run);
-    if (!c->time || !c->usable || (t->traction == BOGIE_TRACTION_ELECTRIC && !c->gap_run) ||
+    if (!c->time || !c->usable || !c->may_reverse || (t->traction == BOGIE_TRACTION_ELECTRIC && !c->gap_run) ||
         (c->gap_run && compute_gaps(b, t, c->gap_run) != BOGIE_OK)) {
         costs_free(b, c);
         return NULL;

@@ -378,9 +378,10 @@ static void blocker_story(const route_query *q, unsigned flag, const route_resul
     case ROUTE_RELAX_AVOID: sb_puts(sb, "every route passes a place --avoid names"); break;
     default:
         sb_printf(sb,
-                  "every connection needs a turn sharper than %.0f degrees at a junction, or a reversal away from a "
-                  "station",
-                  ROUTE_MAX_DEFLECTION_DEG);
+                  "every connection needs a turn sharper than %.0f degrees at a junction (%.0f where two tracks meet), "
+                  "or a reversal where the train may not reverse (it reverses at a station, a stop position, a "
+                  "buffer stop or on yard or siding track, once its %.0f m have cleared the last switch)",
+                  ROUTE_MAX_DEFLECTION_DEG, NET_MAX_BEND_DEG, q->train->length_m);
     }
 }
 

@@ -15,8 +15,8 @@ typedef struct arcs {
     VEC(double) len;
 } arcs;
 
-/* Appends to out the arcs leaving state (h, gi): on along the track without sharp turns, reversing at a station,
- * changing gauge; false when out of memory. The same moves as the search's. */
+/* Appends to out the arcs leaving state (h, gi): on along the track within the turn rule (rt_turn_limit), reversing
+ * where the train may (rt_may_reverse), changing gauge; false when out of memory. The same moves as the search's. */
 static bool state_arcs(const route_base *b, const bogie_train *t, const rt_costs *c, uint32_t h, size_t gi,
                        arcs *out)
 {
@@ -24,21 +24,17 @@ static bool state_arcs(const route_base *b, const bogie_train *t, const rt_costs
     const bogie_allocator *a = b->alloc;
     size_t g = c->n_gauges;
     uint32_t v = rt_real_head(net, h);
-    size_t degree = net->node_adj[v + 1] - net->node_adj[v];
-    bool crossing = (net->node_flags[v] & NET_NODE_CROSSING) != 0;
+    double limit = rt_turn_limit(net, v);
     bool oom = false;
     for (uint32_t k = net->node_adj[v]; k < net->node_adj[v + 1] && !oom; k++) {
         uint32_t h2 = net->adj[k];
         if (!(c->usable[h2 >> 1] >> gi & 1))
             continue;
         bool reversal = h2 == (h ^ 1);
-        if (reversal && b->node_station[v] == BOGIE_NONE)
+        if (reversal && !c->may_reverse[h])
             continue;
-        if (!reversal && (degree >= 3 || crossing)) {
-            double limit = crossing ? ROUTE_MAX_CROSSING_DEG : ROUTE_MAX_DEFLECTION_DEG;
-            if (rt_deflection(b->dep_bearing[h2], b->dep_bearing[h ^ 1]) > limit)
-                continue;
-        }
+        if (!reversal && rt_deflection(b->dep_bearing[h2], b->dep_bearing[h ^ 1]) > limit)
+            continue;
         oom = VEC_PUSH(a, out->to, (uint32_t)(h2 * g + gi)) != 0 ||
               VEC_PUSH(a, out->cost, (double)c->time[h2] + (reversal ? t->reversal_s : 0) +
                                          rt_change_bias(c, gi, net->edges[h2 >> 1].length_m) + rt_tie_jitter(h2)) != 0 ||

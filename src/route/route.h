@@ -1,7 +1,7 @@
 /* route.h: the search for a train's fastest route. States are (half-edge just travelled, gauge on the wheels, leg),
  * so the search can change gauge where the train's method allows it, keeps electric trains under suitable wires,
- * forbids sharp turns at junctions and reverses only at stations. Places given as coordinates become virtual nodes
- * that split an edge for one query. */
+ * forbids sharp turns at any node and reverses only where a train may (route_int.h: rt_may_reverse). Places given
+ * as coordinates become virtual nodes that split an edge for one query. */
 #ifndef BOGIE_ROUTE_H
 #define BOGIE_ROUTE_H
 

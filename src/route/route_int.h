@@ -40,6 +40,40 @@ static inline double rt_deflection(float out_bearing, float in_reverse_bearing)
     return d;
 }
 
+/* The turn rule, the same for every search (A*, Dijkstra, the hierarchy's state graph): the sharpest deflection a
+ * train may make at real node v. Across a railway crossing ROUTE_MAX_CROSSING_DEG, where three or more tracks meet
+ * ROUTE_MAX_DEFLECTION_DEG, and where only two do NET_MAX_BEND_DEG: a sharper bend there is two legs of a switch
+ * (a V), and running through it would be a reversal in disguise; but where either track is schematic (drawn
+ * through its stations, not surveyed) a bend means nothing and any is allowed. A virtual node (a place given as a
+ * point) is a node of two tracks. */
+static inline double rt_turn_limit(const bogie_network *net, uint32_t v)
+{
+    if (net->node_flags[v] & NET_NODE_CROSSING)
+        return ROUTE_MAX_CROSSING_DEG;
+    if (net->node_adj[v + 1] - net->node_adj[v] >= 3)
+        return ROUTE_MAX_DEFLECTION_DEG;
+    for (uint32_t k = net->node_adj[v]; k < net->node_adj[v + 1]; k++)
+        if (net->classes[net->edges[net->adj[k] >> 1].cls].flags & NET_CLASS_SCHEMATIC)
+            return 180.0;
+    return NET_MAX_BEND_DEG;
+}
+
+/* Whether real node v is a place where a train may reverse: a station, a stop position, a buffer stop, or track of
+ * a yard or siding area (service=siding, yard, spur or crossover). */
+bool rt_reversal_place(const route_base *b, uint32_t v);
+
+/* The length of track behind a train that arrived along real half-edge h, back to the last switch: a node where
+ * three or more tracks meet, a node tagged as a switch or a crossing, a V, or a dead end. Counting stops at cap. */
+double rt_clear_behind(const route_base *b, uint32_t h, double cap);
+
+/* The reversal rule, the same for every search: a train that arrived along real half-edge h may reverse at its
+ * head when that is a reversal place and the whole train has cleared the last switch behind it. */
+bool rt_may_reverse(const route_base *b, const bogie_train *t, uint32_t h);
+
+/* The factor on the running time of train t on track of class c run backward or not: 1 + the profile's
+ * wrong_track_pct / 100 against the track's preferred direction, else 1. */
+double rt_direction_factor(const bogie_train *t, const net_class *c, bool backward);
+
 /* ----- view.c: one query's view of the graph (the network plus virtual nodes and edges for points) ----- */
 
 /* The virtual edge edge, or NULL for a real one. The accessors here are inline: the search calls them for every
@@ -124,6 +158,7 @@ typedef struct rt_cost_key {
     uint32_t n_systems, voltage[BOGIE_MAX_TRAIN_SYSTEMS];
     double frequency_hz[BOGIE_MAX_TRAIN_SYSTEMS];
     double max_gap_m, max_speed_ms, curve_lateral_ms2;
+    double length_m, wrong_track_pct;
 } rt_cost_key;
 
 /* A train's view of the whole network, computed once and shared by its queries (the "customization" of the graph
@@ -136,9 +171,11 @@ typedef struct rt_costs {
     uint64_t used;          /* the cache's clock at the last use */
     uint16_t gauges[2 * BOGIE_MAX_TRAIN_GAUGES]; /* the search's gauge list: the train's, then those it changes to */
     size_t n_gauges, n_initial;
-    float *time;            /* per real half-edge: seconds at the limits, with the border stops on it */
+    float *time;            /* per real half-edge: its search cost (rt_run_cost): seconds at the limits, weighed
+                               against the preferred direction, with the border stops on it */
     uint8_t *usable;        /* per real edge: bit gi set when wheels of gauges[gi] may run on it */
     double *gap_run;        /* electric trains: per edge, the length of its unpowered run; 0 when powered */
+    uint8_t *may_reverse;   /* per real half-edge: 1 when the train may reverse at its head (rt_may_reverse) */
     double v_cap_ms;        /* the fastest the train runs on any edge */
     pthread_mutex_t ch_lock; /* guards building hier */
     ch *_Atomic hier;       /* the contraction hierarchy of the train's state graph, once built */
@@ -182,6 +219,10 @@ double rt_span_time(const route_base *b, const bogie_train *t, const net_edge *e
 
 /* The border stops on [s0, s1] of base edge e, seconds. */
 double rt_border_stops(const route_base *b, uint32_t e, double s0, double s1);
+
+/* The search's cost of running [s0, s1] of base edge e in the given direction: the time at the limits, weighed by
+ * rt_direction_factor, and the border stops on it. Every search's edge costs come from here. */
+double rt_run_cost(const route_base *b, const bogie_train *t, uint32_t e, double s0, double s1, bool backward);
 
 /* A new, empty cost cache in *out, allocated with alloc; free it with rt_cache_free. */
 bogie_status rt_cache_new(route_cost_cache **out, const bogie_allocator *alloc);

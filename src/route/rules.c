@@ -134,3 +134,62 @@ double rt_change_cost_at(const route_base *b, const bogie_train *t, uint32_t v, 
     }
     return has_g && has_g2 ? t->change_s + ROUTE_IMPROVISED_CHANGE_PENALTY_S : -1;
 }
+
+/* ----- reversals and the preferred direction ----- */
+
+bool rt_reversal_place(const route_base *b, uint32_t v)
+{
+    const bogie_network *net = b->net;
+    if (b->node_station[v] != BOGIE_NONE || (net->node_flags[v] & (NET_NODE_STOP | NET_NODE_BUFFER_STOP)))
+        return true;
+    for (uint32_t k = net->node_adj[v]; k < net->node_adj[v + 1]; k++)
+        if (net->classes[net->edges[net->adj[k] >> 1].cls].service != NET_SERVICE_NONE)
+            return true; /* siding, yard, spur or crossover */
+    return false;
+}
+
+/* Whether the track runs straight through node u (reached along half-edge in, whose tail u is) with no switch: only
+ * two tracks meet there, no switch or crossing is tagged, and they do not meet in a V. *prev gets the half-edge
+ * arriving at u from the other side. */
+static bool plain_track_through(const bogie_network *net, const float *bearing, uint32_t u, uint32_t in,
+                                uint32_t *prev)
+{
+    if (net->node_adj[u + 1] - net->node_adj[u] != 2 || (net->node_flags[u] & (NET_NODE_SWITCH | NET_NODE_CROSSING)))
+        return false;
+    uint32_t a = net->adj[net->node_adj[u]], z = net->adj[net->node_adj[u] + 1];
+    uint32_t other = a == in ? z : a; /* leaves u away from in */
+    if ((other >> 1) == (in >> 1))
+        return false; /* a loop edge meeting itself */
+    if (rt_deflection(bearing[in], bearing[other]) > NET_MAX_BEND_DEG)
+        return false;
+    *prev = other ^ 1;
+    return true;
+}
+
+double rt_clear_behind(const route_base *b, uint32_t h, double cap)
+{
+    const bogie_network *net = b->net;
+    double run = 0;
+    /* Each step walks one edge back; a loop without a switch ends at cap, and the count bounds a loop of
+     * zero-length edges. */
+    for (uint32_t steps = 0; steps < net->n_edges + 1; steps++) {
+        run += net->edges[h >> 1].length_m;
+        uint32_t tail = rt_real_head(net, h ^ 1), prev;
+        if (run >= cap || !plain_track_through(net, b->dep_bearing, tail, h, &prev))
+            break;
+        h = prev;
+    }
+    return run;
+}
+
+bool rt_may_reverse(const route_base *b, const bogie_train *t, uint32_t h)
+{
+    uint32_t v = rt_real_head(b->net, h);
+    return rt_reversal_place(b, v) && rt_clear_behind(b, h, t->length_m) >= t->length_m;
+}
+
+double rt_direction_factor(const bogie_train *t, const net_class *c, bool backward)
+{
+    bool against = backward ? c->pref_dir == NET_DIR_FORWARD : c->pref_dir == NET_DIR_BACKWARD;
+    return against ? 1 + t->wrong_track_pct / 100 : 1;
+}

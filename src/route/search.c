@@ -1,7 +1,7 @@
 /* search.c: the search for a train's fastest route over (half-edge, wheel gauge, leg) states: A* with the
  * landmarks' lower bounds (or plain Dijkstra), its priority queue and its table of reached states, the moves a train
- * may make (on along the track, no sharp turns at junctions, reversals only at stations, gauge changes where they
- * are possible) and the walk back from the goal. */
+ * may make (on along the track, no sharp turns at any node, reversals only where the train may reverse, gauge
+ * changes where they are possible) and the walk back from the goal. */
 #include "route/route_int.h"
 
 #include "net/landmarks.h"
@@ -246,9 +246,7 @@ static double travel_time(const search *s, uint32_t h)
     double s0, s1;
     rt_edge_span(s->view, e, &s0, &s1);
     const net_edge *be = rt_base_edge(s->view, e);
-    const bogie_network *net = s->q->base->net;
-    return rt_span_time(s->q->base, s->t, be, s0, s1, h & 1) +
-           rt_border_stops(s->q->base, (uint32_t)(be - net->edges), s0, s1);
+    return rt_run_cost(s->q->base, s->t, (uint32_t)(be - s->q->base->net->edges), s0, s1, h & 1);
 }
 
 /* Whether the train may travel along (virtual or real) edge e with wheels of gauge index gi. */
@@ -315,16 +313,29 @@ static void relax_changes(search *s, const rt_heap_item *it, uint32_t h, size_t 
     }
 }
 
+/* Whether the train, having arrived at node v along half-edge h (real or virtual), may reverse there: at a real
+ * node where the rule allows it for the base half-edge h runs on (rt_may_reverse), or anywhere when the query
+ * relaxes turns. */
+static bool may_reverse_at(const search *s, uint32_t h, uint32_t v)
+{
+    if (s->q->relax & ROUTE_RELAX_TURNS)
+        return true;
+    if (v >= s->view->n_nodes)
+        return false;
+    uint32_t base_h = (uint32_t)(rt_base_edge(s->view, h >> 1) - s->q->base->net->edges) << 1 | (h & 1);
+    return s->costs->may_reverse[base_h] != 0;
+}
+
 /* Offers the half-edges leaving node v from state it (on half-edge h, gauge index gi, leg layer): those the train
- * may use, without sharp turns at junctions and reversing only at stations (unless the query relaxes that). */
+ * may use, within the turn rule at every node (rt_turn_limit) and reversing only where rt_may_reverse allows it
+ * (unless the query relaxes turns). */
 static void relax_moves(search *s, const rt_heap_item *it, uint32_t h, size_t gi, uint32_t layer, uint32_t v)
 {
     const route_query *q = s->q;
     const bogie_network *net = q->base->net;
     uint32_t out[256];
     size_t n = rt_view_out(s->view, v, out, sizeof out / sizeof out[0]);
-    size_t degree = v < s->view->n_nodes ? net->node_adj[v + 1] - net->node_adj[v] : 2;
-    bool crossing = v < s->view->n_nodes && (net->node_flags[v] & NET_NODE_CROSSING);
+    double limit = v < s->view->n_nodes ? rt_turn_limit(net, v) : NET_MAX_BEND_DEG;
     for (size_t k = 0; k < n; k++) {
         uint32_t h2 = out[k];
         if (!edge_ok(s, h2 >> 1, gi))
@@ -338,17 +349,14 @@ static void relax_moves(search *s, const rt_heap_item *it, uint32_t h, size_t gi
         double c = it->cost + travel_time(s, h2) + rt_change_bias(s->costs, gi, s1 - s0) + rt_tie_jitter(base_h);
         uint8_t kind = RT_STEP_EDGE;
         if (h != s->origin_h) {
-            bool reversal = (h2 >> 1) == (h >> 1) && h2 == (h ^ 1);
-            if (reversal) {
-                bool at_station = v < s->view->n_nodes && q->base->node_station[v] != BOGIE_NONE;
-                if (!at_station && !(q->relax & ROUTE_RELAX_TURNS))
+            if (h2 == (h ^ 1)) {
+                if (!may_reverse_at(s, h, v))
                     continue;
                 c += s->t->reversal_s;
                 kind = RT_STEP_REVERSAL;
-            } else if ((degree >= 3 || crossing) && !(q->relax & ROUTE_RELAX_TURNS)) {
-                double limit = crossing ? ROUTE_MAX_CROSSING_DEG : ROUTE_MAX_DEFLECTION_DEG;
-                if (rt_deflection(rt_bearing(s->view, h2), rt_bearing(s->view, h ^ 1)) > limit)
-                    continue;
+            } else if (!(q->relax & ROUTE_RELAX_TURNS) &&
+                       rt_deflection(rt_bearing(s->view, h2), rt_bearing(s->view, h ^ 1)) > limit) {
+                continue;
             }
         }
         relax_state(s, state_of(s, h2, gi, layer), w, layer, c, it->state, kind);

@@ -26,13 +26,15 @@ is "the JSON gives both points Germany and Berlin time" \
     "[('DE', 'Europe/Berlin', 7200), ('DE', 'Europe/Berlin', 7200)]"
 is "... and its countries" "$(pyjson "$T/vde.json" 'd["countries"]')" "['DE']"
 
-HEL=(--network "$T/hel.bogie" --from 60.1714,24.9410 --to 60.1760,24.9400 --train ru-passenger)
+# (The issue's 0.7 km trip to 60.1760,24.9400 ran through two switch legs meeting at 174 degrees, a reversal in
+# disguise that the turn rule now refuses; this point, 0.8 km north on the main line, is reached head on.)
+HEL=(--network "$T/hel.bogie" --from 60.1714,24.9410 --to 60.17868,24.94006 --train ru-passenger)
 "$BOGIE" route "${HEL[@]}" --depart "2024-01-10 02:30" --format json -o "$T/hel.json"
 is "Helsinki: the station and the point on the track both keep Helsinki time" \
     "$(pyjson "$T/hel.json" '[(s["zone"], s["zone_abbr"]) for s in d["stops"]]')" \
     "[('Europe/Helsinki', 'EET'), ('Europe/Helsinki', 'EET')]"
 contains "... and the arrival is written in it" "$("$BOGIE" route "${HEL[@]}" --depart "2024-01-10 02:30")" \
-    "arrives 2024-01-10 02:33 EET (Europe/Helsinki)"
+    "arrives 2024-01-10 02:32 EET (Europe/Helsinki)"
 
 # --- departures the clocks skip or repeat -------------------------------------------------------------------------
 out=$("$BOGIE" route "${HEL[@]}" --depart "2024-03-31 03:30" 2>&1)

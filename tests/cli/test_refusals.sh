@@ -34,6 +34,11 @@ refusal ru-passenger-to-west journey --from East --to West --train ru-passenger
 refusal not-connected journey --from Ivy --to West --train armoured
 refusal not-connected-electric journey --from Harbour --to Ivy --train emu-1435
 
+# The turns network: two legs of a switch meeting in a V, of one class and of two (tests/cli/test_turns.sh).
+"$BOGIE" import -q "$DATA/tiny/turns.osm" -o "$T/turns.bogie"
+refusal v-one-class turns --from Avon --to Brook --train armoured
+refusal v-two-classes turns --from Cedar --to Dale --train armoured
+
 # Cologne: an electric train starting on an unwired industrial track (Industriestammgleis II, electrified=no, 12 km
 # before the first wires), longer than it can coast. (Before stations were built from stop positions, the issue's
 # pair 50.9430,6.9589 to 50.9164,6.7127 was refused with "0 km without such wires"; it now runs Köln Hbf - Horrem.)

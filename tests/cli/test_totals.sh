@@ -40,7 +40,7 @@ $H --from Southend --to Harbour --train armoured
 $H --from 50.1001,8.030 --to Juniper --train armoured
 $H --from Ivy --to Juniper --via 50.11,8.03 --train armoured
 $T/vde8.2-rail.osm.pbf.bogie --from 50.9727,11.0383 --to 51.4775,11.9870 --train emu-1435 --depart 2024-07-01T12:00
-$T/Helsinki.osm.pbf.bogie --from 60.1714,24.9410 --to 60.1760,24.9400 --train ru-passenger --depart 2024-01-10T02:30
+$T/Helsinki.osm.pbf.bogie --from 60.1714,24.9410 --to 60.17868,24.94006 --train ru-passenger --depart 2024-01-10T02:30
 $T/cologne-railway.osm.pbf.bogie --from 50.9430,6.9589 --to 50.7321,7.0967 --train emu-1435
 $T/cologne-railway.osm.pbf.bogie --from 50.9430,6.9589 --to 50.7321,7.0967 --train armoured
 EOF

@@ -186,6 +186,29 @@ static void test_long_effort_curve(void **state)
         fail_msg("message \"%s\" does not give the limit", d.message);
 }
 
+/* wrong_track_percent: the shipped profiles state it, a profile without it gets 25, and it is checked like any
+ * figure. */
+static void test_wrong_track_percent(void **state)
+{
+    (void)state;
+    bogie_train t;
+    bogie_diag d = {0};
+    assert_int_equal(bogie_train_load("data/trains/emu-1435.json", &t, &d), BOGIE_OK);
+    assert_near(t.wrong_track_pct, 25, 1e-9);
+    assert_int_equal(bogie_train_load(test_data("trains/shunter-200.json"), &t, &d), BOGIE_OK);
+    assert_near(t.wrong_track_pct, 25, 1e-9);
+    assert_near(t.length_m, 200, 1e-9);
+    size_t len;
+    char *text = slurp("data/trains/emu-1435.json", &len);
+    char *p = strstr(text, "\"wrong_track_percent\": {\"value\": 25");
+    assert_non_null(p);
+    memcpy(strstr(p, "25"), "-5", 2);
+    assert_int_equal(train_parse("mem.json", text, len, &t, &d), BOGIE_ERR_INPUT);
+    if (!strstr(d.message, "wrong_track_percent"))
+        fail_msg("message \"%s\" does not name the field", d.message);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_parse_from_memory),
         cmocka_unit_test(test_effort_curve_bounds),
         cmocka_unit_test(test_long_effort_curve),
+        cmocka_unit_test(test_wrong_track_percent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
