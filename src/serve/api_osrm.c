@@ -44,6 +44,14 @@ static const char *maneuver(const bogie_stop *s, bool first, bool last)
     return "continue";
 }
 
+/* The OSRM maneuver modifier of stop s's step: "uturn" where the train reverses, else "straight" (a train only
+ * follows its track). OSRM's clients (osrm-text-instructions, for one) require one on every step but the first and
+ * the last. */
+static const char *maneuver_modifier(const bogie_stop *s)
+{
+    return s->kinds & BOGIE_STOP_REVERSAL ? "uturn" : "straight";
+}
+
 /* Reads the route's coordinates into q; false after answering 400 when they are malformed, too many or too few. */
 static bool read_route_coords(const bogie_service *s, const char *coords, route_query *q, bogie_response *r)
 {
@@ -208,7 +216,10 @@ static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, s
     sb_json_string(sb, x->name);
     sb_puts(sb, ",\"mode\":\"train\",\"geometry\":");
     api_write_geometry(sb, j, la, last ? la : lb, geometry, 0);
-    sb_printf(sb, ",\"maneuver\":{\"type\":\"%s\",\"location\":", maneuver(x, k == a, last));
+    sb_printf(sb, ",\"maneuver\":{\"type\":\"%s\",", maneuver(x, k == a, last));
+    if (k != a && !last)
+        sb_printf(sb, "\"modifier\":\"%s\",", maneuver_modifier(x));
+    sb_puts(sb, "\"location\":");
     api_write_location(sb, x->lat, x->lon);
     sb_printf(sb, ",\"bearing_before\":%.0f,\"bearing_after\":%.0f}}", k == a ? 0 : api_line_bearing(j, la, false),
               last ? 0 : api_line_bearing(j, la, true));

@@ -99,6 +99,12 @@ legs = r["legs"]
 assert abs(sum(l["duration"] for l in legs) - r["duration"]) < 0.5, ([l["duration"] for l in legs], r["duration"])
 for l in legs:
     assert abs(sum(s["duration"] for s in l["steps"]) - l["duration"]) < 0.5, ([s["duration"] for s in l["steps"]], l)
+# OSRM's clients (osrm-text-instructions) need a modifier on every step between depart and arrive.
+for l in legs:
+    mods = [s["maneuver"].get("modifier") for s in l["steps"][1:-1]]
+    assert mods and all(m in ("straight", "uturn") for m in mods), mods
+    assert all((s["maneuver"]["type"] == "reversal") == (s["maneuver"].get("modifier") == "uturn") for s in l["steps"][1:-1])
+assert any(s["maneuver"]["type"] == "reversal" for l in legs for s in l["steps"])
 PY
 is "GET /nearest/v1" "$(get "/nearest/v1/armoured/130.62,42.42?number=2" | body | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], len(d["waypoints"]), d["waypoints"][0]["distance"] < 200)')" "Ok 2 True"
 get "/table/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?annotations=duration,distance" >"$T/table.txt"
