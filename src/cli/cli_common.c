@@ -107,6 +107,18 @@ int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
     return 0;
 }
 
+void cli_put_json_string(FILE *f, const char *s)
+{
+    strbuf sb;
+    sb_init(&sb, NULL);
+    sb_json_string(&sb, s);
+    if (!sb.failed && sb.s)
+        fputs(sb.s, f);
+    else
+        fputs("\"\"", f);
+    sb_free(&sb);
+}
+
 size_t cli_text_width(const char *s)
 {
     strbuf clean;

@@ -48,20 +48,6 @@ static void print_edges_text(const bogie_network *net)
     }
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
-    }
-    putchar('"');
-}
-
 static void print_edges_json(const bogie_network *net)
 {
     uint32_t n = bogie_network_edge_count(net);
@@ -83,7 +69,7 @@ static void print_edges_json(const bogie_network *net)
                e.length_m, e.maxspeed_fwd_kmh, e.maxspeed_bwd_kmh, rad, e.points, e.gauge, e.power,
                e.railway, e.usage, e.schematic ? "true" : "false", e.distance_tagged ? "true" : "false",
                e.speed_assumed ? "true" : "false");
-        print_json_string(e.name);
+        cli_put_json_string(stdout, e.name);
         putchar('}');
     }
     putchar(']');
@@ -308,11 +294,11 @@ int cli_trains(int argc, char **argv)
         const char *traction = t.traction == BOGIE_TRACTION_DIESEL ? "diesel" : "electric";
         if (json) {
             printf("%s{\"name\":\"%s\",\"title\":", i ? "," : "", t.name);
-            print_json_string(t.title);
+            cli_put_json_string(stdout, t.title);
             printf(",\"gauges\":[%s],\"gauge_change\":\"%s\",\"traction\":\"%s\",\"max_speed_kmh\":%.1f,"
                    "\"mass_t\":%.0f,\"file\":",
                    gauges, bogie_change_method_name(t.change), traction, t.max_speed_ms * 3.6, t.mass_kg / 1000);
-            print_json_string(path);
+            cli_put_json_string(stdout, path);
             putchar('}');
         } else {
             printf("%-22s %-10s %-26s %-9s %5.0f  %s\n", t.name, gauges, change, traction, t.max_speed_ms * 3.6,

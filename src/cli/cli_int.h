@@ -33,6 +33,9 @@ int cli_write_file_atomic(const char *cmd, const char *path, const char *text);
 /* Writes s to f with its control characters replaced (U+FFFD), then spaces up to cols display columns (a wide
  * character takes two): for a column of names in a terminal. */
 void cli_put_padded(FILE *f, const char *s, size_t cols);
+/* Writes s to f as a JSON string (sb_json_string's escaping: quotes, backslashes, control characters, invalid UTF-8
+ * as U+FFFD); "" when memory runs out. */
+void cli_put_json_string(FILE *f, const char *s);
 /* The display columns s takes as cli_put_padded writes it. */
 size_t cli_text_width(const char *s);
 /* Prints a warning on stderr for every name of the network at net_path that its import found holding control

@@ -270,30 +270,14 @@ static void write_json_matrix(FILE *f, const double *m, size_t ns, size_t nd)
     }
 }
 
-/* Writes a JSON string: s quoted, with quotes, backslashes and control characters escaped. */
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* Writes the n places list[0 .. n) as JSON objects with the name each resolves to (names[0 .. n)). */
 static void write_json_places(FILE *f, const char *const *list, char (*names)[128], size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",{\"place\":" : "{\"place\":", f);
-        json_string(f, list[i]);
+        cli_put_json_string(f, list[i]);
         fputs(",\"name\":", f);
-        json_string(f, names[i]);
+        cli_put_json_string(f, names[i]);
         fputs("}", f);
     }
 }
@@ -302,7 +286,7 @@ static void write_table_json(FILE *f, const table_args *a, const double *dur, co
                              char (*names)[128])
 {
     fprintf(f, "{\"measure\":\"%s\",\"measure_text\":", a->timetable ? "timetable" : "estimate");
-    json_string(f, measure_text(a));
+    cli_put_json_string(f, measure_text(a));
     fputs(",\"sources\":[", f);
     write_json_places(f, a->src, names, a->ns);
     fputs("],\"destinations\":[", f);
