@@ -142,26 +142,17 @@ void cli_put_padded(FILE *f, const char *s, size_t cols)
     sb_free(&out);
 }
 
-void cli_warn_controls(const char *cmd, const char *net_path)
+void cli_warn_controls(const char *cmd, const bogie_summary *sum)
 {
-    bogie_network *net;
-    bogie_summary *sum = NULL;
-    bogie_diag d = {0};
-    if (bogie_network_open(net_path, BOGIE_OPEN_SKIP_CHECKSUM, NULL, &net, &d) != BOGIE_OK)
-        return;
-    if (bogie_network_summary(net, &sum) == BOGIE_OK) {
-        for (size_t i = 0; i < sum->n_suspicious; i++) {
-            const bogie_suspicious_row *r = &sum->suspicious[i];
-            if (strcmp(r->reason, TEXT_CONTROLS_REASON) != 0)
-                continue;
-            char t = r->example_type;
-            fprintf(stderr, "bogie %s: warning: %s %lld: %s=\"%s\" %s\n", cmd,
-                    t == 'n' ? "node" : t == 'r' ? "relation" : "way", (long long)r->example_id, r->what, r->value,
-                    r->reason);
-        }
+    for (size_t i = 0; i < sum->n_suspicious; i++) {
+        const bogie_suspicious_row *r = &sum->suspicious[i];
+        if (strcmp(r->reason, TEXT_CONTROLS_REASON) != 0)
+            continue;
+        char t = r->example_type;
+        fprintf(stderr, "bogie %s: warning: %s %lld: %s=\"%s\" %s\n", cmd,
+                t == 'n' ? "node" : t == 'r' ? "relation" : "way", (long long)r->example_id, r->what, r->value,
+                r->reason);
     }
-    bogie_summary_free(net, sum);
-    bogie_network_close(net);
 }
 
 int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t)

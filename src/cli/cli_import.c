@@ -108,27 +108,41 @@ static uint64_t stat_value(const bogie_summary *s, const char *name)
     return 0;
 }
 
-/* Says on stderr how many stations the file at path holds and from which kind of OpenStreetMap object each was
- * built (its primary object, the others being merged into it); says nothing when the file cannot be read. */
-static void report_stations(const char *path)
+/* Says on stderr how many stations the network summarised in s holds and from which kind of OpenStreetMap object
+ * each was built (its primary object, the others being merged into it). */
+static void report_stations(const bogie_summary *s)
 {
-    bogie_network *net;
-    bogie_summary *s;
-    if (bogie_network_open(path, BOGIE_OPEN_SKIP_CHECKSUM, NULL, &net, NULL) != BOGIE_OK)
-        return;
-    if (bogie_network_summary(net, &s) == BOGIE_OK) {
-        fprintf(stderr,
-                "bogie import: %llu stations: %llu from station nodes, %llu from station areas, %llu from stop "
-                "areas, %llu from stop positions, %llu from platforms (%llu more objects merged into them)\n",
-                (unsigned long long)s->stations, (unsigned long long)stat_value(s, "stations_from_station_nodes"),
-                (unsigned long long)stat_value(s, "stations_from_station_areas"),
-                (unsigned long long)stat_value(s, "stations_from_stop_areas"),
-                (unsigned long long)stat_value(s, "stations_from_stop_positions"),
-                (unsigned long long)stat_value(s, "stations_from_platforms"),
-                (unsigned long long)stat_value(s, "stations_merged"));
-        bogie_summary_free(net, s);
+    fprintf(stderr,
+            "bogie import: %llu stations: %llu from station nodes, %llu from station areas, %llu from stop "
+            "areas, %llu from stop positions, %llu from platforms (%llu more objects merged into them)\n",
+            (unsigned long long)s->stations, (unsigned long long)stat_value(s, "stations_from_station_nodes"),
+            (unsigned long long)stat_value(s, "stations_from_station_areas"),
+            (unsigned long long)stat_value(s, "stations_from_stop_areas"),
+            (unsigned long long)stat_value(s, "stations_from_stop_positions"),
+            (unsigned long long)stat_value(s, "stations_from_platforms"),
+            (unsigned long long)stat_value(s, "stations_merged"));
+}
+
+/* After the import wrote path: its control-character warnings (always) and, unless quiet, where it wrote and its
+ * stations, from one opening and one summary of the file; only "wrote" when the file cannot be read back. */
+static void report_import(const char *path, bool quiet)
+{
+    bogie_network *net = NULL;
+    bogie_summary *s = NULL;
+    if (bogie_network_open(path, BOGIE_OPEN_SKIP_CHECKSUM, NULL, &net, NULL) == BOGIE_OK &&
+        bogie_network_summary(net, &s) != BOGIE_OK)
+        s = NULL;
+    if (s)
+        cli_warn_controls("import", s);
+    if (!quiet) {
+        fprintf(stderr, "bogie import: wrote %s\n", path);
+        if (s)
+            report_stations(s);
     }
-    bogie_network_close(net);
+    if (s)
+        bogie_summary_free(net, s);
+    if (net)
+        bogie_network_close(net);
 }
 
 int cli_import(int argc, char **argv)
@@ -231,11 +245,7 @@ int cli_import(int argc, char **argv)
     }
     if (st != BOGIE_OK)
         return cli_fail("import", &d, st);
-    cli_warn_controls("import", out);
-    if (!quiet) {
-        fprintf(stderr, "bogie import: wrote %s\n", out);
-        report_stations(out);
-    }
+    report_import(out, quiet);
     return 0;
 bad:
     free(inputs);

@@ -38,9 +38,9 @@ void cli_put_padded(FILE *f, const char *s, size_t cols);
 void cli_put_json_string(FILE *f, const char *s);
 /* The display columns s takes as cli_put_padded writes it. */
 size_t cli_text_width(const char *s);
-/* Prints a warning on stderr for every name of the network at net_path that its import found holding control
+/* Prints a warning on stderr for every name that the import of the network summarised in sum found holding control
  * characters, with the OSM object and the field (the value spelt out as the report has it). */
-void cli_warn_controls(const char *cmd, const char *net_path);
+void cli_warn_controls(const char *cmd, const bogie_summary *sum);
 /* Loads a train by profile name (DATA/trains/NAME.json) or by path into *t; returns 0 or an exit status. */
 int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t);
 /* A planner with the network and reference data it plans on. */
