@@ -107,7 +107,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     if (rc == BOGIE_OK)
         rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
     if (rc == BOGIE_OK)
-        rc = jy_search(p, req, &w.train, w.places, w.n_places, &w.route, j, diag);
+        rc = jy_search(p, req, &w.train, w.places, w.n_places, deadline, &w.route, j, diag);
     /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
     if (rc == BOGIE_OK)
         rc = jy_lay_out(&p->base, t, &w.route, origin_node(&w), &w.layout, diag);

@@ -77,9 +77,11 @@ bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request
 /* Finds the fastest route for train t (req's, on its wheels at the start: jy_start_wheels) through places[0 .. np)
  * that avoids what req avoids, into *res (the caller frees it with route_result_free, also after a failure), and the
  * search's cost into j->weight_s. When req does not say which wheels the train has and it starts on others than its
- * own, a note on j says so. */
+ * own, a note on j says so. The search gives up once util_now() passes deadline (0: never), the plan's, which the
+ * physics shares. */
 bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
-                       const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag);
+                       const route_place *places, size_t np, double deadline, route_result *res, bogie_journey *j,
+                       bogie_diag *diag);
 
 /* ----- layout.c: laying out the track of the route ----- */
 

@@ -213,7 +213,8 @@ static void explain_start_wheels(const bogie_journey_request *req, const bogie_t
 }
 
 bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
-                       const route_place *places, size_t np, route_result *res, bogie_journey *j, bogie_diag *diag)
+                       const route_place *places, size_t np, double deadline, route_result *res, bogie_journey *j,
+                       bogie_diag *diag)
 {
     const bogie_allocator *a = p->alloc;
     memset(res, 0, sizeof *res);
@@ -229,7 +230,7 @@ bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req,
     q.avoid_node = avoid_node;
     q.avoid_edge = avoid_edge;
     q.explain_failure = true;
-    q.deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    q.deadline = deadline;
     if (rc == BOGIE_OK)
         rc = route_find(&q, res, diag);
     if (rc == BOGIE_OK)
