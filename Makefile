@@ -50,7 +50,7 @@ $(BUILD)/layout.ok: tools/check-layout.py $(LIB_OBJ) $(CLI_OBJ) $(wildcard src/*
 
 $(BUILD)/libbogie.a: $(LIB_OBJ) $(BUILD)/layout.ok
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $(LIB_OBJ)
+	rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
 
 $(BUILD)/bogie: $(CLI_OBJ) $(BUILD)/libbogie.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -162,13 +162,13 @@ FUZZ_NAMES   := pbf xml overpass train network query service names date
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c
+$(FUZZ_BUILD)/obj/%.o: src/%.c fuzz/coverage-ignore.txt
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fsanitize-coverage-ignorelist=fuzz/coverage-ignore.txt -c $< -o $@
 
 $(FUZZ_BUILD)/libbogie.a: $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libbogie.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libbogie.a $(LDLIBS)
