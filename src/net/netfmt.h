@@ -211,7 +211,8 @@ typedef struct net_crossing {
     float frac;          /* position along that segment */
     float pos_m;         /* distance from the edge's start, in its length units */
     int32_t lat, lon;
-    uint16_t from, to;   /* 1 + country index, or 0 for none (sea, no data) */
+    uint16_t from, to;   /* 1 + country index, both real and different (never 0: the track stays in its country
+                            where an outline puts it in the sea) */
     uint32_t reserved;
 } net_crossing;
 

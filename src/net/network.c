@@ -195,6 +195,13 @@ static bogie_status validate_reports(const bogie_network *n, const vctx *vc)
     return BOGIE_OK;
 }
 
+/* Whether a crossing goes from one country of the network to another: a journey names both (src/journey/stops.c), and
+ * the importer writes none into or out of "no country" (src/net/build_countries.c). */
+static bool crossing_countries_ok(const bogie_network *n, const net_crossing *x)
+{
+    return x->from >= 1 && x->from <= n->n_countries && x->to >= 1 && x->to <= n->n_countries && x->from != x->to;
+}
+
 /* Checks the countries, the nodes' countries and every edge's border crossings. */
 static bogie_status validate_countries(const bogie_network *n, const vctx *vc)
 {
@@ -212,8 +219,8 @@ static bogie_status validate_countries(const bogie_network *n, const vctx *vc)
             return BAD(vc, "%s: section EDGE_CROSS record %u: not ascending within the crossings", nm, e);
         for (uint32_t k = n->edge_cross[e]; k < n->edge_cross[e + 1]; k++) {
             const net_crossing *x = &n->crossings[k];
-            if (x->edge != e || x->seg + 1 >= n->edges[e].geom_count || x->from > n->n_countries ||
-                x->to > n->n_countries || !(x->pos_m >= 0) || !coord_ok(x->lat, x->lon))
+            if (x->edge != e || x->seg + 1 >= n->edges[e].geom_count || !crossing_countries_ok(n, x) ||
+                !(x->pos_m >= 0) || !coord_ok(x->lat, x->lon))
                 return BAD(vc, "%s: section CROSSINGS record %u: a field is out of range", nm, k);
         }
     }

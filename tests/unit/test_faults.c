@@ -19,13 +19,8 @@ static int setup(void **state)
     static fixture fx;
     char out[4200];
     snprintf(out, sizeof out, "%s/corridor.bogie", test_tmpdir());
-    const char *in = "data/corridor/corridor.osm";
-    bogie_import_options o;
-    bogie_import_options_init(&o);
-    o.borders_topojson = "data/world/countries-10m.json";
-    o.borders_csv = "data/world/countries.csv";
     bogie_diag d = {0};
-    if (bogie_import(&in, 1, out, &o, &d) != BOGIE_OK || bogie_network_open(out, 0, NULL, &fx.net, &d) != BOGIE_OK ||
+    if (test_import("data/corridor/corridor.osm", out, 1, &d) != BOGIE_OK || bogie_network_open(out, 0, NULL, &fx.net, &d) != BOGIE_OK ||
         bogie_world_open("data", NULL, &fx.world, &d) != BOGIE_OK ||
         bogie_train_load("data/trains/armoured.json", &fx.armoured, &d) != BOGIE_OK ||
         bogie_train_load("data/trains/china-europe-freight.json", &fx.freight, &d) != BOGIE_OK) {

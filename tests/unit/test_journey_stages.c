@@ -24,13 +24,7 @@ static bogie_status import_open(const char *osm, const char *name, bool borders,
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", test_tmpdir(), name);
-    bogie_import_options o;
-    bogie_import_options_init(&o);
-    if (borders) {
-        o.borders_topojson = "data/world/countries-10m.json";
-        o.borders_csv = "data/world/countries.csv";
-    }
-    bogie_status rc = bogie_import(&osm, 1, path, &o, d);
+    bogie_status rc = test_import(osm, path, borders, d);
     return rc == BOGIE_OK ? bogie_network_open(path, 0, NULL, out, d) : rc;
 }
 

@@ -266,6 +266,36 @@ static void test_damaged_contents(void **state)
     free(b);
 }
 
+/* A border crossing from or to "no country", or from a country to itself: once read as countries[-1] by the journey's
+ * border stop (found by fuzz_network; tests/data/fuzz/network/crossing-from-no-country). The corridor crosses KP -> RU. */
+static void test_crossing_countries_checked(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/corridor-borders.bogie", test_tmpdir());
+    bogie_diag d = {0};
+    assert_int_equal(test_import("data/corridor/corridor.osm", path, 1, &d), BOGIE_OK);
+    size_t len;
+    uint8_t *good = read_all(path, &len), *b = malloc(len);
+    assert_int_equal(open_copy(good, len, 0, &d), BOGIE_OK);
+    for (int damage = 0; damage < 3; damage++) {
+        memcpy(b, good, len);
+        netfmt_section *s = find_section(b, NETSEC_CROSSINGS);
+        assert_true(s->count > 0);
+        net_crossing *x = (net_crossing *)(b + s->offset);
+        if (damage == 0)
+            x[0].from = 0;
+        else if (damage == 1)
+            x[0].to = 0;
+        else
+            x[0].to = x[0].from;
+        assert_int_equal(open_copy(b, len, BOGIE_OPEN_SKIP_CHECKSUM, &d), BOGIE_ERR_GRAPH);
+        assert_non_null(strstr(d.message, "section CROSSINGS record 0: a field is out of range"));
+    }
+    free(b);
+    free(good);
+}
+
 static void test_every_byte_flip(void **state)
 {
     (void)state;
@@ -431,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_good_file_opens),
         cmocka_unit_test(test_damaged_headers),
         cmocka_unit_test(test_damaged_contents),
+        cmocka_unit_test(test_crossing_countries_checked),
         cmocka_unit_test(test_every_byte_flip),
         cmocka_unit_test(test_random_flips_then_route),
         cmocka_unit_test(test_import_survives_failing_allocations),

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bogie.h"
+
 /* An allocator that fails the Nth allocation (never when countdown < 0) and counts what is live. Used as the ud of
  * a bogie_allocator whose function is failing_alloc. */
 typedef struct failing {
@@ -65,6 +67,19 @@ static inline const char *test_tmpdir(void)
     if (!mkdtemp(buf))
         fail_msg("mkdtemp failed");
     return buf;
+}
+
+/* Imports the OSM file osm into path, with the country outlines of data/world when borders (so that the network has
+ * countries and border crossings); the caller owns the written file. */
+static inline bogie_status test_import(const char *osm, const char *path, int borders, bogie_diag *d)
+{
+    bogie_import_options o;
+    bogie_import_options_init(&o);
+    if (borders) {
+        o.borders_topojson = "data/world/countries-10m.json";
+        o.borders_csv = "data/world/countries.csv";
+    }
+    return bogie_import(&osm, 1, path, &o, d);
 }
 
 /* Asserts |a - b| <= tol and names both values when it is not. */
