@@ -1,5 +1,6 @@
 # Makefile: builds libbogie, the bogie tool, the tests and the benchmarks.
-#   make deps     install the Debian packages bogie needs (tools/install-deps.sh: apt-get, sudo when not root)
+#   make deps     install the Debian packages bogie needs to build and run (tools/install-deps.sh: apt-get, sudo when
+#                 not root); make deps-test adds what the tests and benchmarks use
 #   make          build build/bogie and the web page (build/web)
 #   make demo     build, then plan the flagship journey on the bundled corridor network
 #   make check    build and run every test, as built and under ASan+UBSan; ends with "N passed, N failed"
@@ -8,6 +9,9 @@
 #   make soak     100,000 requests to bogie serve, with and without its cache; memory sampled and judged flat or not,
 #                 into the "soak" section of bench/RESULTS.md (SOAK_ARGS=--quick: 5,000, printed only); then every
 #                 byte of the corridor's graph file flipped in turn under ASan ("flip sweep" section)
+#   make install  install bogie, libbogie (shared and static), its headers, pkg-config file, data, page and the corridor
+#                 network under PREFIX (default /usr/local), staged under DESTDIR if given; make uninstall removes them (and share/bogie,
+#                 but not the directories other software shares, such as bin and lib/pkgconfig)
 #   make fuzz     build the libFuzzer harnesses (fuzz/) with clang, ASan and UBSan in build-fuzz/, run each for
 #                 FUZZ_SECONDS or FUZZ_RUNS executions (FUZZ_ONLY=names,date for some) and write the "fuzz"
 #                 section of bench/RESULTS.md
@@ -29,13 +33,15 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
 
-.PHONY: all deps demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
-        corridor eurasia fuzz fuzz-build soak
+.PHONY: all deps deps-test demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
+        corridor eurasia fuzz fuzz-build soak install uninstall
 
 all: $(BUILD)/bogie $(BUILD)/web/index.html
 
 deps:
 	sh tools/install-deps.sh
+deps-test:
+	sh tools/install-deps.sh --test
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -58,6 +64,67 @@ $(BUILD)/bogie: $(CLI_OBJ) $(BUILD)/libbogie.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbogie.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libbogie.a $(LDLIBS) -lcmocka
+
+# Installing (docs/install.md). The shared library is built from its own objects, position-independent and with
+# -fvisibility=hidden: include/bogie.h and bogie_server.h mark what they declare as exported, so only bogie_*
+# symbols are. The installed command is linked with the static library like build/bogie, but its cli_common.c is
+# compiled with the installed data directory, network and page as its defaults, so that it runs from anywhere.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      := $(PREFIX)/bin
+LIBDIR      := $(PREFIX)/lib
+INCLUDEDIR  := $(PREFIX)/include
+SHAREDIR    := $(PREFIX)/share/bogie
+SOVERSION   := 0
+LIBVERSION  := $(shell sed -n 's/^\#define BOGIE_VERSION "\(.*\)"/\1/p' include/bogie.h)
+PIC_OBJ     := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+SHARED_LIB  := $(BUILD)/libbogie.so.$(LIBVERSION)
+INST_DIR    := $(BUILD)/install$(subst /,_,$(PREFIX))
+DATA_FILES  := README.md borders.csv gauge-by-country.csv gauge-changers.csv speed-defaults.csv timezones.csv
+WORLD_FILES := countries-10m.json countries.csv LICENSE.world-atlas PROVENANCE.md
+
+$(BUILD)/pic/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(SHARED_LIB): $(PIC_OBJ) $(BUILD)/layout.ok
+	$(CC) -shared -Wl,-soname,libbogie.so.$(SOVERSION) $(LDFLAGS) -o $@ $(PIC_OBJ) $(LDLIBS)
+
+$(INST_DIR)/cli_common.o: src/cli/cli_common.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DBOGIE_DATADIR='"$(SHAREDIR)"' -DBOGIE_NETWORK_DEFAULT='"$(SHAREDIR)/corridor.bogie"' \
+	    -DBOGIE_WEBDIR='"$(SHAREDIR)/web"' -c $< -o $@
+
+$(INST_DIR)/bogie: $(filter-out $(BUILD)/obj/cli/cli_common.o,$(CLI_OBJ)) $(INST_DIR)/cli_common.o $(BUILD)/libbogie.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(INST_DIR)/bogie.pc: Makefile include/bogie.h
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' 'Name: bogie' \
+	    'Description: railway journey planner that knows gauges, borders and train physics' \
+	    'Version: $(LIBVERSION)' 'Libs: -L$${libdir} -lbogie' 'Libs.private: $(LDLIBS)' 'Cflags: -I$${includedir}' > $@
+
+install: $(INST_DIR)/bogie $(SHARED_LIB) $(BUILD)/libbogie.a $(INST_DIR)/bogie.pc $(CORRIDOR) $(BUILD)/web/index.html
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(SHAREDIR)/trains $(DESTDIR)$(SHAREDIR)/world $(DESTDIR)$(SHAREDIR)/web
+	install -m 755 $(INST_DIR)/bogie $(DESTDIR)$(BINDIR)/bogie
+	install -m 644 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libbogie.so.$(LIBVERSION)
+	ln -sf libbogie.so.$(LIBVERSION) $(DESTDIR)$(LIBDIR)/libbogie.so.$(SOVERSION)
+	ln -sf libbogie.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libbogie.so
+	install -m 644 $(BUILD)/libbogie.a $(DESTDIR)$(LIBDIR)/libbogie.a
+	install -m 644 $(INST_DIR)/bogie.pc $(DESTDIR)$(LIBDIR)/pkgconfig/bogie.pc
+	install -m 644 include/bogie.h include/bogie_server.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(DATA_FILES:%=data/%) $(DESTDIR)$(SHAREDIR)/
+	install -m 644 data/trains/*.json $(DESTDIR)$(SHAREDIR)/trains/
+	install -m 644 $(WORLD_FILES:%=data/world/%) $(DESTDIR)$(SHAREDIR)/world/
+	install -m 644 $(CORRIDOR) $(DESTDIR)$(SHAREDIR)/corridor.bogie
+	cp -R $(BUILD)/web/. $(DESTDIR)$(SHAREDIR)/web/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bogie $(DESTDIR)$(LIBDIR)/libbogie.so.$(LIBVERSION) \
+	    $(DESTDIR)$(LIBDIR)/libbogie.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libbogie.so $(DESTDIR)$(LIBDIR)/libbogie.a \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/bogie.pc $(DESTDIR)$(INCLUDEDIR)/bogie.h $(DESTDIR)$(INCLUDEDIR)/bogie_server.h
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 # The web page: its npm packages at the lock file's versions (npm ci rewrites node_modules/.package-lock.json, which
 # marks them as installed), then the page with its vendored files in $(BUILD)/web.
@@ -186,4 +253,4 @@ fuzz: fuzz-build
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:%=%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:%=%.d)

@@ -15,6 +15,12 @@
 extern "C" {
 #endif
 
+/* Everything declared here is what the shared library exports; it is built with -fvisibility=hidden, so nothing else
+ * is (check with nm -D). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define BOGIE_VERSION "0.1.0"
 
 /* Status codes. Keep bogie_strerror() in step when adding one. */
@@ -535,6 +541,10 @@ void bogie_service_handle(bogie_service *service, const char *method, const char
 
 /* Counters since the service opened: requests answered, answers taken from the cache. */
 void bogie_service_counters(bogie_service *service, uint64_t *requests, uint64_t *cache_hits);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

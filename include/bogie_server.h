@@ -9,6 +9,12 @@
 extern "C" {
 #endif
 
+/* Everything declared here is what the shared library exports; it is built with -fvisibility=hidden, so nothing else
+ * is (check with nm -D). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 typedef struct bogie_server bogie_server;
 
 typedef struct bogie_server_options {
@@ -40,6 +46,10 @@ unsigned bogie_server_active(const bogie_server *server);
 unsigned bogie_server_connections(const bogie_server *server);
 /* Stops the threads and frees the server; NULL does nothing. */
 void bogie_server_stop(bogie_server *server);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

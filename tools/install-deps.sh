@@ -1,14 +1,25 @@
 #!/bin/sh
-# install-deps.sh: installs, with apt-get, every Debian package bogie needs to build, test and benchmark, then the web
-# page's npm packages (web/package-lock.json) with npm. It is the first half of both set-up commands in README.md.
+# install-deps.sh: installs, with apt-get, the Debian packages bogie needs, then the web page's npm packages
+# (web/package-lock.json) with npm. It is the first half of both set-up commands in README.md:
+#   sh tools/install-deps.sh          what building and running bogie needs (the compiler, the libraries it links,
+#                                     the time zones, Node.js and npm for the web page)
+#   sh tools/install-deps.sh --test   that, and what the tests and benchmarks use besides: cmocka, chromium and
+#                                     fonts for the page test, clang for the fuzzers, valgrind, gdb, xmllint,
+#                                     osmium, hyperfine, wrk, PostgreSQL with pgRouting
 # Runs apt-get through sudo unless already root.
 set -eu
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 PACKAGES="make gcc libc6-dev pkg-config python3 bzip2 gzip
-  libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libcmocka-dev libunistring-dev libmicrohttpd-dev tzdata
-  curl chromium fonts-dejavu-core fonts-noto-cjk nodejs
+  libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libunistring-dev libmicrohttpd-dev tzdata
+  nodejs"
+case "${1:-}" in
+    --test)
+        PACKAGES="$PACKAGES libcmocka-dev curl chromium fonts-dejavu-core fonts-noto-cjk
   clang libclang-rt-14-dev valgrind gdb libxml2-utils
-  osmium-tool hyperfine time wrk postgresql-15 postgresql-15-pgrouting"
+  osmium-tool hyperfine time wrk postgresql-15 postgresql-15-pgrouting" ;;
+    "") ;;
+    *) echo "usage: sh tools/install-deps.sh [--test]" >&2; exit 2 ;;
+esac
 # Debian's npm is a package of its own; a Node.js that already brings npm along (as some distributions of it do)
 # conflicts with it, so it is added only when there is no npm yet.
 if ! command -v npm >/dev/null 2>&1; then PACKAGES="$PACKAGES npm"; fi

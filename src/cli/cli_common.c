@@ -10,6 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Where the data, the network and the web page are when no option or variable says: the source tree's, relative to
+ * it, unless the build gives the installed places (the Makefile's install target compiles this file with
+ * -DBOGIE_DATADIR="$(PREFIX)/share/bogie" and the network and page inside it). */
+#ifndef BOGIE_DATADIR
+#define BOGIE_DATADIR "data"
+#endif
+#ifndef BOGIE_NETWORK_DEFAULT
+#define BOGIE_NETWORK_DEFAULT "build/corridor.bogie"
+#endif
+#ifndef BOGIE_WEBDIR
+#define BOGIE_WEBDIR "build/web"
+#endif
+
 void cli_usage(FILE *f)
 {
     fputs("usage:\n"
@@ -44,7 +57,8 @@ void cli_usage(FILE *f)
           "      The HTTP API (docs/api.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
           "      and exits 0.\n"
           "  bogie version\n"
-          "Defaults: --network $BOGIE_NETWORK or build/corridor.bogie; --data $BOGIE_DATA or data.\n",
+          "Defaults: --network $BOGIE_NETWORK or " BOGIE_NETWORK_DEFAULT "; --data $BOGIE_DATA or " BOGIE_DATADIR
+          "; --web " BOGIE_WEBDIR ".\n",
           f);
 }
 
@@ -62,13 +76,39 @@ int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st)
 const char *cli_default_network(void)
 {
     const char *e = getenv("BOGIE_NETWORK");
-    return e && *e ? e : "build/corridor.bogie";
+    return e && *e ? e : BOGIE_NETWORK_DEFAULT;
 }
 
 const char *cli_default_data(void)
 {
     const char *e = getenv("BOGIE_DATA");
-    return e && *e ? e : "data";
+    return e && *e ? e : BOGIE_DATADIR;
+}
+
+const char *cli_default_web(void)
+{
+    return BOGIE_WEBDIR;
+}
+
+/* Which of --data, $BOGIE_DATA and the built-in default gave dir, for a message. */
+static const char *data_origin(const char *dir)
+{
+    const char *e = getenv("BOGIE_DATA");
+    if (e && *e && strcmp(e, dir) == 0)
+        return "from $BOGIE_DATA";
+    return strcmp(dir, BOGIE_DATADIR) == 0 ? "the built-in default" : "from --data";
+}
+
+int cli_need_data(const char *cmd, const char *dir)
+{
+    char trains[4200];
+    snprintf(trains, sizeof trains, "%s/trains", dir);
+    struct stat sb;
+    if (stat(trains, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return 0;
+    fprintf(stderr, "bogie %s: no bogie data in %s (%s): %s is not a directory; give --data DIR or set BOGIE_DATA\n",
+            cmd, dir, data_origin(dir), trains);
+    return 1;
 }
 
 int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
@@ -157,6 +197,9 @@ void cli_warn_controls(const char *cmd, const bogie_summary *sum)
 
 int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_train *t)
 {
+    bool by_name = !strchr(arg, '/') && !(strlen(arg) > 5 && strcmp(arg + strlen(arg) - 5, ".json") == 0);
+    if (by_name && cli_need_data(cmd, data) != 0)
+        return 1;
     char path[4200];
     if (strchr(arg, '/') || (strlen(arg) > 5 && strcmp(arg + strlen(arg) - 5, ".json") == 0))
         snprintf(path, sizeof path, "%s", arg);
@@ -175,6 +218,8 @@ int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_tra
 
 int cli_open_planner(const char *cmd, const char *net_path, const char *data, cli_planner *p)
 {
+    if (cli_need_data(cmd, data) != 0)
+        return 1;
     bogie_diag d = {0};
     bogie_status st = bogie_network_open(net_path, 0, NULL, &p->net, &d);
     if (st != BOGIE_OK)

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -218,13 +219,15 @@ int cli_import(int argc, char **argv)
         const char *dir = data ? data : cli_default_data();
         snprintf(topo, sizeof topo, "%s/world/countries-10m.json", dir);
         snprintf(csv, sizeof csv, "%s/world/countries.csv", dir);
-        if (access(topo, R_OK) == 0 || data) {
-            opts.borders_topojson = topo;
-            opts.borders_csv = csv;
-        } else if (!quiet) {
-            fprintf(stderr, "bogie import: %s not found: nodes get no country (give --data DIR or --no-borders)\n",
-                    topo);
+        /* Without outlines every node would be in no country: a missing default is an error as a missing --data is
+         * (the library names the file), not a silent import without borders. */
+        if (!data && access(topo, R_OK) != 0) {
+            fprintf(stderr, "bogie import: %s: cannot open: %s (the country outlines, in the default data directory "
+                    "%s); give --data DIR, or --no-borders to import without countries\n", topo, strerror(errno), dir);
+            return 1;
         }
+        opts.borders_topojson = topo;
+        opts.borders_csv = csv;
     }
     bar b = {!quiet && isatty(STDERR_FILENO), 0, 0, false};
     b.start = now_s();

@@ -245,6 +245,8 @@ int cli_trains(int argc, char **argv)
             return 2;
         }
     }
+    if (cli_need_data("trains", data) != 0)
+        return 1;
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/trains", data);
     DIR *d = opendir(dir);

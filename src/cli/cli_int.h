@@ -24,9 +24,14 @@ void cli_usage(FILE *f);
 /* Prints "bogie CMD: " and the diagnostic (or the status's text) to stderr; returns 2 for BOGIE_ERR_ARG, else 1. */
 int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st);
 /* The network and data directory to use when none is given: $BOGIE_NETWORK or build/corridor.bogie, $BOGIE_DATA or
- * data (strings owned by the environment or static). */
+ * data, or the installed places (strings owned by the environment or static). */
 const char *cli_default_network(void);
 const char *cli_default_data(void);
+/* The web page bogie serve offers when no --web is given (static; build/web in the source tree). */
+const char *cli_default_web(void);
+/* Whether dir holds bogie's reference data (a trains folder): 0, or 1 after saying on stderr which directory was
+ * looked in, where its name came from (--data, $BOGIE_DATA or the built-in default) and how to give another. */
+int cli_need_data(const char *cmd, const char *dir);
 /* Writes text to path through a temporary file renamed into place, so that a failure leaves no partial file (a
  * device or a pipe is written as it is). Returns 0, or 1 after saying why on stderr. */
 int cli_write_file_atomic(const char *cmd, const char *path, const char *text);

@@ -30,7 +30,9 @@ int cli_serve(int argc, char **argv)
     bogie_service_options_init(&so);
     so.network_path = cli_default_network();
     so.data_dir = cli_default_data();
-    so.web_dir = access("build/web/index.html", R_OK) == 0 ? "build/web" : NULL;
+    char page[4200];
+    snprintf(page, sizeof page, "%s/index.html", cli_default_web());
+    so.web_dir = access(page, R_OK) == 0 ? cli_default_web() : NULL;
     bogie_server_options ho;
     bogie_server_options_init(&ho);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -116,6 +118,8 @@ int cli_serve(int argc, char **argv)
                     "needs (%llu); raise `ulimit -n`\n", (unsigned long long)rl.rlim_cur, ho.max_connections,
                     (unsigned long long)want);
     }
+    if (cli_need_data("serve", so.data_dir) != 0)
+        return 1;
     /* Signals go to the main thread only, which waits for them; the server's threads never see them. */
     sigset_t set;
     sigemptyset(&set);

@@ -13,7 +13,7 @@ command -v node >/dev/null || missing+=" node"
 command -v npm >/dev/null || missing+=" npm"
 [ -x "$CHROMIUM" ] || missing+=" chromium"
 if [ -n "$missing" ]; then
-    echo "not ok 1 - the browser test needs:$missing (tools/install-deps.sh installs them with apt-get)"
+    echo "not ok 1 - the browser test needs:$missing (tools/install-deps.sh --test installs them with apt-get)"
     echo "1..1"
     exit 1
 fi

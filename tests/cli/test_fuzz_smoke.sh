@@ -5,12 +5,7 @@
 # are `make fuzz`'s. Under the sanitizer pass of `make check` it is skipped: the harnesses are sanitized already.
 . "$(dirname "$0")/lib.sh"
 
-if [ -n "${SAN_BUILD:-}" ] && [ "${BUILD:-build}" = "$SAN_BUILD" ]; then
-    echo "ok 1 # SKIP the fuzzers carry ASan and UBSan themselves and ran in the plain pass"
-    _n=1
-    done_testing
-    exit
-fi
+skip_in_sanitizer_pass "the fuzzers carry ASan and UBSan themselves and ran in the plain pass"
 
 B=${BUILD:-build}
 FB=${FUZZ_BUILD:-build-fuzz}

@@ -9,9 +9,10 @@ json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(
 # --- the hand-made network: exact output ------------------------------------------------------------------------
 cd "$T"
 ok "import the hand-made network" "$BOGIE" import -q --data "$ROOT/data" "$DATA/tiny/gauges.osm" -o gauges.bogie
-"$BOGIE" info --edges gauges.bogie >gauges.txt 2>&1
+# Without the reference data (none in this scratch directory): the expected output has no facilities report.
+env -u BOGIE_DATA "$BOGIE" info --edges gauges.bogie >gauges.txt 2>&1
 same_file "info --edges text equals the expected output" gauges.txt "$ROOT/tests/cli/expected/gauges.info.txt"
-"$BOGIE" info --json --edges gauges.bogie >gauges.json 2>&1
+env -u BOGIE_DATA "$BOGIE" info --json --edges gauges.bogie >gauges.json 2>&1
 same_file "info --json --edges equals the expected output" gauges.json "$ROOT/tests/cli/expected/gauges.info.json"
 ok "info --json --edges repeats no key (the edge count is \"edges\", the list \"edge_list\")" python3 -c '
 import json, sys

@@ -2,7 +2,7 @@
 # test_valgrind.sh: valgrind's memcheck finds no invalid access, no use of uninitialised memory and no leak (definite
 # or indirect) in the normal build (-O2 -g) on the flagship journey (`make demo`'s route command), on the import of the
 # corridor with its country borders, on `bogie info`, and on a PBF import; and the programs print under valgrind
-# exactly what they print without it. valgrind must be installed (tools/install-deps.sh installs it): without it the
+# exactly what they print without it. valgrind must be installed (tools/install-deps.sh --test installs it): without it the
 # test fails. Under an AddressSanitizer build it skips itself, since the two cannot run together.
 # tests/valgrind.supp, when it exists, holds suppressions for reports in system libraries (not ours).
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +11,7 @@ B=${BUILD:-build}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
 
 if ! command -v valgrind >/dev/null; then
-    is "valgrind is installed (run tools/install-deps.sh, which installs it)" "not found" "found"
+    is "valgrind is installed (run tools/install-deps.sh --test, which installs it)" "not found" "found"
     done_testing
     exit
 fi
