@@ -1,6 +1,7 @@
 # Makefile: builds libbogie, the bogie tool, the tests and the benchmarks.
 #   make deps     install the Debian packages bogie needs to build and run (tools/install-deps.sh: apt-get, sudo when
-#                 not root); make deps-test adds what the tests and benchmarks use
+#                 not root); make deps-test adds what the tests and benchmarks use (make check and make bench do,
+#                 when one is missing)
 #   make          build build/bogie and the web page (build/web)
 #   make demo     build, then plan the flagship journey on the bundled corridor network
 #   make check    build and run every test, as built and under ASan+UBSan; ends with "N passed, N failed"
@@ -161,7 +162,11 @@ SAN_BUILD   ?= build-san
 SAN_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # Every test, as built and then under the sanitizers (tests/run-all); `make check-fast` runs the first half only.
-check test: build-tests sanitizer-build tsan-build
+# The test tools are installed first when one is missing (tools/install-deps.sh --test --if-missing), before anything
+# is built: the unit tests need cmocka's header.
+check test:
+	sh tools/install-deps.sh --test --if-missing
+	$(MAKE) build-tests sanitizer-build tsan-build
 	BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) TSAN_BUILD=$(TSAN_BUILD) TSAN_TESTS='$(TSAN_TESTS)' tests/run-all
 
 check-fast: build-tests
@@ -187,7 +192,9 @@ check-tsan: tsan-build
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BUILD=$(TSAN_BUILD) BOGIE=$(TSAN_BUILD)/bogie \
 	    tests/run '$(TSAN_TESTS)'
 
-bench: bench-import bench-serve bench-route
+bench:
+	sh tools/install-deps.sh --test --if-missing
+	$(MAKE) bench-import bench-serve bench-route
 
 bench-import: $(BUILD)/bogie $(BUILD)/bench/pbf_parse
 	BOGIE=$(BUILD)/bogie PBF_PARSE=$(BUILD)/bench/pbf_parse python3 bench/import.py $(BENCH_ARGS)
