@@ -351,6 +351,35 @@ static void apply(const bogie_planner *p, const tmap *m, const sight *xs, size_t
     jy_local_time(zone, j->late_utc, j->late_local, sizeof j->late_local, &off, &abbr);
 }
 
+/* Adds to j's speed profile the halts of the stretches: the train standing at the end of each, from its arrival
+ * to the sighting (the rows and the profile are re-timed already). */
+static bogie_status add_halts(const tmap *m, const sight *xs, size_t n, bogie_journey *j, bogie_diag *diag)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (!(m->st[k].halt_s > 0))
+            continue;
+        const bogie_stop *s = &j->stops[xs[k].row];
+        size_t i = 0;
+        while (i < j->n_profile && j->profile[i].time_s <= s->arrive_s)
+            i++;
+        bogie_profile_point *v = util_realloc(j->alloc, j->profile, j->n_profile * sizeof *v,
+                                              (j->n_profile + 2) * sizeof *v);
+        if (!v)
+            return util_nomem(diag, "re-timing the journey");
+        j->profile = v;
+        memmove(&v[i + 2], &v[i], (j->n_profile - i) * sizeof *v);
+        j->n_profile += 2;
+        bogie_profile_point at = i ? v[i - 1] : v[2];
+        at.km = s->km;
+        at.speed_kmh = 0;
+        at.time_s = s->arrive_s;
+        v[i] = at;
+        at.time_s = s->arrive_s + m->st[k].halt_s;
+        v[i + 1] = at;
+    }
+    return BOGIE_OK;
+}
+
 /* Copies the sightings and stretches into j (allocated with j->alloc; j owns them). */
 static bogie_status keep(const tmap *m, const sight *xs, size_t n, bogie_journey *j, bogie_diag *diag)
 {
@@ -428,5 +457,6 @@ bogie_status jy_retime(const bogie_planner *p, const bogie_journey_request *req,
     fit(&m, xs, n, fmin, planned_end, j->length_m / 1000);
     band(&m, fmin, planned_end, j);
     apply(p, &m, xs, n, j);
-    return keep(&m, xs, n, j, diag);
+    rc = add_halts(&m, xs, n, j, diag);
+    return rc == BOGIE_OK ? keep(&m, xs, n, j, diag) : rc;
 }

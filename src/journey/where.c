@@ -24,28 +24,23 @@ static void point_at_km(const bogie_journey *j, double km, double *lat, double *
     *lon = j->line[i - 1][1] + u * (j->line[i][1] - j->line[i - 1][1]);
 }
 
-/* The km and speed at time t while running from row a to row b: the profile's samples between them, from a's
- * departure to b's arrival. */
+/* The km and speed at time t while running from row a to row b, from the (re-timed) speed profile: between its
+ * samples on either side of t, kept within a and b. */
 static void run_at(const bogie_journey *j, const bogie_stop *a, const bogie_stop *b, double t, bogie_position *o)
 {
-    double k0 = a->km, t0 = a->depart_s, v0 = 0;
-    for (size_t i = 0; i < j->n_profile; i++) {
-        const bogie_profile_point *q = &j->profile[i];
-        if (q->km <= a->km || q->time_s <= t0)
-            continue;
-        if (q->km >= b->km || q->time_s >= b->arrive_s)
-            break;
-        if (q->time_s >= t) {
-            double u = (t - t0) / (q->time_s - t0);
-            o->km = k0 + u * (q->km - k0);
-            o->speed_kmh = v0 + u * (q->speed_kmh - v0);
-            return;
-        }
-        k0 = q->km, t0 = q->time_s, v0 = q->speed_kmh;
+    const bogie_profile_point *q = j->profile;
+    size_t i = 0;
+    while (i < j->n_profile && (q[i].km < a->km || q[i].time_s < t))
+        i++;
+    if (i == 0 || i >= j->n_profile) {
+        double dt = b->arrive_s - a->depart_s, u = dt > 0 ? (t - a->depart_s) / dt : 1;
+        o->km = a->km + u * (b->km - a->km);
+        return;
     }
-    double dt = b->arrive_s - t0, u = dt > 0 ? (t - t0) / dt : 1;
-    o->km = k0 + u * (b->km - k0);
-    o->speed_kmh = v0 * (1 - u);
+    double dt = q[i].time_s - q[i - 1].time_s, u = dt > 0 ? (t - q[i - 1].time_s) / dt : 1;
+    o->km = q[i - 1].km + u * (q[i].km - q[i - 1].km);
+    o->speed_kmh = q[i - 1].speed_kmh + u * (q[i].speed_kmh - q[i - 1].speed_kmh);
+    o->km = o->km < a->km ? a->km : o->km > b->km ? b->km : o->km;
 }
 
 /* Why the train stands at row s, into buf: the work there, a halt the sightings need, or its dwell. */
