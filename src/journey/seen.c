@@ -98,7 +98,7 @@ static size_t row_before(const bogie_journey *j, double km)
     return r;
 }
 
-/* Places x on j's route as given by place (a station or lat,lon), at or beyond km_from. */
+/* Places x on j's route as given by place (a station or lat,lon); a station at its first row at or beyond km_from. */
 static bogie_status locate(const bogie_planner *p, const bogie_journey_request *req, const char *pre,
                            const bogie_journey *j, const char *place, double km_from, sight *x, bogie_diag *diag)
 {
@@ -405,11 +405,11 @@ static bogie_status place_sightings(const bogie_planner *p, const bogie_journey_
     size_t n = req->n_seen;
     bogie_status rc = read_sightings(p, req, pre, j, xs, diag);
     for (size_t k = 0; rc == BOGIE_OK && k < n; k++) {
-        if (k && xs[k].s.station != BOGIE_NONE && xs[k].s.km < xs[k - 1].s.km) /* a station passed twice */
+        if (k && xs[k].s.station != BOGIE_NONE && xs[k].s.km <= xs[k - 1].s.km) /* a station passed twice */
             {
             double seen_s = xs[k].s.seen_s;
             int64_t seen_utc = xs[k].s.seen_utc;
-            rc = locate(p, req, pre, j, xs[k].given, xs[k - 1].s.km, &xs[k], diag);
+            rc = locate(p, req, pre, j, xs[k].given, xs[k - 1].s.km + 1e-6, &xs[k], diag);
             xs[k].s.seen_s = seen_s;
             xs[k].s.seen_utc = seen_utc;
         }

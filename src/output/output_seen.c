@@ -84,12 +84,13 @@ void output_seen_json(const bogie_journey *j, strbuf *sb, void (*iso)(int64_t, i
 
 static const char *const state_names[] = {"not departed", "running", "stopped", "arrived"};
 
-/* The row of j at index i, for the position's last and next, as "Primorskaya (km 1009.2, 12:48 +10)". */
-static void row_text(const bogie_journey *j, size_t i, bool arrive, strbuf *sb)
+/* The row of j at index i, for the position's last and next, as "Primorskaya (km 1009.2, left 12:48 +10)": verb
+ * and its arrival, else its departure. */
+static void row_text(const bogie_journey *j, size_t i, const char *verb, bool arrive, strbuf *sb)
 {
     const bogie_stop *s = &j->stops[i];
-    sb_printf(sb, "%s (km %.1f, %s %s %s)", s->name, s->km, arrive ? "arrives" : "left",
-              arrive ? s->arrive_local : s->depart_local, s->abbr);
+    sb_printf(sb, "%s (km %.1f, %s %s %s)", s->name, s->km, verb, arrive ? s->arrive_local : s->depart_local,
+              s->abbr);
 }
 
 void output_position_text(const bogie_journey *j, const bogie_position *o, strbuf *sb)
@@ -101,17 +102,17 @@ void output_position_text(const bogie_journey *j, const bogie_position *o, strbu
     sb_puts(sb, "\n");
     if (o->state == BOGIE_WHERE_STOPPED) {
         sb_printf(sb, "stopped at %s: %s\n", j->stops[o->last].name, o->why);
-        sb_puts(sb, "leaves ");
-        row_text(j, o->last, false, sb);
+        sb_puts(sb, "then: ");
+        row_text(j, o->last, "leaves", false, sb);
         sb_puts(sb, "\n");
     } else if (o->state == BOGIE_WHERE_RUNNING) {
         sb_puts(sb, "last: ");
-        row_text(j, o->last, false, sb);
+        row_text(j, o->last, "left", false, sb);
         sb_puts(sb, "\n");
     }
     if (o->next < j->n_stops) {
         sb_puts(sb, "next: ");
-        row_text(j, o->next, true, sb);
+        row_text(j, o->next, "arrives", true, sb);
         sb_puts(sb, "\n");
     }
 }
