@@ -57,6 +57,16 @@ static bool step_ok(long n, const char *what, bogie_status st, const bogie_diag 
     return false;
 }
 
+/* The flagship journey's request into *r: the armoured train from Pyongyang to Vladivostok at 15:00. */
+static void flagship_request(fixture *fx, bogie_journey_request *r)
+{
+    bogie_journey_request_init(r);
+    r->from = "Pyongyang";
+    r->to = "Vladivostok";
+    r->train = &fx->armoured;
+    r->depart = "2023-09-10 15:00";
+}
+
 /* The whole sequence with the Nth allocation failing; returns whether every step succeeded. */
 static bool run_once(fixture *fx, long n)
 {
@@ -67,11 +77,7 @@ static bool run_once(fixture *fx, long n)
     bool all = step_ok(n, "opening the planner", bogie_planner_new(fx->net, fx->world, &a, &p, &d), &d);
     if (all) {
         bogie_journey_request r;
-        bogie_journey_request_init(&r);
-        r.from = "Pyongyang";
-        r.to = "Vladivostok";
-        r.train = &fx->armoured;
-        r.depart = "2023-09-10 15:00";
+        flagship_request(fx, &r);
         bogie_journey *j = NULL;
         all = step_ok(n, "the flagship journey", bogie_plan(p, &r, &j, &d), &d);
         if (all) {
@@ -85,11 +91,7 @@ static bool run_once(fixture *fx, long n)
     }
     if (all) {
         bogie_journey_request r;
-        bogie_journey_request_init(&r);
-        r.from = "Pyongyang";
-        r.to = "Vladivostok";
-        r.train = &fx->armoured;
-        r.depart = "2023-09-10 15:00";
+        flagship_request(fx, &r);
         /* On time at Kowon, five hours late at Hamhung (a halt), then seen on open track between Kimch'aek and Kilju. */
         const char *seen[] = {"Kowon@2023-09-10 19:04", "Hamhung@2023-09-11 01:50",
                               "40.814060,129.261930@2023-09-11 06:30"};
