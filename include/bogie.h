@@ -371,6 +371,11 @@ typedef struct bogie_journey_request {
                                           not fit there; a change at the origin is then assumed done already */
     const char *field_prefix;          /* put before a field's name in messages: "--" (the default) for a command
                                           line, "" for an HTTP API */
+    const char *const *seen;           /* sightings, "PLACE@TIME": a station or "lat,lon" on the route, and a time
+                                          as depart takes it, in the place's local time or with an offset; the
+                                          journey is re-timed to pass each at its time (docs/journeys.md). Needs
+                                          depart */
+    size_t n_seen;
 } bogie_journey_request;
 
 void bogie_journey_request_init(bogie_journey_request *req);
@@ -383,7 +388,9 @@ enum {
     BOGIE_STOP_GAUGE_CHANGE = 1u << 3,
     BOGIE_STOP_BORDER = 1u << 4,
     BOGIE_STOP_REVERSAL = 1u << 5,
-    BOGIE_STOP_PASS = 1u << 6 /* a timing point passed without stopping */
+    BOGIE_STOP_PASS = 1u << 6, /* a timing point passed without stopping */
+    BOGIE_STOP_SEEN = 1u << 7, /* a sighting (bogie_journey_request.seen) */
+    BOGIE_STOP_HALT = 1u << 8  /* a halt the sightings need that the plan does not have (bogie_stop.halt_s) */
 };
 
 typedef struct bogie_stop {
@@ -405,7 +412,31 @@ typedef struct bogie_stop {
     double dwell_s, change_s, border_s, reversal_s; /* the stop's time, by cause */
     uint16_t gauge;                  /* the gauge on the wheels when leaving */
     char detail[256];                /* e.g. "bogie exchange 1435 -> 1520 mm (Tumangang)", "border KP -> RU" */
+    double planned_arrive_s, planned_depart_s; /* arrive_s and depart_s as planned, before any sighting re-timed
+                                        them (equal to them when there is none) */
+    double halt_s;                   /* a halt before a sighting, beyond the slowest pace (BOGIE_STOP_HALT) */
 } bogie_stop;
+
+/* A sighting the journey was re-timed to. */
+typedef struct bogie_sighting {
+    char place[128];                 /* the station's display name, or the coordinates as given */
+    uint32_t station;                /* station index, or BOGIE_NONE for coordinates */
+    double km;                       /* where it is on the route */
+    double lat, lon;                 /* the point of the route there */
+    double off_route_m;              /* how far the place given is from that point */
+    int64_t seen_utc;
+    double seen_s;                   /* seconds after the departure */
+    double planned_s;                /* when the plan had the train there */
+} bogie_sighting;
+
+/* A stretch between two sightings (the first from the departure), or after the last one to the destination. */
+typedef struct bogie_stretch {
+    double km0, km1;
+    double planned_running_s;        /* running time the plan has on it (allowance included, stops excluded) */
+    double pace;                     /* the running time taken (or predicted) over the planned one */
+    double halt_s;                   /* time beyond the slowest pace taken, put as a halt at its end */
+    bool predicted;                  /* after the last sighting: run at the pace of the stretch before */
+} bogie_stretch;
 
 /* Why a speed limit applies. */
 typedef enum bogie_limit_kind {
@@ -448,6 +479,16 @@ typedef struct bogie_journey {
     size_t n_countries;
     char warnings[BOGIE_MAX_WARNINGS][256];
     size_t n_warnings;
+    /* Filled when the request had sightings (retimed): */
+    bool retimed;
+    bogie_sighting *sightings;       /* by time */
+    size_t n_sightings;
+    bogie_stretch *stretches;        /* one more than the sightings: the last is predicted */
+    size_t n_stretches;
+    double planned_total_s;          /* total_s as planned */
+    double early_s, late_s;          /* the band of the arrival at the destination, seconds after the departure */
+    int64_t early_utc, late_utc;
+    char early_local[24], late_local[24]; /* in the destination's zone */
 } bogie_journey;
 
 /* Plans a journey. On success *out is owned by the caller (bogie_journey_free). When no route exists, returns
@@ -456,6 +497,31 @@ typedef struct bogie_journey {
 bogie_status bogie_plan(const bogie_planner *planner, const bogie_journey_request *req, bogie_journey **out,
                         bogie_diag *diag);
 void bogie_journey_free(bogie_journey *journey);
+
+typedef enum bogie_where_state {
+    BOGIE_WHERE_NOT_DEPARTED = 0,    /* before the departure: at the origin */
+    BOGIE_WHERE_RUNNING,
+    BOGIE_WHERE_STOPPED,             /* at a stop: why says what for */
+    BOGIE_WHERE_ARRIVED              /* at the destination */
+} bogie_where_state;
+
+/* Where a journey's train is at one time (bogie_where). */
+typedef struct bogie_position {
+    bogie_where_state state;
+    int64_t at_utc;
+    double at_s;                     /* seconds after the departure */
+    char at_local[24], abbr[12];     /* the time in the zone of the train's place then */
+    double km, lat, lon, speed_kmh;
+    size_t last, next;               /* indices into the journey's stops: the last row reached and the next one
+                                        (next == n_stops once arrived) */
+    char why[320];                   /* STOPPED: "gauge change: bogie exchange ...", "border: ...", "dwell", ... */
+} bogie_position;
+
+/* Where journey j's train (planned by p with a departure time, re-timed by its sightings if any) is at time at:
+ * "now", or a time as bogie_journey_request.depart takes it, in the origin's local time or with an offset. Fills
+ * *out; BOGIE_ERR_ARG when at cannot be read or j has no departure time. */
+bogie_status bogie_where(const bogie_planner *p, const bogie_journey *j, const char *at, bogie_position *out,
+                         bogie_diag *diag);
 
 /* One point on track nearest to a query point. */
 typedef struct bogie_nearest_point {
@@ -501,6 +567,12 @@ typedef enum bogie_format {
 
 /* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). */
 bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
+
+/* Writes position pos of journey j as text for people, or (BOGIE_FORMAT_JSON) as the journey's JSON with a
+ * "position" object added, into *out, a NUL-terminated string allocated with malloc (free() it). Other formats:
+ * BOGIE_ERR_ARG. */
+bogie_status bogie_position_write(const bogie_journey *j, const bogie_position *pos, bogie_format format,
+                                  char **out);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * The HTTP service: answers requests to the API of docs/api.md. bogie_service_handle() is thread-safe.

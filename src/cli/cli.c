@@ -1,5 +1,5 @@
 /* cli.c: the bogie command-line tool, a thin layer over libbogie: main() hands each command (import, info, route,
- * table, trains, stations, serve) to its file in src/cli, which parses its arguments and formats results for people. */
+ * where, table, trains, stations, serve) to its file in src/cli, which parses its arguments and formats results for people. */
 #include "cli/cli_int.h"
 
 #include <string.h>
@@ -17,6 +17,8 @@ int main(int argc, char **argv)
         return cli_info(argc - 2, argv + 2);
     if (strcmp(cmd, "route") == 0)
         return cli_route(argc - 2, argv + 2);
+    if (strcmp(cmd, "where") == 0)
+        return cli_where(argc - 2, argv + 2);
     if (strcmp(cmd, "trains") == 0)
         return cli_trains(argc - 2, argv + 2);
     if (strcmp(cmd, "table") == 0)

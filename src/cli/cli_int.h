@@ -14,6 +14,7 @@ int cli_info(int argc, char **argv);     /* cli_info.c */
 int cli_trains(int argc, char **argv);   /* cli_info.c */
 int cli_stations(int argc, char **argv); /* cli_info.c */
 int cli_route(int argc, char **argv);    /* cli_route.c */
+int cli_where(int argc, char **argv);    /* cli_route.c */
 int cli_table(int argc, char **argv);    /* cli_table.c */
 int cli_serve(int argc, char **argv);    /* cli_serve.c */
 

@@ -14,6 +14,8 @@ typedef struct route_args {
     bogie_journey_request req;                  /* its via and avoid lists are the arrays below */
     const char **via, **avoid;                  /* calloc'd, room for every argument; point into argv */
     bool verbose;                               /* --verbose: report reference data that applies to nothing */
+    const char **seen;                          /* --seen PLACE@TIME, calloc'd as via */
+    const char *at;                             /* bogie where --at TIME|now, else NULL */
 } route_args;
 
 /* Sets the defaults and makes room for the via and avoid lists (free() them); returns 0, or 1 without memory. */
@@ -26,13 +28,16 @@ static int route_args_init(route_args *a, int argc)
     bogie_journey_request_init(&a->req);
     a->via = calloc((size_t)argc + 1, sizeof *a->via);
     a->avoid = calloc((size_t)argc + 1, sizeof *a->avoid);
-    if (!a->via || !a->avoid) {
+    a->seen = calloc((size_t)argc + 1, sizeof *a->seen);
+    if (!a->via || !a->avoid || !a->seen) {
         free(a->via);
         free(a->avoid);
+        free(a->seen);
         return 1;
     }
     a->req.via = a->via;
     a->req.avoid = a->avoid;
+    a->req.seen = a->seen;
     return 0;
 }
 
@@ -56,6 +61,10 @@ static int parse_route_args(int argc, char **argv, route_args *a)
             a->via[a->req.n_via++] = val;
         else if (strcmp(arg, "--avoid") == 0 && val)
             a->avoid[a->req.n_avoid++] = val;
+        else if (strcmp(arg, "--seen") == 0 && val)
+            a->seen[a->req.n_seen++] = val;
+        else if (strcmp(arg, "--at") == 0 && val)
+            a->at = val;
         else if (strcmp(arg, "--train") == 0 && val)
             a->train_arg = val;
         else if (strcmp(arg, "--verbose") == 0) {
@@ -209,6 +218,33 @@ static int write_journey(const route_args *a, const bogie_journey *j, bogie_form
     return rc;
 }
 
+/* bogie where: writes where j's train is at a->at, as text or JSON to -o or stdout; returns the exit status. */
+static int write_position(const cli_planner *p, const route_args *a, const bogie_journey *j, bogie_format fmt)
+{
+    bogie_position pos;
+    bogie_diag d = {0};
+    bogie_status st = bogie_where(p->planner, j, a->at, &pos, &d);
+    if (st != BOGIE_OK)
+        return cli_fail("where", &d, st);
+    if (fmt != BOGIE_FORMAT_TEXT && fmt != BOGIE_FORMAT_JSON) {
+        fprintf(stderr, "bogie where: --format must be text or json\n");
+        return 2;
+    }
+    char *text = NULL;
+    int rc = 0;
+    st = bogie_position_write(j, &pos, fmt, &text);
+    if (st != BOGIE_OK) {
+        fprintf(stderr, "bogie where: %s\n", bogie_strerror(st));
+        rc = 1;
+    } else if (a->out_path) {
+        rc = cli_write_file_atomic("where", a->out_path, text);
+    } else {
+        fputs(text, stdout);
+    }
+    free(text);
+    return rc;
+}
+
 /* Says on stderr which gauge-change facilities of the reference data in data apply to no station of p's network. */
 static void report_unplaced(const cli_planner *p, const char *data)
 {
@@ -237,22 +273,27 @@ static int plan_and_write(route_args *a, const bogie_train *train, bogie_format 
     bogie_diag d = {0};
     bogie_status st = bogie_plan(p.planner, &a->req, &j, &d);
     if (st != BOGIE_OK) {
-        rc = cli_fail("route", &d, st);
+        rc = cli_fail(a->at ? "where" : "route", &d, st);
     } else {
-        rc = write_journey(a, j, fmt);
+        rc = a->at ? write_position(&p, a, j, fmt) : write_journey(a, j, fmt);
         bogie_journey_free(j);
     }
     cli_close_planner(&p);
     return rc;
 }
 
-int cli_route(int argc, char **argv)
+/* bogie route, or with where bogie where (which needs --at); returns the exit status. */
+static int route_or_where(int argc, char **argv, bool where)
 {
     route_args a;
     if (route_args_init(&a, argc) != 0)
         return 1;
     bogie_format fmt = BOGIE_FORMAT_TEXT;
     int rc = parse_route_args(argc, argv, &a);
+    if (rc == 0 && where != (a.at != NULL)) {
+        fprintf(stderr, where ? "bogie where: --at TIME|now is needed\n" : "bogie route: --at is for bogie where\n");
+        rc = 2;
+    }
     if (rc == 0)
         rc = route_format(&a, &fmt);
     if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg)) {
@@ -266,5 +307,16 @@ int cli_route(int argc, char **argv)
         rc = plan_and_write(&a, &train, fmt);
     free(a.via);
     free(a.avoid);
+    free(a.seen);
     return rc;
+}
+
+int cli_route(int argc, char **argv)
+{
+    return route_or_where(argc, argv, false);
+}
+
+int cli_where(int argc, char **argv)
+{
+    return route_or_where(argc, argv, true);
 }

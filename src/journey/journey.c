@@ -132,6 +132,9 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         rc = jy_fill_journey(p->net, &w.layout, &w.profile, &w.rows, j, diag);
     if (rc == BOGIE_OK)
         jy_warn_about_data(t, &w.route, &w.layout, w.places, w.n_places, j);
+    /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
+    if (rc == BOGIE_OK)
+        rc = jy_retime(p, req, pre, j, diag);
     work_free(p->alloc, &w);
     return rc;
 }

@@ -250,4 +250,24 @@ bool jy_totals_add_up(const bogie_journey *j);
 void jy_warn_about_data(const bogie_train *t, const route_result *res, const jy_layout *L, const route_place *places,
                         size_t np, bogie_journey *j);
 
+/* ----- seen.c: re-timing the journey to the sightings of its train ----- */
+
+/* A sighting farther than this from the route's line is refused as off the route, in metres. */
+#define JY_SEEN_OFF_ROUTE_M 1000.0
+/* Two sightings closer in time than the train's physics allow by more than this are refused, in seconds: each is
+ * given to the minute. */
+#define JY_SEEN_SLACK_S 120.0
+/* The slowest pace (running time over the plan's) taken between two sightings; beyond it, the rest is a halt. */
+#define JY_SEEN_MAX_PACE 1.5
+/* The precision of a sighting's time, added on both sides of the arrival's band, in seconds. */
+#define JY_SEEN_MINUTE_S 60.0
+#define JY_SEEN_MAX 16
+
+/* Re-times the planned journey j (its rows, profile and totals) so that it passes every sighting of req at its time,
+ * and fills j's sightings, stretches and band (allocated with j->alloc; j owns them). Nothing to do without
+ * sightings. Refuses, with the reason, a sighting off the route, before the departure, behind the one before it or
+ * too soon after it for the train's physics. pre prefixes field names in messages. */
+bogie_status jy_retime(const bogie_planner *p, const bogie_journey_request *req, const char *pre, bogie_journey *j,
+                       bogie_diag *diag);
+
 #endif

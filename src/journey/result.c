@@ -29,6 +29,8 @@ void bogie_journey_free(bogie_journey *j)
     util_free(a, j->line_km, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
     util_free(a, j->profile, (j->n_profile ? j->n_profile : 1) * sizeof *j->profile);
     util_free(a, j->path_nodes, (j->n_path_nodes ? j->n_path_nodes : 1) * sizeof *j->path_nodes);
+    util_free(a, j->sightings, j->n_sightings * sizeof *j->sightings);
+    util_free(a, j->stretches, j->n_stretches * sizeof *j->stretches);
     util_free(a, j, sizeof *j);
 }
 
@@ -183,6 +185,10 @@ bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const
     if (!j->stops)
         return util_nomem(diag, "writing the timetable");
     memcpy(j->stops, rows->v, rows->n * sizeof *j->stops);
+    for (size_t i = 0; i < j->n_stops; i++) {
+        j->stops[i].planned_arrive_s = j->stops[i].arrive_s;
+        j->stops[i].planned_depart_s = j->stops[i].depart_s;
+    }
     /* A journey whose total is not the sum of its parts is a bug in the stages before: refuse it rather than print
      * figures that contradict each other (the caller frees j as on any error). */
     if (!jy_totals_add_up(j))

@@ -40,7 +40,7 @@ static void elapsed(double s, char *buf, size_t n)
 }
 
 /* "2023-09-10T15:00:00+09:00" for a UTC instant shown at a fixed offset. */
-static void iso_time(int64_t utc, int offset, char *buf, size_t n)
+void output_iso_time(int64_t utc, int offset, char *buf, size_t n)
 {
     int64_t t = utc + offset;
     int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
@@ -58,7 +58,7 @@ static void iso_time(int64_t utc, int offset, char *buf, size_t n)
 }
 
 static const char *const kind_names[] = {"origin", "destination", "via", "gauge_change", "border", "reversal",
-                                         "pass"};
+                                         "pass", "seen", "halt"};
 
 static void kinds_text(unsigned kinds, char *buf, size_t n)
 {
@@ -165,6 +165,7 @@ static void write_timetable(const bogie_journey *j, strbuf *sb)
             duration(s->dwell_s, dw, sizeof dw);
             sb_printf(sb, s->detail[0] ? "; via stop (%s)" : " (%s)", dw);
         }
+        output_seen_row_text(s, sb);
         sb_puts(sb, "\n");
     }
     duration(j->total_s, tot, sizeof tot);
@@ -177,7 +178,9 @@ static void write_timetable(const bogie_journey *j, strbuf *sb)
     sb_printf(sb, "\ntotal %s: moving %s (allowance %s included), changing gauge %s, at borders %s, dwelling %s, "
                   "reversing %s\n",
               tot, mov, alw, chg, brd, dwl, rev);
-    if (j->has_clock)
+    if (j->retimed)
+        output_seen_text(j, sb);
+    else if (j->has_clock)
         sb_printf(sb, "arrives %s %s%s%s%s\n", d->arrive_local, d->abbr, d->zone[0] ? " (" : "", d->zone,
                   d->zone[0] ? ")" : "");
     if (j->n_countries) {
@@ -209,7 +212,7 @@ static void json_time(strbuf *sb, const char *key, const bogie_journey *j, const
     sb_printf(sb, ",\"%s_s\":%.0f", key, depart ? s->depart_s : s->arrive_s);
     if (j->has_clock) {
         char iso[64];
-        iso_time(depart ? s->depart_utc : s->arrive_utc, s->utc_offset_s, iso, sizeof iso);
+        output_iso_time(depart ? s->depart_utc : s->arrive_utc, s->utc_offset_s, iso, sizeof iso);
         sb_printf(sb, ",\"%s\":\"%s\"", key, iso);
     }
 }
@@ -261,9 +264,14 @@ void output_journey_json(const bogie_journey *j, strbuf *sb, bool with_line)
                   s->change_s, s->border_s, s->reversal_s);
         sb_puts(sb, ",\"detail\":");
         sb_json_string(sb, s->detail);
+        if (j->retimed)
+            output_seen_stop_json(s, sb);
         sb_puts(sb, "}");
     }
-    sb_puts(sb, "],\"path_osm_nodes\":[");
+    sb_puts(sb, "]");
+    if (j->retimed)
+        output_seen_json(j, sb, output_iso_time);
+    sb_puts(sb, ",\"path_osm_nodes\":[");
     for (size_t i = 0; i < j->n_path_nodes; i++)
         sb_printf(sb, "%s%lld", i ? "," : "", (long long)j->path_nodes[i]);
     sb_puts(sb, "],\"countries\":[");
@@ -346,7 +354,7 @@ static void write_trkpt(strbuf *sb, double lat, double lon, const int64_t *utc)
     sb_printf(sb, "    <trkpt lat=\"%.7f\" lon=\"%.7f\"", lat, lon);
     if (utc) {
         char iso[64];
-        iso_time(*utc, 0, iso, sizeof iso);
+        output_iso_time(*utc, 0, iso, sizeof iso);
         sb_printf(sb, "><time>%s</time></trkpt>\n", iso);
     } else {
         sb_puts(sb, "/>\n");
@@ -432,7 +440,7 @@ static void write_gpx(const bogie_journey *j, strbuf *sb)
         sb_printf(sb, "  <wpt lat=\"%.7f\" lon=\"%.7f\">", s->lat, s->lon);
         if (j->has_clock) {
             char iso[64];
-            iso_time(s->arrive_utc, 0, iso, sizeof iso);
+            output_iso_time(s->arrive_utc, 0, iso, sizeof iso);
             sb_printf(sb, "<time>%s</time>", iso);
         }
         sb_puts(sb, "<name>");
@@ -681,6 +689,31 @@ bogie_status bogie_journey_write(const bogie_journey *j, bogie_format format, ch
     case BOGIE_FORMAT_CSV: write_csv(j, &sb); break;
     case BOGIE_FORMAT_SVG: write_svg(j, &sb); break;
     default: sb_free(&sb); return BOGIE_ERR_ARG;
+    }
+    if (sb.failed) {
+        sb_free(&sb);
+        return BOGIE_ERR_NOMEM;
+    }
+    *out = sb.s;
+    return BOGIE_OK;
+}
+
+bogie_status bogie_position_write(const bogie_journey *j, const bogie_position *pos, bogie_format format, char **out)
+{
+    *out = NULL;
+    if (!j || !j->n_stops || !pos || (format != BOGIE_FORMAT_TEXT && format != BOGIE_FORMAT_JSON))
+        return BOGIE_ERR_ARG;
+    strbuf sb;
+    sb_init(&sb, NULL);
+    if (format == BOGIE_FORMAT_TEXT) {
+        output_position_text(j, pos, &sb);
+    } else {
+        output_journey_json(j, &sb, true);
+        /* The journey's object, reopened for the position. */
+        if (!sb.failed && sb.len >= 2 && strcmp(sb.s + sb.len - 2, "}\n") == 0)
+            sb.len -= 2;
+        output_position_json(j, pos, &sb, output_iso_time);
+        sb_puts(&sb, "}\n");
     }
     if (sb.failed) {
         sb_free(&sb);

@@ -39,7 +39,11 @@ static bool answer_path(bogie_service *s, const char *path, const api_param *par
         osrm_request(s, path, params, np, r);
     else if (strcmp(path, "/api/journey") == 0)
         api_journey(s, params, np, r);
-    else if (strcmp(path, "/api/stations") == 0)
+    else if (strcmp(path, "/api/where") == 0) {
+        api_where(s, params, np, r);
+        const char *at = api_param_value(params, np, "at");
+        return !(at && strcmp(at, "now") == 0); /* now moves */
+    } else if (strcmp(path, "/api/stations") == 0)
         api_stations(s, params, np, r);
     else if (strcmp(path, "/api/trains") == 0)
         api_trains(s, r);
@@ -126,7 +130,7 @@ api_kind api_request_kind(const char *method, const char *target)
     api_decode(target, plen, path, sizeof path, false);
     if (strcmp(path, "/api/network") == 0)
         return API_STREAM;
-    static const char *const heavy[] = {"/route/", "/table/", "/api/journey"};
+    static const char *const heavy[] = {"/route/", "/table/", "/api/journey", "/api/where"};
     for (size_t i = 0; i < sizeof heavy / sizeof heavy[0]; i++)
         if (strncmp(path, heavy[i], strlen(heavy[i])) == 0)
             return API_HEAVY;

@@ -103,6 +103,8 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
 
 /* Native (api_native.c): /api/journey, /api/stations, /api/trains and /health. */
 void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
+/* /api/where: the journey's JSON with the position of its train at the parameter at. */
+void api_where(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
 void api_stations(bogie_service *s, const api_param *p, size_t np, bogie_response *r);
 void api_trains(bogie_service *s, bogie_response *r);
 void api_health(bogie_service *s, bogie_response *r);

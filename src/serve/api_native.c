@@ -1,4 +1,5 @@
-/* api_native.c: the HTTP API's native endpoints: /api/journey (a journey in any of bogie's formats), /api/stations,
+/* api_native.c: the HTTP API's native endpoints: /api/journey (a journey in any of bogie's formats), /api/where
+ * (where its train is at a time), /api/stations,
  * /api/trains and /health (/api/network has a file of its own, api_network.c). */
 #include "serve/api_int.h"
 
@@ -8,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
+/* /api/journey, or with where /api/where (the journey and where its train is at the time at gives). */
+static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogie_response *r, bool where)
 {
     const char *train = api_param_value(p, np, "train"), *format = api_param_value(p, np, "format");
     if (!train) {
@@ -33,7 +35,7 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
         api_error_answer(r, 400, "InvalidOptions", "format must be json, geojson, gpx or svg");
         return;
     }
-    const char *vias[32], *avoid[32];
+    const char *vias[32], *avoid[32], *seen[16];
     bogie_journey_request req;
     bogie_journey_request_init(&req);
     for (size_t i = 0; i < np; i++) {
@@ -49,7 +51,22 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
                 return;
             }
             avoid[req.n_avoid++] = p[i].value;
+        } else if (strcmp(p[i].key, "seen") == 0 && p[i].value[0]) {
+            if (req.n_seen >= 16) {
+                api_error_answer(r, 400, "TooBig", "at most 16 sightings");
+                return;
+            }
+            seen[req.n_seen++] = p[i].value;
         }
+    }
+    const char *at = api_param_value(p, np, "at");
+    if (where && (!at || !*at)) {
+        api_error_answer(r, 400, "InvalidQuery", "at is needed: a time, as depart takes it, or now");
+        return;
+    }
+    if (where && fmt != BOGIE_FORMAT_JSON) {
+        api_error_answer(r, 400, "InvalidOptions", "/api/where answers in json only");
+        return;
     }
     req.from = api_param_value(p, np, "from");
     req.to = api_param_value(p, np, "to");
@@ -59,6 +76,7 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
     }
     req.via = vias;
     req.avoid = avoid;
+    req.seen = seen;
     req.train = t;
     req.depart = api_param_value(p, np, "depart");
     if (req.depart && !*req.depart)
@@ -87,7 +105,13 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
         return;
     }
     char *text = NULL;
-    st = bogie_journey_write(j, fmt, &text);
+    bogie_position pos;
+    if (where && (st = bogie_where(s->planner, j, at, &pos, &d)) != BOGIE_OK) {
+        bogie_journey_free(j);
+        api_status_answer(r, st, &d);
+        return;
+    }
+    st = where ? bogie_position_write(j, &pos, fmt, &text) : bogie_journey_write(j, fmt, &text);
     bogie_journey_free(j);
     if (st != BOGIE_OK) {
         api_error_answer(r, 503, "Overloaded", "%s", bogie_strerror(st));
@@ -97,6 +121,16 @@ void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response
     r->content_type = type;
     r->body = text;
     r->length = strlen(text);
+}
+
+void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
+{
+    journey_answer(s, p, np, r, false);
+}
+
+void api_where(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
+{
+    journey_answer(s, p, np, r, true);
 }
 
 void api_stations(bogie_service *s, const api_param *p, size_t np, bogie_response *r)

@@ -1,7 +1,9 @@
 // page.test.mjs: drives bogie's web page in headless Chromium (playwright-core with the system's chromium) against a
-// running `bogie serve`, plans the armoured train's Pyongyang-Vladivostok journey through the form, and prints TAP.
+// running `bogie serve`, plans the armoured train's Pyongyang-Vladivostok journey through the form, adds a sighting
+// and moves the time slider, and prints TAP.
 //   BOGIE_URL=http://127.0.0.1:8080 BOGIE_ARTIFACTS=build/artifacts node tests/browser/page.test.mjs
-// Screenshots (desktop.png, desktop-full.png, desktop-error.png, phone.png, phone-full.png) go to BOGIE_ARTIFACTS.
+// Screenshots (desktop.png, desktop-full.png, desktop-sighting.png, desktop-error.png, phone.png, phone-full.png) go to
+// BOGIE_ARTIFACTS.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -242,6 +244,45 @@ async function main() {
     await page.waitForTimeout(400); // let the map finish its fit animation
     await page.screenshot({ path: join(ARTIFACTS, 'desktop.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'desktop-full.png'), fullPage: true });
+  });
+
+  await check('a sighting added by name re-times the timetable, beside the plan, with the arrival\'s band', async () => {
+    await pickStation(page, 'seen-place', 'Primor', 'Primorskaya');
+    await page.fill('#seen-time', '2023-09-11T13:48'); // an hour after the plan's 12:48 +10, in Vladivostok time
+    await page.click('#add-seen');
+    const listed = await page.locator('#sightings li').allInnerTexts();
+    assert(listed.length === 1 && listed[0].includes('Primorskaya at 2023-09-11 13:48'), `sightings: ${listed}`);
+    await page.click('#plan');
+    await page.locator('#estimate-arrival').waitFor();
+    const text = await page.locator('#estimate-arrival').innerText();
+    assert(/Arrives 1[78]:\d\d \+10 \(1[78]:\d\d - 1[78]:\d\d\)/.test(text), `estimate: ${text}`);
+    const row = await page.locator('#timetable tbody tr[data-kinds*="seen"]').innerText();
+    assert(row.includes('Primorskaya') && row.includes('13:48') && row.includes('12:48') && /\+\d+ min/.test(row),
+      `the sighted row: ${row}`);
+    assert(await page.locator('#timetable th.planned-col').isVisible(), 'no planned column');
+    const last = await page.locator('#timetable tbody tr').last().innerText();
+    assert(last.includes('16:22') && !/\b16:22\b.*\b16:22\b/.test(last), `the plan's arrival beside the new one: ${last}`);
+    assert(new URL(page.url()).searchParams.getAll('seen').length === 1, 'the sighting is not in the page address');
+    assert(await page.locator('.marker-seen').count() === 1, 'the sighting has no marker on the map');
+  });
+
+  await check('the time slider moves the train\'s marker and says where it is and why it stands', async () => {
+    await page.locator('body[data-where="shown"]').waitFor({ state: 'attached' });
+    const marker = page.locator('path.train-marker');
+    assert(await marker.count() === 1, `${await marker.count()} train markers`);
+    const first = await page.locator('#where-text').innerText();
+    assert(first.includes('Primorskaya'), `at the sighting the train is not at Primorskaya: ${first}`);
+    const box0 = await marker.boundingBox();
+    // 16 h 30 min after the departure, 07:30 KST: an hour late, the train is still changing its bogies at Tumangang.
+    await page.locator('#when').fill(String(16.5 * 3600));
+    await page.waitForFunction(() => document.body.dataset.where === 'shown' &&
+      document.querySelector('#where-text').textContent.includes('07:30'));
+    const text = await page.locator('#where-text').innerText();
+    assert(text.includes('stopped at Tumangang') && text.includes('gauge change'), `where: ${text}`);
+    const box1 = await marker.boundingBox();
+    assert(box0 && box1 && (Math.abs(box0.x - box1.x) > 5 || Math.abs(box0.y - box1.y) > 5),
+      `the marker did not move: ${JSON.stringify([box0, box1])}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'desktop-sighting.png') });
   });
 
   await check('an impossible journey shows the API\'s reason in the error box', async () => {

@@ -1,5 +1,6 @@
 /* test_faults.c: planning with an allocator that fails the Nth allocation, for every N in turn: the planner, the
- * flagship journey and its JSON, a train's contraction hierarchy, a route from it and a table must each return
+ * flagship journey and its JSON, the flagship re-timed to sightings (one at a point, one after a halt) and where its
+ * train is, a train's contraction hierarchy, a route from it and a table must each return
  * BOGIE_ERR_NOMEM with a message, or succeed, and never crash or leak. The import's own fault test lives in
  * test_network.c. */
 #include "testutil.h"
@@ -51,6 +52,16 @@ static bool step_ok(long n, const char *what, bogie_status st, const bogie_diag 
     return false;
 }
 
+/* The flagship journey's request into *r: the armoured train from Pyongyang to Vladivostok at 15:00. */
+static void flagship_request(fixture *fx, bogie_journey_request *r)
+{
+    bogie_journey_request_init(r);
+    r->from = "Pyongyang";
+    r->to = "Vladivostok";
+    r->train = &fx->armoured;
+    r->depart = "2023-09-10 15:00";
+}
+
 /* The whole sequence with the Nth allocation failing; returns whether every step succeeded. */
 static bool run_once(fixture *fx, long n)
 {
@@ -61,11 +72,7 @@ static bool run_once(fixture *fx, long n)
     bool all = step_ok(n, "opening the planner", bogie_planner_new(fx->net, fx->world, &a, &p, &d), &d);
     if (all) {
         bogie_journey_request r;
-        bogie_journey_request_init(&r);
-        r.from = "Pyongyang";
-        r.to = "Vladivostok";
-        r.train = &fx->armoured;
-        r.depart = "2023-09-10 15:00";
+        flagship_request(fx, &r);
         bogie_journey *j = NULL;
         all = step_ok(n, "the flagship journey", bogie_plan(p, &r, &j, &d), &d);
         if (all) {
@@ -74,6 +81,24 @@ static bool run_once(fixture *fx, long n)
             if (st != BOGIE_OK && st != BOGIE_ERR_NOMEM)
                 fail_msg("allocation %ld failing: writing the journey gives status %d", n, st);
             free(text);
+            bogie_journey_free(j);
+        }
+    }
+    if (all) {
+        bogie_journey_request r;
+        flagship_request(fx, &r);
+        /* On time at Kowon, five hours late at Hamhung (a halt), then seen on open track between Kimch'aek and Kilju. */
+        const char *seen[] = {"Kowon@2023-09-10 19:04", "Hamhung@2023-09-11 01:50",
+                              "40.814060,129.261930@2023-09-11 06:30"};
+        r.seen = seen;
+        r.n_seen = 3;
+        bogie_journey *j = NULL;
+        all = step_ok(n, "the flagship re-timed to sightings", bogie_plan(p, &r, &j, &d), &d);
+        if (all) {
+            bogie_position pos;
+            assert_int_equal(bogie_where(p, j, "2023-09-11 01:00", &pos, &d), BOGIE_OK);
+            assert_int_equal(pos.state, BOGIE_WHERE_STOPPED); /* the halt before the sighting at Hamhung */
+            assert_true(j->n_sightings == 3 && j->n_stretches == 4 && j->stretches[1].halt_s > 0);
             bogie_journey_free(j);
         }
     }

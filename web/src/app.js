@@ -117,6 +117,7 @@ map.createPane('countries').style.zIndex = 200;
 map.createPane('network').style.zIndex = 410;
 map.createPane('stations').style.zIndex = 415;
 map.createPane('route').style.zIndex = 420;
+map.createPane('train').style.zIndex = 650; // above the stop markers (600)
 
 // The base map: Natural Earth's country outlines (world-atlas, 1:50 million) filled pale, with thin borders.
 async function loadCountries() {
@@ -359,6 +360,35 @@ function autocomplete(input, list) {
 
 autocomplete($('#from'), $('#from-list'));
 autocomplete($('#to'), $('#to-list'));
+autocomplete($('#seen-place'), $('#seen-place-list'));
+
+// Sightings: where and when the train was seen ("Primorskaya" at "2023-09-11T13:48", local time there). The journey
+// is re-timed to pass each (docs/journeys.md, "Sightings").
+const sightings = [];
+
+function showSightings() {
+  $('#sightings').replaceChildren(...sightings.map((x, i) => {
+    const remove = el('button', { type: 'button', class: 'remove-via', 'aria-label': `Remove the sighting at ${x.place}` }, '×');
+    remove.addEventListener('click', () => {
+      sightings.splice(i, 1);
+      showSightings();
+    });
+    return el('li', { class: 'sighting' }, `${x.place} at ${x.time.replace('T', ' ')}`, remove);
+  }));
+}
+
+$('#add-seen').addEventListener('click', () => {
+  const place = $('#seen-place').value.trim();
+  const time = $('#seen-time').value;
+  if (!place || !time) {
+    showError({ code: 'InvalidValue', message: 'a sighting needs a place (a station or lat,lon) and a time.' });
+    return;
+  }
+  hideError();
+  sightings.push({ place, time });
+  $('#seen-place').value = '';
+  showSightings();
+});
 
 // Vias: a list of optional stops on the way. The first input is always #via, the next #via-2, #via-3, ...
 const vias = $('#vias');
@@ -402,7 +432,7 @@ $('#add-via').addEventListener('click', () => addVia().focus());
 
 const KIND_LABELS = {
   origin: 'departure', destination: 'arrival', via: 'stop', gauge_change: 'gauge change', border: 'border',
-  reversal: 'reversal', pass: 'pass',
+  reversal: 'reversal', pass: 'pass', seen: 'seen', halt: 'halt',
 };
 const kindsOf = (stop) => String(stop.kinds || '').split(',').map((k) => k.trim()).filter(Boolean);
 
@@ -415,6 +445,7 @@ function journeyParams() {
   params.push(['to', $('#to').value.trim()], ['train', trainSelect.value]);
   const depart = $('#depart').value; // "2023-09-10T15:00": the API takes the origin's local time as "2023-09-10 15:00"
   if (depart) params.push(['depart', depart.replace('T', ' ')]);
+  for (const x of sightings) params.push(['seen', `${x.place}@${x.time.replace('T', ' ')}`]);
   return params;
 }
 
@@ -490,12 +521,14 @@ const ICONS = {
     '<path d="M3 5h11" stroke-dasharray="2.5 1.5"/></svg>',
   reversal: '<svg viewBox="0 0 16 16" fill="none" stroke="#fff" stroke-width="1.8"><path d="M11 14V6a3 3 0 0 0-6 0v5"/>' +
     '<path d="M2.5 9 5 12l2.5-3"/></svg>',
+  seen: '<svg viewBox="0 0 16 16" fill="none" stroke="#fff" stroke-width="1.6"><path d="M1.5 8s2.5-4.5 6.5-4.5S14.5 8 ' +
+    '14.5 8 12 12.5 8 12.5 1.5 8 1.5 8z"/><circle cx="8" cy="8" r="2" fill="#fff"/></svg>',
 };
 
 function stopIcon(stop, viaNumber) {
   const kinds = kindsOf(stop);
   const html = kinds.includes('origin') ? 'A' : kinds.includes('destination') ? 'B'
-    : ICONS[['gauge_change', 'border', 'reversal'].find((k) => kinds.includes(k))] || String(viaNumber);
+    : ICONS[['gauge_change', 'border', 'reversal', 'seen'].find((k) => kinds.includes(k))] || String(viaNumber);
   return L.divIcon({
     className: `stop-marker ${kinds.map((k) => `marker-${k.replace(/_/g, '-')}`).join(' ')}`,
     html,
@@ -536,8 +569,28 @@ function drawRoute(j) {
   }
 }
 
+// An ISO 8601 time with offset moved by `seconds`, at the same offset ("2023-09-10T15:00:00+09:00" + 3600).
+function shiftIso(iso, seconds) {
+  const off = iso.endsWith('Z') ? 0 : (iso.at(-6) === '-' ? -1 : 1) * (Number(iso.slice(-5, -3)) * 60 + Number(iso.slice(-2)));
+  const t = new Date(Date.parse(iso) + seconds * 1000 + off * 60000).toISOString().slice(0, 19);
+  return t + (iso.endsWith('Z') ? 'Z' : iso.slice(-6));
+}
+
+// A re-timed row's planned time, and how much later (or earlier) it is now.
+function plannedCell(stop, kinds) {
+  if (stop.planned_arrive_s === undefined) return '';
+  const origin = kinds.includes('origin');
+  const now = origin ? stop.depart_s : stop.arrive_s;
+  const planned = origin ? stop.planned_depart_s : stop.planned_arrive_s;
+  const iso = origin ? stop.depart : stop.arrive;
+  const late = Math.round((now - planned) / 60);
+  return el('span', {}, iso ? timeText(shiftIso(iso, planned - now), planned, stop) : `+${duration(planned)}`,
+    late ? el('span', { class: 'late' }, ` (${late > 0 ? '+' : ''}${late} min)`) : '');
+}
+
 function fillTimetable(j) {
   const firstIso = j.stops[0]?.depart;
+  $('#timetable').classList.toggle('retimed', Boolean(j.sightings));
   const rows = j.stops.map((stop) => {
     const kinds = kindsOf(stop);
     const pass = kinds.length === 1 && kinds[0] === 'pass';
@@ -549,6 +602,7 @@ function fillTimetable(j) {
         ? el('span', { class: 'local' }, stop.local_name) : ''),
       el('td', {}, arrive),
       el('td', {}, depart),
+      el('td', { class: 'planned-col' }, plannedCell(stop, kinds)),
       el('td', { class: 'what' },
         kinds.map((k) => el('span', { class: `tag ${k}` }, KIND_LABELS[k] || k)),
         stop.detail ? el('span', { class: 'detail' }, stop.detail) : ''));
@@ -676,12 +730,83 @@ new ResizeObserver(() => {
   }
 }).observe($('#chart'));
 
+// The estimated arrival with its band and the pace per stretch, for a journey re-timed to sightings.
+function fillEstimate(j) {
+  const box = $('#estimate');
+  box.hidden = !j.sightings;
+  if (!j.sightings) return;
+  const d = j.stops.at(-1);
+  const band = j.arrival_band;
+  const late = Math.round((d.arrive_s - d.planned_arrive_s) / 60);
+  box.replaceChildren(
+    el('p', {}, el('strong', { id: 'estimate-arrival' },
+      `Arrives ${isoClock(d.arrive)} ${d.zone_abbr} (${isoClock(band.early)} - ${isoClock(band.late)})`),
+    ` ${Math.abs(late)} min ${late < 0 ? 'earlier' : 'later'} than planned.`),
+    el('ul', { class: 'paces' }, j.stretches.map((st) => el('li', {},
+      `km ${st.from_km.toFixed(0)}-${st.to_km.toFixed(0)}: pace ${st.pace.toFixed(2)}`,
+      st.predicted ? ' (predicted)' : ' (fitted)', st.halt_s > 0 ? `, halt ${duration(st.halt_s)}` : ''))),
+    el('p', { class: 'hint' }, `The band: ${band.derivation}.`));
+}
+
+// The time slider: where the train is at the time it shows, asked of /api/where (the server's answer for the same
+// journey), drawn as a marker on the route.
+let trainMarker = null;
+let whereParams = null;
+let whereTimer = 0;
+let whereSeq = 0;
+
+function setupWhere(j, params) {
+  const box = $('#where-box');
+  box.hidden = !j.stops[0]?.depart;
+  if (box.hidden) return;
+  whereParams = params;
+  const slider = $('#when');
+  slider.max = String(Math.ceil(j.stops.at(-1).arrive_s / 60) * 60);
+  const last = j.sightings?.at(-1);
+  slider.value = String(last ? Math.round(last.seen_s / 60) * 60 : 0);
+  slider.dataset.depart = j.stops[0].depart;
+  askWhere();
+}
+
+async function askWhere() {
+  const slider = $('#when');
+  const at = shiftIso(slider.dataset.depart, Number(slider.value)).slice(0, 16) + slider.dataset.depart.slice(-6);
+  const seq = ++whereSeq;
+  document.body.dataset.where = 'asking';
+  try {
+    const w = await api('api/where', [...whereParams, ['at', at]]);
+    if (seq !== whereSeq) return;
+    const p = w.position;
+    const states = { 'not departed': 'not yet departed from', running: 'running, last passed', stopped: 'stopped at', arrived: 'arrived at' };
+    $('#where-text').replaceChildren(
+      el('strong', {}, `${isoClock(p.at)} ${w.stops[p.last_index].zone_abbr}: `),
+      `${states[p.state]} ${p.last}, km ${p.km.toFixed(1)}`,
+      p.state === 'running' ? `, ${Math.round(p.speed_kmh)} km/h, next ${p.next}` : '',
+      p.why ? ` (${p.why})` : '');
+    trainMarker?.remove();
+    trainMarker = L.circleMarker([p.lat, p.lon], {
+      pane: 'train', radius: 9, color: '#fff', weight: 3, fillColor: '#e08a1e', fillOpacity: 1, className: 'train-marker',
+    }).bindTooltip(`The train at ${isoClock(p.at)}`).addTo(map);
+    document.body.dataset.where = 'shown';
+  } catch (err) {
+    if (seq === whereSeq) $('#where-text').textContent = String(err.message || err);
+    document.body.dataset.where = 'error';
+  }
+}
+
+$('#when').addEventListener('input', () => {
+  clearTimeout(whereTimer);
+  whereTimer = setTimeout(askWhere, 150);
+});
+
 function showJourney(j, params) {
   fillSummary(j);
   $('#results').hidden = false;
   fillTimetable(j);
+  fillEstimate(j);
   drawChart(j);
   drawRoute(j);
+  setupWhere(j, params);
   const svgUrl = new URL('api/journey', document.baseURI);
   for (const [k, v] of [...params, ['format', 'svg']]) svgUrl.searchParams.append(k, v);
   $('#svg-link').href = svgUrl;
@@ -690,6 +815,8 @@ function showJourney(j, params) {
 function clearJourney() {
   routeLayer?.remove();
   routeLayer = null;
+  trainMarker?.remove();
+  trainMarker = null;
   chartJourney = null;
   $('#results').hidden = true;
 }
@@ -751,6 +878,11 @@ async function start() {
   const viaValues = query.getAll('via');
   (viaValues.length ? viaValues : ['']).forEach((v) => addVia(v));
   if (query.get('depart')) $('#depart').value = query.get('depart').replace(' ', 'T').slice(0, 16);
+  for (const seen of query.getAll('seen')) {
+    const at = seen.lastIndexOf('@');
+    if (at > 0) sightings.push({ place: seen.slice(0, at), time: seen.slice(at + 1).replace(' ', 'T') });
+  }
+  showSightings();
 
   const failures = [];
   const note = (what) => (err) => failures.push(`${what}: ${err.message}`);
