@@ -37,7 +37,7 @@ CORRIDOR := $(BUILD)/corridor.bogie
 .PHONY: all deps deps-test demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
         corridor eurasia fuzz fuzz-build soak install uninstall
 
-all: $(BUILD)/bogie $(BUILD)/web/index.html
+all: $(BUILD)/bogie $(BUILD)/web/index.html $(BUILD)/libbogie.so.$(SOVERSION)
 
 deps:
 	sh tools/install-deps.sh
@@ -90,6 +90,10 @@ $(BUILD)/pic/%.o: src/%.c
 
 $(SHARED_LIB): $(PIC_OBJ) $(BUILD)/layout.ok
 	$(CC) -shared -Wl,-soname,libbogie.so.$(SOVERSION) $(LDFLAGS) -o $@ $(PIC_OBJ) $(LDLIBS)
+
+# The shared library under its soname in the build folder, where the Python package (python/) finds it in a clone.
+$(BUILD)/libbogie.so.$(SOVERSION): $(SHARED_LIB)
+	ln -sf $(notdir $(SHARED_LIB)) $@
 
 $(INST_DIR)/cli_common.o: src/cli/cli_common.c
 	@mkdir -p $(dir $@)

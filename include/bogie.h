@@ -592,6 +592,9 @@ typedef struct bogie_service_options {
     bool prepare;               /* build every train's contraction hierarchy in the background (bogie_planner_prepare);
                                    default true */
     const bogie_allocator *alloc;
+    const char *const *train_files; /* more train profiles (JSON files) besides DATA/trains; their names must differ
+                                       from every other profile's; may be NULL */
+    size_t n_train_files;
 } bogie_service_options;
 
 void bogie_service_options_init(bogie_service_options *opts);

@@ -3,7 +3,8 @@
 # (web/package-lock.json) with npm. It is the first half of both set-up commands in README.md.
 #   sh tools/install-deps.sh          what building and running bogie needs (the compiler, the libraries it links,
 #                                     the time zones, Node.js and npm for the web page)
-#   sh tools/install-deps.sh --test   that, and what the tests and benchmarks use besides: cmocka, chromium and
+#   sh tools/install-deps.sh --test   that, and what the tests and benchmarks use besides: cmocka, pytest, numpy,
+#                                     matplotlib and setuptools for the Python package, chromium and
 #                                     fonts for the page test, clang for the fuzzers, valgrind, gdb, xmllint,
 #                                     osmium, hyperfine, wrk, PostgreSQL with pgRouting
 #   sh tools/install-deps.sh --test --if-missing
@@ -17,7 +18,7 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 PACKAGES="make gcc libc6-dev pkg-config python3 bzip2 gzip
   libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libunistring-dev libmicrohttpd-dev tzdata
   nodejs"
-TEST_PACKAGES="libcmocka-dev curl chromium fonts-dejavu-core fonts-noto-cjk
+TEST_PACKAGES="libcmocka-dev python3-pytest python3-numpy python3-matplotlib python3-setuptools python3-pip curl chromium fonts-dejavu-core fonts-noto-cjk
   clang libclang-rt-14-dev valgrind gdb libxml2-utils
   osmium-tool hyperfine time wrk postgresql-15 postgresql-15-pgrouting"
 case "$*" in

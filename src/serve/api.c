@@ -189,6 +189,8 @@ static int cmp_train(const void *a, const void *b)
     return strcmp(((const bogie_train *)a)->name, ((const bogie_train *)b)->name);
 }
 
+/* Loads the profiles of DATA/trains and the options' train files into s->trains, sorted by name (owned by s); two
+ * with one name are refused. */
 static bogie_status load_trains(bogie_service *s, bogie_diag *diag)
 {
     char dir[4200];
@@ -210,11 +212,25 @@ static bogie_status load_trains(bogie_service *s, bogie_diag *diag)
             rc = util_nomem(diag, "loading trains");
     }
     closedir(d);
+    for (size_t i = 0; rc == BOGIE_OK && i < s->opts.n_train_files; i++) {
+        bogie_train t;
+        rc = bogie_train_load(s->opts.train_files[i], &t, diag);
+        if (rc == BOGIE_OK && VEC_PUSH(NULL, v, t) != 0)
+            rc = util_nomem(diag, "loading trains");
+    }
+    if (rc == BOGIE_OK) {
+        util_sort(v.v, v.n, sizeof *v.v, cmp_train);
+        for (size_t i = 1; i < v.n; i++)
+            if (strcmp(v.v[i - 1].name, v.v[i].name) == 0) {
+                rc = util_fail(diag, BOGIE_ERR_ARG, "two train profiles are named \"%s\" (in %s and the files given)",
+                               v.v[i].name, dir);
+                break;
+            }
+    }
     if (rc != BOGIE_OK) {
         VEC_FREE(NULL, v);
         return rc;
     }
-    util_sort(v.v, v.n, sizeof *v.v, cmp_train);
     s->trains = v.v;
     s->n_trains = v.n;
     return BOGIE_OK;
