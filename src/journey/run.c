@@ -37,8 +37,9 @@ bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_
         double a0 = sg->s0 > from ? sg->s0 : from, a1 = sg->s1 < to ? sg->s1 : to;
         if (a1 <= a0)
             continue;
-        phys_piece pc = {a0 - from, a1 - from, sg->limit_ms, sg->radius_m};
-        if (out->n && out->v[out->n - 1].limit_ms == pc.limit_ms && out->v[out->n - 1].radius_m == pc.radius_m)
+        phys_piece pc = {a0 - from, a1 - from, sg->limit_ms, sg->radius_m, sg->grade};
+        const phys_piece *prev = out->n ? &out->v[out->n - 1] : NULL;
+        if (prev && prev->limit_ms == pc.limit_ms && prev->radius_m == pc.radius_m && prev->grade == pc.grade)
             out->v[out->n - 1].end_m = pc.end_m;
         else if (VEC_PUSH(a, *out, pc) != 0)
             return util_nomem(diag, "timing the journey");
