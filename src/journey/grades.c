@@ -61,7 +61,7 @@ void jy_grade_segments(jy_layout *L)
         /* The point where the segment starts, then the end of its run. */
         while (k + 1 < nh && h[k + 1].pos <= sg->s0)
             k++;
-        if (last < k || h[last].run != h[k].run) {
+        if (last <= k || h[last].run != h[k].run) { /* a graded segment ends at a later point of its run */
             last = k;
             while (last + 1 < nh && h[last + 1].run == h[k].run)
                 last++;

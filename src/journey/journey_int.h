@@ -146,7 +146,7 @@ uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos);
 /* ----- grades.c: the grade of every graded segment from the route's elevations ----- */
 
 /* The half-width of the window the grades are fitted over, in metres (grades.c describes the method). */
-#define JY_GRADE_HALF_WINDOW_M 1000.0
+#define JY_GRADE_HALF_WINDOW_M 3000.0
 
 /* Gives each graded segment of L its grade: the least-squares slope of the elevations (L->heights, piecewise
  * linear between points) over the JY_GRADE_HALF_WINDOW_M either side of the segment's middle, clipped to the run
