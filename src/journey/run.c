@@ -2,6 +2,7 @@
  * departure (seconds from the start) and the journey its speed profile and running times. */
 #include "journey/journey_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The train as the integrator sees it. */
@@ -60,6 +61,12 @@ static bogie_status run_leg(const phys_params *pp, const bogie_train *t, const j
     size_t nsmp;
     double run = 0;
     bogie_status rc = phys_run(pp, pieces->v, pieces->n, step, a, &smp, &nsmp, &run, diag);
+    if (rc == BOGIE_ERR_ARG && diag) {
+        /* Say where on the route: the physics counts from the start of the run. */
+        char why[sizeof diag->message];
+        snprintf(why, sizeof why, "%s", diag->message);
+        util_fail(diag, rc, "on the run from km %.1f to km %.1f of the route, %s", from / 1000, to / 1000, why);
+    }
     if (rc != BOGIE_OK)
         return rc;
     double t0 = *clock + t->startup_s;
