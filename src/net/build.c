@@ -10,6 +10,7 @@
 #include "net/tags.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct seg_end {
@@ -94,15 +95,9 @@ static void sort_elevations(imp_state *st)
 /* The elevation of node id (sort_elevations() done), or NaN when it has none. */
 static float elevation_of(const imp_state *st, int64_t id)
 {
-    size_t lo = 0, hi = st->node_ele.n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (st->node_ele.v[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < st->node_ele.n && st->node_ele.v[lo].id == id ? st->node_ele.v[lo].ele_m : NAN;
+    imp_node_ele key = {id, 0};
+    const imp_node_ele *e = st->node_ele.n ? bsearch(&key, st->node_ele.v, st->node_ele.n, sizeof key, cmp_ele) : NULL;
+    return e ? e->ele_m : NAN;
 }
 
 /* Appends the points of segment s to the current edge, forward or backward, skipping the first point when the edge

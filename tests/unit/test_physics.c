@@ -284,6 +284,15 @@ static void test_long_run_is_bounded(void **state)
     assert_non_null(strstr(d.message, "time limit"));
 }
 
+/* p with power_w, a constant resistance davis_a_n and a length. */
+static phys_params resisted(phys_params p, double power_w, double davis_a_n, double length_m)
+{
+    p.power_w = power_w;
+    p.davis_a_n = davis_a_n;
+    p.length_m = length_m;
+    return p;
+}
+
 static void test_constant_grade_balance_speed(void **state)
 {
     (void)state;
@@ -292,10 +301,7 @@ static void test_constant_grade_balance_speed(void **state)
      * reach the 40 m/s limit). The time constant of the approach is m v^2 / P = 215 s, about 5.5 km: after 50 km
      * the speed is within 0.1 % of the balance, and it never exceeds it. The grade is the same under the whole
      * train, so its length changes nothing. */
-    phys_params p = constant_force(1e6, 1e9, 0.5);
-    p.power_w = 3e6;
-    p.davis_a_n = 20000;
-    p.length_m = 400;
+    phys_params p = resisted(constant_force(1e6, 1e9, 0.5), 3e6, 20000, 400);
     phys_piece piece = {0, 100000, 40, 0, 0.01};
     phys_sample *s;
     size_t n;
@@ -340,8 +346,7 @@ static void test_too_heavy_for_the_grade(void **state)
      * the mean over its length, at most 30 * 200 / 1000 = 6 per mille (10 + 59 kN), holds 2 m/s throughout and
      * takes 5 km at 2 m/s plus v / 2a = 10 s for starting at 0.1 m/s^2 and v / 2b = 2 s for braking: tolerance
      * 0.5 s. */
-    phys_params p = constant_force(1e6, 110000, 0.5);
-    p.davis_a_n = 10000;
+    phys_params p = resisted(constant_force(1e6, 110000, 0.5), 1e12, 10000, 0);
     phys_piece pieces[] = {{0, 1000, 2, 0, 0}, {1000, 1200, 2, 0, 0.03}, {1200, 5000, 2, 0, 0}};
     phys_sample *s;
     size_t n;
