@@ -150,8 +150,8 @@ uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos);
 
 /* Gives each graded segment of L its grade: the least-squares slope of the elevations (L->heights, piecewise
  * linear between points) over the JY_GRADE_HALF_WINDOW_M either side of the segment's middle, clipped to the run
- * of known elevations it lies in, rounded to 0.1 per mille. */
-void jy_grade_segments(jy_layout *L);
+ * of known elevations it lies in, rounded to 0.1 per mille. Fails only when memory runs out. */
+bogie_status jy_grade_segments(jy_layout *L, bogie_diag *diag);
 
 /* ----- stops.c: where the train stops, and for how long ----- */
 

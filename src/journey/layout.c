@@ -179,7 +179,7 @@ bogie_status jy_lay_out(const route_base *b, const bogie_train *t, const route_r
             rc = util_nomem(diag, "laying out the route");
     }
     if (rc == BOGIE_OK)
-        jy_grade_segments(L);
+        rc = jy_grade_segments(L, diag);
     return rc;
 }
 

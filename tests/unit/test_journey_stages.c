@@ -378,7 +378,7 @@ static void test_grades_fitted(void **state)
     memset(&L, 0, sizeof L);
     L.a = std_alloc();
     graded_layout(&L, 100, 100, climb);
-    jy_grade_segments(&L);
+    assert_int_equal(jy_grade_segments(&L, NULL), BOGIE_OK);
     for (size_t i = 0; i < L.segs.n; i++)
         assert_near(L.segs.v[i].grade, 0.008, 1e-12);
     /* The dip (area 2000 m^2) moves no grade by more than its area times 6 / W^2 = 1.33 per mille (W = 3 km),
@@ -387,7 +387,7 @@ static void test_grades_fitted(void **state)
     memset(&L, 0, sizeof L);
     L.a = std_alloc();
     graded_layout(&L, 100, 100, climb_with_dip);
-    jy_grade_segments(&L);
+    assert_int_equal(jy_grade_segments(&L, NULL), BOGIE_OK);
     double worst = 0;
     for (size_t i = 0; i < L.segs.n; i++)
         worst = fmax(worst, fabs(L.segs.v[i].grade - 0.008));
