@@ -393,6 +393,21 @@ static void test_grades_fitted(void **state)
         worst = fmax(worst, fabs(L.segs.v[i].grade - 0.008));
     assert_true(worst > 0 && worst <= 2000 * 6 / (JY_GRADE_HALF_WINDOW_M * JY_GRADE_HALF_WINDOW_M) + 1e-4);
     jy_layout_free(&L);
+    /* Two runs of known elevations, 8 per mille then a gap of one segment then -5 per mille from another height:
+     * each window stays in its run, so both grades are exact and the gap makes no grade. */
+    memset(&L, 0, sizeof L);
+    L.a = std_alloc();
+    graded_layout(&L, 100, 100, climb);
+    L.segs.v[50].graded = false;
+    L.heights.n = 51; /* the points 0 .. 50, then those from 51 on as a second run */
+    for (size_t i = 51; i <= 100; i++) {
+        jy_height h = {(double)i * 100, 900 - 0.005 * (double)i * 100, 51};
+        assert_int_equal(VEC_PUSH(L.a, L.heights, h), 0);
+    }
+    assert_int_equal(jy_grade_segments(&L, NULL), BOGIE_OK);
+    for (size_t i = 0; i < L.segs.n; i++)
+        assert_near(L.segs.v[i].grade, i < 50 ? 0.008 : i == 50 ? 0 : -0.005, 1e-12);
+    jy_layout_free(&L);
 }
 
 static void test_pieces_between(void **state)
