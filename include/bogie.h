@@ -465,6 +465,9 @@ typedef struct bogie_journey {
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;
     double weight_s;                 /* the search's own estimate (at the limits, plus stops), as /table gives it */
+    double graded_km;                /* of length_m, the km whose elevation, and so grade, is known (elsewhere the
+                                        physics takes the track as flat) */
+    double max_grade_permille;       /* the steepest smoothed grade on them, up or down */
     bogie_stop *stops;               /* every stop and timing point, in order */
     size_t n_stops;
     double (*line)[2];               /* the route's geometry, (lat, lon) pairs */

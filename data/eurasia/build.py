@@ -48,6 +48,8 @@ POLAND_LINES = os.path.join(SOURCES, "poland", "lines.geojson")
 POLAND_STATIONS = os.path.join(SOURCES, "poland", "stations.csv")
 UKRAINE_LINES = os.path.join(SOURCES, "ukraine", "lines.geojson")
 UKRAINE_STATIONS = os.path.join(SOURCES, "ukraine", "stations.csv")
+# The traces whose points carry an elevation (BRouter's terrain model), given to the nodes as ele=*.
+ELEVATION_TRACES = [TRANSSIB_GEOJSON, TARSKAYA_ZABAIKALSK, MSK_ORSHA, SMOLENSK_TERESPOL]
 GAUGE_BY_COUNTRY = os.path.join(ROOT, "data", "gauge-by-country.csv")
 
 JOIN_M = 100.0  # two lines are joined at a station only when the station lies this close to both
@@ -750,6 +752,48 @@ class Eurasia:
             "source": "data/corridor/sources/russia-stations.csv (trolleway/russian-railways-simplegeodata stations "
                       "layer)"}, r["name_en"])
 
+    # -- elevations -------------------------------------------------------------------------------------------
+
+    def add_elevations(self):
+        """ele=* on every node of a real way that lies on a BRouter trace vertex (the trace's third coordinate, from
+        BRouter's terrain model), and on nodes placed between two such vertices (stations projected onto a trace),
+        interpolated by distance between the nearest neighbours with one.  Schematic ways get none: their grades
+        are unknown, and bogie takes them as flat."""
+        ele = {}
+        for path in ELEVATION_TRACES:
+            with open(path, encoding="utf-8") as f:
+                for c in json.load(f)["features"][0]["geometry"]["coordinates"]:
+                    ele.setdefault((c[1], c[0]), c[2])
+        real = [w for w in self.b.ways if "distance" not in w.tags and id(w) not in self.straight_links]
+        known = {}
+        for w in real:
+            for n in w.nodes:
+                if (n.lat, n.lon) in ele:
+                    known[id(n)] = ele[(n.lat, n.lon)]
+        near = {}  # node -> [(metres, ele)] of its known neighbours along real ways
+        for w in real:
+            for i, n in enumerate(w.nodes):
+                if id(n) in known:
+                    continue
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(w.nodes) and id(w.nodes[j]) in known:
+                        m = w.nodes[j]
+                        near.setdefault(id(n), (n, []))[1].append(
+                            (cb.haversine_km(n.lat, n.lon, m.lat, m.lon) * 1000, known[id(m)]))
+        for n, nb in near.values():
+            nb.sort()
+            if len(nb) >= 2:
+                (d1, e1), (d2, e2) = nb[0], nb[1]
+                known[id(n)] = (e1 * d2 + e2 * d1) / (d1 + d2) if d1 + d2 > 0 else e1
+        count = 0
+        for w in real:
+            for n in w.nodes:
+                if id(n) in known and "ele" not in n.tags:
+                    n.tags["ele"] = ("%.2f" % known[id(n)]).rstrip("0").rstrip(".")
+                    count += 1
+        self.log.append("elevations: ele=* on %d nodes of the real ways on the BRouter traces (their third "
+                        "coordinate; nodes between two trace vertices interpolated by distance)" % count)
+
     def build(self):
         self.add_schematic()
         self.add_transsib()
@@ -757,6 +801,7 @@ class Eurasia:
         self.add_zabaikalsk()
         self.add_europe()
         self.add_ukraine()
+        self.add_elevations()
         self.b.assign_ids()
 
 
@@ -774,7 +819,7 @@ def validate(e):
             assert schematic == ("distance" in t) == ("source:distance" in t), t
         assert len({id(n) for n in w.nodes}) == len(w.nodes), "a way visits a node twice"
         for n in w.nodes[1:-1]:
-            assert not n.tags, ("a tagged node inside a way", n.label)
+            assert set(n.tags) <= {"ele"}, ("a tagged node inside a way", n.label)
         for end in (w.nodes[0], w.nodes[-1]):
             assert end.tags.get("railway") in ("station", "halt") or id(end) in e.join_nodes, end.label
     stations = [n for n in b.nodes if n.tags.get("railway") in ("station", "halt")]

@@ -93,7 +93,16 @@ typedef struct jy_seg {
     bool assumed;    /* the line limit is assumed (untagged, or tagged as assumed) */
     bool schematic;
     bogie_limit_kind kind; /* why limit_ms applies */
+    bool graded;     /* both ends have a known elevation: grade holds */
+    double grade;    /* rise per metre in travel direction, smoothed (grades.c); 0 where not graded */
 } jy_seg;
+
+/* A point of the route where the track's elevation is known. */
+typedef struct jy_height {
+    double pos;   /* metres from the origin */
+    double z;     /* metres above sea level */
+    size_t run;   /* the first point of its run: the points joined by graded segments without a gap */
+} jy_height;
 
 /* The node at the end of a travelled item. */
 typedef struct jy_mark {
@@ -116,6 +125,7 @@ typedef struct jy_layout {
     VEC(double) line;      /* lat, lon pairs */
     VEC(double) line_km;   /* per point: kilometres from the origin */
     VEC(jy_mark) marks;    /* the origin, then the node at the end of every travelled edge item */
+    VEC(jy_height) heights;/* the known elevations along the route, in travel order */
     double length;
 } jy_layout;
 
@@ -132,6 +142,16 @@ void jy_countries_passed(const bogie_network *net, uint16_t first, const jy_layo
 /* The country (1 + index, 0 for none) at pos metres along L, for a route starting in country first: the country the
  * last crossing at or before pos enters. */
 uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos);
+
+/* ----- grades.c: the grade of every graded segment from the route's elevations ----- */
+
+/* The half-width of the window the grades are fitted over, in metres (grades.c describes the method). */
+#define JY_GRADE_HALF_WINDOW_M 3000.0
+
+/* Gives each graded segment of L its grade: the least-squares slope of the elevations (L->heights, piecewise
+ * linear between points) over the JY_GRADE_HALF_WINDOW_M either side of the segment's middle, clipped to the run
+ * of known elevations it lies in, rounded to 0.1 per mille. Fails only when memory runs out. */
+bogie_status jy_grade_segments(jy_layout *L, bogie_diag *diag);
 
 /* ----- stops.c: where the train stops, and for how long ----- */
 

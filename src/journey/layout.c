@@ -1,5 +1,6 @@
 /* layout.c: lays out the track of a route edge by edge, in travel order: segments with their speed limits and curve
- * radii, the line to draw, the node at the end of every edge, the border crossings, and the countries passed. */
+ * radii, the known elevations, the line to draw, the node at the end of every edge, the border crossings, and the
+ * countries passed. */
 #include "journey/journey_int.h"
 
 #include "net/network.h"
@@ -22,6 +23,7 @@ static int push_point(jy_layout *L, double lat, double lon, double pos_m)
 typedef struct span {
     const net_point *g;  /* the edge's geometry */
     const uint16_t *rad; /* curve radius per point */
+    const float *ele;    /* elevation per point (NaN where unknown), or NULL when the network has none */
     const float *u;      /* positions of the points, in the edge's length units */
     double s0, s1;
     bool back;           /* travelled against the edge's direction */
@@ -46,6 +48,39 @@ static bogie_status lay_crossings(const bogie_network *net, const net_edge *e, c
             return util_nomem(diag, "laying out the route");
     }
     return BOGIE_OK;
+}
+
+/* Appends the elevation z at pos metres from the origin to L's heights, continuing the run of the last one when
+ * it ends at pos (the segment before was graded). */
+static int push_height(jy_layout *L, double pos, double z)
+{
+    size_t n = L->heights.n;
+    if (n > 0 && L->heights.v[n - 1].pos == pos)
+        return 0;
+    jy_height h = {pos, z, n};
+    return VEC_PUSH(L->a, L->heights, h);
+}
+
+/* Marks segment sg, part [fa, fz] of geometry segment k .. k + 1 of span sp, graded and records its ends'
+ * elevations when both points of the segment have one (never on schematic geometry). */
+static int lay_heights(const span *sp, uint32_t k, double fa, double fz, jy_layout *L, jy_seg *sg)
+{
+    if (!sp->ele || sp->schematic || !isfinite(sp->ele[k]) || !isfinite(sp->ele[k + 1]))
+        return 0;
+    double za = sp->ele[k] + fa * ((double)sp->ele[k + 1] - sp->ele[k]);
+    double zz = sp->ele[k] + fz * ((double)sp->ele[k + 1] - sp->ele[k]);
+    if (sp->back) {
+        double tmp = za;
+        za = zz;
+        zz = tmp;
+    }
+    size_t n = L->heights.n;
+    bool joined = n > 0 && L->heights.v[n - 1].pos == sg->s0;
+    if (push_height(L, sg->s0, za) != 0)
+        return -1;
+    jy_height h = {sg->s1, zz, joined ? L->heights.v[n - 1].run : L->heights.n - 1};
+    sg->graded = true;
+    return VEC_PUSH(L->a, L->heights, h);
 }
 
 /* Appends the part of geometry segment k .. k + 1 inside span sp: its points, and a segment whose limit is the
@@ -75,7 +110,7 @@ static bogie_status lay_piece(const bogie_train *t, const span *sp, uint32_t k, 
         return util_nomem(diag, "laying out the route");
     if (len <= 0)
         return BOGIE_OK;
-    jy_seg sg = {L->length, L->length + len, sp->limit_ms, 0, sp->assumed, sp->schematic, sp->kind};
+    jy_seg sg = {L->length, L->length + len, sp->limit_ms, 0, sp->assumed, sp->schematic, sp->kind, false, 0};
     if (!sp->schematic) {
         uint16_t r = sp->rad[k] < sp->rad[k + 1] ? sp->rad[k] : sp->rad[k + 1];
         if (r != NET_NO_RADIUS && r < NET_MAX_RADIUS) {
@@ -88,6 +123,8 @@ static bogie_status lay_piece(const bogie_train *t, const span *sp, uint32_t k, 
             }
         }
     }
+    if (lay_heights(sp, k, fa, fz, L, &sg) != 0)
+        return util_nomem(diag, "laying out the route");
     bogie_status rc = VEC_PUSH(L->a, L->segs, sg) != 0 ? util_nomem(diag, "laying out the route") : BOGIE_OK;
     L->length += len;
     return rc;
@@ -113,6 +150,7 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
     sp.schematic = (c->flags & NET_CLASS_SCHEMATIC) != 0;
     sp.g = net->geom + e->geom_first;
     sp.rad = net->radius + e->geom_first;
+    sp.ele = net->elev ? net->elev + e->geom_first : NULL;
     sp.u = net->geom_pos + e->geom_first;
     uint32_t n = e->geom_count;
     for (uint32_t j = 0; j + 1 < n && rc == BOGIE_OK; j++)
@@ -140,6 +178,8 @@ bogie_status jy_lay_out(const route_base *b, const bogie_train *t, const route_r
         if (rc == BOGIE_OK && VEC_PUSH(L->a, L->marks, m) != 0)
             rc = util_nomem(diag, "laying out the route");
     }
+    if (rc == BOGIE_OK)
+        rc = jy_grade_segments(L, diag);
     return rc;
 }
 
@@ -150,6 +190,7 @@ void jy_layout_free(jy_layout *L)
     VEC_FREE(L->a, L->line);
     VEC_FREE(L->a, L->line_km);
     VEC_FREE(L->a, L->marks);
+    VEC_FREE(L->a, L->heights);
 }
 
 uint16_t jy_country_at(const jy_layout *L, uint16_t first, double pos)

@@ -32,24 +32,42 @@ double phys_effort(const phys_params *p, double v)
     return f;
 }
 
+/* The curve resistance on a curve of radius_m (0: straight), in newtons: 800/R N per kN of weight. */
+static double curve_force(const phys_params *p, double radius_m)
+{
+    return radius_m > 0 ? 0.8 * p->mass_kg * PHYS_G / radius_m : 0;
+}
+
 double phys_resistance(const phys_params *p, double v, double radius_m)
 {
     double r = p->davis_a_n + p->davis_b_n_s_m * v + p->davis_c_n_s2_m2 * v * v;
     if (radius_m > 0)
-        r += 0.8 * p->mass_kg * PHYS_G / radius_m; /* 800/R N per kN of weight */
+        r += curve_force(p, radius_m);
     return r;
 }
 
-/* The acceleration at speed v on a curve of radius_m. */
-static double accel(const phys_params *p, double v, double radius_m)
+double phys_grade_force(const phys_params *p, double grade)
 {
-    return (phys_effort(p, v) - phys_resistance(p, v, radius_m)) / (p->mass_kg * p->rot_factor);
+    return p->mass_kg * PHYS_G * grade;
+}
+
+/* The force of piece pc that does not depend on speed, in newtons: curve resistance plus the weight force of its
+ * grade (negative downhill). */
+static double track_force(const phys_params *p, const phys_piece *pc)
+{
+    return curve_force(p, pc->radius_m) + phys_grade_force(p, pc->grade);
+}
+
+/* The acceleration at speed v where the track adds track_n newtons (track_force()) to the running resistance. */
+static double accel(const phys_params *p, double v, double track_n)
+{
+    return (phys_effort(p, v) - (phys_resistance(p, v, 0) + track_n)) / (p->mass_kg * p->rot_factor);
 }
 
 /* d(v^2)/ds = 2 a, with v^2 = w. */
-static double dw_ds(const phys_params *p, double w, double radius_m)
+static double dw_ds(const phys_params *p, double w, double track_n)
 {
-    return 2 * accel(p, w > 0 ? sqrt(w) : 0, radius_m);
+    return 2 * accel(p, w > 0 ? sqrt(w) : 0, track_n);
 }
 
 /* A straight line w(s) = w0 + k s in v^2 over one step. */
@@ -76,7 +94,7 @@ static double linear_time(double len, double wa, double wb)
  * more than 1 % and the acceleration keeps its sign and varies by less than a factor 4, this is the integral of
  * dv / a(v) from va to vb by three-point Gauss-Legendre quadrature (exact where 1 / a is a polynomial of degree 5
  * or less in v), which holds however the effort falls with speed; elsewhere, and for constant acceleration, linear_time(). */
-static double accel_time(const phys_params *p, double radius_m, double len, double wa, double wb)
+static double accel_time(const phys_params *p, double track_n, double len, double wa, double wb)
 {
     double va = sqrt(wa > 0 ? wa : 0), vb = sqrt(wb > 0 ? wb : 0);
     if (!(fabs(vb - va) > 0.01 * (va > vb ? va : vb)))
@@ -84,9 +102,9 @@ static double accel_time(const phys_params *p, double radius_m, double len, doub
     static const double node[3] = {-0.7745966692414834, 0, 0.7745966692414834}; /* -sqrt(3/5), 0, sqrt(3/5) */
     static const double weight[3] = {5.0 / 9, 8.0 / 9, 5.0 / 9};
     double mid = (va + vb) / 2, half = (vb - va) / 2, sum = 0, lo = INFINITY, hi = 0;
-    double ends[2] = {accel(p, va, radius_m), accel(p, vb, radius_m)};
+    double ends[2] = {accel(p, va, track_n), accel(p, vb, track_n)};
     for (int i = 0; i < 5; i++) {
-        double a = i < 3 ? accel(p, mid + half * node[i], radius_m) : ends[i - 3];
+        double a = i < 3 ? accel(p, mid + half * node[i], track_n) : ends[i - 3];
         if (i < 3)
             sum += weight[i] / a;
         lo = fabs(a) < lo ? fabs(a) : lo;
@@ -109,9 +127,9 @@ static void sort_cuts(double *cuts, size_t n)
 }
 
 /* Integrates dt = ds / v over one step of length ds where v^2 is the lowest of the lines (lines[0] the train's own
- * acceleration on a curve of radius_m): splits the step where the lowest line changes and sums the time of each
+ * acceleration where the track adds track_n newtons): splits the step where the lowest line changes and sums the time of each
  * part. *w_end gets v^2 at the end. Returns false when the train cannot move (v = 0 throughout a part). */
-static bool step_time(const phys_params *p, double radius_m, const line lines[3], double ds, double *dt,
+static bool step_time(const phys_params *p, double track_n, const line lines[3], double ds, double *dt,
                       double *w_end)
 {
     double cuts[5] = {0, ds};
@@ -137,7 +155,7 @@ static bool step_time(const phys_params *p, double radius_m, const line lines[3]
             if (line_at(&lines[a], mid) < line_at(&lines[low], mid))
                 low = a;
         double w0 = line_at(&lines[low], x0), w1 = line_at(&lines[low], x1);
-        double part = low == 0 ? accel_time(p, radius_m, x1 - x0, w0, w1) : linear_time(x1 - x0, w0, w1);
+        double part = low == 0 ? accel_time(p, track_n, x1 - x0, w0, w1) : linear_time(x1 - x0, w0, w1);
         if (!isfinite(part))
             return false;
         total += part;
@@ -158,7 +176,7 @@ static bool step_time(const phys_params *p, double radius_m, const line lines[3]
 static bool advance(const phys_params *p, const phys_piece *pc, double w, double len, double env_end, double *dt,
                     double *w_end)
 {
-    double r = pc->radius_m;
+    double r = track_force(p, pc);
     double k1 = dw_ds(p, w, r);
     double k2 = dw_ds(p, w + len / 2 * k1, r);
     double k3 = dw_ds(p, w + len / 2 * k2, r);
@@ -206,7 +224,7 @@ static bool advance_step(const phys_params *p, const phys_piece *pc, double w, d
         double x1 = j == parts ? ds : ds * (double)j / (double)parts, d;
         double env = env_end + 2 * p->brake_ms2 * (ds - x1); /* the braking curve at the end of the part */
         bool moved = true;
-        if (w == lim2 && env >= lim2 && dw_ds(p, w, pc->radius_m) >= 0)
+        if (w == lim2 && env >= lim2 && dw_ds(p, w, track_force(p, pc)) >= 0)
             d = (x1 - x0) / pc->limit_ms;
         else
             moved = w > 0 ? advance(p, pc, w, x1 - x0, env, &d, &w) : advance_from_rest(p, pc, x1 - x0, env, &d, &w);
@@ -220,14 +238,39 @@ static bool advance_step(const phys_params *p, const phys_piece *pc, double w, d
     return true;
 }
 
+/* The height the grades of the n pieces at in give at each piece's start, from 0 at the first, into z. */
+static void height_at_starts(const phys_piece *in, size_t n, double *z)
+{
+    z[0] = 0;
+    for (size_t k = 1; k < n; k++)
+        z[k] = z[k - 1] + in[k - 1].grade * (in[k - 1].end_m - in[k - 1].start_m);
+}
+
+/* The height at position x (height_at_starts() in z); before the first piece the track continues at its grade.
+ * *k is the piece to search from, moved to the one holding x: calls must come with rising x. */
+static double height_at(const phys_piece *in, size_t n, const double *z, size_t *k, double x)
+{
+    if (x <= in[0].start_m)
+        return in[0].grade * (x - in[0].start_m);
+    while (*k + 1 < n && in[*k].end_m < x)
+        (*k)++;
+    double d = (x < in[*k].end_m ? x : in[*k].end_m) - in[*k].start_m;
+    return z[*k] + in[*k].grade * d;
+}
+
 /* The pieces as the train's head sees them: at head position s the limit is the lowest of those on [s - L, s], the
  * track the train of length L covers (a lower limit holds until the tail has cleared it; the track behind the start
  * counts as clear), and the radius is that under the head. The boundaries are those of the pieces and each piece's
  * end plus L; a sliding-window minimum (a deque of pieces with rising limits) gives each stretch its limit in
- * O(n). Writes at most 2 n pieces to out (the caller's) and returns their number; idx is the caller's scratch of n
- * entries. */
-static size_t tail_pieces(const phys_piece *in, size_t n, double length_m, phys_piece *out, size_t *idx)
+ * O(n). The grade is the mean over [s - L, s], (z(s) - z(s - L)) / L with z the height the grades give (the track
+ * behind the start continues at the first piece's grade): the weight force on a train of evenly spread mass. Within
+ * each stretch both s and s - L stay inside one piece, so that mean is linear in s and its value at the middle is
+ * the stretch's mean. Writes at most 2 n pieces to out (the caller's) and returns their number; idx and z are the
+ * caller's scratch of n entries each. */
+static size_t tail_pieces(const phys_piece *in, size_t n, double length_m, phys_piece *out, size_t *idx, double *z)
 {
+    height_at_starts(in, n, z);
+    size_t zh = 0, zt = 0; /* the pieces holding the stretch's middle and the middle minus L */
     double end = in[n - 1].end_m;
     size_t m = 0, head = 0, enter = 0, leave = 0, dq0 = 0, dq1 = 0; /* the deque is idx[dq0 .. dq1) */
     double at = in[0].start_m;
@@ -252,8 +295,10 @@ static size_t tail_pieces(const phys_piece *in, size_t n, double length_m, phys_
         }
         while (dq1 - dq0 > 1 && in[idx[dq0]].end_m + length_m <= mid)
             dq0++;
-        phys_piece pc = {at, next, in[idx[dq0]].limit_ms, in[head < n ? head : n - 1].radius_m};
-        if (m > 0 && out[m - 1].limit_ms == pc.limit_ms && out[m - 1].radius_m == pc.radius_m)
+        phys_piece pc = {at, next, in[idx[dq0]].limit_ms, in[head < n ? head : n - 1].radius_m, 0};
+        pc.grade = (height_at(in, n, z, &zh, mid) - height_at(in, n, z, &zt, mid - length_m)) / length_m;
+        if (m > 0 && out[m - 1].limit_ms == pc.limit_ms && out[m - 1].radius_m == pc.radius_m &&
+            out[m - 1].grade == pc.grade)
             out[m - 1].end_m = next;
         else
             out[m++] = pc;
@@ -333,6 +378,22 @@ static bogie_status grid_make(const phys_params *p, const phys_piece *pieces, si
     return BOGIE_OK;
 }
 
+/* The failure of a train that came to a stand at s_m on piece pc: its effort at rest does not exceed the running
+ * resistance plus, where the piece climbs, the weight force of its grade (as the train's length averages it). */
+static bogie_status stuck(const phys_params *p, const phys_piece *pc, double s_m, bogie_diag *diag)
+{
+    double res = phys_resistance(p, 0, pc->radius_m) / 1000, effort = phys_effort(p, 0) / 1000;
+    if (pc->grade > 0)
+        return util_fail(diag, BOGIE_ERR_ARG,
+                         "the train cannot move at %.0f m: on a grade of %.1f per mille its running resistance "
+                         "(%.0f kN) and weight force (%.0f kN) are not less than its tractive effort (%.0f kN)",
+                         s_m, pc->grade * 1000, res, phys_grade_force(p, pc->grade) / 1000, effort);
+    return util_fail(diag, BOGIE_ERR_ARG,
+                     "the train cannot move at %.0f m: its running resistance (%.0f kN) is not less than its "
+                     "tractive effort (%.0f kN)",
+                     s_m, res, effort);
+}
+
 /* Forward pass over the grid: the speed and time at every sample, *time_s the total. */
 static bogie_status grid_run(const phys_params *p, const phys_piece *pieces, run_grid *g, double *time_s,
                              bogie_diag *diag)
@@ -351,7 +412,7 @@ static bogie_status grid_run(const phys_params *p, const phys_piece *pieces, run
         /* Cruising at the limit with no braking due by the end of the step: the speed stays put, and the time is
          * exact without integrating. Whether the effort suffices to hold the limit is checked once per piece. */
         if (w == lim2 && g->env[i] >= lim2) {
-            if (hold_piece != g->piece_of[i] && dw_ds(p, w, pc->radius_m) >= 0)
+            if (hold_piece != g->piece_of[i] && dw_ds(p, w, track_force(p, pc)) >= 0)
                 hold_piece = g->piece_of[i];
             if (hold_piece == g->piece_of[i]) {
                 t += ds / pc->limit_ms;
@@ -362,10 +423,7 @@ static bogie_status grid_run(const phys_params *p, const phys_piece *pieces, run
         }
         double dt, next;
         if (!advance_step(p, pc, w, ds, g->part_m, g->env[i], &dt, &next))
-            return util_fail(diag, BOGIE_ERR_ARG,
-                             "the train cannot move at %.0f m: its running resistance (%.0f kN) is not less than "
-                             "its tractive effort (%.0f kN)",
-                             s[i - 1].s_m, phys_resistance(p, 0, pc->radius_m) / 1000, phys_effort(p, 0) / 1000);
+            return stuck(p, pc, s[i - 1].s_m, diag);
         t += dt;
         w = next;
         s[i].v_ms = sqrt(next);
@@ -382,10 +440,13 @@ static bogie_status head_pieces(const phys_params *p, const phys_piece *pieces, 
 {
     *head = util_malloc(alloc, 2 * n * sizeof **head);
     size_t *idx = util_malloc(alloc, n * sizeof *idx);
-    if (*head && idx)
-        *n_head = tail_pieces(pieces, n, p->length_m, *head, idx);
+    double *z = util_malloc(alloc, n * sizeof *z);
+    bool ok = *head && idx && z;
+    if (ok)
+        *n_head = tail_pieces(pieces, n, p->length_m, *head, idx, z);
     util_free(alloc, idx, n * sizeof *idx);
-    if (*head && idx)
+    util_free(alloc, z, n * sizeof *z);
+    if (ok)
         return BOGIE_OK;
     util_free(alloc, *head, 2 * n * sizeof **head);
     *head = NULL;

@@ -30,11 +30,12 @@ typedef struct phys_params {
  * so memory does not follow a length (an OSM distance=* tag can claim any) beyond 10 samples per km up to 5000 km. */
 #define PHYS_MAX_STEPS 50000
 
-/* A stretch of the run with one speed limit and one curve radius. */
+/* A stretch of the run with one speed limit, one curve radius and one grade. */
 typedef struct phys_piece {
     double start_m, end_m;
     double limit_ms;  /* the lowest of train, line and curve limits */
     double radius_m;  /* curve radius for curve resistance; 0 for straight or unknown */
+    double grade;     /* rise per metre along the track (taken as sin theta), positive uphill; 0 flat or unknown */
 } phys_piece;
 
 /* The state at one position. */
@@ -47,6 +48,10 @@ double phys_effort(const phys_params *p, double v);
 /* The running resistance at speed v on a curve of radius_m (0: straight), in newtons: Davis plus 800/R N per kN of
  * weight. */
 double phys_resistance(const phys_params *p, double v, double radius_m);
+
+/* The weight force along a grade (rise per metre, as phys_piece.grade), in newtons: m g sin(theta), negative
+ * downhill. */
+double phys_grade_force(const phys_params *p, double grade);
 
 /* Simulates one run from standstill at 0 to standstill at the end of the last piece. pieces must be contiguous,
  * start at 0 and have positive limits. Positions are sampled at every piece boundary (of the pieces as the head
@@ -63,9 +68,14 @@ double phys_resistance(const phys_params *p, double v, double radius_m);
  * train accelerates (or slows) under its own effort and resistance is the integral of dv / a(v) (three-point
  * Gauss-Legendre), and ds over the mean of the end speeds at the limit or on the braking curve, which is exact for
  * constant deceleration. The first step from standstill is cut into parts of 1/1024, 1/1024, 1/512, ... 1/2 of it,
- * since v^2 = 2 a s has no derivative in v at s = 0. Grades are not modelled: OSM has no elevation.
- * Fails with BOGIE_ERR_ARG (and a message) when the train cannot start because resistance exceeds its effort, and
- * with BOGIE_ERR_CANCELLED when p->deadline passes. */
+ * since v^2 = 2 a s has no derivative in v at s = 0.
+ * Grades: each piece's grade adds m g grade to the resistance (negative downhill, where it pushes the train, which
+ * still never exceeds a limit). With a train length L the grade at head position s is the mean over [s - L, s]
+ * (OSRD's gradient averaged over the train length: the mass spread evenly along the train); with L = 0 the piece's
+ * own. The braking deceleration brake_ms2 is taken as the same on every grade (a service brake the driver adjusts),
+ * so braking distances do not lengthen downhill.
+ * Fails with BOGIE_ERR_ARG (and a message naming the position, and the grade where it climbs) when the train comes
+ * to a stand because resistance and grade exceed its effort, and with BOGIE_ERR_CANCELLED when p->deadline passes. */
 bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_pieces, double step_m,
                       const bogie_allocator *alloc, phys_sample **out, size_t *n_out, double *time_s,
                       bogie_diag *diag);

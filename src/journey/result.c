@@ -163,11 +163,25 @@ static bogie_status copy_path(const bogie_network *net, const jy_layout *L, bogi
     return BOGIE_OK;
 }
 
+/* The length of L on which grades are known, and the steepest of them (per mille, either way). */
+static void grade_totals(const jy_layout *L, bogie_journey *j)
+{
+    double m = 0, steep = 0;
+    for (size_t i = 0; i < L->segs.n; i++)
+        if (L->segs.v[i].graded) {
+            m += L->segs.v[i].s1 - L->segs.v[i].s0;
+            steep = fabs(L->segs.v[i].grade) > steep ? fabs(L->segs.v[i].grade) : steep;
+        }
+    j->graded_km = m / 1000;
+    j->max_grade_permille = steep * 1000;
+}
+
 bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
                              const jy_rows *rows, bogie_journey *j, bogie_diag *diag)
 {
     const bogie_allocator *a = j->alloc;
     j->length_m = L->length;
+    grade_totals(L, j);
     j->total_s = rows->n ? rows->v[rows->n - 1].depart_s : 0;
     j->n_line = L->line.n / 2;
     j->line = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line);

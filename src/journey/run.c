@@ -2,6 +2,7 @@
  * departure (seconds from the start) and the journey its speed profile and running times. */
 #include "journey/journey_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The train as the integrator sees it. */
@@ -37,8 +38,9 @@ bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_
         double a0 = sg->s0 > from ? sg->s0 : from, a1 = sg->s1 < to ? sg->s1 : to;
         if (a1 <= a0)
             continue;
-        phys_piece pc = {a0 - from, a1 - from, sg->limit_ms, sg->radius_m};
-        if (out->n && out->v[out->n - 1].limit_ms == pc.limit_ms && out->v[out->n - 1].radius_m == pc.radius_m)
+        phys_piece pc = {a0 - from, a1 - from, sg->limit_ms, sg->radius_m, sg->grade};
+        const phys_piece *prev = out->n ? &out->v[out->n - 1] : NULL;
+        if (prev && prev->limit_ms == pc.limit_ms && prev->radius_m == pc.radius_m && prev->grade == pc.grade)
             out->v[out->n - 1].end_m = pc.end_m;
         else if (VEC_PUSH(a, *out, pc) != 0)
             return util_nomem(diag, "timing the journey");
@@ -59,6 +61,12 @@ static bogie_status run_leg(const phys_params *pp, const bogie_train *t, const j
     size_t nsmp;
     double run = 0;
     bogie_status rc = phys_run(pp, pieces->v, pieces->n, step, a, &smp, &nsmp, &run, diag);
+    if (rc == BOGIE_ERR_ARG && diag) {
+        /* Say where on the route: the physics counts from the start of the run. */
+        char why[sizeof diag->message];
+        snprintf(why, sizeof why, "%s", diag->message);
+        util_fail(diag, rc, "on the run from km %.1f to km %.1f of the route, %s", from / 1000, to / 1000, why);
+    }
     if (rc != BOGIE_OK)
         return rc;
     double t0 = *clock + t->startup_s;

@@ -9,6 +9,8 @@
 #include "net/curves.h"
 #include "net/tags.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct seg_end {
@@ -73,8 +75,33 @@ static int cmp_seg_end(const void *pa, const void *pb)
     return a->end < b->end ? -1 : a->end > b->end;
 }
 
+static int cmp_ele(const void *pa, const void *pb)
+{
+    const imp_node_ele *a = pa, *b = pb;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Sorts the nodes' elevations by id, keeping the first of a node given twice (as the nodes themselves). */
+static void sort_elevations(imp_state *st)
+{
+    util_sort(st->node_ele.v, st->node_ele.n, sizeof *st->node_ele.v, cmp_ele);
+    size_t w = 0;
+    for (size_t i = 0; i < st->node_ele.n; i++)
+        if (w == 0 || st->node_ele.v[w - 1].id != st->node_ele.v[i].id)
+            st->node_ele.v[w++] = st->node_ele.v[i];
+    st->node_ele.n = w;
+}
+
+/* The elevation of node id (sort_elevations() done), or NaN when it has none. */
+static float elevation_of(const imp_state *st, int64_t id)
+{
+    imp_node_ele key = {id, 0};
+    const imp_node_ele *e = st->node_ele.n ? bsearch(&key, st->node_ele.v, st->node_ele.n, sizeof key, cmp_ele) : NULL;
+    return e ? e->ele_m : NAN;
+}
+
 /* Appends the points of segment s to the current edge, forward or backward, skipping the first point when the edge
- * already has points (it repeats the previous segment's last one). */
+ * already has points (it repeats the previous segment's last one), with their elevations when any node has one. */
 static bogie_status append_segment(builder *b, const segment *s, bool backward, bool skip_first)
 {
     net_build *o = b->out;
@@ -82,7 +109,8 @@ static bogie_status append_segment(builder *b, const segment *s, bool backward, 
         size_t at = s->first + (backward ? s->count - 1 - k : k);
         const imp_node *nd = &b->st->nodes.v[b->pnodes.v[at]];
         net_point pt = {nd->lat, nd->lon};
-        if (VEC_PUSH(b->a, o->geom, pt) != 0)
+        if (VEC_PUSH(b->a, o->geom, pt) != 0 ||
+            (b->st->node_ele.n > 0 && VEC_PUSH(b->a, o->elev, elevation_of(b->st, nd->id)) != 0))
             return nomem(b, "storing geometry");
     }
     return BOGIE_OK;
@@ -507,6 +535,7 @@ void net_build_free(net_build *o)
     VEC_FREE(a, o->edge_cross);
     VEC_FREE(a, o->crossings);
     VEC_FREE(a, o->geom_pos);
+    VEC_FREE(a, o->elev);
 }
 
 static void builder_free(builder *b)
@@ -615,8 +644,10 @@ bogie_status net_build_graph(imp_state *st, net_build *out, bogie_progress_fn pr
         rc = report_progress(&b, progress, progress_ud, prog);
     if (rc == BOGIE_OK)
         rc = make_segments(&b);
-    if (rc == BOGIE_OK)
+    if (rc == BOGIE_OK) {
+        sort_elevations(st);
         rc = make_edges(&b);
+    }
     if (rc == BOGIE_OK)
         rc = store_nodes(&b);
     if (rc == BOGIE_OK)

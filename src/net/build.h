@@ -23,6 +23,7 @@ typedef struct net_build {
     VEC(uint32_t) edge_cross;
     VEC(net_crossing) crossings;
     VEC(float) geom_pos;
+    VEC(float) elev;          /* per geom point, NaN where unknown; empty when no node had an ele=* */
     uint32_t *landmarks;      /* n_landmarks nodes (lm_compute) */
     uint32_t *landmark_dist;  /* nodes.n * n_landmarks */
     unsigned n_landmarks;

@@ -32,6 +32,7 @@ void imp_free(imp_state *st)
     VEC_FREE(a, st->names);
     VEC_FREE(a, st->members);
     VEC_FREE(a, st->node_flags);
+    VEC_FREE(a, st->node_ele);
     if (st->wanted)
         util_free(a, st->wanted, st->wanted_cap * sizeof *st->wanted);
     VEC_FREE(a, st->issues);
@@ -388,13 +389,34 @@ static bool is_wanted(const imp_state *st, int64_t id)
     return lo < st->n_wanted && st->wanted[lo] == id;
 }
 
+/* Keeps the elevation of kept node id from its ele=* tag (metres above sea level; OSM's "ele" may carry a " m"
+ * suffix), or reports a value that is no number of metres within NET_MIN_ELEV_M .. NET_MAX_ELEV_M. */
+static bogie_status read_ele(imp_state *st, int64_t id, const char *ele)
+{
+    char *end;
+    double z = strtod(ele, &end);
+    while (*end == ' ')
+        end++;
+    if (end[0] == 'm' && end[1] == '\0')
+        end++;
+    if (end == ele || *end != '\0' || !(z >= NET_MIN_ELEV_M && z <= NET_MAX_ELEV_M)) {
+        st->cur_type = 'n';
+        st->cur_id = id;
+        imp_report(st, "ele", ele, "not a height in metres within -500 .. 9000; the node's elevation is unknown");
+        return st->failed;
+    }
+    imp_node_ele ne = {id, (float)z};
+    return VEC_PUSH(st->alloc, st->node_ele, ne) != 0 ? BOGIE_ERR_NOMEM : BOGIE_OK;
+}
+
 static bogie_status sink_node(void *ud, int64_t id, int32_t lat, int32_t lon, const osm_tag *tags, size_t n)
 {
     imp_state *st = ud;
     if (st->pass == 1)
         return BOGIE_OK;
     st->stats.nodes_read++;
-    if (st->pass == 0 || is_wanted(st, id)) {
+    bool kept = st->pass == 0 || is_wanted(st, id);
+    if (kept) {
         imp_node nd = {id, lat, lon};
         if (VEC_PUSH(st->alloc, st->nodes, nd) != 0)
             return BOGIE_ERR_NOMEM;
@@ -402,6 +424,10 @@ static bogie_status sink_node(void *ud, int64_t id, int32_t lat, int32_t lon, co
     }
     if (n == 0)
         return BOGIE_OK;
+    const char *ele = kept ? tags_get(tags, n, "ele") : NULL;
+    bogie_status rc = ele ? read_ele(st, id, ele) : BOGIE_OK;
+    if (rc != BOGIE_OK)
+        return rc;
     const char *railway = tags_get(tags, n, "railway");
     if (railway) {
         uint16_t f = 0;

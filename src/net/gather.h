@@ -63,6 +63,12 @@ typedef struct imp_node_flag {
     uint16_t flags; /* NET_NODE_* */
 } imp_node_flag;
 
+/* A node's elevation, from its ele=* tag. */
+typedef struct imp_node_ele {
+    int64_t id;
+    float ele_m;
+} imp_node_ele;
+
 typedef struct imp_issue {
     uint32_t what, value, reason; /* strings */
     uint64_t count;
@@ -104,6 +110,7 @@ typedef struct imp_state {
     VEC(net_name) names;
     VEC(imp_member) members;
     VEC(imp_node_flag) node_flags;
+    VEC(imp_node_ele) node_ele;   /* the nodes with a readable ele=*, in arrival order (sorted by the build) */
     VEC(imp_issue) issues;
     uint32_t *issue_slots;
     size_t n_issue_slots;

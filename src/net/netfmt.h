@@ -13,10 +13,11 @@
 
 #define NETFMT_MAGIC "BOGIENET"
 #define NETFMT_MAJOR 2u /* a reader refuses any other major version */
-#define NETFMT_MINOR 1u /* minor versions only add sections or node flags; readers ignore those they do not know.
+#define NETFMT_MINOR 2u /* minor versions only add sections or node flags; readers ignore those they do not know.
                           1: NET_NODE_STOP, graph nodes at stop positions and where two ways meet in a V, and
                           edges of directional track (railway:preferred_direction, maxspeed:forward/backward)
-                          running along their ways */
+                          running along their ways.
+                          2: the optional NETSEC_ELEV section (elevations from OSM ele=* on nodes) */
 #define NETFMT_ENDIAN_TAG 0x01020304u
 
 typedef struct netfmt_header {
@@ -64,9 +65,15 @@ typedef enum netsec_id {
     NETSEC_GEOM_POS = 21,     /* float per NETSEC_GEOM point: its distance from its edge's start, in the edge's
                                  length units (so a distance=* tag's scaling is already applied) */
     NETSEC_LANDMARKS = 22,    /* uint32_t graph node per landmark (landmarks.h); at most LM_MAX */
-    NETSEC_LANDMARK_DIST = 23 /* uint32_t per graph node per landmark, node-major: whole metres along track in
+    NETSEC_LANDMARK_DIST = 23,/* uint32_t per graph node per landmark, node-major: whole metres along track in
                                  edge length units, rounded down, UINT32_MAX where unreachable */
+    NETSEC_ELEV = 24          /* optional (2.2): float per NETSEC_GEOM point, metres above sea level from the
+                                 node's ele=*, NaN where unknown; written only when some point has one */
 } netsec_id;
+
+/* The elevations a graph file may hold (the Dead Sea shore to above Everest); the import refuses others. */
+#define NET_MIN_ELEV_M (-500.0)
+#define NET_MAX_ELEV_M 9000.0
 
 typedef struct net_node {
     int32_t lat, lon; /* degrees * 1e7 */

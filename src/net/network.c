@@ -18,33 +18,36 @@ typedef struct sec_spec {
     uint32_t id;
     const char *name;
     uint32_t elem_size;
+    bool optional;      /* a file may lack it (a section added by a minor version) */
 } sec_spec;
 
 static const sec_spec specs[] = {
-    {NETSEC_META, "META", 1},
-    {NETSEC_STRINGS, "STRINGS", 1},
-    {NETSEC_NODES, "NODES", sizeof(net_node)},
-    {NETSEC_NODE_OSM, "NODE_OSM", sizeof(int64_t)},
-    {NETSEC_NODE_ADJ, "NODE_ADJ", sizeof(uint32_t)},
-    {NETSEC_ADJ, "ADJ", sizeof(uint32_t)},
-    {NETSEC_EDGES, "EDGES", sizeof(net_edge)},
-    {NETSEC_CLASSES, "CLASSES", sizeof(net_class)},
-    {NETSEC_GEOM, "GEOM", sizeof(net_point)},
-    {NETSEC_RADIUS, "RADIUS", sizeof(uint16_t)},
-    {NETSEC_STATIONS, "STATIONS", sizeof(net_station)},
-    {NETSEC_STATION_NAMES, "STATION_NAMES", sizeof(net_name)},
-    {NETSEC_BREAKS, "BREAKS", sizeof(net_break)},
-    {NETSEC_ISSUES, "ISSUES", sizeof(net_issue)},
-    {NETSEC_STATS, "STATS", sizeof(net_stat)},
-    {NETSEC_NODE_FLAGS, "NODE_FLAGS", sizeof(uint16_t)},
-    {NETSEC_COUNTRIES, "COUNTRIES", sizeof(net_country)},
-    {NETSEC_NODE_COUNTRY, "NODE_COUNTRY", sizeof(uint16_t)},
-    {NETSEC_EDGE_CROSS, "EDGE_CROSS", sizeof(uint32_t)},
-    {NETSEC_CROSSINGS, "CROSSINGS", sizeof(net_crossing)},
-    {NETSEC_GEOM_POS, "GEOM_POS", sizeof(float)},
-    {NETSEC_LANDMARKS, "LANDMARKS", sizeof(uint32_t)},
-    {NETSEC_LANDMARK_DIST, "LANDMARK_DIST", sizeof(uint32_t)},
+    {NETSEC_META, "META", 1, false},
+    {NETSEC_STRINGS, "STRINGS", 1, false},
+    {NETSEC_NODES, "NODES", sizeof(net_node), false},
+    {NETSEC_NODE_OSM, "NODE_OSM", sizeof(int64_t), false},
+    {NETSEC_NODE_ADJ, "NODE_ADJ", sizeof(uint32_t), false},
+    {NETSEC_ADJ, "ADJ", sizeof(uint32_t), false},
+    {NETSEC_EDGES, "EDGES", sizeof(net_edge), false},
+    {NETSEC_CLASSES, "CLASSES", sizeof(net_class), false},
+    {NETSEC_GEOM, "GEOM", sizeof(net_point), false},
+    {NETSEC_RADIUS, "RADIUS", sizeof(uint16_t), false},
+    {NETSEC_STATIONS, "STATIONS", sizeof(net_station), false},
+    {NETSEC_STATION_NAMES, "STATION_NAMES", sizeof(net_name), false},
+    {NETSEC_BREAKS, "BREAKS", sizeof(net_break), false},
+    {NETSEC_ISSUES, "ISSUES", sizeof(net_issue), false},
+    {NETSEC_STATS, "STATS", sizeof(net_stat), false},
+    {NETSEC_NODE_FLAGS, "NODE_FLAGS", sizeof(uint16_t), false},
+    {NETSEC_COUNTRIES, "COUNTRIES", sizeof(net_country), false},
+    {NETSEC_NODE_COUNTRY, "NODE_COUNTRY", sizeof(uint16_t), false},
+    {NETSEC_EDGE_CROSS, "EDGE_CROSS", sizeof(uint32_t), false},
+    {NETSEC_CROSSINGS, "CROSSINGS", sizeof(net_crossing), false},
+    {NETSEC_GEOM_POS, "GEOM_POS", sizeof(float), false},
+    {NETSEC_LANDMARKS, "LANDMARKS", sizeof(uint32_t), false},
+    {NETSEC_LANDMARK_DIST, "LANDMARK_DIST", sizeof(uint32_t), false},
+    {NETSEC_ELEV, "ELEV", sizeof(float), true},
 };
+enum { SPEC_ELEV = 23 }; /* the index of the optional ELEV section in specs[] */
 enum { N_SPECS = sizeof specs / sizeof specs[0] };
 
 #define MAX_SECTIONS 256
@@ -105,6 +108,16 @@ static bogie_status validate_edges(const bogie_network *n, const vctx *vc)
                 return BAD(vc, "%s: section GEOM_POS record %u: positions along edge %u must not decrease", nm,
                            ed->geom_first + k, e);
     }
+    return BOGIE_OK;
+}
+
+/* Checks that every elevation, when the file has them, is unknown (NaN) or a height on Earth's surface. */
+static bogie_status validate_elevations(const bogie_network *n, const vctx *vc)
+{
+    for (size_t i = 0; n->elev && i < n->n_geom; i++)
+        if (!isnan(n->elev[i]) && !(n->elev[i] >= NET_MIN_ELEV_M && n->elev[i] <= NET_MAX_ELEV_M))
+            return BAD(vc, "%s: section ELEV record %zu: elevation %g m is neither unknown nor within %g .. %g m",
+                       vc->name, i, (double)n->elev[i], NET_MIN_ELEV_M, NET_MAX_ELEV_M);
     return BOGIE_OK;
 }
 
@@ -270,6 +283,8 @@ static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
         rc = validate_countries(n, vc);
     if (rc == BOGIE_OK)
         rc = validate_landmarks(n, vc);
+    if (rc == BOGIE_OK)
+        rc = validate_elevations(n, vc);
     return rc;
 }
 
@@ -359,7 +374,7 @@ static bogie_status find_sections(const uint8_t *base, size_t len, const netfmt_
             return rc;
     }
     for (size_t k = 0; k < N_SPECS; k++)
-        if (!found[k])
+        if (!found[k] && !specs[k].optional)
             return BAD(vc, "%s: required section %s is missing", vc->name, specs[k].name);
     return BOGIE_OK;
 }
@@ -402,6 +417,7 @@ static void map_sections(bogie_network *n, const uint8_t *base, const netfmt_sec
     n->geom_pos = SEC(20, float);
     n->landmarks = SEC(21, uint32_t);
     n->landmark_dist = SEC(22, uint32_t);
+    n->elev = found[SPEC_ELEV] ? SEC(SPEC_ELEV, float) : NULL;
 }
 #undef SEC
 
@@ -419,6 +435,9 @@ static bogie_status check_counts(bogie_network *n, const netfmt_section *const *
                    name, (unsigned long long)CNT(2), (unsigned long long)CNT(3), (unsigned long long)CNT(15),
                    (unsigned long long)CNT(4), (unsigned long long)CNT(5), (unsigned long long)CNT(6),
                    (unsigned long long)CNT(8), (unsigned long long)CNT(9));
+    if (found[SPEC_ELEV] && CNT(SPEC_ELEV) != CNT(8))
+        return BAD(vc, "%s: section ELEV has %llu elevations for %llu points", name,
+                   (unsigned long long)CNT(SPEC_ELEV), (unsigned long long)CNT(8));
     n->n_nodes = (uint32_t)CNT(2);
     n->n_edges = (uint32_t)CNT(6);
     n->n_classes = (uint32_t)CNT(7);

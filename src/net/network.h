@@ -32,6 +32,7 @@ struct bogie_network {
     const net_point *geom;
     const uint16_t *radius;
     const float *geom_pos;    /* per point: distance from its edge's start, in the edge's length units */
+    const float *elev;        /* per point: metres above sea level, NaN where unknown; NULL when the file has none */
     size_t n_geom;
     const net_station *stations;
     uint32_t n_stations;

@@ -168,13 +168,15 @@ bogie_status net_write_file(const char *path, imp_state *st, const net_build *b,
         {NETSEC_GEOM_POS, sizeof(float), b->geom_pos.v, b->geom_pos.n},
         {NETSEC_LANDMARKS, sizeof(uint32_t), b->landmarks, b->n_landmarks},
         {NETSEC_LANDMARK_DIST, sizeof(uint32_t), b->landmark_dist, b->nodes.n * b->n_landmarks},
+        {NETSEC_ELEV, sizeof(float), b->elev.v, b->elev.n}, /* last: left out when no point has an elevation */
     };
     enum { NSEC = sizeof secs / sizeof secs[0] };
+    size_t nsec = b->elev.n ? NSEC : NSEC - 1;
     netfmt_section table[NSEC];
-    uint64_t off = lay_out(secs, NSEC, table);
+    uint64_t off = lay_out(secs, nsec, table);
     netfmt_header h;
-    make_header(&h, table, NSEC, off);
-    rc = write_image(path, &h, table, secs, NSEC, off, diag);
+    make_header(&h, table, nsec, off);
+    rc = write_image(path, &h, table, secs, nsec, off, diag);
     util_free(st->alloc, issues, (st->issues.n ? st->issues.n : 1) * sizeof *issues);
     return rc;
 }

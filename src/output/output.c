@@ -183,6 +183,9 @@ static void write_timetable(const bogie_journey *j, strbuf *sb)
     else if (j->has_clock)
         sb_printf(sb, "arrives %s %s%s%s%s\n", d->arrive_local, d->abbr, d->zone[0] ? " (" : "", d->zone,
                   d->zone[0] ? ")" : "");
+    if (j->graded_km > 0)
+        sb_printf(sb, "grades known on %.1f of %.1f km (steepest %.1f per mille); the rest taken as flat\n",
+                  j->graded_km, j->length_m / 1000, j->max_grade_permille);
     if (j->n_countries) {
         sb_puts(sb, "countries:");
         for (size_t i = 0; i < j->n_countries; i++)
@@ -237,9 +240,10 @@ void output_journey_json(const bogie_journey *j, strbuf *sb, bool with_line)
     sb_json_string(sb, j->train_title);
     sb_printf(sb,
               ",\"length_km\":%.3f,\"total_s\":%.0f,\"running_s\":%.0f,\"allowance_s\":%.0f,\"gauge_change_s\":%.0f,"
-              "\"border_s\":%.0f,\"dwell_s\":%.0f,\"reversal_s\":%.0f,\"weight_s\":%.0f",
+              "\"border_s\":%.0f,\"dwell_s\":%.0f,\"reversal_s\":%.0f,\"weight_s\":%.0f,\"graded_km\":%.3f,"
+              "\"max_grade_permille\":%.1f",
               j->length_m / 1000, j->total_s, j->running_s, j->allowance_s, j->change_s, j->border_s, j->dwell_s,
-              j->reversal_s, j->weight_s);
+              j->reversal_s, j->weight_s, j->graded_km, j->max_grade_permille);
     sb_puts(sb, ",\"stops\":[");
     for (size_t i = 0; i < j->n_stops; i++) {
         const bogie_stop *s = &j->stops[i];

@@ -332,9 +332,76 @@ static void test_insert_stop(void **state)
 
 static void push_seg(jy_layout *L, double s0, double s1, double limit_ms, double radius_m)
 {
-    jy_seg s = {s0, s1, limit_ms, radius_m, false, false, BOGIE_LIMIT_LINE};
+    jy_seg s = {s0, s1, limit_ms, radius_m, false, false, BOGIE_LIMIT_LINE, false, 0};
     assert_int_equal(VEC_PUSH(L->a, L->segs, s), 0);
     L->length = s1;
+}
+
+/* A graded layout of n segments of len metres whose heights are z(x), x from the origin. */
+static void graded_layout(jy_layout *L, size_t n, double len, double (*z)(double))
+{
+    for (size_t i = 0; i < n; i++) {
+        push_seg(L, (double)i * len, (double)(i + 1) * len, 20, 0);
+        L->segs.v[i].graded = true;
+        jy_height h0 = {(double)i * len, z((double)i * len), 0}, h1 = {(double)(i + 1) * len, 0, 0};
+        h1.z = z(h1.pos);
+        if (i == 0)
+            assert_int_equal(VEC_PUSH(L->a, L->heights, h0), 0);
+        assert_int_equal(VEC_PUSH(L->a, L->heights, h1), 0);
+    }
+}
+
+static double climb(double x)
+{
+    return 100 + 0.008 * x;
+}
+
+/* The climb with a dip of 20 m over 200 m at 5 km: a terrain model's valley floor under a bridge. */
+static double climb_with_dip(double x)
+{
+    double d = fabs(x - 5000);
+    return climb(x) - (d < 100 ? 20 * (1 - d / 100) : 0);
+}
+
+static void test_grades_fitted(void **state)
+{
+    (void)state;
+    /* A constant 8 per mille: the least-squares slope of a straight line is its slope, in every window, also where
+     * the window is clipped at the ends of the run. */
+    jy_layout L;
+    memset(&L, 0, sizeof L);
+    L.a = std_alloc();
+    graded_layout(&L, 100, 100, climb);
+    assert_int_equal(jy_grade_segments(&L, NULL), BOGIE_OK);
+    for (size_t i = 0; i < L.segs.n; i++)
+        assert_near(L.segs.v[i].grade, 0.008, 1e-12);
+    /* The dip (area 2000 m^2) moves no grade by more than its area times 6 / W^2 = 1.33 per mille (W = 3 km),
+     * where on its own 100 m it is 200 per mille. */
+    jy_layout_free(&L);
+    memset(&L, 0, sizeof L);
+    L.a = std_alloc();
+    graded_layout(&L, 100, 100, climb_with_dip);
+    assert_int_equal(jy_grade_segments(&L, NULL), BOGIE_OK);
+    double worst = 0;
+    for (size_t i = 0; i < L.segs.n; i++)
+        worst = fmax(worst, fabs(L.segs.v[i].grade - 0.008));
+    assert_true(worst > 0 && worst <= 2000 * 6 / (JY_GRADE_HALF_WINDOW_M * JY_GRADE_HALF_WINDOW_M) + 1e-4);
+    jy_layout_free(&L);
+    /* Two runs of known elevations, 8 per mille then a gap of one segment then -5 per mille from another height:
+     * each window stays in its run, so both grades are exact and the gap makes no grade. */
+    memset(&L, 0, sizeof L);
+    L.a = std_alloc();
+    graded_layout(&L, 100, 100, climb);
+    L.segs.v[50].graded = false;
+    L.heights.n = 51; /* the points 0 .. 50, then those from 51 on as a second run */
+    for (size_t i = 51; i <= 100; i++) {
+        jy_height h = {(double)i * 100, 900 - 0.005 * (double)i * 100, 51};
+        assert_int_equal(VEC_PUSH(L.a, L.heights, h), 0);
+    }
+    assert_int_equal(jy_grade_segments(&L, NULL), BOGIE_OK);
+    for (size_t i = 0; i < L.segs.n; i++)
+        assert_near(L.segs.v[i].grade, i < 50 ? 0.008 : i == 50 ? 0 : -0.005, 1e-12);
+    jy_layout_free(&L);
 }
 
 static void test_pieces_between(void **state)
@@ -694,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_local_fold),
         cmocka_unit_test(test_place_country),
         cmocka_unit_test(test_stages_on_the_corridor),
+        cmocka_unit_test(test_grades_fitted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

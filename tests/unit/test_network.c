@@ -7,6 +7,7 @@
 #include "net/netfmt.h"
 #include "net/network.h"
 
+#include <math.h>
 #include <xxhash.h>
 
 static char net_path[4200], corridor_path[4200];
@@ -296,6 +297,66 @@ static void test_crossing_countries_checked(void **state)
     free(good);
 }
 
+/* A three-node line whose first two nodes carry ele=*, imported into the test's scratch directory; *len gets the
+ * file's size and the caller frees the bytes. */
+static uint8_t *import_elevated(size_t *len)
+{
+    char osm[4200], out[4200];
+    snprintf(osm, sizeof osm, "%s/ele.osm", test_tmpdir());
+    snprintf(out, sizeof out, "%s/ele.bogie", test_tmpdir());
+    FILE *f = fopen(osm, "w");
+    assert_non_null(f);
+    fputs("<osm version=\"0.6\">\n"
+          "<node id=\"1\" lat=\"50.0\" lon=\"8.0\"><tag k=\"ele\" v=\"120.5\"/></node>\n"
+          "<node id=\"2\" lat=\"50.0\" lon=\"8.01\"><tag k=\"ele\" v=\"130 m\"/></node>\n"
+          "<node id=\"3\" lat=\"50.0\" lon=\"8.02\"/>\n"
+          "<way id=\"1\"><nd ref=\"1\"/><nd ref=\"2\"/><nd ref=\"3\"/><tag k=\"railway\" v=\"rail\"/></way>\n"
+          "</osm>\n",
+          f);
+    fclose(f);
+    const char *in = osm;
+    bogie_diag d = {0};
+    assert_int_equal(bogie_import(&in, 1, out, NULL, &d), BOGIE_OK);
+    return read_all(out, len);
+}
+
+static void test_elevations(void **state)
+{
+    (void)state;
+    /* A file without elevations has no ELEV section and opens with none. */
+    const netfmt_section *t = (const netfmt_section *)(file_bytes + sizeof(netfmt_header));
+    for (uint32_t i = 0; i < ((const netfmt_header *)file_bytes)->section_count; i++)
+        assert_int_not_equal(t[i].id, NETSEC_ELEV);
+    bogie_network *n = NULL;
+    bogie_diag d = {0};
+    assert_int_equal(net_open_buffer("gauges.bogie", file_bytes, file_len, 0, NULL, &n, &d), BOGIE_OK);
+    assert_null(n->elev);
+    net_close_buffer(n);
+    /* With them: one per point, NaN where the node had none, and format 2.2. */
+    size_t len;
+    uint8_t *b = import_elevated(&len);
+    assert_int_equal(((const netfmt_header *)b)->minor, 2);
+    assert_int_equal(net_open_buffer("ele.bogie", b, len, 0, NULL, &n, &d), BOGIE_OK);
+    assert_non_null(n->elev);
+    assert_int_equal(n->n_geom, 3);
+    assert_near(n->elev[0], 120.5, 0);
+    assert_near(n->elev[1], 130, 0);
+    assert_true(isnan(n->elev[2]));
+    net_close_buffer(n);
+    /* An elevation off the Earth, and a count that does not match the points, are refused. */
+    netfmt_section *s = find_section(b, NETSEC_ELEV);
+    float *z = (float *)(b + s->offset);
+    z[1] = 1e6f;
+    assert_int_equal(open_copy(b, len, BOGIE_OPEN_SKIP_CHECKSUM, &d), BOGIE_ERR_GRAPH);
+    assert_non_null(strstr(d.message, "section ELEV record 1"));
+    z[1] = 130;
+    s->count = 2;
+    rehash_table(b);
+    assert_int_equal(open_copy(b, len, BOGIE_OPEN_SKIP_CHECKSUM, &d), BOGIE_ERR_GRAPH);
+    assert_non_null(strstr(d.message, "section ELEV has 2 elevations for 3 points"));
+    free(b);
+}
+
 static void test_every_byte_flip(void **state)
 {
     (void)state;
@@ -462,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_damaged_headers),
         cmocka_unit_test(test_damaged_contents),
         cmocka_unit_test(test_crossing_countries_checked),
+        cmocka_unit_test(test_elevations),
         cmocka_unit_test(test_every_byte_flip),
         cmocka_unit_test(test_random_flips_then_route),
         cmocka_unit_test(test_import_survives_failing_allocations),

@@ -1,5 +1,6 @@
 /* test_physics.c: the running-time integrator against closed forms: constant force from rest, braking distance
- * v^2 / 2b, time at constant speed, and the power limit P = F v. Tolerances are stated with each check. */
+ * v^2 / 2b, time at constant speed, the power limit P = F v, and grades (the balance speed on a constant grade,
+ * rolling down one, and a train too heavy for one). Tolerances are stated with each check. */
 #include "testutil.h"
 
 #include "journey/physics.h"
@@ -24,7 +25,7 @@ static void test_constant_force_from_rest(void **state)
     /* 1000 t pulled with 200 kN: a = 0.2 m/s^2. Over 5 km with a limit it never reaches (v would be 44.7 m/s) and
      * braking so strong it takes under a metre, v(s) = sqrt(2 a s) and t(s) = sqrt(2 s / a). */
     phys_params p = constant_force(1e6, 2e5, 1e4);
-    phys_piece piece = {0, 5000, 100, 0};
+    phys_piece piece = {0, 5000, 100, 0, 0};
     phys_sample *s;
     size_t n;
     double t;
@@ -46,7 +47,7 @@ static void test_braking_distance(void **state)
     /* Huge effort reaches 25 m/s at once; braking at 0.5 m/s^2 must start v^2 / 2b = 625 m before the stop and take
      * v / b = 50 s. Steps of 1 m put the start of braking within one step: tolerance 1 m and 0.1 s. */
     phys_params p = constant_force(5e5, 1e9, 0.5);
-    phys_piece piece = {0, 10000, 25, 0};
+    phys_piece piece = {0, 10000, 25, 0, 0};
     phys_sample *s;
     size_t n;
     double t;
@@ -70,7 +71,7 @@ static void test_time_at_constant_speed(void **state)
      * v/(2a) + v/(2b) = 0.02 s, and the integrator splits each step where acceleration meets the limit, so the
      * coarse 10 m steps cost nothing: tolerance 0.05 s. */
     phys_params p = constant_force(1e5, 1e9, 500);
-    phys_piece piece = {0, 20000, 20, 0};
+    phys_piece piece = {0, 20000, 20, 0, 0};
     phys_sample *s;
     size_t n;
     double t;
@@ -86,7 +87,7 @@ static void test_lower_limit_ahead_is_braked_for(void **state)
     /* 30 m/s, then a 10 m/s limit from 5 km: the train must be at 10 m/s when it gets there, having braked over
      * (30^2 - 10^2) / 2b = 800 m at b = 0.5. Tolerance: one 5 m step. */
     phys_params p = constant_force(5e5, 1e9, 0.5);
-    phys_piece pieces[] = {{0, 5000, 30, 0}, {5000, 8000, 10, 0}};
+    phys_piece pieces[] = {{0, 5000, 30, 0, 0}, {5000, 8000, 10, 0, 0}};
     phys_sample *s;
     size_t n;
     double t;
@@ -109,7 +110,7 @@ static void test_power_limit(void **state)
      * 10 m/s). From 15 to 25 m/s: 400000 * (625 - 225) / 4e6 = 40 s. Steps of 2 m: tolerance 0.05 s. */
     phys_params p = constant_force(4e5, 2e5, 1e4);
     p.power_w = 2e6;
-    phys_piece piece = {0, 30000, 40, 0};
+    phys_piece piece = {0, 30000, 40, 0, 0};
     phys_sample *s;
     size_t n;
     double t;
@@ -140,7 +141,7 @@ static void test_resistance_and_curves(void **state)
     p.max_effort_n = 6000;
     p.power_w = 1e12;
     double vbal = (-10 + sqrt(100 + 4 * 5 * (6000 - 1000))) / (2 * 5); /* 30.6 m/s */
-    phys_piece piece = {0, 200000, 100, 0};
+    phys_piece piece = {0, 200000, 100, 0, 0};
     phys_sample *s;
     size_t n;
     double t;
@@ -158,7 +159,7 @@ static void test_cannot_start(void **state)
     (void)state;
     phys_params p = constant_force(1e6, 1000, 0.5);
     p.davis_a_n = 5000;
-    phys_piece piece = {0, 1000, 10, 0};
+    phys_piece piece = {0, 1000, 10, 0, 0};
     phys_sample *s;
     size_t n;
     double t;
@@ -194,7 +195,7 @@ static void test_start_from_rest_falling_effort(void **state)
     phys_params p = constant_force(1e5, 0, 1e4);
     p.curve = curve;
     p.n_curve = 2;
-    phys_piece piece = {0, 5000, 100, 0};
+    phys_piece piece = {0, 5000, 100, 0, 0};
     const double steps[2] = {10, 100}, tol[2] = {0.005, 0.01};
     for (int k = 0; k < 2; k++) {
         phys_sample *s;
@@ -222,7 +223,7 @@ static void test_train_length_holds_a_limit(void **state)
 {
     (void)state;
     phys_params p = constant_force(1e5, 1e9, 500);
-    phys_piece pieces[] = {{0, 1000, 30, 0}, {1000, 1100, 10, 0}, {1100, 3000, 30, 0}};
+    phys_piece pieces[] = {{0, 1000, 30, 0, 0}, {1000, 1100, 10, 0, 0}, {1100, 3000, 30, 0, 0}};
     phys_sample *s;
     size_t n;
     double t;
@@ -246,7 +247,7 @@ static void test_train_length_holds_a_limit(void **state)
     double at = 0, base;
     for (int i = 0; i < 17; i++) {
         double len = i % 2 ? 50 : 500;
-        nine[i] = (phys_piece){at, at + len, i % 2 ? 20 : 40, 0};
+        nine[i] = (phys_piece){at, at + len, i % 2 ? 20 : 40, 0, 0};
         at += len;
     }
     p.length_m = 0;
@@ -267,7 +268,7 @@ static void test_long_run_is_bounded(void **state)
     phys_params p = constant_force(1e6, 2e5, 0.5);
     p.power_w = 3e6;         /* power-limited above 15 m/s */
     p.davis_c_n_s2_m2 = 99; /* 89 kN at 30 m/s, where the effort is 100 kN */
-    phys_piece pieces[] = {{0, 5e8, 30, 0}, {5e8, 1e9, 20, 0}};
+    phys_piece pieces[] = {{0, 5e8, 30, 0, 0}, {5e8, 1e9, 20, 0, 0}};
     phys_sample *s;
     size_t n;
     double t;
@@ -283,6 +284,84 @@ static void test_long_run_is_bounded(void **state)
     assert_non_null(strstr(d.message, "time limit"));
 }
 
+/* p with power_w, a constant resistance davis_a_n and a length. */
+static phys_params resisted(phys_params p, double power_w, double davis_a_n, double length_m)
+{
+    p.power_w = power_w;
+    p.davis_a_n = davis_a_n;
+    p.length_m = length_m;
+    return p;
+}
+
+static void test_constant_grade_balance_speed(void **state)
+{
+    (void)state;
+    /* 1000 t, 3 MW at the rail, A = 20 kN, climbing a constant 10 per mille: the speed settles where the effort
+     * P / v equals A + m g sin(theta), v = 3e6 / (20000 + 1e6 * 9.80665 * 0.01) = 25.41 m/s (on the flat it would
+     * reach the 40 m/s limit). The time constant of the approach is m v^2 / P = 215 s, about 5.5 km: after 50 km
+     * the speed is within 0.1 % of the balance, and it never exceeds it. The grade is the same under the whole
+     * train, so its length changes nothing. */
+    phys_params p = resisted(constant_force(1e6, 1e9, 0.5), 3e6, 20000, 400);
+    phys_piece piece = {0, 100000, 40, 0, 0.01};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 50.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    double vbal = 3e6 / (20000 + 1e6 * PHYS_G * 0.01);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(s[i].v_ms < vbal * (1 + 1e-9));
+        if (s[i].s_m >= 50000 && s[i].s_m <= 80000)
+            assert_near(s[i].v_ms, vbal, 1e-3 * vbal);
+    }
+    free(s);
+}
+
+static void test_rolling_down_a_grade(void **state)
+{
+    (void)state;
+    /* A train with no effort and no resistance on a constant -5 per mille rolls under its weight alone:
+     * a = g sin(theta) / rot_factor = 0.0490 m/s^2 / 1.05, v(s) = sqrt(2 a s). Constant acceleration is exact
+     * for the integrator: 1e-9 relative. On the flat the same train cannot move at all. */
+    phys_params p = constant_force(5e5, 0, 1e4);
+    p.rot_factor = 1.05;
+    phys_piece piece = {0, 3000, 100, 0, -0.005};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, &piece, 1, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    double a = PHYS_G * 0.005 / 1.05;
+    for (size_t i = 1; i < n && s[i].s_m < 2990; i++)
+        assert_near(s[i].v_ms, sqrt(2 * a * s[i].s_m), 1e-9 * sqrt(2 * a * s[i].s_m));
+    free(s);
+    piece.grade = 0;
+    assert_int_equal(phys_run(&p, &piece, 1, 10.0, NULL, &s, &n, &t, NULL), BOGIE_ERR_ARG);
+}
+
+static void test_too_heavy_for_the_grade(void **state)
+{
+    (void)state;
+    /* 1000 t with at most 110 kN of effort and A = 10 kN can climb 10 per mille (10 + 98 kN) but not the 30 per
+     * mille (10 + 294 kN) of a 200 m hump between flat track, run at 2 m/s (its kinetic energy lifts it 0.2 m, the
+     * hump is 6 m high). As a point it stalls on the hump and is refused with the grade; 1000 m long, it feels
+     * the mean over its length, at most 30 * 200 / 1000 = 6 per mille (10 + 59 kN), holds 2 m/s throughout and
+     * takes 5 km at 2 m/s plus v / 2a = 10 s for starting at 0.1 m/s^2 and v / 2b = 2 s for braking: tolerance
+     * 0.5 s. */
+    phys_params p = resisted(constant_force(1e6, 110000, 0.5), 1e12, 10000, 0);
+    phys_piece pieces[] = {{0, 1000, 2, 0, 0}, {1000, 1200, 2, 0, 0.03}, {1200, 5000, 2, 0, 0}};
+    phys_sample *s;
+    size_t n;
+    double t;
+    bogie_diag d = {0};
+    assert_int_equal(phys_run(&p, pieces, 3, 10.0, NULL, &s, &n, &t, &d), BOGIE_ERR_ARG);
+    assert_non_null(strstr(d.message, "cannot move at 1"));
+    assert_non_null(strstr(d.message, "grade of 30.0 per mille"));
+    assert_non_null(strstr(d.message, "weight force (294 kN)"));
+    p.length_m = 1000;
+    assert_int_equal(phys_run(&p, pieces, 3, 10.0, NULL, &s, &n, &t, &d), BOGIE_OK);
+    assert_near(t, 2500 + 10 + 2, 0.5);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +370,8 @@ int main(void)
         cmocka_unit_test(test_power_limit),              cmocka_unit_test(test_resistance_and_curves),
         cmocka_unit_test(test_cannot_start),             cmocka_unit_test(test_start_from_rest_falling_effort),
         cmocka_unit_test(test_train_length_holds_a_limit), cmocka_unit_test(test_long_run_is_bounded),
+        cmocka_unit_test(test_constant_grade_balance_speed), cmocka_unit_test(test_rolling_down_a_grade),
+        cmocka_unit_test(test_too_heavy_for_the_grade),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
