@@ -109,9 +109,29 @@ $(INST_DIR)/bogie.pc: Makefile include/bogie.h
 	    'Description: railway journey planner that knows gauges, borders and train physics' \
 	    'Version: $(LIBVERSION)' 'Libs: -L$${libdir} -lbogie' 'Libs.private: $(LDLIBS)' 'Cflags: -I$${includedir}' > $@
 
-install: $(INST_DIR)/bogie $(SHARED_LIB) $(BUILD)/libbogie.a $(INST_DIR)/bogie.pc $(CORRIDOR) $(BUILD)/web/index.html
+# The man pages and the bash completion, written by the command itself from the text of `bogie help`
+# (src/cli/cli_help.c), so that they never disagree with --help.
+MAN_COMMANDS := import info route where table trains stations serve help version
+MAN_PAGES    := $(BUILD)/man/bogie.1 $(MAN_COMMANDS:%=$(BUILD)/man/bogie-%.1)
+MANDIR       := $(PREFIX)/share/man/man1
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+
+$(BUILD)/man/bogie.1: $(BUILD)/bogie
+	@mkdir -p $(dir $@)
+	$(BUILD)/bogie help --man > $@.tmp && mv $@.tmp $@
+$(BUILD)/man/bogie-%.1: $(BUILD)/bogie
+	@mkdir -p $(dir $@)
+	$(BUILD)/bogie help --man $* > $@.tmp && mv $@.tmp $@
+$(BUILD)/bogie.bash-completion: $(BUILD)/bogie
+	$(BUILD)/bogie help --bash-completion > $@.tmp && mv $@.tmp $@
+
+install: $(INST_DIR)/bogie $(SHARED_LIB) $(BUILD)/libbogie.a $(INST_DIR)/bogie.pc $(CORRIDOR) $(BUILD)/web/index.html \
+         $(MAN_PAGES) $(BUILD)/bogie.bash-completion
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
-	    $(DESTDIR)$(SHAREDIR)/trains $(DESTDIR)$(SHAREDIR)/world $(DESTDIR)$(SHAREDIR)/web
+	    $(DESTDIR)$(SHAREDIR)/trains $(DESTDIR)$(SHAREDIR)/world $(DESTDIR)$(SHAREDIR)/web \
+	    $(DESTDIR)$(MANDIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/
+	install -m 644 $(BUILD)/bogie.bash-completion $(DESTDIR)$(COMPLETIONDIR)/bogie
 	install -m 755 $(INST_DIR)/bogie $(DESTDIR)$(BINDIR)/bogie
 	install -m 644 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libbogie.so.$(LIBVERSION)
 	ln -sf libbogie.so.$(LIBVERSION) $(DESTDIR)$(LIBDIR)/libbogie.so.$(SOVERSION)
@@ -129,6 +149,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bogie $(DESTDIR)$(LIBDIR)/libbogie.so.$(LIBVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libbogie.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libbogie.so $(DESTDIR)$(LIBDIR)/libbogie.a \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/bogie.pc $(DESTDIR)$(INCLUDEDIR)/bogie.h $(DESTDIR)$(INCLUDEDIR)/bogie_server.h
+	rm -f $(MAN_PAGES:$(BUILD)/man/%=$(DESTDIR)$(MANDIR)/%) $(DESTDIR)$(COMPLETIONDIR)/bogie
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 # The web page: its npm packages at the lock file's versions (npm ci rewrites node_modules/.package-lock.json, which

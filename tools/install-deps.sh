@@ -18,7 +18,7 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 PACKAGES="make gcc libc6-dev pkg-config python3 bzip2 gzip
   libexpat1-dev zlib1g-dev libbz2-dev libjansson-dev libdeflate-dev libxxhash-dev libreadosm-dev libunistring-dev libmicrohttpd-dev tzdata
   nodejs"
-TEST_PACKAGES="libcmocka-dev python3-pytest python3-numpy python3-matplotlib python3-setuptools python3-pip curl chromium fonts-dejavu-core fonts-noto-cjk
+TEST_PACKAGES="libcmocka-dev python3-pytest python3-numpy python3-matplotlib python3-setuptools python3-pip groff-base curl chromium fonts-dejavu-core fonts-noto-cjk
   clang libclang-rt-14-dev valgrind gdb libxml2-utils
   osmium-tool hyperfine time wrk postgresql-15 postgresql-15-pgrouting"
 case "$*" in

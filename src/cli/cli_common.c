@@ -1,4 +1,4 @@
-/* cli_common.c: what the bogie command's commands share: the usage text, error messages, the default network and data,
+/* cli_common.c: what the bogie command's commands share: error messages, the default network and data,
  * loading a train, opening a planner, and writing output files whole or not at all. */
 #include "cli/cli_int.h"
 #include "base/text.h"
@@ -23,47 +23,14 @@
 #define BOGIE_WEBDIR "build/web"
 #endif
 
-void cli_usage(FILE *f)
+const char *cli_default_network_builtin(void)
 {
-    fputs("usage:\n"
-          "  bogie import [-q] [--include light_rail,tram,subway] [--light-rail] [--station-radius METRES]\n"
-          "               [--reader native|readosm] [--passes 1|2] [--data DIR | --no-borders] INPUT... -o NETWORK.bogie\n"
-          "      Reads OpenStreetMap data (.osm.pbf, .osm, .osm.gz, .osm.bz2, Overpass .json) into one graph file,\n"
-          "      placing it in countries with the outlines in DIR/world (unless --no-borders).\n"
-          "  bogie info [--json] [--edges] [--data DIR] NETWORK.bogie\n"
-          "      Sizes, km of track per gauge, electrification, use and speed limit, breaks of gauge, suspicious\n"
-          "      values, the gauge-change facilities of DIR that apply to no station; --edges also lists every edge.\n"
-          "  bogie route [--network FILE] [--data DIR] --from PLACE --to PLACE [--via PLACE]... --train NAME|FILE\n"
-          "              [--depart \"YYYY-MM-DD HH:MM[+HH:MM]\"] [--avoid STATION|COUNTRY]... [--dwell MINUTES]\n"
-          "              [--gauge MM] [--format text|json|geojson|gpx] [-o FILE] [--profile-csv FILE] [--plot FILE.svg]\n"
-          "              [--verbose]\n"
-          "      The fastest route this train can run, with its gauge changes, border stops and timetable. A PLACE\n"
-          "      is a station name in any language of the data, or lat,lon. --gauge: the wheels the train has at the\n"
-          "      start (changed there before the departure when they do not fit). --verbose also says on stderr\n"
-          "      which rows of the reference data apply to nothing in this network. --seen: the train was seen\n"
-          "      at PLACE at TIME (local there, or with an offset); the journey is re-timed to it, with a band.\n"
-          "  bogie where --at TIME|now [the options of bogie route]\n"
-          "      Where the train of that journey (re-timed by its sightings) is at TIME: km, position, the last and\n"
-          "      next stations, and whether it is stopped and why.\n"
-          "  bogie table [--network FILE] [--data DIR] --train NAME|FILE (--from PLACE... --to PLACE... |\n"
-          "              --places FILE) [--measure estimate|timetable] [--format text|json|csv] [-o FILE]\n"
-          "      The time and distance from every source to every destination (with --places: every place to every\n"
-          "      other, one place per line): the search's estimate, or with --measure timetable each journey's total\n"
-          "      as bogie route plans it.\n"
-          "  bogie trains [--data DIR] [--json]\n"
-          "      The train profiles in DIR/trains.\n"
-          "  bogie stations [--network FILE] [--data DIR] QUERY\n"
-          "      Stations whose names match QUERY, ignoring case, accents and punctuation.\n"
-          "  bogie serve [--network FILE] [--data DIR] [--web DIR] [--host 127.0.0.1] [--port 8080] [--threads N]\n"
-          "              [--max-connections N] [--max-per-client N] [--header-timeout SECONDS] [--workers N]\n"
-          "              [--max-heavy-per-client N] [--allow-host NAME,...] [--time-limit SECONDS] [--no-cache]\n"
-          "              [--answer-memory MIB] [--no-prepare]\n"
-          "      The HTTP API (docs/api.md) and the web page. SIGTERM or Ctrl-C finishes the requests in flight\n"
-          "      and exits 0.\n"
-          "  bogie version\n"
-          "Defaults: --network $BOGIE_NETWORK or " BOGIE_NETWORK_DEFAULT "; --data $BOGIE_DATA or " BOGIE_DATADIR
-          "; --web " BOGIE_WEBDIR ".\n",
-          f);
+    return BOGIE_NETWORK_DEFAULT;
+}
+
+const char *cli_default_data_builtin(void)
+{
+    return BOGIE_DATADIR;
 }
 
 int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st)

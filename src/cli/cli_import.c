@@ -202,18 +202,21 @@ int cli_import(int argc, char **argv)
                 opts.reader = BOGIE_READER_NATIVE;
             else if (strcmp(argv[i], "readosm") == 0)
                 opts.reader = BOGIE_READER_READOSM;
-            else
-                goto bad;
+            else {
+                free(inputs);
+                return cli_usage_error("import", "--reader takes native or readosm, not \"%s\"", argv[i]);
+            }
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "bogie import: unknown option %s\n", a);
             free(inputs);
-            return 2;
+            return cli_usage_error("import", "unknown option %s", a);
         } else {
             inputs[n_inputs++] = a;
         }
     }
-    if (!out || n_inputs == 0)
-        goto bad;
+    if (!out || n_inputs == 0) {
+        free(inputs);
+        return cli_usage_error("import", !out ? "no output: give -o FILE" : "no input: give one or more OSM files");
+    }
     char topo[4200], csv[4200];
     if (borders) {
         const char *dir = data ? data : cli_default_data();
@@ -252,6 +255,5 @@ int cli_import(int argc, char **argv)
     return 0;
 bad:
     free(inputs);
-    cli_usage(stderr);
-    return 2;
+    return cli_usage_error("import", "%s needs a value", argv[argc - 1]);
 }

@@ -125,20 +125,15 @@ int cli_info(int argc, char **argv)
             data = argv[++i];
             data_given = true;
         }
-        else if (argv[i][0] == '-') {
-            fprintf(stderr, "bogie info: unknown option %s\n", argv[i]);
-            return 2;
-        } else if (!path)
+        else if (argv[i][0] == '-')
+            return cli_usage_error("info", "unknown option %s", argv[i]);
+        else if (!path)
             path = argv[i];
-        else {
-            cli_usage(stderr);
-            return 2;
-        }
+        else
+            return cli_usage_error("info", "one network at a time (\"%s\" and \"%s\")", path, argv[i]);
     }
-    if (!path) {
-        cli_usage(stderr);
-        return 2;
-    }
+    if (!path)
+        return cli_usage_error("info", "no network: give NETWORK.bogie");
     bogie_diag d = {0};
     bogie_network *net;
     bogie_status st = bogie_network_open(path, 0, NULL, &net, &d);
@@ -240,10 +235,9 @@ int cli_trains(int argc, char **argv)
             json = true;
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
-        else {
-            cli_usage(stderr);
-            return 2;
-        }
+        else
+            return cli_usage_error("trains", "%s %s", argv[i][0] == '-' && i + 1 == argc && strcmp(argv[i], "--data") == 0
+                                   ? "missing value for" : "unknown argument", argv[i]);
     }
     if (cli_need_data("trains", data) != 0)
         return 1;
@@ -322,15 +316,13 @@ int cli_stations(int argc, char **argv)
             data = argv[++i];
         else if (!query && argv[i][0] != '-')
             query = argv[i];
-        else {
-            cli_usage(stderr);
-            return 2;
-        }
+        else
+            return cli_usage_error("stations", argv[i][0] == '-' ? "unknown option or missing value: %s"
+                                                                  : "one query at a time (quote a name with spaces): %s",
+                                   argv[i]);
     }
-    if (!query) {
-        cli_usage(stderr);
-        return 2;
-    }
+    if (!query)
+        return cli_usage_error("stations", "no query: give a name, or part of one");
     cli_planner p;
     int rc = cli_open_planner("stations", net_path, data, &p);
     if (rc)

@@ -4,7 +4,9 @@
 #define BOGIE_CLI_INT_H
 
 #include "bogie.h"
+#include "base/util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The commands: each takes the arguments after its name and returns the exit status (0, 1 on failure, 2 on bad
@@ -18,16 +20,30 @@ int cli_where(int argc, char **argv);    /* cli_route.c */
 int cli_table(int argc, char **argv);    /* cli_table.c */
 int cli_serve(int argc, char **argv);    /* cli_serve.c */
 
+/* ----- cli_help.c: the one description of every command ----- */
+
+/* Prints every command with its one-line summary, and the defaults, to f. */
+void cli_usage(FILE *f);
+/* Prints "usage: bogie NAME SYNOPSIS" to f (nothing for an unknown name). */
+void cli_usage_line(const char *name, FILE *f);
+/* Prints "bogie NAME: " and the message to stderr, then the command's usage line; returns 2. */
+int cli_usage_error(const char *name, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* bogie help [COMMAND | --man [COMMAND] | --bash-completion]; returns the exit status. */
+int cli_help(int argc, char **argv);
+/* Whether a command's arguments ask for its help (--help anywhere, -h first). */
+bool cli_asks_help(int argc, char **argv);
+
 /* ----- cli_common.c ----- */
 
-/* Prints the usage of every command to f. */
-void cli_usage(FILE *f);
 /* Prints "bogie CMD: " and the diagnostic (or the status's text) to stderr; returns 2 for BOGIE_ERR_ARG, else 1. */
 int cli_fail(const char *cmd, const bogie_diag *d, bogie_status st);
 /* The network and data directory to use when none is given: $BOGIE_NETWORK or build/corridor.bogie, $BOGIE_DATA or
  * data, or the installed places (strings owned by the environment or static). */
 const char *cli_default_network(void);
 const char *cli_default_data(void);
+/* The defaults compiled in, before $BOGIE_NETWORK and $BOGIE_DATA (static strings). */
+const char *cli_default_network_builtin(void);
+const char *cli_default_data_builtin(void);
 /* The web page bogie serve offers when no --web is given (static; build/web in the source tree). */
 const char *cli_default_web(void);
 /* Whether dir holds bogie's reference data (a trains folder): 0, or 1 after saying on stderr which directory was

@@ -16,6 +16,7 @@ typedef struct route_args {
     bool verbose;                               /* --verbose: report reference data that applies to nothing */
     const char **seen;                          /* --seen PLACE@TIME, calloc'd as via */
     const char *at;                             /* bogie where --at TIME|now, else NULL */
+    const char *cmd;                            /* "route" or "where", for messages */
 } route_args;
 
 /* Sets the defaults and makes room for the via and avoid lists (free() them); returns 0, or 1 without memory. */
@@ -97,9 +98,8 @@ static int parse_route_args(int argc, char **argv, route_args *a)
             }
             a->req.via_dwell_s = m * 60;
         } else {
-            fprintf(stderr, "bogie route: %s %s\n", val || arg[0] != '-' ? "unknown argument" : "missing value for",
-                    arg);
-            rc = 2;
+            rc = cli_usage_error(a->cmd, "%s %s", val || arg[0] != '-' ? "unknown argument" : "missing value for",
+                                 arg);
             takes = false;
         }
         if (takes)
@@ -288,18 +288,16 @@ static int route_or_where(int argc, char **argv, bool where)
     route_args a;
     if (route_args_init(&a, argc) != 0)
         return 1;
+    a.cmd = where ? "where" : "route";
     bogie_format fmt = BOGIE_FORMAT_TEXT;
     int rc = parse_route_args(argc, argv, &a);
-    if (rc == 0 && where != (a.at != NULL)) {
-        fprintf(stderr, where ? "bogie where: --at TIME|now is needed\n" : "bogie route: --at is for bogie where\n");
-        rc = 2;
-    }
+    if (rc == 0 && where != (a.at != NULL))
+        rc = cli_usage_error(a.cmd, where ? "--at TIME|now is needed" : "--at is for bogie where");
     if (rc == 0)
         rc = route_format(&a, &fmt);
-    if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg)) {
-        fprintf(stderr, "bogie route: --from, --to and --train are needed\n");
-        rc = 2;
-    }
+    if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg))
+        rc = cli_usage_error(a.cmd, "--from, --to and --train are needed (missing: %s%s%s)", a.req.from ? "" : "--from ",
+                             a.req.to ? "" : "--to ", a.train_arg ? "" : "--train");
     bogie_train train;
     if (rc == 0)
         rc = cli_load_train("route", a.data, a.train_arg, &train);

@@ -49,10 +49,8 @@ int cli_serve(int argc, char **argv)
             so.prepare = false;
             continue;
         }
-        if (!v) {
-            fprintf(stderr, "bogie serve: %s needs a value\n", a);
-            return 2;
-        }
+        if (!v)
+            return cli_usage_error("serve", "%s needs a value", a);
         if (strcmp(a, "--network") == 0)
             so.network_path = v;
         else if (strcmp(a, "--data") == 0)
@@ -99,8 +97,7 @@ int cli_serve(int argc, char **argv)
                 return 2;
             }
         } else {
-            fprintf(stderr, "bogie serve: unknown option %s\n", a);
-            return 2;
+            return cli_usage_error("serve", "unknown option %s", a);
         }
         if (bad)
             return bad;

@@ -90,8 +90,7 @@ static int parse_table_args(int argc, char **argv, table_args *a)
     for (int i = 0; i < argc && rc == 0; i += 2) { /* every option takes a value */
         const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!val) {
-            fprintf(stderr, "bogie table: %s\n", arg[0] == '-' ? "missing value" : "unknown argument");
-            rc = 2;
+            rc = cli_usage_error("table", "%s %s", arg[0] == '-' ? "missing value for" : "unknown argument", arg);
             break;
         }
         const char ***list = NULL;
@@ -123,8 +122,7 @@ static int parse_table_args(int argc, char **argv, table_args *a)
                 rc = read_places(val, &a->places, &a->src, &a->ns, &a->cs);
             }
         } else {
-            fprintf(stderr, "bogie table: unknown argument %s\n", arg);
-            rc = 2;
+            rc = cli_usage_error("table", "unknown argument %s", arg);
         }
         if (list && push_place(list, n, cap, val) != 0) {
             rc = 1;
@@ -150,10 +148,8 @@ static int places_both_ways(table_args *a)
 /* Returns 0 when a has a train, places and a known format, else 2 after saying what is missing. */
 static int check_table_args(const table_args *a)
 {
-    if (a->ns == 0 || a->nd == 0 || !a->train_arg) {
-        fprintf(stderr, "bogie table: --train and places are needed: --from PLACE... --to PLACE..., or --places FILE\n");
-        return 2;
-    }
+    if (a->ns == 0 || a->nd == 0 || !a->train_arg)
+        return cli_usage_error("table", "--train and places are needed: --from PLACE... --to PLACE..., or --places FILE");
     if (strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0 && strcmp(a->format, "csv") != 0) {
         fprintf(stderr, "bogie table: --format must be text, json or csv, not \"%s\"\n", a->format);
         return 2;

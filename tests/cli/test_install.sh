@@ -30,6 +30,10 @@ is "a missing data directory exits 1" "$?" 1
 contains "and names it and where its name came from" "$(cat "$T/nodata.out")" \
     "no bogie data in /nonexistent (from \$BOGIE_DATA)"
 
+ok "the man pages are installed: bogie(1) and one per command" test -s "$P/share/man/man1/bogie.1" -a \
+    -s "$P/share/man/man1/bogie-route.1" -a -s "$P/share/man/man1/bogie-serve.1"
+ok "and the bash completion" test -s "$P/share/bash-completion/completions/bogie"
+
 so=$P/lib/libbogie.so.0
 ok "libbogie.so.0 carries its soname" sh -c "readelf -d '$so' | grep -q 'Library soname: \[libbogie.so.0\]'"
 nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" || $2 == "R" {print $3}' | sort >"$T/exported"
@@ -53,8 +57,9 @@ is "the staged files are the installed ones" "$(cd "$T/stage/usr/local" && find 
     "$(cd "$P" && find . | sort | tr '\n' ' ')"
 
 ok "make uninstall PREFIX=$P" make -s -C "$ROOT" BUILD="$B" PREFIX="$P" uninstall
-is "it leaves no file behind (only the empty bin, lib, include and share)" \
-    "$(cd "$P" && find . -mindepth 1 | sort | tr '\n' ' ')" "./bin ./include ./lib ./lib/pkgconfig ./share "
+is "it leaves no file behind (only the empty directories others share)" \
+    "$(cd "$P" && find . -mindepth 1 | sort | tr '\n' ' ')" \
+    "./bin ./include ./lib ./lib/pkgconfig ./share ./share/bash-completion ./share/bash-completion/completions ./share/man ./share/man/man1 "
 ok "make uninstall DESTDIR=..." make -s -C "$ROOT" BUILD="$B" DESTDIR="$T/stage" PREFIX=/usr/local uninstall
 is "nor under DESTDIR" "$(find "$T/stage" ! -type d | tr '\n' ' ')" ""
 done_testing
