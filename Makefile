@@ -251,6 +251,11 @@ soak: $(BUILD)/bogie $(CORRIDOR)
 # FUZZ_SECONDS; tests/cli/test_fuzz_smoke.sh runs each for a few seconds in `make check`.
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
+# One spelling of the folder, whichever a caller gives (tests/cli/test_fuzz_smoke.sh gives it absolute): the
+# dependency files name their targets as the compiler was told, so a second spelling would find none of them and
+# leave objects compiled against old headers (stale struct layouts: the smoke test's mutex assert and misaligned
+# stations of 2026-12-03).
+override FUZZ_BUILD := $(abspath $(FUZZ_BUILD))
 FUZZ_SECONDS ?= 600
 FUZZ_ONLY    ?=
 FUZZ_RUNS    ?= 0
