@@ -88,9 +88,21 @@ static bool read_route_coords(const bogie_service *s, const char *coords, route_
     return true;
 }
 
-/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on a value not offered. */
+/* The options each OSRM-shaped endpoint takes (docs/api.md): OSRM's that bogie honours, bogie's own (depart, gauge),
+ * and hints and generate_hints, which clients send back and forth (bogie's hints are always ""). alternatives is
+ * accepted and, for now, answered with the one route. Any other option is refused as OSRM refuses one it does not
+ * know. */
+static const char *const ROUTE_PARAMS[] = {"overview", "geometries", "steps", "depart", "gauge", "alternatives",
+                                           "hints", "generate_hints", NULL};
+static const char *const NEAREST_PARAMS[] = {"number", "hints", "generate_hints", NULL};
+static const char *const TABLE_PARAMS[] = {"sources", "destinations", "annotations", "hints", "generate_hints", NULL};
+
+/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on an option not known or a
+ * value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
+    if (!api_known_params(p, np, ROUTE_PARAMS, "/route/v1", r))
+        return false;
     const char *overview = api_param_value(p, np, "overview"), *geoms = api_param_value(p, np, "geometries"),
                *steps = api_param_value(p, np, "steps");
     q->depart = api_param_value(p, np, "depart");
@@ -364,7 +376,8 @@ void api_nearest(bogie_service *s, const char *train, const char *coords, const 
         return;
     }
     long number;
-    if (!api_int_param(p, np, "number", 1, 1, 10, "InvalidOptions", r, &number))
+    if (!api_known_params(p, np, NEAREST_PARAMS, "/nearest/v1", r) ||
+        !api_int_param(p, np, "number", 1, 1, 10, "InvalidOptions", r, &number))
         return;
     bogie_nearest_point pts[10];
     size_t n;
@@ -491,6 +504,8 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
         api_error_answer(r, 503, "Overloaded", "out of memory");
         goto out;
     }
+    if (!api_known_params(p, np, TABLE_PARAMS, "/table/v1", r))
+        goto out;
     size_t bad;
     long n = api_parse_coords(coords, lat, lon, cap, &bad);
     if (n == -2) {

@@ -176,6 +176,19 @@ vias=$(python3 -c "print(';'.join('125.74,39.0' for _ in range(30)))")
 expect "too many via points" 400 TooBig "/route/v1/armoured/$vias"
 expect "a garbage path" 404 NotFound "/%ff%fe/../etc/passwd"
 expect "a wrong API version" 400 InvalidVersion "/route/v9/armoured/125.73639,39.00472;131.88191,43.11124"
+# An option OSRM's endpoints do not know is refused as OSRM refuses it, at the position where it starts.
+expect "/route/v1: an unknown option" 400 InvalidQuery "/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?steps=true&radiuses=100;100"
+expect "/nearest/v1: an unknown option" 400 InvalidQuery "/nearest/v1/armoured/130.62,42.42?number=2&sources=0"
+expect "/table/v1: an unknown option" 400 InvalidQuery "/table/v1/armoured/125.73639,39.00472;131.88191,43.11124?steps=true"
+is "the unknown option's message says where, which and what is taken" \
+    "$(get "/table/v1/armoured/125.73639,39.00472;131.88191,43.11124?annotations=duration&colour=red" | body | python3 -c 'import json,sys; print(json.load(sys.stdin)["message"])')" \
+    'Query string malformed close to position 78: unknown option "colour" (/table/v1 takes sources, destinations, annotations, hints, generate_hints)'
+is "the options Leaflet Routing Machine sends are taken" \
+    "$(get "/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?&alternatives=true&steps=true&hints=;" | code)" "200"
+is "alternatives, hints and generate_hints are taken on every endpoint" \
+    "$(for q in "route/v1/armoured/125.73639,39.00472;131.88191,43.11124?alternatives=false&generate_hints=false" \
+        "nearest/v1/armoured/130.62,42.42?hints=&generate_hints=true" "table/v1/armoured/125.73639,39.00472;131.88191,43.11124?hints=;"; do
+        printf '%s\n' "$(get "/$q" | code)"; done | xargs)" "200 200 200"
 expect "a bad option" 400 InvalidOptions "/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?geometries=wkt"
 expect "no route, with the reason" 400 NoRoute "/api/journey?from=Pyongyang&to=Vladivostok&train=emu-1435"
 expect "a point off the network" 400 NoSegment "/route/v1/armoured/10,10;131.88191,43.11124"
