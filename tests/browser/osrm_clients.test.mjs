@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assert, check, tap } from './tap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '../../web/package.json'));
@@ -22,22 +23,6 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FLAGSHIP = '125.73639,39.00472;131.88191,43.11124';
 const VIA = '125.73639,39.00472;130.64528,42.42806;131.88191,43.11124';
 
-let n = 0;
-let failed = 0;
-async function check(description, fn) {
-  n++;
-  try {
-    await fn();
-    console.log(`ok ${n} - ${description}`);
-  } catch (err) {
-    failed++;
-    console.log(`not ok ${n} - ${description}`);
-    for (const line of String(err?.stack || err).split('\n').slice(0, 12)) console.log(`#   ${line}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 async function route(coords) {
   const resp = await fetch(`${BOGIE}/route/v1/armoured/${coords}?steps=true&overview=false`);
@@ -140,5 +125,5 @@ try {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+console.log(`1..${tap.n}`);
+process.exit(tap.failed ? 1 : 0);

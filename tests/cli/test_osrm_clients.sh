@@ -6,20 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-
-missing=""
-command -v node >/dev/null || missing+=" node"
-command -v npm >/dev/null || missing+=" npm"
-[ -x "$CHROMIUM" ] || missing+=" chromium"
-if [ -n "$missing" ]; then
-    echo "not ok 1 - the OSRM clients test needs:$missing (tools/install-deps.sh --test installs them with apt-get)"
-    echo "1..1"
-    exit 1
-fi
-if [ ! -d web/node_modules/leaflet-routing-machine ] || [ ! -d web/node_modules/osrm-text-instructions ]; then
-    npm ci --prefix web --no-audit --no-fund >"$T/npm.log" 2>&1 || { sed 's/^/#   /' "$T/npm.log" | tail -20; }
-fi
+need_browser_tools "the OSRM clients test"
 
 "$BOGIE" import -q data/corridor/corridor.osm -o "$T/corridor.bogie"
 servers=()
@@ -73,22 +60,6 @@ for _ in $(seq 1 50); do curl -s -o /dev/null "$PAGE_URL/index.html" && break; s
 mkdir -p "$BUILD/artifacts"
 BOGIE_URL=$ONE BOGIE_NOCORS_URL=$NONE PAGE_URL=$PAGE_URL BOGIE_ARTIFACTS="$BUILD/artifacts" CHROMIUM=$CHROMIUM \
     timeout 300 node tests/browser/osrm_clients.test.mjs >"$T/clients.tap" 2>&1
-status=$?
-while IFS= read -r line; do
-    case $line in
-        "ok "* | "not ok "*)
-            _n=$((_n + 1))
-            [[ $line == "not ok "* ]] && _failed=$((_failed + 1))
-            echo "$line" | sed -E "s/^(ok|not ok) [0-9]+/\1 $_n/"
-            ;;
-        "1.."*) ;;
-        *) echo "# $line" | sed 's/^# #/#/' ;;
-    esac
-done <"$T/clients.tap"
-if [ "$status" -ne 0 ] && ! grep -q '^not ok' "$T/clients.tap"; then
-    _n=$((_n + 1))
-    _failed=$((_failed + 1))
-    echo "not ok $_n - the clients test exited with status $status"
-fi
+tap_include "$T/clients.tap" $?
 
 done_testing
