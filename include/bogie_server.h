@@ -31,6 +31,10 @@ typedef struct bogie_server_options {
                                     * beyond gets 503 instead; default 256 MiB (streamed answers hold none) */
     const char *allow_hosts;       /* when listening on a loopback address, Host names served besides loopback ones,
                                     * comma-separated ("*" for any); default NULL */
+    const char *cors_origin;       /* the Access-Control-Allow-Origin every answer carries: "*" (the default, any web
+                                    * page may read the answers), one origin ("https://maps.example.org"), or NULL for
+                                    * none (browsers let no page from another origin read them); must outlive the
+                                    * server */
 } bogie_server_options;
 
 void bogie_server_options_init(bogie_server_options *opts);

@@ -89,6 +89,8 @@ int cli_serve(int argc, char **argv)
             }
         } else if (strcmp(a, "--allow-host") == 0) {
             ho.allow_hosts = v;
+        } else if (strcmp(a, "--cors") == 0) {
+            ho.cors_origin = strcmp(v, "none") == 0 ? NULL : v;
         } else if (strcmp(a, "--time-limit") == 0) {
             char *end;
             so.time_limit_s = strtod(v, &end);

@@ -99,6 +99,8 @@ static bool split_target(const char *target, char **path, api_param **params, si
     }
     api_decode(target, plen, *path, plen + 1, false);
     *np = qm ? api_parse_query(qm + 1, *params, API_MAX_PARAMS) : 0;
+    for (size_t i = 0; i < *np; i++)
+        (*params)[i].offset += (size_t)(qm + 1 - target); /* from the target's start, as OSRM counts */
     return true;
 }
 

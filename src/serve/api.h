@@ -12,6 +12,7 @@
 typedef struct api_param {
     char key[64];
     char value[1024];  /* decoded; api_check_query refuses longer values */
+    size_t offset;     /* where its name starts in the query string given to api_parse_query */
 } api_param;
 
 /* Percent-decodes n bytes of s into out (out_size bytes, NUL-terminated), '+' as a space when plus_is_space;

@@ -71,6 +71,11 @@ const char *api_param_value(const api_param *p, size_t n, const char *key);
  * code and returns false. */
 bool api_int_param(const api_param *p, size_t n, const char *key, long def, long lo, long hi, const char *code,
                    bogie_response *r, long *out);
+/* True when every parameter in p is named in known (NULL-terminated); else answers 400 InvalidQuery as OSRM does for
+ * an option it does not know ("Query string malformed close to position N", N where the option starts in the request
+ * target), naming the option and what endpoint takes, and returns false. */
+bool api_known_params(const api_param *p, size_t n, const char *const *known, const char *endpoint,
+                      bogie_response *r);
 /* The service's train called name (owned by the service), or NULL after answering 400 with the list of trains. */
 const bogie_train *api_train_or_answer(bogie_service *s, const char *name, bogie_response *r);
 

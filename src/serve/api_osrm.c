@@ -5,6 +5,7 @@
 #include "base/geo.h"
 #include "output/output.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@ static bool is_waypoint(const bogie_stop *s)
     return (s->kinds & (BOGIE_STOP_ORIGIN | BOGIE_STOP_VIA | BOGIE_STOP_DESTINATION)) != 0;
 }
 
-static const char *maneuver(const bogie_stop *s, bool first, bool last)
+/* bogie's own name for the maneuver at stop s of a leg (first and last: whether s starts or ends it): depart, arrive,
+ * gauge_change, border, reversal, waypoint or continue. Sent in the step's "bogie" object. */
+static const char *bogie_maneuver(const bogie_stop *s, bool first, bool last)
 {
     if (first)
         return "depart";
@@ -41,6 +44,18 @@ static const char *maneuver(const bogie_stop *s, bool first, bool last)
         return "reversal";
     if (s->kinds & BOGIE_STOP_VIA)
         return "waypoint";
+    return "continue";
+}
+
+/* The OSRM maneuver type for bogie's maneuver m (bogie_maneuver): one OSRM's clients know, so that none has to guess.
+ * A reversal is a U-turn ("continue" with modifier "uturn"); a gauge change or a border is a change of conditions on
+ * the same track, OSRM's "notification"; any other stop is "continue". */
+static const char *osrm_maneuver(const char *m)
+{
+    if (strcmp(m, "depart") == 0 || strcmp(m, "arrive") == 0)
+        return m;
+    if (strcmp(m, "gauge_change") == 0 || strcmp(m, "border") == 0)
+        return "notification";
     return "continue";
 }
 
@@ -73,9 +88,21 @@ static bool read_route_coords(const bogie_service *s, const char *coords, route_
     return true;
 }
 
-/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on a value not offered. */
+/* The options each OSRM-shaped endpoint takes (docs/api.md): OSRM's that bogie honours, bogie's own (depart, gauge),
+ * and hints and generate_hints, which clients send back and forth (bogie's hints are always ""). alternatives is
+ * accepted and, for now, answered with the one route. Any other option is refused as OSRM refuses one it does not
+ * know. */
+static const char *const ROUTE_PARAMS[] = {"overview", "geometries", "steps", "depart", "gauge", "alternatives",
+                                           "hints", "generate_hints", NULL};
+static const char *const NEAREST_PARAMS[] = {"number", "hints", "generate_hints", NULL};
+static const char *const TABLE_PARAMS[] = {"sources", "destinations", "annotations", "hints", "generate_hints", NULL};
+
+/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on an option not known or a
+ * value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
+    if (!api_known_params(p, np, ROUTE_PARAMS, "/route/v1", r))
+        return false;
     const char *overview = api_param_value(p, np, "overview"), *geoms = api_param_value(p, np, "geometries"),
                *steps = api_param_value(p, np, "steps");
     q->depart = api_param_value(p, np, "depart");
@@ -197,6 +224,55 @@ static double step_duration(const bogie_journey *j, size_t k, size_t a, size_t b
     return j->stops[k + 1].arrive_s - (k == a ? x->depart_s : x->arrive_s);
 }
 
+/* A bearing in whole degrees, 0 to 359. */
+static int whole_bearing(double deg)
+{
+    long b = lround(deg) % 360;
+    return (int)(b < 0 ? b + 360 : b);
+}
+
+/* Appends the one intersection OSRM's clients expect on every step: at the maneuver's location, the track the train
+ * comes in on (its bearing from the stop, "in"; none at the departure) and the one it leaves on ("out"; none at the
+ * arrival), sorted clockwise as OSRM's are. Only the way out may be entered, except where the train reverses and
+ * leaves the way it came. */
+static void write_intersection(strbuf *sb, const bogie_stop *x, int before, int after, bool first, bool last)
+{
+    int in = (before + 180) % 360;
+    bool reversal = !first && !last && (x->kinds & BOGIE_STOP_REVERSAL);
+    sb_puts(sb, ",\"intersections\":[{\"location\":");
+    api_write_location(sb, x->lat, x->lon);
+    if (first)
+        sb_printf(sb, ",\"bearings\":[%d],\"entry\":[true],\"out\":0}]", after);
+    else if (last)
+        sb_printf(sb, ",\"bearings\":[%d],\"entry\":[true],\"in\":0}]", in);
+    else if (in == after)
+        sb_printf(sb, ",\"bearings\":[%d],\"entry\":[true],\"in\":0,\"out\":0}]", after);
+    else if (in < after)
+        sb_printf(sb, ",\"bearings\":[%d,%d],\"entry\":[%s,true],\"in\":0,\"out\":1}]", in, after,
+                  reversal ? "true" : "false");
+    else
+        sb_printf(sb, ",\"bearings\":[%d,%d],\"entry\":[true,%s],\"in\":1,\"out\":0}]", after, in,
+                  reversal ? "true" : "false");
+}
+
+/* Appends the maneuver of the step at stop x and its intersection, then the "bogie" object with bogie's name for the
+ * maneuver and the index of its stop in the route's bogie.stops. */
+static void write_maneuver(strbuf *sb, const bogie_journey *j, size_t k, size_t la, bool first, bool last)
+{
+    const bogie_stop *x = &j->stops[k];
+    const char *m = bogie_maneuver(x, first, last);
+    int before = first ? 0 : whole_bearing(api_line_bearing(j, la, false));
+    int after = last ? 0 : whole_bearing(api_line_bearing(j, la, true));
+    sb_printf(sb, ",\"maneuver\":{\"type\":\"%s\",", osrm_maneuver(m));
+    if (!first && !last)
+        sb_printf(sb, "\"modifier\":\"%s\",", maneuver_modifier(x));
+    sb_puts(sb, "\"location\":");
+    api_write_location(sb, x->lat, x->lon);
+    sb_printf(sb, ",\"bearing_before\":%d,\"bearing_after\":%d}", before, after);
+    write_intersection(sb, x, before, after, first, last);
+    sb_printf(sb, ",\"bogie\":{\"maneuver\":\"%s\",\"stop\":%zu}", m, k);
+}
+
 /* Appends the step from stop k of the leg of stops a to b: to the next stop, with its maneuver at stop k, and named
  * after stop k, where that maneuver (a departure, a gauge change, a reversal...) happens. */
 static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, size_t b, api_geom_format geometry)
@@ -216,13 +292,8 @@ static void write_step(strbuf *sb, const bogie_journey *j, size_t k, size_t a, s
     sb_json_string(sb, x->name);
     sb_puts(sb, ",\"mode\":\"train\",\"geometry\":");
     api_write_geometry(sb, j, la, last ? la : lb, geometry, 0);
-    sb_printf(sb, ",\"maneuver\":{\"type\":\"%s\",", maneuver(x, k == a, last));
-    if (k != a && !last)
-        sb_printf(sb, "\"modifier\":\"%s\",", maneuver_modifier(x));
-    sb_puts(sb, "\"location\":");
-    api_write_location(sb, x->lat, x->lon);
-    sb_printf(sb, ",\"bearing_before\":%.0f,\"bearing_after\":%.0f}}", k == a ? 0 : api_line_bearing(j, la, false),
-              last ? 0 : api_line_bearing(j, la, true));
+    write_maneuver(sb, j, k, la, k == a, last);
+    sb_puts(sb, "}");
 }
 
 /* Appends the leg from stop a to stop b (consecutive waypoints), with its steps when q asks for them. */
@@ -305,7 +376,8 @@ void api_nearest(bogie_service *s, const char *train, const char *coords, const 
         return;
     }
     long number;
-    if (!api_int_param(p, np, "number", 1, 1, 10, "InvalidOptions", r, &number))
+    if (!api_known_params(p, np, NEAREST_PARAMS, "/nearest/v1", r) ||
+        !api_int_param(p, np, "number", 1, 1, 10, "InvalidOptions", r, &number))
         return;
     bogie_nearest_point pts[10];
     size_t n;
@@ -432,6 +504,8 @@ void api_table(bogie_service *s, const char *train, const char *coords, const ap
         api_error_answer(r, 503, "Overloaded", "out of memory");
         goto out;
     }
+    if (!api_known_params(p, np, TABLE_PARAMS, "/table/v1", r))
+        goto out;
     size_t bad;
     long n = api_parse_coords(coords, lat, lon, cap, &bad);
     if (n == -2) {

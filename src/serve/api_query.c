@@ -78,6 +78,7 @@ bool api_check_query(const char *q, bogie_response *r)
 
 size_t api_parse_query(const char *q, api_param *out, size_t max)
 {
+    const char *start = q;
     size_t n = 0;
     while (q && *q && n < max) {
         const char *amp = strchr(q, '&');
@@ -86,6 +87,7 @@ size_t api_parse_query(const char *q, api_param *out, size_t max)
         size_t klen = eq ? (size_t)(eq - q) : len;
         if (klen > 0) {
             api_decode(q, klen, out[n].key, sizeof out[n].key, true);
+            out[n].offset = (size_t)(q - start);
             if (eq)
                 api_decode(eq + 1, len - klen - 1, out[n].value, sizeof out[n].value, true);
             else
@@ -122,6 +124,27 @@ bool api_int_param(const api_param *p, size_t n, const char *key, long def, long
         return false;
     }
     *out = x;
+    return true;
+}
+
+bool api_known_params(const api_param *p, size_t n, const char *const *known, const char *endpoint,
+                      bogie_response *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], p[i].key) != 0)
+            k++;
+        if (known[k])
+            continue;
+        char list[400] = "";
+        size_t len = 0;
+        for (k = 0; known[k] && len < sizeof list; k++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", known[k]);
+        api_error_answer(r, 400, "InvalidQuery",
+                         "Query string malformed close to position %zu: unknown option \"%.63s\" (%s takes %s)",
+                         p[i].offset, p[i].key, endpoint, list);
+        return false;
+    }
     return true;
 }
 

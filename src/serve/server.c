@@ -158,13 +158,14 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
-/* The headers every answer carries: CORS for any origin, no caching, no sniffing of types, no framing, and a
+/* The headers every answer carries: CORS for the origin the options name (none for NULL), no caching, no sniffing of types, no framing, and a
  * content security policy (the page's, or none at all for data). */
 static void add_common_headers(bogie_server *s, struct MHD_Response *resp, int status, const char *type,
                                bool must_close)
 {
     MHD_add_response_header(resp, "Content-Type", type);
-    MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    if (s->opts.cors_origin)
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->opts.cors_origin);
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -251,7 +252,8 @@ static enum MHD_Result queue_error(bogie_server *s, struct MHD_Connection *c, in
     return queue(s, c, status, "application/json", body, body ? (size_t)n : 0, true);
 }
 
-/* A CORS preflight: what the API allows, for a day. */
+/* A CORS preflight: what the API allows, for a day; with no CORS origin, only the methods (Allow) and no
+ * Access-Control-* header, so that a browser sends no cross-origin request. */
 static enum MHD_Result answer_preflight(bogie_server *s, struct MHD_Connection *c)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -259,9 +261,11 @@ static enum MHD_Result answer_preflight(bogie_server *s, struct MHD_Connection *
         return MHD_NO;
     add_common_headers(s, resp, 204, "text/plain; charset=utf-8", false);
     MHD_add_response_header(resp, "Allow", "GET, HEAD, OPTIONS");
-    MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-    MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Accept, Content-Type");
-    MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+    if (s->opts.cors_origin) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Accept, Content-Type");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+    }
     enum MHD_Result ret = MHD_queue_response(c, 204, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -478,6 +482,23 @@ void bogie_server_options_init(bogie_server_options *o)
     o->workers = 2;
     o->max_heavy_per_client = 4;
     o->max_answer_bytes = (size_t)256 << 20;
+    o->cors_origin = "*";
+}
+
+/* True when origin is "*" or a web origin as a browser sends it: http:// or https://, then a host name or address
+ * and perhaps a port, with no path, spaces or control characters (so that it cannot break the header). */
+static bool valid_cors_origin(const char *origin)
+{
+    if (strcmp(origin, "*") == 0)
+        return true;
+    const char *host = strncmp(origin, "https://", 8) == 0 ? origin + 8
+                       : strncmp(origin, "http://", 7) == 0 ? origin + 7 : NULL;
+    if (!host || !*host)
+        return false;
+    for (const char *c = host; *c; c++)
+        if (!isalnum((unsigned char)*c) && !strchr(".-:[]", *c))
+            return false;
+    return true;
 }
 
 /* Fills the options left at 0 with their defaults. */
@@ -529,6 +550,10 @@ bogie_status bogie_server_start(bogie_service *service, const bogie_server_optio
     addr.sin_port = htons(opts->port);
     if (inet_pton(AF_INET, opts->host, &addr.sin_addr) != 1)
         return util_fail(diag, BOGIE_ERR_ARG, "--host %s: not an IPv4 address", opts->host);
+    if (opts->cors_origin && !valid_cors_origin(opts->cors_origin))
+        return util_fail(diag, BOGIE_ERR_ARG,
+                         "--cors %.200s: not an origin (http://host[:port] or https://host[:port]), * or none",
+                         opts->cors_origin);
     bogie_server *s = calloc(1, sizeof *s);
     if (!s)
         return util_nomem(diag, "starting the server");

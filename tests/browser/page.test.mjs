@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assert, check, tap } from './tap.mjs';
 
 // playwright-core is a devDependency of web/, so it is found there rather than beside this file.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,24 +21,6 @@ const ARTIFACTS = resolve(process.env.BOGIE_ARTIFACTS || 'build/artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-// --- a small TAP printer --------------------------------------------------------------------------------------------
-let n = 0;
-let failed = 0;
-async function check(description, fn) {
-  n++;
-  try {
-    await fn();
-    console.log(`ok ${n} - ${description}`);
-  } catch (err) {
-    failed++;
-    console.log(`not ok ${n} - ${description}`);
-    for (const line of String(err?.stack || err).split('\n').slice(0, 12)) console.log(`#   ${line}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 // Every JavaScript error (an uncaught exception or a console.error) on any page fails the last test.
 const jsErrors = [];
@@ -115,7 +98,7 @@ async function main() {
     desktop = await openBrowser({ label: 'desktop', viewport: { width: 1366, height: 768 } });
   });
   if (!desktop) {
-    console.log(`1..${n}`);
+    console.log(`1..${tap.n}`);
     process.exit(1);
   }
   const page = desktop.page;
@@ -345,13 +328,13 @@ async function main() {
     assert(jsErrors.length === 0, jsErrors.join('\n'));
   });
 
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  console.log(`1..${tap.n}`);
+  process.exit(tap.failed ? 1 : 0);
 }
 
 main().catch((err) => {
-  console.log(`not ok ${n + 1} - the test itself crashed`);
+  console.log(`not ok ${tap.n + 1} - the test itself crashed`);
   for (const line of String(err?.stack || err).split('\n').slice(0, 12)) console.log(`#   ${line}`);
-  console.log(`1..${n + 1}`);
+  console.log(`1..${tap.n + 1}`);
   process.exit(1);
 });

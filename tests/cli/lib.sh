@@ -93,6 +93,46 @@ skip_in_sanitizer_pass() {
     fi
 }
 
+# need_browser_tools WHAT: node, npm and $CHROMIUM (default /usr/bin/chromium) are there, else reports WHAT's test as
+# failed, naming what is missing, and exits; then installs web/node_modules from the lock file when it is missing.
+need_browser_tools() {
+    CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+    local missing=""
+    command -v node >/dev/null || missing+=" node"
+    command -v npm >/dev/null || missing+=" npm"
+    [ -x "$CHROMIUM" ] || missing+=" chromium"
+    if [ -n "$missing" ]; then
+        echo "not ok 1 - $1 needs:$missing (tools/install-deps.sh --test installs them with apt-get)"
+        echo "1..1"
+        exit 1
+    fi
+    if [ ! -d web/node_modules ] || ! npm ls --prefix web >/dev/null 2>&1; then
+        npm ci --prefix web --no-audit --no-fund >"$T/npm.log" 2>&1 || { sed 's/^/#   /' "$T/npm.log" | tail -20; }
+    fi
+}
+
+# tap_include FILE STATUS: passes on the TAP lines of FILE (a node test's output, numbered from 1) numbered to follow
+# ours, its other lines as comments, and counts its failures; a STATUS other than 0 with no failure listed fails too.
+tap_include() {
+    local line
+    while IFS= read -r line; do
+        case $line in
+            "ok "* | "not ok "*)
+                _n=$((_n + 1))
+                [[ $line == "not ok "* ]] && _failed=$((_failed + 1))
+                echo "$line" | sed -E "s/^(ok|not ok) [0-9]+/\1 $_n/"
+                ;;
+            "1.."*) ;;
+            *) echo "# $line" | sed 's/^# #/#/' ;;
+        esac
+    done <"$1"
+    if [ "$2" -ne 0 ] && ! grep -q '^not ok' "$1"; then
+        _n=$((_n + 1))
+        _failed=$((_failed + 1))
+        echo "not ok $_n - $(basename "$1") exited with status $2"
+    fi
+}
+
 done_testing() {
     echo "1..$_n"
     [ "$_failed" -eq 0 ]

@@ -54,7 +54,7 @@ assert [w["name"] for w in o["waypoints"]] == ["Pyongyang", "Vladivostok"], o["w
 assert r["geometry"]["type"] == "LineString" and len(r["geometry"]["coordinates"]) == len(c["geometry"]["coordinates"])
 leg = r["legs"][0]
 assert abs(leg["distance"] - r["distance"]) < 1
-types = [s["maneuver"]["type"] for s in leg["steps"]]
+types = [s["bogie"]["maneuver"] for s in leg["steps"]]
 assert types[0] == "depart" and types[-1] == "arrive" and "gauge_change" in types and "reversal" in types, types
 assert abs(sum(s["distance"] for s in leg["steps"]) - leg["distance"]) < 5
 b = r["bogie"]
@@ -103,8 +103,34 @@ for l in legs:
 for l in legs:
     mods = [s["maneuver"].get("modifier") for s in l["steps"][1:-1]]
     assert mods and all(m in ("straight", "uturn") for m in mods), mods
-    assert all((s["maneuver"]["type"] == "reversal") == (s["maneuver"].get("modifier") == "uturn") for s in l["steps"][1:-1])
-assert any(s["maneuver"]["type"] == "reversal" for l in legs for s in l["steps"])
+    assert all((s["bogie"]["maneuver"] == "reversal") == (s["maneuver"].get("modifier") == "uturn") for s in l["steps"][1:-1])
+assert any(s["bogie"]["maneuver"] == "reversal" for l in legs for s in l["steps"])
+PY
+# Every step has the fields OSRM's API guarantees, with a maneuver type OSRM's clients know; bogie's own meaning is
+# in the step's "bogie" object, whose stop indexes the route's bogie.stops.
+ok "/route/v1: every step has OSRM's fields and types, and bogie's maneuver" python3 - "$T/osrm.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["routes"][0]
+steps = r["legs"][0]["steps"]
+known = {"depart", "arrive", "continue", "notification"}
+for i, s in enumerate(steps):
+    for f in ("distance", "duration", "weight", "name", "mode", "geometry", "maneuver", "intersections", "bogie"):
+        assert f in s, (i, f, s)
+    m = s["maneuver"]
+    assert m["type"] in known, m
+    assert all(isinstance(m[f], int) and 0 <= m[f] < 360 for f in ("bearing_before", "bearing_after")), m
+    assert len(m["location"]) == 2 and (m["type"] in ("depart", "arrive") or m["modifier"] in ("straight", "uturn")), m
+    x = s["intersections"][0]
+    assert x["location"] == m["location"] and len(x["bearings"]) == len(x["entry"]) >= 1, x
+    assert all(0 <= b < 360 for b in x["bearings"]) and x["bearings"] == sorted(x["bearings"]), x
+    assert ("in" in x) == (i > 0) and ("out" in x) == (i < len(steps) - 1), (i, x)
+    if "out" in x:
+        assert x["entry"][x["out"]] and x["bearings"][x["out"]] == m["bearing_after"], (x, m)
+    if "in" in x:
+        assert x["bearings"][x["in"]] == (m["bearing_before"] + 180) % 360, (x, m)
+    assert r["bogie"]["stops"][s["bogie"]["stop"]]["name"] == s["name"], (s["bogie"], s["name"])
+mean = {s["bogie"]["maneuver"]: s["maneuver"]["type"] for s in steps}
+assert mean["gauge_change"] == mean["border"] == "notification" and mean["reversal"] == "continue", mean
 PY
 is "GET /nearest/v1" "$(get "/nearest/v1/armoured/130.62,42.42?number=2" | body | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], len(d["waypoints"]), d["waypoints"][0]["distance"] < 200)')" "Ok 2 True"
 get "/table/v1/armoured/125.73639,39.00472;130.64528,42.42806;131.88191,43.11124?annotations=duration,distance" >"$T/table.txt"
@@ -150,6 +176,19 @@ vias=$(python3 -c "print(';'.join('125.74,39.0' for _ in range(30)))")
 expect "too many via points" 400 TooBig "/route/v1/armoured/$vias"
 expect "a garbage path" 404 NotFound "/%ff%fe/../etc/passwd"
 expect "a wrong API version" 400 InvalidVersion "/route/v9/armoured/125.73639,39.00472;131.88191,43.11124"
+# An option OSRM's endpoints do not know is refused as OSRM refuses it, at the position where it starts.
+expect "/route/v1: an unknown option" 400 InvalidQuery "/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?steps=true&radiuses=100;100"
+expect "/nearest/v1: an unknown option" 400 InvalidQuery "/nearest/v1/armoured/130.62,42.42?number=2&sources=0"
+expect "/table/v1: an unknown option" 400 InvalidQuery "/table/v1/armoured/125.73639,39.00472;131.88191,43.11124?steps=true"
+is "the unknown option's message says where, which and what is taken" \
+    "$(get "/table/v1/armoured/125.73639,39.00472;131.88191,43.11124?annotations=duration&colour=red" | body | python3 -c 'import json,sys; print(json.load(sys.stdin)["message"])')" \
+    'Query string malformed close to position 78: unknown option "colour" (/table/v1 takes sources, destinations, annotations, hints, generate_hints)'
+is "the options Leaflet Routing Machine sends are taken" \
+    "$(get "/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?&alternatives=true&steps=true&hints=;" | code)" "200"
+is "alternatives, hints and generate_hints are taken on every endpoint" \
+    "$(for q in "route/v1/armoured/125.73639,39.00472;131.88191,43.11124?alternatives=false&generate_hints=false" \
+        "nearest/v1/armoured/130.62,42.42?hints=&generate_hints=true" "table/v1/armoured/125.73639,39.00472;131.88191,43.11124?hints=;"; do
+        printf '%s\n' "$(get "/$q" | code)"; done | xargs)" "200 200 200"
 expect "a bad option" 400 InvalidOptions "/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?geometries=wkt"
 expect "no route, with the reason" 400 NoRoute "/api/journey?from=Pyongyang&to=Vladivostok&train=emu-1435"
 expect "a point off the network" 400 NoSegment "/route/v1/armoured/10,10;131.88191,43.11124"

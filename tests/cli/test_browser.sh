@@ -5,23 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-
-# Tools this test cannot do without: say which is missing, as a failure rather than a silent skip.
-missing=""
-command -v node >/dev/null || missing+=" node"
-command -v npm >/dev/null || missing+=" npm"
-[ -x "$CHROMIUM" ] || missing+=" chromium"
-if [ -n "$missing" ]; then
-    echo "not ok 1 - the browser test needs:$missing (tools/install-deps.sh --test installs them with apt-get)"
-    echo "1..1"
-    exit 1
-fi
-
-# The page and its vendored files: node_modules from the lock file when missing, then web/build.sh.
-if [ ! -d web/node_modules ]; then
-    npm ci --prefix web --no-audit --no-fund >"$T/npm.log" 2>&1 || { sed 's/^/#   /' "$T/npm.log" | tail -20; }
-fi
+need_browser_tools "the browser test"
 ok "the web page builds into $BUILD/web" web/build.sh "$BUILD/web"
 
 "$BOGIE" import -q data/corridor/corridor.osm -o "$T/corridor.bogie"
@@ -59,23 +43,6 @@ fi
 mkdir -p "$BUILD/artifacts"
 BOGIE_URL=$URL BOGIE_ARTIFACTS="$BUILD/artifacts" CHROMIUM=$CHROMIUM \
     timeout 300 node tests/browser/page.test.mjs >"$T/browser.tap" 2>&1
-status=$?
-while IFS= read -r line; do
-    case $line in
-        "ok "* | "not ok "*)
-            _n=$((_n + 1))
-            [[ $line == "not ok "* ]] && _failed=$((_failed + 1))
-            # "ok 3 - text" -> "ok $_n - text"
-            echo "$line" | sed -E "s/^(ok|not ok) [0-9]+/\1 $_n/"
-            ;;
-        "1.."*) ;;
-        *) echo "# $line" | sed 's/^# #/#/' ;;
-    esac
-done <"$T/browser.tap"
-if [ "$status" -ne 0 ] && ! grep -q '^not ok' "$T/browser.tap"; then
-    _n=$((_n + 1))
-    _failed=$((_failed + 1))
-    echo "not ok $_n - the browser test exited with status $status"
-fi
+tap_include "$T/browser.tap" $?
 
 done_testing

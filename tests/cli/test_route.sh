@@ -160,7 +160,7 @@ trap 'kill "${servers[@]}" 2>/dev/null' EXIT
 serve_network "$T/serve.log" "$T/corridor.bogie" --no-prepare
 curl -s -g "http://127.0.0.1:$port/route/v1/armoured/125.73639,39.00472;131.88191,43.11124?steps=true" >"$T/steps.json"
 is "each step is named after its maneuver's stop" \
-    "$(pyjson "$T/steps.json" '[(s["maneuver"]["type"], s["name"]) for s in d["routes"][0]["legs"][0]["steps"] if s["maneuver"]["type"] != "continue"]')" \
+    "$(pyjson "$T/steps.json" '[(s["bogie"]["maneuver"], s["name"]) for s in d["routes"][0]["legs"][0]["steps"] if s["bogie"]["maneuver"] != "continue"]')" \
     "[('depart', 'Pyongyang'), ('gauge_change', 'Tumangang'), ('border', 'Khasan'), ('reversal', 'Baranovsky'), ('arrive', 'Vladivostok')]"
 
 # --- the hand-made network: one exact route per rule --------------------------------------------------------------
