@@ -116,6 +116,8 @@ static const help_command commands[] = {
       {"--max-heavy-per-client N", "expensive requests in flight per address (default 4)"},
       {"--header-timeout SECONDS", "a request's line and headers must arrive within this (default 5)"},
       {"--allow-host NAME,...", "Host headers served besides the loopback names (* for any)"},
+      {"--cors ORIGIN|none", "the Access-Control-Allow-Origin of every answer: * (default), one origin such as "
+                             "http://localhost:3000, or none for no CORS headers"},
       {"--time-limit SECONDS", "the longest search of one request (default 10)"},
       {"--answer-memory MIB", "memory for large answers being sent (default 256)"},
       {"--no-cache", "work out every answer (the cache is 64 MiB otherwise)"},
