@@ -25,7 +25,7 @@ from cutlib import chains as cutlib_chains, hv, shortest_path
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources", "ukraine")
 ROUTES = [("kyiv", "lviv"), ("lviv", "Мостиська ІІ"), ("Мостиська ІІ", "Перемишль Головний"),
-          ("lviv", "Чоп"), ("Чоп", "Záhony"), ("kovel", "Ягодин")]
+          ("lviv", "Чоп"), ("Чоп", "Záhony"), ("kovel", "Ягодин"), ("kyiv", "Ягодин")]
 STATION_M = 150.0
 SIDE_FACTOR = 3.0
 
