@@ -177,10 +177,12 @@ def read_csv(path):
 
 
 def gauge_by_country():
-    """data/gauge-by-country.csv: country -> (gauge tag value, source)."""
+    """data/gauge-by-country.csv: country -> (gauge tag value, source). The source starts with "assumed", so that
+    bogie info counts the track as gauge assumed from the country's default rather than tagged by its source."""
     with open(GAUGE_BY_COUNTRY, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
-    return {r["country"]: (r["gauge"], r["source"]) for r in rows}
+    return {r["country"]: (r["gauge"], "assumed from the country's default (data/gauge-by-country.csv, %s): %s" % (
+        r["country"], r["source"])) for r in rows}
 
 
 def load_trace(path):
