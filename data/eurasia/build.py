@@ -728,6 +728,9 @@ class Eurasia:
             pw.reverse()
         assert cb.haversine_km(*pw[0], terespol.lat, terespol.lon) < 0.01
         self.przemysl = self.pl_station(pl_rows.pop("Przemyśl Główny"))
+        self.przemysl.tags.update({"alt_name:ru": "Перемышль", "source:alt_name:ru": (
+            "the city's traditional Russian name: Словарь современных географических названий (2006), via "
+            "dic.academic.ru: Пшемысль (Przemyśl), русское название Перемышль")})
         cuts = [(terespol, ("v", 0))]
         cuts += self.place_stations(pw, [(k, float(r["lat"]), float(r["lon"])) for k, r in sorted(pl_rows.items())],
                                     JOIN_M, lambda k: self.pl_station(pl_rows[k]))
