@@ -3,7 +3,8 @@
 #                 not root); make deps-test adds what the tests and benchmarks use (make check and make bench do,
 #                 when one is missing)
 #   make          build build/bogie and the web page (build/web)
-#   make demo     build, then plan the flagship journey on the bundled corridor network
+#   make demo     build, then plan the flagship journey on the bundled corridor network, and Pyongyang - Moscow
+#                 by the Trans-Siberian on the eurasia network
 #   make check    build and run every test, as built and under ASan+UBSan; ends with "N passed, N failed"
 #   make bench    run the benchmarks (bench-import, bench-serve, bench-route) and rewrite bench/RESULTS.md;
 #                 BENCH_ARGS=--quick runs each in a couple of minutes
@@ -176,9 +177,13 @@ $(BUILD)/eurasia.osm: $(EURASIA_SRC)
 $(EURASIA): $(BUILD)/eurasia.osm data/world/countries-10m.json data/world/countries.csv $(BUILD)/bogie
 	$(BUILD)/bogie import -q --data data $(BUILD)/eurasia.osm -o $@
 
-demo: $(CORRIDOR)
+# The flagship journey on the corridor, then the armoured train's Pyongyang - Moscow by the Trans-Siberian on eurasia.
+demo: $(CORRIDOR) $(EURASIA)
 	$(BUILD)/bogie route --network $(CORRIDOR) --from Pyongyang --to Vladivostok --train armoured \
 	    --depart "2023-09-10 15:00"
+	@echo
+	$(BUILD)/bogie route --network $(EURASIA) --from Pyongyang --to "Moscow Yaroslavsky" --train armoured \
+	    --avoid CN --depart "2023-09-10 15:00"
 
 CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs
 CHECK_DEPS  := $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR) $(CHECK_TOOLS)

@@ -151,6 +151,17 @@ typedef struct bogie_km_row {
     uint64_t edges;   /* number of edges */
 } bogie_km_row;
 
+/* One country's share of track whose geometry is schematic, or whose gauge, speed limit or electrification is
+ * assumed rather than tagged: km of each, out of km of the country's track (each counted once per edge stretch).
+ * Gauge is assumed where untagged or where source:gauge says "assumed"; the speed limit where maxspeed is missing
+ * in a direction (data/speed-defaults.csv applies) or source:maxspeed says "assumed"; electrification where
+ * electrified=* is missing, where wires are tagged without a voltage (no electric train may run there), or where
+ * source:electrified says "assumed". */
+typedef struct bogie_share_row {
+    char label[64];   /* as the by_country rows: "KP North Korea", or "unknown" */
+    double km, schematic_km, gauge_assumed_km, speed_assumed_km, power_assumed_km;
+} bogie_share_row;
+
 /* One group of values the import could not read or found implausible. */
 typedef struct bogie_suspicious_row {
     char what[48];          /* the tag key, or a check's name such as "distance<chord" */
@@ -181,6 +192,7 @@ typedef struct bogie_summary {
     bogie_km_row *by_usage; size_t n_by_usage;
     bogie_km_row *by_speed; size_t n_by_speed;  /* labelled "80 km/h", "64/80 km/h" (forward/backward), "unknown" */
     bogie_km_row *by_country; size_t n_by_country; /* labelled "KP North Korea", or "unknown" */
+    bogie_share_row *shares; size_t n_shares;      /* per country, in the order of by_country */
     bogie_suspicious_row *suspicious; size_t n_suspicious;
     bogie_gauge_break *breaks; size_t n_breaks;
     /* Import statistics stored in the file, as name/value pairs, e.g. "ways_kept". */

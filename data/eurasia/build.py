@@ -179,10 +179,12 @@ def read_csv(path):
 
 
 def gauge_by_country():
-    """data/gauge-by-country.csv: country -> (gauge tag value, source)."""
+    """data/gauge-by-country.csv: country -> (gauge tag value, source). The source starts with "assumed", so that
+    bogie info counts the track as gauge assumed from the country's default rather than tagged by its source."""
     with open(GAUGE_BY_COUNTRY, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
-    return {r["country"]: (r["gauge"], r["source"]) for r in rows}
+    return {r["country"]: (r["gauge"], "assumed from the country's default (data/gauge-by-country.csv, %s): %s" % (
+        r["country"], r["source"])) for r in rows}
 
 
 def load_trace(path):
@@ -728,6 +730,9 @@ class Eurasia:
             pw.reverse()
         assert cb.haversine_km(*pw[0], terespol.lat, terespol.lon) < 0.01
         self.przemysl = self.pl_station(pl_rows.pop("Przemyśl Główny"))
+        self.przemysl.tags.update({"alt_name:ru": "Перемышль", "source:alt_name:ru": (
+            "the city's traditional Russian name: Словарь современных географических названий (2006), via "
+            "dic.academic.ru: Пшемысль (Przemyśl), русское название Перемышль")})
         cuts = [(terespol, ("v", 0))]
         cuts += self.place_stations(pw, [(k, float(r["lat"]), float(r["lon"])) for k, r in sorted(pl_rows.items())],
                                     JOIN_M, lambda k: self.pl_station(pl_rows[k]))

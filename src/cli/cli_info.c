@@ -16,6 +16,22 @@ static void print_rows(const char *title, const bogie_km_row *rows, size_t n)
         printf("  %-28s %10.1f km  %6llu edges\n", rows[i].label, rows[i].km, (unsigned long long)rows[i].edges);
 }
 
+/* The per-country shares of schematic track and of track whose gauge, speed limit or electrification is assumed
+ * (bogie_share_row says which), in km and percent of the country's track. */
+static void print_shares(const bogie_summary *s)
+{
+    printf("schematic and assumed track by country (km, %% of the country's track):\n  %-22s %10s %18s %18s %18s "
+           "%18s\n", "country", "track", "schematic", "gauge assumed", "speed assumed", "wires assumed");
+    for (size_t i = 0; i < s->n_shares; i++) {
+        const bogie_share_row *r = &s->shares[i];
+        const double part[4] = {r->schematic_km, r->gauge_assumed_km, r->speed_assumed_km, r->power_assumed_km};
+        printf("  %-22s %7.1f km", r->label, r->km);
+        for (int k = 0; k < 4; k++)
+            printf(" %8.1f km %5.1f %%", part[k], r->km > 0 ? 100 * part[k] / r->km : 0.0);
+        putchar('\n');
+    }
+}
+
 static void format_speed(double kmh, char *buf, size_t n)
 {
     if (kmh > 0)
@@ -184,6 +200,7 @@ int cli_info(int argc, char **argv)
         print_rows("track by use", s->by_usage, s->n_by_usage);
         print_rows("track by speed limit", s->by_speed, s->n_by_speed);
         print_rows("track by country", s->by_country, s->n_by_country);
+        print_shares(s);
         printf("breaks of gauge: %zu\n", s->n_breaks);
         for (size_t i = 0; i < s->n_breaks; i++) {
             const bogie_gauge_break *b = &s->breaks[i];

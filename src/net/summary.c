@@ -12,6 +12,7 @@
 #include <string.h>
 
 typedef VEC(bogie_km_row) km_rows;
+typedef VEC(bogie_share_row) share_rows;
 
 /* Adds km to the row labelled label, creating it if needed. Returns -1 when memory runs out. */
 static int add_km(const bogie_allocator *a, km_rows *rows, const char *label, double km)
@@ -158,12 +159,48 @@ static void summarize_bounds(const bogie_network *net, bogie_summary *s)
         s->min_lat = s->min_lon = s->max_lat = s->max_lon = 0;
 }
 
-/* Adds edge e's length, in stretches between its border crossings, to the rows of the countries it runs in. Returns
+/* The share row labelled label in shares, created (all zero) if needed; NULL when memory runs out. */
+static bogie_share_row *share_row(const bogie_allocator *a, share_rows *shares, const char *label)
+{
+    for (size_t i = 0; i < shares->n; i++)
+        if (strcmp(shares->v[i].label, label) == 0)
+            return &shares->v[i];
+    bogie_share_row r;
+    memset(&r, 0, sizeof r);
+    util_strlcpy_utf8(r.label, label, sizeof r.label);
+    return VEC_PUSH(a, *shares, r) == 0 ? &shares->v[shares->n - 1] : NULL;
+}
+
+/* Adds km of track of class c to its country's share row (bogie_share_row says what counts as assumed). Returns
  * true when memory runs out. */
-static bool add_country_km(const bogie_network *net, uint32_t e, km_rows *country)
+static bool add_share_km(const bogie_allocator *a, share_rows *shares, const char *label, const net_class *c,
+                         double km)
+{
+    bogie_share_row *r = share_row(a, shares, label);
+    if (!r)
+        return true;
+    r->km += km;
+    if (c->flags & NET_CLASS_SCHEMATIC)
+        r->schematic_km += km;
+    if (c->n_gauge == 0 || (c->flags & NET_CLASS_GAUGE_ASSUMED))
+        r->gauge_assumed_km += km;
+    if (!(c->maxspeed_fwd > 0 && c->maxspeed_bwd > 0) || (c->flags & NET_CLASS_SPEED_ASSUMED))
+        r->speed_assumed_km += km;
+    bool no_voltage = c->electrified == NET_ELEC_YES && c->n_power == 0;
+    for (unsigned i = 0; i < c->n_power; i++)
+        no_voltage |= c->power[i].voltage == 0;
+    if (c->electrified == NET_ELEC_UNKNOWN || no_voltage || (c->flags & NET_CLASS_ELEC_ASSUMED))
+        r->power_assumed_km += km;
+    return false;
+}
+
+/* Adds edge e's length, in stretches between its border crossings, to the rows of the countries it runs in, and to
+ * their share rows. Returns true when memory runs out. */
+static bool add_country_km(const bogie_network *net, uint32_t e, km_rows *country, share_rows *shares)
 {
     const bogie_allocator *a = net->alloc;
     const net_edge *ed = &net->edges[e];
+    const net_class *c = &net->classes[ed->cls];
     char label[64];
     bool failed = false;
     uint16_t cur = net->node_country[ed->from];
@@ -171,8 +208,10 @@ static bool add_country_km(const bogie_network *net, uint32_t e, km_rows *countr
     for (uint32_t k = net->edge_cross[e]; k <= net->edge_cross[e + 1] && !failed; k++) {
         double upto = k < net->edge_cross[e + 1] ? net->crossings[k].pos_m : ed->length_m;
         country_label(net, cur, label, sizeof label);
-        if (upto > at)
+        if (upto > at) {
             failed |= add_km(a, country, label, (upto - at) / 1000.0) != 0;
+            failed |= add_share_km(a, shares, label, c, (upto - at) / 1000.0);
+        }
         at = upto;
         if (k < net->edge_cross[e + 1])
             cur = net->crossings[k].to;
@@ -180,12 +219,36 @@ static bool add_country_km(const bogie_network *net, uint32_t e, km_rows *countr
     return failed;
 }
 
+/* Copies the share rows into a new array owned by the summary, in the order of its by_country rows (which are
+ * sorted already). Returns true when memory runs out. */
+static bool finish_shares(const bogie_allocator *a, share_rows *shares, bogie_summary *s)
+{
+    s->shares = NULL;
+    s->n_shares = 0;
+    if (shares->n) {
+        s->shares = util_calloc(a, shares->n, sizeof *s->shares);
+        for (size_t i = 0; s->shares && i < s->n_by_country; i++)
+            for (size_t k = 0; k < shares->n; k++)
+                if (strcmp(shares->v[k].label, s->by_country[i].label) == 0)
+                    s->shares[s->n_shares++] = shares->v[k];
+    }
+    bool failed = shares->n && (!s->shares || s->n_shares != shares->n);
+    if (failed && s->shares) {
+        util_free(a, s->shares, shares->n * sizeof *s->shares);
+        s->shares = NULL;
+        s->n_shares = 0;
+    }
+    VEC_FREE(a, *shares);
+    return failed;
+}
+
 /* The km of track in all, schematic, and per gauge, power, use, speed limit and country, each list sorted by
- * length. Returns true when memory runs out. */
+ * length, and each country's schematic and assumed shares. Returns true when memory runs out. */
 static bool summarize_km(const bogie_network *net, bogie_summary *s)
 {
     const bogie_allocator *a = net->alloc;
     km_rows gauge = {0}, power = {0}, usage = {0}, speed = {0}, country = {0};
+    share_rows shares = {0};
     bool failed = false;
     for (uint32_t e = 0; e < net->n_edges && !failed; e++) {
         const net_edge *ed = &net->edges[e];
@@ -204,13 +267,17 @@ static bool summarize_km(const bogie_network *net, bogie_summary *s)
         failed |= add_km(a, &speed, label, km) != 0;
         /* By country: the edge's stretches between its border crossings. */
         if (!failed)
-            failed |= add_country_km(net, e, &country);
+            failed |= add_country_km(net, e, &country, &shares);
     }
     failed |= finish_rows(a, &gauge, &s->by_gauge, &s->n_by_gauge) != 0;
     failed |= finish_rows(a, &power, &s->by_power, &s->n_by_power) != 0;
     failed |= finish_rows(a, &usage, &s->by_usage, &s->n_by_usage) != 0;
     failed |= finish_rows(a, &speed, &s->by_speed, &s->n_by_speed) != 0;
     failed |= finish_rows(a, &country, &s->by_country, &s->n_by_country) != 0;
+    if (failed)
+        VEC_FREE(a, shares);
+    else
+        failed = finish_shares(a, &shares, s);
     return failed;
 }
 
@@ -310,6 +377,7 @@ void bogie_summary_free(const bogie_network *net, bogie_summary *s)
     util_free(a, s->by_usage, s->n_by_usage * sizeof *s->by_usage);
     util_free(a, s->by_speed, s->n_by_speed * sizeof *s->by_speed);
     util_free(a, s->by_country, s->n_by_country * sizeof *s->by_country);
+    util_free(a, s->shares, s->n_shares * sizeof *s->shares);
     util_free(a, s->suspicious, net->n_issues * sizeof *s->suspicious);
     util_free(a, s->breaks, net->n_breaks * sizeof *s->breaks);
     util_free(a, s->stats, net->n_stats * sizeof *s->stats);
@@ -349,6 +417,25 @@ static void json_rows(strbuf *sb, const char *key, const bogie_km_row *rows, siz
     sb_puts(sb, "]");
 }
 
+/* Appends the per-country schematic and assumed shares: km of each and its percentage of the country's track. */
+static void json_shares(strbuf *sb, const bogie_summary *s)
+{
+    sb_puts(sb, ",\"shares_by_country\":[");
+    for (size_t i = 0; i < s->n_shares; i++) {
+        const bogie_share_row *r = &s->shares[i];
+        const double part[4] = {r->schematic_km, r->gauge_assumed_km, r->speed_assumed_km, r->power_assumed_km};
+        static const char *const key[4] = {"schematic", "gauge_assumed", "speed_assumed", "electrification_assumed"};
+        sb_puts(sb, i ? ",{\"label\":" : "{\"label\":");
+        sb_json_string(sb, r->label);
+        sb_printf(sb, ",\"km\":%.3f", r->km);
+        for (int k = 0; k < 4; k++)
+            sb_printf(sb, ",\"%s_km\":%.3f,\"%s_pct\":%.1f", key[k], part[k], key[k],
+                      r->km > 0 ? 100 * part[k] / r->km : 0.0);
+        sb_puts(sb, "}");
+    }
+    sb_puts(sb, "]");
+}
+
 /* Appends the report on the reference data's facilities, when the summary has one. */
 static void json_facilities(strbuf *sb, const bogie_summary *s)
 {
@@ -379,6 +466,7 @@ bogie_status bogie_summary_json(const bogie_summary *s, char **json_out)
     json_rows(&sb, "km_by_usage", s->by_usage, s->n_by_usage);
     json_rows(&sb, "km_by_speed_limit", s->by_speed, s->n_by_speed);
     json_rows(&sb, "km_by_country", s->by_country, s->n_by_country);
+    json_shares(&sb, s);
     sb_puts(&sb, ",\"suspicious\":[");
     for (size_t i = 0; i < s->n_suspicious; i++) {
         const bogie_suspicious_row *r = &s->suspicious[i];
