@@ -49,10 +49,9 @@ def _candidates():
     if env:
         yield env
         return
-    for build in ("build",):
-        path = os.path.join(_HERE, "..", "..", build, "libbogie.so.0")
-        if os.path.exists(path):
-            yield os.path.normpath(path)
+    path = os.path.normpath(os.path.join(_HERE, "..", "..", "build", "libbogie.so.0"))
+    if os.path.exists(path):
+        yield path
     found = ctypes.util.find_library("bogie")
     if found:
         yield found

@@ -172,10 +172,10 @@ int cli_load_train(const char *cmd, const char *data, const char *arg, bogie_tra
     if (by_name && cli_need_data(cmd, data) != 0)
         return 1;
     char path[4200];
-    if (strchr(arg, '/') || (strlen(arg) > 5 && strcmp(arg + strlen(arg) - 5, ".json") == 0))
-        snprintf(path, sizeof path, "%s", arg);
-    else
+    if (by_name)
         snprintf(path, sizeof path, "%s/trains/%s.json", data, arg);
+    else
+        snprintf(path, sizeof path, "%s", arg);
     if (access(path, R_OK) != 0 && !strchr(arg, '/')) {
         fprintf(stderr, "bogie %s: unknown train \"%s\" (no %s); `bogie trains` lists them\n", cmd, arg, path);
         return 1;
