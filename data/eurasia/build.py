@@ -77,6 +77,17 @@ DUAL_ZABAIKALSK = ("dual gauge Zabaikalsk - Manzhouli: both gauges are present a
                    "Trans-Manchurian Railway; wikisum.wiki Zabaykalsk: 'Note two railway gauges'); the 1435 mm track "
                    "is taken to run on to Manzhouli (assumed)")
 UA_FOREIGN = {"Przemyśl Główny": ("PL", "Europe/Warsaw", "name:pl"), "Záhony": ("HU", "Europe/Budapest", "name:hu")}
+# Known exceptions: a station whose (rounded) source point lies nearer a yard track's dead end than the junction of the
+# lines it serves is put at the nearest chain end where two or more chains meet.
+UA_AT_JUNCTION = {"Ковель": "assumed: the station is the junction where the source's lines from Kyiv and from Yahodyn "
+                            "meet (its rounded point lies 750 m from it, and 477 m from a yard track's dead end)"}
+# Yahodyn - Dorohusk: the sources have no track across the border here (the Ukrainian line ends at Yahodyn; PLRailMap's
+# nearest track is 15 km from Dorohusk), so the crossing is drawn straight through the border point.
+DOROHUSK_BORDER = (51.180000, 23.812972)  # pl.wikipedia Przejście graniczne Dorohusk-Jagodzin (kolejowe): 51°10′48,00″N 23°48′46,70″E
+DOROHUSK_GAUGE = ("pl.wikipedia Przejście graniczne Dorohusk-Jagodzin: 1435 and 1520 mm tracks from the border to "
+                  "Dorohusk; interfax.com 2023-06-01: Kyiv-Warsaw cars take 1435 mm wheelsets at Yahodyn")
+DOROHUSK_WHY = ("Kovel - Yahodyn crosses into Poland to Dorohusk, 2,000 m from the border (pl.wikipedia Przejście "
+                "graniczne Dorohusk-Jagodzin)")
 UA_DUAL_TO = {"Мостиська ІІ": "the standard-gauge line from Przemyśl runs to the SUW 2000 gauge-changing facilities "
                              "at Mostys'ka 2 (egtre.info Border Crossings: Poland - Ukraine; ua-today.eu: the 1435 mm "
                              "gauge goes from Przemysl to Mostyska); the source's dual track ends 0.6 km short"}
@@ -460,17 +471,19 @@ class Eurasia:
             r["name_en"])
         return n
 
-    def straight_link(self, a, z, profile, why, limit_m=None, extra=None):
+    def straight_link(self, a, z, profile, why, limit_m=None, extra=None, through=None):
         """A straight way between two nodes that the sources do not connect but that really meet (a line stopping
-        short of its station): marked schematic, its length the straight line, logged with its reason."""
-        d = cb.haversine_km(a.lat, a.lon, z.lat, z.lon) * 1000
+        short of its station): marked schematic, its length the straight line (through the node through, when given:
+        a border point), logged with its reason."""
+        pts = [a] + ([through] if through else []) + [z]
+        d = sum(cb.haversine_km(p.lat, p.lon, q.lat, q.lon) for p, q in zip(pts, pts[1:])) * 1000
         assert d <= (limit_m or END_GAP_M), (a.label, z.label, d)
         tags = {"railway": "rail", "bogie:schematic": "yes"}
         tags.update(PROFILES[profile])
         tags.update(extra or {})
         tags["note"] = "straight link: " + why + "; length the straight line (%.0f m), not from km posts" % d
         tags.setdefault("name:en", tags["name"])
-        self.b.ways.append(cb.Way([a, z], tags, profile))
+        self.b.ways.append(cb.Way(pts, tags, profile))
         self.straight_links.add(id(self.b.ways[-1]))
         self.log.append("join: %s - %s by a straight link of %.0f m: %s" % (a.label, z.label, d, why))
 
@@ -568,7 +581,12 @@ class Eurasia:
         rounded = {k for k, r in rows.items() if len(r["lat"].rstrip("0").split(".")[1]) <= 4}
         radius = lambda k: UA_ROUNDED_M if k in rounded else UA_STATION_M
         ends = {}
-        for c in sorted({tuple(f["geometry"]["coordinates"][i]) for f in chains for i in (0, -1)}):
+        degree = {}
+        for f in chains:
+            for i in (0, -1):
+                degree[tuple(f["geometry"]["coordinates"][i])] = degree.get(tuple(f["geometry"]["coordinates"][i]), 0) + 1
+        ends.update(self.ua_junction_stations(rows, degree))
+        for c in sorted({tuple(f["geometry"]["coordinates"][i]) for f in chains for i in (0, -1)} - set(ends)):
             lat, lon = c[1], c[0]
             best = min(sorted(rows), key=lambda k: cb.haversine_km(lat, lon, float(rows[k]["lat"]), float(rows[k]["lon"])))
             d = cb.haversine_km(lat, lon, float(rows[best]["lat"]), float(rows[best]["lon"])) * 1000
@@ -607,6 +625,25 @@ class Eurasia:
                 self.real_way(piece, "ukraine", UKRAINE_SOURCE, {"gauge": g, "source:gauge": src})
         self.ua_dual_to_stations(first)
 
+    def ua_junction_stations(self, rows, degree):
+        """The stations of UA_AT_JUNCTION, each put at the nearest chain end where two or more chains meet (degree:
+        how many chain ends each end coordinate is), taken out of rows. Returns {end coordinate: station node}."""
+        out = {}
+        for key in sorted(k for k, r in rows.items() if r["name_local"] in UA_AT_JUNCTION):
+            r = rows[key]
+            lat, lon = float(r["lat"]), float(r["lon"])
+            c = min((c for c, k in degree.items() if k >= 2 and c not in out),
+                    key=lambda c: (cb.haversine_km(lat, lon, c[1], c[0]), c))
+            d = cb.haversine_km(lat, lon, c[1], c[0]) * 1000
+            assert d <= UA_ROUNDED_M, (r["name_local"], d)
+            n = self.ua_station(rows.pop(key))
+            n.lat, n.lon = c[1], c[0]
+            n.tags["note:position"] = UA_AT_JUNCTION[r["name_local"]]
+            self.log.append("place: %s is the junction of %d Ukrainian chains, %.0f m from its source point: %s" % (
+                n.label, degree[c], d, UA_AT_JUNCTION[r["name_local"]]))
+            out[c] = n
+        return out
+
     def ua_dual_to_stations(self, first):
         """Known exceptions: where the source's dual-gauge track stops just short of a gauge-change station, the
         1520 mm piece between its end and the station is dual gauge too (UA_DUAL_TO)."""
@@ -620,6 +657,20 @@ class Eurasia:
                     w.tags["gauge"], w.tags["source:gauge"] = "1435;1520", why
                     self.log.append("gauge: %s - %s (%.0f m) set to 1435;1520: %s" % (
                         other.label, st.label, cb.way_length_km(w) * 1000, why))
+
+    def add_dorohusk(self):
+        """Yahodyn - the border - Dorohusk: a straight link through the border point, dual gauge (DOROHUSK_GAUGE), to
+        the Polish border station, which PLRailMap has (data/eurasia/sources/poland/stations.csv) but not its
+        track."""
+        yahodyn = next(n for n in self.new_stations if n.tags.get("name") == "Ягодин")
+        row = next(r for r in read_csv(POLAND_STATIONS) if r["name"] == "Dorohusk")
+        dorohusk = self.pl_station(row, {"name:uk": "Дорогуськ", "name:ru": "Дорогуск"})
+        dorohusk.tags["source:name:uk"] = "uk: Дорогуськ (volynpost.com, cfts.org.ua); ru: Дорогуск, assumed"
+        border = cb.Node(*DOROHUSK_BORDER, label="border Yahodyn - Dorohusk")
+        extra = {"gauge": "1435;1520", "source:gauge": DOROHUSK_GAUGE, "name": "Ягодин — Дорогуськ",
+                 "name:uk": "Ягодин — Дорогуськ", "name:pl": "Jagodzin — Dorohusk", "name:en": "Yahodyn-Dorohusk"}
+        self.straight_link(yahodyn, dorohusk, "ukraine", DOROHUSK_WHY + "; through the border point",
+                           limit_m=BORDER_LINK_M, extra=extra, through=border)
 
     # -- Moscow - Orsha - Minsk - Brest - Terespol - Warsaw -------------------------------------------------------
 
@@ -806,6 +857,7 @@ class Eurasia:
         self.add_zabaikalsk()
         self.add_europe()
         self.add_ukraine()
+        self.add_dorohusk()
         self.add_elevations()
         self.b.assign_ids()
 

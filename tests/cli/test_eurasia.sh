@@ -36,6 +36,10 @@ for l in joins:
     # 100 m for lines meeting at a station or junction; 250 m where two sources give one named station two nodes.
     if float(metres[-1]) > (250 if "node of the same station" in l else 100):
         raise SystemExit("join farther apart than 100 m: " + l)
+# A station put elsewhere than its source point (Kovel, at the junction of its lines) says how far and why.
+for l in (l for l in lines if l.startswith("place: ")):
+    if not re.search(r"[0-9]+ m from its source point: .{20,}", l):
+        raise SystemExit("placement without a distance and a reason: " + l)
 PY
 ok "the eurasia network imports" "$BOGIE" import -q "$T/a.osm" -o "$T/eurasia.bogie"
 "$BOGIE" info --json --edges "$T/eurasia.bogie" >"$T/info.json"
