@@ -238,8 +238,23 @@ bench-networks: $(BUILD)/bogie $(BUILD)/bench/plan_loop $(BUILD)/eurasia.osm
 	BOGIE=$(BUILD)/bogie PLAN_LOOP=$(BUILD)/bench/plan_loop EURASIA_OSM=$(BUILD)/eurasia.osm \
 	    python3 bench/networks.py $(BENCH_ARGS)
 
-bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs
-	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs python3 bench/route.py $(BENCH_ARGS)
+# RoutingKit, the outside baseline of bench-route's side-by-side (bench/routingkit.cpp): its source (BSD licence) is
+# copied from ROUTINGKIT_SRC into $(BUILD)/routingkit and built there with its own Makefile. Only the benchmark uses
+# it; without the source, bench-route leaves the side-by-side out and says so.
+ROUTINGKIT_SRC ?= ../shared/anchors/routingkit
+RK_BENCH := $(if $(wildcard $(ROUTINGKIT_SRC)/Makefile),$(BUILD)/bench/routingkit)
+bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs $(BUILD)/bench/ch_compare $(RK_BENCH)
+	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs CH_COMPARE=$(BUILD)/bench/ch_compare \
+	    ROUTINGKIT=$(RK_BENCH) python3 bench/route.py $(BENCH_ARGS)
+
+$(BUILD)/routingkit/lib/libroutingkit.a:
+	@mkdir -p $(BUILD)/routingkit
+	cp -r $(ROUTINGKIT_SRC)/. $(BUILD)/routingkit/
+	$(MAKE) -C $(BUILD)/routingkit lib/libroutingkit.a
+$(BUILD)/bench/routingkit: bench/routingkit.cpp $(BUILD)/routingkit/lib/libroutingkit.a
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O3 -march=native -DNDEBUG -Wall -I$(BUILD)/routingkit/include -o $@ $< \
+	    $(BUILD)/routingkit/lib/libroutingkit.a -fopenmp
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libbogie.a
 	@mkdir -p $(dir $@)
