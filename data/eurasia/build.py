@@ -185,9 +185,8 @@ HANOI_LINES = {"Beijing-Hengyang (Jingguang)": "jingguang", "Hengyang-Liuzhou (X
 LIUNAN_STATIONS = ["柳州南", "进德", "宾阳", "屯里", "南宁东"]  # china/stations.csv rows on the Liuzhou-Nanning line
 LIUNAN_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 太原-南宁通道 piece 0 from Raymond1030/China-High-speed-"
                  "railway-Mapbox-Visualization (data/eurasia/sources/china)")
-DUAL_VN = ("dual gauge 1435/1000 mm: en.wikipedia Hanoi-Dong Dang railway (a single-track standard-gauge and metre-gauge "
-           "line, 162 km; copy at marybicycles.com); the standard-gauge track ends at Gia Lam (it.wikipedia Ferrovia "
-           "Hanoi-Đồng Đăng)")
+DUAL_VN = ("dual gauge 1435/1000 mm: en.wikipedia Hanoi-Dong Dang railway (standard and metre gauge; copy at "
+           "marybicycles.com); vi.wikipedia Đường sắt Hà Nội – Đồng Đăng route map: dual gauge from Gia Lâm on")
 VN_TZ_SOURCE = "data/timezones.csv VN: Vietnam is one zone, UTC+7 (IANA Asia/Ho_Chi_Minh)"
 CN_TZ_SOURCE = "IANA tz database (zone1970.tab): China is one zone, Asia/Shanghai (Beijing Time)"
 # Names in other languages, with their sources: the Vietnamese name of Pingxiang, the Chinese one of Dong Dang.
@@ -206,7 +205,7 @@ PROFILES.update({
         "name": "湘桂铁路", "name:zh": "湘桂铁路", "name:en": "Hunan-Guangxi Railway", "usage": "main",
         "electrified": "contact_line", "voltage": "25000", "frequency": "50", "maxspeed": "120",
         "source:electrified": "en.wikipedia Hunan-Guangxi railway infobox: 25 kV/50 Hz AC overhead catenary "
-                              "(wikiwand.com copy); 'mostly electrified', so this is the line's figure",
+                              "(wikiwand.com copy); the line is 'mostly electrified': taken for every section (assumed)",
         "source:maxspeed": "en.wikipedia Hunan-Guangxi railway infobox: operating speed 120 km/h"},
     "liunan": {
         "name": "柳南城际铁路", "name:zh": "柳南城际铁路", "name:en": "Liuzhou-Nanning Intercity Railway", "usage": "main",
@@ -614,6 +613,7 @@ class Eurasia:
         太原-南宁通道) between them.  A station on two lines is one node; Beijing is 京哈铁路's node."""
         gauges = gauge_by_country()
         nodes = {n.tags["name"]: n for n in self.new_stations if n.tags.get("name") == "北京"}
+        owner = {"北京": "京哈铁路"}  # the line whose station node a later line shares
         by_line = {}
         for r in read_csv(SCHEMATIC_STATIONS):
             if r["line"] in HANOI_LINES:
@@ -624,10 +624,10 @@ class Eurasia:
                 if r["name_local"] in nodes:
                     n = nodes[r["name_local"]]
                     assert (n.lat, n.lon) == (float(r["lat"]), float(r["lon"])), r["name_local"]
-                    self.log.append("join: %s meets another line at %s station (the same node, 0 m)" % (
-                        line, r["name_en"]))
+                    self.log.append("join: %s meets %s at %s station, which both serve (the same node, 0 m)" % (
+                        line, owner[r["name_local"]], r["name_en"]))
                 else:
-                    nodes[r["name_local"]] = self.hanoi_station(r)
+                    nodes[r["name_local"]], owner[r["name_local"]] = self.hanoi_station(r), line
             for ra, rz in zip(rs, rs[1:]):
                 a, z = nodes[ra["name_local"]], nodes[rz["name_local"]]
                 dist = abs(Decimal(rz["km"]) - Decimal(ra["km"]))
@@ -644,10 +644,11 @@ class Eurasia:
             parts = json.load(f)["features"][0]["geometry"]["coordinates"]
         trace = [(c[1], c[0]) for c in parts[0][::-1]]
         rows = {r["name_zh"]: r for r in read_csv(CHINA_STATIONS) if r["name_zh"] in LIUNAN_STATIONS}
-        cuts = [(liuzhou, self.end_station(liuzhou, trace, 0, "太原-南宁通道 piece 0 (Liuzhou - Nanning)"))]
+        what = "太原-南宁通道 piece 0 (Liuzhou - Nanning, between the schematic lines of 湘桂铁路)"
+        cuts = [(liuzhou, self.end_station(liuzhou, trace, 0, what))]
         cuts += self.line_stations(trace, rows)
         assert not rows, "not on the Liuzhou-Nanning line: %r" % sorted(rows)
-        cuts.append((nanning, self.end_station(nanning, trace, -1, "太原-南宁通道 piece 0 (Liuzhou - Nanning)")))
+        cuts.append((nanning, self.end_station(nanning, trace, -1, what)))
         for piece in self.b.split_trace(trace, cuts, "liunan"):
             self.real_way(piece, "liunan", LIUNAN_SOURCE, {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]})
 

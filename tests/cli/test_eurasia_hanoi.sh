@@ -11,8 +11,8 @@ ok "the eurasia network imports" "$BOGIE" import -q "$T/e.osm" -o "$T/eurasia.bo
 # The published lengths: 京广线 Beijing - Hengyang 1779 km and 湘桂线 Hengyang - Liuzhou 538 km, Nanning - Pingxiang
 # 793 to 1013 km (全国客里表 2021-09-28; en.wikipedia Hunan-Guangxi railway route map: Liuzhou 538), 柳南客专线
 # Liuzhou - Nanning 223 km (全国客里表), Pingxiang - Dong Dang 17 km (4 km Dong Dang - border, giaoducthoidai.vn;
-# 13 km to Pingxiang assumed), Dong Dang - Gia Lam 162 - 5 km (en.wikipedia Hanoi-Dong Dang railway: 162 km from
-# Hanoi; Gia Lam at km 5 assumed): 2,934 km. Pyongyang - Beijing is 1,207.0 km by the published lengths of its
+# 13 km to Pingxiang assumed), Dong Dang - Gia Lam 162 - 5 km (vi.wikipedia Đường sắt Hà Nội – Đồng Đăng route
+# map, km from Hanoi): 2,934 km. Pyongyang - Beijing is 1,207.0 km by the published lengths of its
 # lines (test_eurasia.sh): 4,141 km in all.
 "$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --via 北京 --to "Gia Lâm" --train armoured \
     --depart "2023-09-10 15:00" --format json >"$T/ph.json"
