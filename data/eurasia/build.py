@@ -7,6 +7,9 @@ ids) plus:
     OpenStreetMap), with the stations of data/corridor/sources/russia-stations.csv that lie on it;
   - Moscow (Yaroslavsky) - Yaroslavl - Kirov - Perm - Ekaterinburg, schematic: straight ways through stations, their
     lengths the differences of km posts (sources/schematic-stations.csv cites each one).
+  - Beijing - Wuhan - Changsha - Hengyang - Liuzhou - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam) (add_hanoi):
+    schematic through km posts, except Liuzhou - Nanning, real (piece 0 of sources/china/太原-南宁通道.json); the
+    Vietnamese line dual gauge 1435;1000.
 
 Inputs (all committed, read-only):
   data/corridor/build.py and data/corridor/sources/    the corridor, built by its own script (imported here)
@@ -40,6 +43,7 @@ SCHEMATIC_STATIONS = os.path.join(SOURCES, "schematic-stations.csv")
 RUSSIA_STATIONS = os.path.join(ROOT, "data", "corridor", "sources", "russia-stations.csv")
 CHINA_STATIONS = os.path.join(SOURCES, "china", "stations.csv")
 JINGHA_JSON = os.path.join(SOURCES, "china", "京哈铁路.json")
+LIUNAN_JSON = os.path.join(SOURCES, "china", "太原-南宁通道.json")
 TARSKAYA_ZABAIKALSK = os.path.join(SOURCES, "russia-border-lines", "Tarskaya-Zabaikalsk.geojson")
 MSK_ORSHA = os.path.join(SOURCES, "russia-border-lines", "MSK-Orsha.geojson")
 SMOLENSK_TERESPOL = os.path.join(SOURCES, "belarus", "Smolensk-Terespol.geojson")
@@ -182,6 +186,54 @@ PROFILES = {
         "usage": "main",
         "note:electrified": "electrification not tagged: PLRailMap has no such tag and no source was used"},
 }
+
+
+# Beijing - Wuhan - Changsha - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam): the schematic lines of
+# schematic-stations.csv that add_hanoi() builds (add_schematic() leaves them out), each with its profile.
+HANOI_LINES = {"Beijing-Hengyang (Jingguang)": "jingguang", "Hengyang-Liuzhou (Xianggui)": "xianggui",
+               "Nanning-Pingxiang (Xianggui)": "xianggui", "Pingxiang-Dong Dang": "pingxiang_dongdang",
+               "Dong Dang-Gia Lam": "hanoi_dongdang"}
+LIUNAN_STATIONS = ["柳州南", "进德", "宾阳", "屯里", "南宁东"]  # china/stations.csv rows on the Liuzhou-Nanning line
+LIUNAN_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 太原-南宁通道 piece 0 from Raymond1030/China-High-speed-"
+                 "railway-Mapbox-Visualization (data/eurasia/sources/china)")
+DUAL_VN = ("dual gauge 1435/1000 mm: en.wikipedia Hanoi-Dong Dang railway (standard and metre gauge; copy at "
+           "marybicycles.com); vi.wikipedia Đường sắt Hà Nội – Đồng Đăng route map: dual gauge from Gia Lâm on")
+VN_TZ_SOURCE = "data/timezones.csv VN: Vietnam is one zone, UTC+7 (IANA Asia/Ho_Chi_Minh)"
+CN_TZ_SOURCE = "IANA tz database (zone1970.tab): China is one zone, Asia/Shanghai (Beijing Time)"
+# Names in other languages, with their sources: the Vietnamese name of Pingxiang, the Chinese one of Dong Dang.
+HANOI_NAMES = {"凭祥": {"name:vi": "Bằng Tường", "source:name:vi": "giaoducthoidai.vn (2019): 'ga Bằng Tường thuộc "
+                                                                   "tuyến đường sắt Hành Dương - Bằng Tường'"},
+               "Đồng Đăng": {"name:zh": "同登", "source:name:zh": "lucaijing.com.cn (2022-10-23): '越南的同登至河内铁路'"}}
+
+PROFILES.update({
+    "jingguang": {
+        "name": "京广铁路", "name:zh": "京广铁路", "name:en": "Beijing-Guangzhou Railway", "usage": "main",
+        "note:electrified": "electrification unknown: no source used, so electrified is not tagged",
+        "note": "the conventional line through Shijiazhuang, Zhengzhou, Hankou, Wuchang and Changsha, which the "
+                "Beijing-Nanning-Hanoi through train takes; the shared data's 京广铁路.json is the high-speed line "
+                "(京广高速线), not used here"},
+    "xianggui": {
+        "name": "湘桂铁路", "name:zh": "湘桂铁路", "name:en": "Hunan-Guangxi Railway", "usage": "main",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50", "maxspeed": "120",
+        "source:electrified": "en.wikipedia Hunan-Guangxi railway infobox: 25 kV/50 Hz AC overhead catenary "
+                              "(wikiwand.com copy); the line is 'mostly electrified': taken for every section (assumed)",
+        "source:maxspeed": "en.wikipedia Hunan-Guangxi railway infobox: operating speed 120 km/h"},
+    "liunan": {
+        "name": "柳南城际铁路", "name:zh": "柳南城际铁路", "name:en": "Liuzhou-Nanning Intercity Railway", "usage": "main",
+        "note:electrified": "electrification unknown: the source has no such tag, so electrified is not tagged",
+        "note": "the double-track line Liuzhou - Nanning of the Hunan-Guangxi railway's 2013 expansion (en.wikipedia "
+                "Hunan-Guangxi railway, copy at self.gutenberg.org), 223 km (全国客里表 2021-09-28, 柳南客专线); "
+                "the source names it 太原-南宁通道, the corridor it belongs to"},
+    "pingxiang_dongdang": {
+        "name": "湘桂铁路", "name:zh": "湘桂铁路", "name:en": "Hunan-Guangxi Railway (border section)",
+        "usage": "main", "note:electrified": "electrification of the border section unknown: not tagged",
+        "note": "Pingxiang - the China-Vietnam border - Dong Dang: at the border the Hunan-Guangxi railway meets the "
+                "Hanoi-Dong Dang railway (en.wikipedia Hanoi-Dong Dang railway)"},
+    "hanoi_dongdang": {
+        "name": "Đường sắt Hà Nội – Đồng Đăng", "name:vi": "Đường sắt Hà Nội – Đồng Đăng",
+        "name:en": "Hanoi-Dong Dang Railway", "usage": "main", "electrified": "no",
+        "source:electrified": "it.wikipedia Ferrovia Hanoi-Đồng Đăng: Elettrificazione No"},
+})
 
 
 def read_csv(path):
@@ -424,6 +476,8 @@ class Eurasia:
         for r in rows:
             by_line.setdefault(r["line"], []).append(r)
         for line in sorted(by_line):
+            if line in HANOI_LINES:  # built by add_hanoi(), with their own profiles and languages
+                continue
             rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
             nodes = []
             for r in rs:
@@ -551,6 +605,65 @@ class Eurasia:
             n.tags["note:position"] = "the source's station point lies %.0f m from the track" % moved
             cuts.append((n, pos))
         return cuts
+
+    # -- Beijing - Wuhan - Changsha - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam) -------------------------------
+
+    def hanoi_station(self, r):
+        """A station of a HANOI_LINES row: Chinese or Vietnamese name, English name, zone; its names in the other
+        language where HANOI_NAMES has them."""
+        vn = r["country"] == "VN"
+        key = "name:vi" if vn else "name:zh"
+        tags = {"railway": "station", "name": r["name_local"], key: r["name_local"], "name:en": r["name_en"],
+                "addr:country": r["country"], "timezone": r["timezone"],
+                "source:timezone": VN_TZ_SOURCE if vn else CN_TZ_SOURCE, "source": r["coord_source"]}
+        if not vn:
+            tags["source:name:en"] = "pinyin romanisation of the Chinese name (the source has Chinese names only)"
+        tags.update(HANOI_NAMES.get(r["name_local"], {}))
+        return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
+
+    def add_hanoi(self):
+        """The schematic lines of HANOI_LINES through their km posts, and the Liuzhou - Nanning line (real, piece 0 of
+        太原-南宁通道) between them.  A station on two lines is one node; Beijing is 京哈铁路's node."""
+        gauges = gauge_by_country()
+        nodes = {n.tags["name"]: n for n in self.new_stations if n.tags.get("name") == "北京"}
+        owner = {"北京": "京哈铁路"}  # the line whose station node a later line shares
+        by_line = {}
+        for r in read_csv(SCHEMATIC_STATIONS):
+            if r["line"] in HANOI_LINES:
+                by_line.setdefault(r["line"], []).append(r)
+        for line in sorted(by_line):
+            rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
+            for r in rs:
+                if r["name_local"] in nodes:
+                    n = nodes[r["name_local"]]
+                    assert (n.lat, n.lon) == (float(r["lat"]), float(r["lon"])), r["name_local"]
+                    self.log.append("join: %s meets %s at %s station, which both serve (the same node, 0 m)" % (
+                        line, owner[r["name_local"]], r["name_en"]))
+                else:
+                    nodes[r["name_local"]], owner[r["name_local"]] = self.hanoi_station(r), line
+            for ra, rz in zip(rs, rs[1:]):
+                a, z = nodes[ra["name_local"]], nodes[rz["name_local"]]
+                dist = abs(Decimal(rz["km"]) - Decimal(ra["km"]))
+                srcs = [ra["km_source"]] + ([rz["km_source"]] if rz["km_source"] != ra["km_source"] else [])
+                g = {"gauge": "1435;1000", "source:gauge": DUAL_VN} if line == "Dong Dang-Gia Lam" else \
+                    {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]}
+                self.schematic_way(a, z, dist, HANOI_LINES[line], "difference of km posts: %s %s, %s %s; %s" % (
+                    ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)), g)
+        self.add_liunan(nodes["柳州"], nodes["南宁"], gauges)
+
+    def add_liunan(self, liuzhou, nanning, gauges):
+        """Liuzhou - Nanning: piece 0 of 太原-南宁通道 (Nanning to Liuzhou, 223.5 km), its stations placed on it."""
+        with open(LIUNAN_JSON, encoding="utf-8") as f:
+            parts = json.load(f)["features"][0]["geometry"]["coordinates"]
+        trace = [(c[1], c[0]) for c in parts[0][::-1]]
+        rows = {r["name_zh"]: r for r in read_csv(CHINA_STATIONS) if r["name_zh"] in LIUNAN_STATIONS}
+        what = "太原-南宁通道 piece 0 (Liuzhou - Nanning, between the schematic lines of 湘桂铁路)"
+        cuts = [(liuzhou, self.end_station(liuzhou, trace, 0, what))]
+        cuts += self.line_stations(trace, rows)
+        assert not rows, "not on the Liuzhou-Nanning line: %r" % sorted(rows)
+        cuts.append((nanning, self.end_station(nanning, trace, -1, what)))
+        for piece in self.b.split_trace(trace, cuts, "liunan"):
+            self.real_way(piece, "liunan", LIUNAN_SOURCE, {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]})
 
     # -- Ukraine: Kyiv - Lviv - Mostyska - Przemysl, Lviv - Chop - Zahony, Kovel - Yahodyn ---------------------------
 
@@ -858,6 +971,7 @@ class Eurasia:
         self.add_europe()
         self.add_ukraine()
         self.add_dorohusk()
+        self.add_hanoi()
         self.add_elevations()
         self.b.assign_ids()
 

@@ -64,11 +64,12 @@ if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(lin
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
     raise SystemExit("eurasia is not larger than the corridor")
 # Breaks of gauge: the corridor's (Rajin, Khasan), where the dual-gauge border sections Brest - Terespol -
-# Malaszewicze and Zabaikalsk - Manzhouli begin and end, and the ends of Ukraine's dual-gauge stretches.
+# Malaszewicze and Zabaikalsk - Manzhouli begin and end, the ends of Ukraine's dual-gauge stretches, and Dong Dang,
+# where the dual-gauge Hanoi - Dong Dang line begins.
 key = lambda b: (b["nearest_station"], b["gauges"])
 old, new = {key(b) for b in c["breaks_of_gauge"]}, {key(b) for b in d["breaks_of_gauge"]}
 ends = {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek", "Забайкальск (Zabaikalsk)", "满洲里 (Manzhouli)",
-        "Przemyśl Główny"}
+        "Przemyśl Główny", "Đồng Đăng (Dong Dang)"}
 # Ukraine adds the ends of its dual-gauge stretches (from the data's gauge tags); every break there is of that kind.
 added = new - old
 if not old <= new or not ends <= {n for n, _ in added} or any(g != "1435;1520 | 1520" for n, g in added if n not in ends):
