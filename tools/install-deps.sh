@@ -51,11 +51,11 @@ if [ -n "$PACKAGES" ]; then
 fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # The GTFS consumers tests/cli/test_gtfs.sh runs (node-gtfs, gtfs-to-html), at the versions in their lock file, with
-# --test, and with --if-missing when they are not there yet. better-sqlite3 is built here against the headers of the
-# machine's Node.js (npm_config_nodedir: nothing is downloaded for it), and puppeteer, which gtfs-to-html needs for
-# PDFs only, downloads no browser.
+# --test, and with --if-missing when they are not there yet. better-sqlite3 is built here from its source against the
+# headers of the machine's Node.js (npm_config_build_from_source, npm_config_nodedir: nothing is downloaded for it),
+# and puppeteer, which gtfs-to-html needs for PDFs only, downloads no browser.
 gtfs_consumers() {
-    (cd "$ROOT/tests/gtfs" && PUPPETEER_SKIP_DOWNLOAD=1 npm_config_nodedir=/usr \
+    (cd "$ROOT/tests/gtfs" && PUPPETEER_SKIP_DOWNLOAD=1 npm_config_build_from_source=true npm_config_nodedir=/usr \
         npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "install-deps: installed the GTFS consumers (tests/gtfs)"
 }

@@ -258,6 +258,8 @@ static bogie_status gtfs_zip(gtfs_feed *f, unsigned char **out, size_t *len, bog
 
 bogie_status output_gtfs(const bogie_journey *j, unsigned char **out, size_t *len, bogie_diag *diag)
 {
+    *out = NULL;
+    *len = 0;
     if (!j->has_clock)
         return util_fail(diag, BOGIE_ERR_ARG,
                          "a GTFS feed needs the journey's times of day: plan it with a departure time (depart)");
