@@ -22,7 +22,7 @@ CC       ?= gcc
 OPT      ?= -O2
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Iinclude -Isrc -MMD -MP
-LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lunistring -lmicrohttpd -lm -lpthread
+LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lunistring -lmicrohttpd -lzip -lm -lpthread
 BUILD    ?= build
 
 # The library's stages, in the order data flows through them (src/README.md); the command line sits on top.

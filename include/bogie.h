@@ -577,11 +577,22 @@ typedef enum bogie_format {
     BOGIE_FORMAT_GEOJSON,    /* the route line and the stops */
     BOGIE_FORMAT_GPX,
     BOGIE_FORMAT_CSV,        /* the speed profile: distance, time, speed, limit */
-    BOGIE_FORMAT_SVG         /* speed and limit against distance, with the stops marked */
+    BOGIE_FORMAT_SVG,        /* speed and limit against distance, with the stops marked */
+    BOGIE_FORMAT_GTFS        /* a one-trip GTFS feed, as a zip (bogie_journey_write_bytes only; needs a departure
+                                time) */
 } bogie_format;
 
-/* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). */
+/* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). A binary
+ * format (BOGIE_FORMAT_GTFS) gives BOGIE_ERR_ARG: write it with bogie_journey_write_bytes. */
 bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
+
+/* Writes the journey in any format into *out, *len bytes allocated with malloc and owned by the caller (free() it;
+ * a text format's bytes are its string without the NUL). BOGIE_FORMAT_GTFS gives a zip of agency.txt, stops.txt,
+ * routes.txt, trips.txt, stop_times.txt, calendar_dates.txt, shapes.txt and feed_info.txt (docs/journeys.md); a
+ * journey planned without a departure time cannot be one (BOGIE_ERR_ARG, diag naming depart). On failure *out is
+ * NULL, *len 0 and diag says why; diag may be NULL. */
+bogie_status bogie_journey_write_bytes(const bogie_journey *journey, bogie_format format, unsigned char **out,
+                                       size_t *len, bogie_diag *diag);
 
 /* Writes position pos of journey j as text for people, or (BOGIE_FORMAT_JSON) as the journey's JSON with a
  * "position" object added, into *out, a NUL-terminated string allocated with malloc (free() it). Other formats:
@@ -623,6 +634,7 @@ typedef struct bogie_response {
     char *body;                 /* allocated with malloc, owned by the caller (free()); may be NULL when empty */
     size_t length;
     bool from_cache;
+    const char *disposition;    /* the Content-Disposition header (a static string), or NULL for none */
 } bogie_response;
 
 /* Answers one request: method ("GET", "HEAD", ...) and the raw request target (path and query, as received, still

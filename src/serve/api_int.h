@@ -29,6 +29,7 @@ typedef struct api_cache_entry {
     char *key;                           /* the request target; malloc'd */
     int status;
     const char *type;                    /* a static string */
+    const char *disposition;             /* a static string, or NULL */
     char *body;                          /* malloc'd */
     size_t len;
 } api_cache_entry;
