@@ -52,6 +52,7 @@ struct bogie_service {
     pthread_t preparer;   /* builds the trains' hierarchies after start-up */
     bool preparing;
     atomic_bool stop_preparing;
+    atomic_size_t prepared;  /* trains whose hierarchy the background thread has built (or failed to build) */
 };
 
 /* ----- answers (api_answer.c) ----- */

@@ -218,7 +218,7 @@ void api_health(bogie_service *s, bogie_response *r)
 {
     strbuf sb;
     sb_init(&sb, NULL);
-    sb_printf(&sb, "{\"status\":\"ok\",\"nodes\":%u,\"edges\":%u,\"stations\":%u,\"trains\":%zu}\n", s->net->n_nodes,
-              s->net->n_edges, s->net->n_stations, s->n_trains);
+    sb_printf(&sb, "{\"status\":\"ok\",\"nodes\":%u,\"edges\":%u,\"stations\":%u,\"trains\":%zu,\"prepared\":%zu}\n",
+              s->net->n_nodes, s->net->n_edges, s->net->n_stations, s->n_trains, atomic_load(&s->prepared));
     api_set_body(r, 200, "application/json", &sb);
 }
