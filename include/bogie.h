@@ -465,6 +465,20 @@ typedef struct bogie_profile_point {
 
 #define BOGIE_MAX_WARNINGS 8
 
+/* The stages of bogie_plan, in order, as bogie_journey.stage_s times them. */
+enum {
+    BOGIE_STAGE_PLACES = 0, /* resolving the places and the wheels at the start */
+    BOGIE_STAGE_SEARCH,     /* the route search */
+    BOGIE_STAGE_LAYOUT,     /* the route's track edge by edge */
+    BOGIE_STAGE_STOPS,      /* gauge changes, reversals, vias, borders */
+    BOGIE_STAGE_RUN,        /* the physics */
+    BOGIE_STAGE_TIMETABLE,  /* the stations passed, named */
+    BOGIE_STAGE_CLOCK,      /* time zones and local times */
+    BOGIE_STAGE_RESULT,     /* the line, the thinned profile, the path, warnings */
+    BOGIE_STAGE_RETIME,     /* sightings */
+    BOGIE_N_STAGES
+};
+
 typedef struct bogie_journey {
     const bogie_allocator *alloc;
     char train[64];
@@ -504,6 +518,8 @@ typedef struct bogie_journey {
     double early_s, late_s;          /* the band of the arrival at the destination, seconds after the departure */
     int64_t early_utc, late_utc;
     char early_local[24], late_local[24]; /* in the destination's zone */
+    double stage_s[BOGIE_N_STAGES];  /* how long each stage of bogie_plan took, in seconds (BOGIE_STAGE_*), for
+                                        profiling (bench/plan_loop) */
 } bogie_journey;
 
 /* Plans a journey. On success *out is owned by the caller (bogie_journey_free). When no route exists, returns
