@@ -4,6 +4,7 @@
 #include "base/text.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,12 @@ int cli_write_bytes_atomic(const char *cmd, const char *path, const void *bytes,
         }
         return 0;
     }
+    /* A symbolic link is kept: the file it leads to is replaced (/dev/stdout redirected to a file leads to that
+     * file), never the link itself. */
+    char target[PATH_MAX];
+    struct stat lsb;
+    if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) && realpath(path, target))
+        path = target;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     /* Created anew, never through a link: a symbolic link planted at the temporary name must not redirect the

@@ -54,7 +54,8 @@ static void csv_field(strbuf *sb, const char *s)
     sb_free(&clean);
 }
 
-/* A GTFS time, "HH:MM:SS" counted from the service day's start, past 24:00:00 on later days (never below 0). */
+/* A GTFS time, "HH:MM:SS" counted from the service day's start, past 24:00:00 on later days (never below 0: the
+ * service day is chosen so, gtfs_clock). */
 static void gtfs_time(const gtfs_feed *f, int64_t utc, char *buf, size_t n)
 {
     int64_t t = utc - f->day_start;
@@ -200,13 +201,21 @@ static bogie_status gtfs_clock(gtfs_feed *f, bogie_diag *diag)
     const tz_zone *z = NULL;
     if (st == BOGIE_OK)
         st = tz_db_get(db, f->zone, &z, diag);
-    if (st == BOGIE_OK) {
+    /* The service day is the departure's local date, unless the departure comes before that day's "noon minus
+     * 12h" (on the day the clocks go back, 00:30 local is before it): then the day before, whose times run past
+     * 24:00:00, so that no time is below 0. */
+    int64_t at = o->depart_utc;
+    for (int tries = 0; st == BOGIE_OK && tries < 2; tries++) {
         tz_civil c;
-        tz_utc_to_civil(z, o->depart_utc, &c, NULL, NULL);
+        tz_utc_to_civil(z, at, &c, NULL, NULL);
         snprintf(f->date, sizeof f->date, "%04d%02d%02d", c.year % 10000, c.month % 100, c.day % 100);
         tz_civil noon = {c.year, c.month, c.day, 12, 0, 0};
-        st = tz_civil_to_utc(z, &noon, &f->day_start);
-        f->day_start -= 12 * 3600;
+        int64_t noon_utc;
+        st = tz_civil_to_utc(z, &noon, &noon_utc);
+        f->day_start = noon_utc - 12 * 3600;
+        if (st != BOGIE_OK || o->depart_utc >= f->day_start)
+            break;
+        at = noon_utc - 24 * 3600; /* about noon of the day before */
     }
     tz_db_close(db);
     return st;

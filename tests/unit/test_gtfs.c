@@ -141,6 +141,30 @@ static void test_feed(void **state)
     free(zip);
 }
 
+/* The night the clocks go back: 2023-10-29 00:30 CEST (2023-10-28T22:30:00Z) is before that day's "noon minus
+ * 12h" (01:00 CEST, since noon is CET), so the service day is the 28th, from 00:00 CEST, and the departure 24:30:00
+ * (it was once clamped to 00:00:00 on the 29th: half an hour late). */
+static void test_feed_on_the_night_the_clocks_go_back(void **state)
+{
+    (void)state;
+    bogie_stop stops[4];
+    double line[5][2], line_km[5];
+    bogie_journey *j = make_journey(stops, line, line_km);
+    int64_t shift = 1698532200 - stops[0].depart_utc;
+    for (size_t i = 0; i < j->n_stops; i++) {
+        stops[i].arrive_utc += shift;
+        stops[i].depart_utc += shift;
+    }
+    unsigned char *zip = NULL;
+    size_t len = 0;
+    assert_int_equal(bogie_journey_write_bytes(j, BOGIE_FORMAT_GTFS, &zip, &len, NULL), BOGIE_OK);
+    assert_file(zip, len, "calendar_dates.txt", "service_id,date,exception_type\nbogie,20231028,1\n");
+    char *times = unzip_file(zip, len, "stop_times.txt");
+    assert_non_null(strstr(times, "\nbogie,24:30:00,24:30:00,st7,1,"));
+    free(times);
+    free(zip);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -167,6 +191,8 @@ static void test_refusals(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_feed), cmocka_unit_test(test_refusals)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_feed),
+                                       cmocka_unit_test(test_feed_on_the_night_the_clocks_go_back),
+                                       cmocka_unit_test(test_refusals)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
