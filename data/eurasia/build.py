@@ -81,6 +81,11 @@ DUAL_ZABAIKALSK = ("dual gauge Zabaikalsk - Manzhouli: both gauges are present a
                    "Trans-Manchurian Railway; wikisum.wiki Zabaykalsk: 'Note two railway gauges'); the 1435 mm track "
                    "is taken to run on to Manzhouli (assumed)")
 UA_FOREIGN = {"Przemyśl Główny": ("PL", "Europe/Warsaw", "name:pl"), "Záhony": ("HU", "Europe/Budapest", "name:hu")}
+# English (and Polish) names of Ukrainian stations the source gives in Ukrainian only, romanised here by the
+# Ukrainian national transliteration (Cabinet of Ministers resolution 55, 2010), as the border crossings are known.
+UA_NAMES = {"Ковель": {"name:en": "Kovel", "name:pl": "Kowel"},
+            "Ягодин": {"name:en": "Yahodyn", "name:pl": "Jagodzin"}}
+
 # Known exceptions: a station whose (rounded) source point lies nearer a yard track's dead end than the junction of the
 # lines it serves is put at the nearest chain end where two or more chains meet.
 UA_AT_JUNCTION = {"Ковель": "assumed: the station is the junction where the source's lines from Kyiv and from Yahodyn "
@@ -203,7 +208,11 @@ CN_TZ_SOURCE = "IANA tz database (zone1970.tab): China is one zone, Asia/Shangha
 # Names in other languages, with their sources: the Vietnamese name of Pingxiang, the Chinese one of Dong Dang.
 HANOI_NAMES = {"凭祥": {"name:vi": "Bằng Tường", "source:name:vi": "giaoducthoidai.vn (2019): 'ga Bằng Tường thuộc "
                                                                    "tuyến đường sắt Hành Dương - Bằng Tường'"},
-               "Đồng Đăng": {"name:zh": "同登", "source:name:zh": "lucaijing.com.cn (2022-10-23): '越南的同登至河内铁路'"}}
+               "Đồng Đăng": {"name:zh": "同登", "source:name:zh": "lucaijing.com.cn (2022-10-23): '越南的同登至河内铁路'"},
+               "Gia Lâm": {"alt_name:en": "Hanoi", "alt_name:vi": "Hà Nội (Gia Lâm)",
+                           "note:alt_name": "Gia Lâm, in Hanoi, is where the standard-gauge trains from China end; "
+                                            "Hanoi's main station (Ga Hà Nội) is not on the network, so 'Hanoi' "
+                                            "finds Gia Lâm"}}
 
 PROFILES.update({
     "jingguang": {
@@ -681,6 +690,9 @@ class Eurasia:
                 tags.setdefault(k, r[col])
         if r["official_name"] != local:
             tags.setdefault("official_name", r["official_name"])
+        for k, v in UA_NAMES.get(local, {}).items():
+            tags.setdefault(k, v)
+            tags["source:" + k] = "romanised here (UA_NAMES): the source has the Ukrainian name only"
         tags.setdefault("name:en", local)
         if tags["name:en"] == local and key == "name:uk":
             tags["source:name:en"] = "the source has no English name: the Ukrainian name"
