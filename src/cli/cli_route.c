@@ -158,7 +158,11 @@ static int check_extension(const char *opt, const char *path, const struct route
     if (!*ext || names_format(ext, f))
         return 0;
     fprintf(stderr, "bogie route: %s writes %s, but \"%s\" names a .%s file; give a name ending in .%s%s\n", opt,
-            f->title, path, ext, f->ext, f->fmt == BOGIE_FORMAT_SVG ? " (bogie draws the plot as SVG only)" : "");
+            f->title, path, ext, f->ext,
+            f->fmt == BOGIE_FORMAT_SVG ? " (bogie draws the plot as SVG only)"
+            : strcmp(opt, "-o") == 0 ? ", or one whose extension names the format (.json, .geojson, .gpx, and .zip "
+                                       "for a GTFS feed)"
+                                     : "");
     return 2;
 }
 

@@ -183,6 +183,13 @@ static void write_timetable(const bogie_journey *j, strbuf *sb)
     else if (j->has_clock)
         sb_printf(sb, "arrives %s %s%s%s%s\n", d->arrive_local, d->abbr, d->zone[0] ? " (" : "", d->zone,
                   d->zone[0] ? ")" : "");
+    /* Work at the destination (a border, a gauge change) comes after the arrival: the total counts it. */
+    if (j->has_clock && !j->retimed && d->depart_s > d->arrive_s + 0.5 && d->depart_local[0])
+        sb_printf(sb, "the stop there (%s) ends %s %s, which the total counts\n",
+                  d->border_s > 0 && d->change_s > 0 ? "border and gauge change"
+                  : d->border_s > 0                  ? "border"
+                                                     : "gauge change",
+                  d->depart_local, d->abbr);
     if (j->graded_km > 0)
         sb_printf(sb, "grades known on %.1f of %.1f km (steepest %.1f per mille); the rest taken as flat\n",
                   j->graded_km, j->length_m / 1000, j->max_grade_permille);

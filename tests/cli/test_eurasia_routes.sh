@@ -73,4 +73,10 @@ if not 66.0 < kd["length_km"] < 68.0 or abs(kd["length_km"] - dk["length_km"]) >
     raise SystemExit("lengths %.2f, %.2f km" % (kd["length_km"], dk["length_km"]))
 PY
 
+# The border stop at Dorohusk comes after the arrival: the timetable says when it ends, which the total counts.
+contains "the text says when the destination's border stop ends" \
+    "$("$BOGIE" route --network "$T/eurasia.bogie" --from Ковель --to Dorohusk --train armoured --gauge 1520 \
+        --depart "2023-09-10 15:00")" "arrives 2023-09-10 15:07 CEST (Europe/Warsaw)
+the stop there (border) ends 2023-09-10 16:07 CEST, which the total counts"
+
 done_testing
