@@ -477,6 +477,8 @@ typedef struct bogie_journey {
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;
     double weight_s;                 /* the search's own estimate (at the limits, plus stops), as /table gives it */
+    double shared;                   /* an alternative (bogie_plan_alternatives): the fraction of its length on
+                                        track of the routes before it; 0 for the first (fastest) */
     double graded_km;                /* of length_m, the km whose elevation, and so grade, is known (elsewhere the
                                         physics takes the track as flat) */
     double max_grade_permille;       /* the steepest smoothed grade on them, up or down */
@@ -512,6 +514,23 @@ typedef struct bogie_journey {
 bogie_status bogie_plan(const bogie_planner *planner, const bogie_journey_request *req, bogie_journey **out,
                         bogie_diag *diag);
 void bogie_journey_free(bogie_journey *journey);
+
+/* The most routes bogie_plan_alternatives gives. */
+#define BOGIE_MAX_ALTERNATIVES 8
+
+/* Plans the fastest journey, as bogie_plan does, and up to max - 1 alternatives (max from 1 to
+ * BOGIE_MAX_ALTERNATIVES): routes that each share at most 80 % of their length with the routes before them, cost
+ * at most 1.5 times the fastest's search cost (weight_s) and are locally optimal (Abraham et al. 2013,
+ * "Alternative routes in road networks"; docs/journeys.md), each a whole journey with its own stops, gauge
+ * changes, borders and timetable, ordered by weight_s, fastest first; bogie_journey.shared says how much each
+ * shares. Alternatives are searched for between two stations with nothing avoided (through the train's hierarchy,
+ * built now if bogie_planner_prepare has not built it); otherwise, as when none qualifies, the answer is the one
+ * journey (with a warning in the first case). On success *out (an array of *n_out journeys, at least one) is the
+ * caller's: free it with bogie_journeys_free. Errors as bogie_plan's. */
+bogie_status bogie_plan_alternatives(const bogie_planner *planner, const bogie_journey_request *req, size_t max,
+                                     bogie_journey ***out, size_t *n_out, bogie_diag *diag);
+/* Frees the n journeys of js and the array itself; js may be NULL. */
+void bogie_journeys_free(bogie_journey **js, size_t n);
 
 typedef enum bogie_where_state {
     BOGIE_WHERE_NOT_DEPARTED = 0,    /* before the departure: at the origin */
@@ -582,6 +601,12 @@ typedef enum bogie_format {
 
 /* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). */
 bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
+
+/* Writes the journeys js[0 .. n) of bogie_plan_alternatives into *out (malloc'd; free() it): as text, each
+ * timetable headed "alternative 2 of 3: +4 h 10 min, shares 61 %" (its total time against the first's, and
+ * bogie_journey.shared); as JSON (BOGIE_FORMAT_JSON), {"alternatives":[...]} with each journey's object as
+ * bogie_journey_write gives it plus "shared". Other formats: BOGIE_ERR_ARG. */
+bogie_status bogie_journeys_write(const bogie_journey *const *js, size_t n, bogie_format format, char **out);
 
 /* Writes position pos of journey j as text for people, or (BOGIE_FORMAT_JSON) as the journey's JSON with a
  * "position" object added, into *out, a NUL-terminated string allocated with malloc (free() it). Other formats:

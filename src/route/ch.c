@@ -536,89 +536,186 @@ void ch_path_free(const ch *h, uint32_t *path, size_t n_path)
         util_free(h->a, path, n_path * sizeof *path);
 }
 
+/* Both directions of a query, searched until neither queue holds anything cheaper than stretch times the best
+ * cost found where they meet (stretch 1: the usual stopping rule). */
+struct ch_spaces {
+    const ch *h;
+    dir f, b;
+    double best;
+    uint32_t meet;
+    VEC(ch_via) vias;  /* the last ch_spaces_vias answer */
+};
+
+void ch_spaces_free(ch_spaces *s)
+{
+    if (!s)
+        return;
+    lfree(&s->f.map);
+    lfree(&s->b.map);
+    minheap_free(&s->f.q);
+    minheap_free(&s->b.q);
+    VEC_FREE(s->h->a, s->vias);
+    util_free(s->h->a, s, sizeof *s);
+}
+
+/* Runs both directions of s from the seeds until both queues' least keys reach stretch * best; false when out of
+ * memory. */
+static bool search_both(ch_spaces *s, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst,
+                        double stretch)
+{
+    dir *f = &s->f, *b = &s->b;
+    bool oom = !seed_dir(f, src, n_src) || !seed_dir(b, dst, n_dst);
+    while (!oom && (f->q.n > 0 || b->q.n > 0)) {
+        double fk = f->q.n ? f->q.v[0].key : INFINITY, bk = b->q.n ? b->q.v[0].key : INFINITY;
+        if (fk >= s->best * stretch && bk >= s->best * stretch)
+            break;
+        dir *d = fk <= bk ? f : b, *o = d == f ? b : f;
+        double key;
+        uint32_t x = step(d, &key, &oom);
+        if (x == UINT32_MAX)
+            continue;
+        const label *lo = lfind(&o->map, x), *ld = lfind(&d->map, x);
+        if (lo && ld && ld->d + lo->d < s->best) {
+            s->best = ld->d + lo->d;
+            s->meet = x;
+        }
+    }
+    return !oom;
+}
+
+bogie_status ch_spaces_search(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst,
+                              double stretch, ch_spaces **out, double *best, bogie_diag *diag)
+{
+    *out = NULL;
+    ch_spaces *s = util_malloc(h->a, sizeof *s);
+    if (!s)
+        return util_nomem(diag, "searching the hierarchy");
+    *s = (ch_spaces){h, {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->up_first, h->up},
+                     {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->down_first, h->down}, INFINITY, UINT32_MAX,
+                     {0}};
+    if (!search_both(s, src, n_src, dst, n_dst, stretch < 1 ? 1 : stretch)) {
+        ch_spaces_free(s);
+        return util_nomem(diag, "searching the hierarchy");
+    }
+    if (s->meet == UINT32_MAX) {
+        ch_spaces_free(s);
+        return BOGIE_ERR_NOT_FOUND;
+    }
+    *best = s->best;
+    *out = s;
+    return BOGIE_OK;
+}
+
+uint32_t ch_spaces_meet(const ch_spaces *s)
+{
+    return s->meet;
+}
+
+bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, size_t *n_out, bogie_diag *diag)
+{
+    VEC_FREE(s->h->a, s->vias);
+    bool oom = false;
+    for (size_t i = 0; i < s->f.map.cap && !oom; i++) {
+        const label *lf = &s->f.map.v[i];
+        if (lf->node == UINT32_MAX || !(lf->d <= max_cost))
+            continue;
+        const label *lb = lfind(&s->b.map, lf->node);
+        if (lb && lf->d + lb->d <= max_cost)
+            oom = VEC_PUSH(s->h->a, s->vias, ((ch_via){lf->node, lf->d + lb->d})) != 0;
+    }
+    if (oom)
+        return util_nomem(diag, "searching the hierarchy");
+    *out = s->vias.v;
+    *n_out = s->vias.n;
+    return BOGIE_OK;
+}
+
+bogie_status ch_spaces_path(const ch_spaces *s, uint32_t via, double *cost, double *len, uint32_t **path,
+                            size_t *n_path, size_t *via_at, size_t *src_seed, size_t *dst_seed, bogie_diag *diag)
+{
+    const ch *h = s->h;
+    *path = NULL;
+    *n_path = 0;
+    const label *lf = lfind(&s->f.map, via), *lb = lfind(&s->b.map, via);
+    if (!lf || !lb || isinf(lf->d) || isinf(lb->d))
+        return BOGIE_ERR_NOT_FOUND;
+    *cost = lf->d + lb->d;
+    *len = lf->len + lb->len;
+    /* The forward half, walked back to its seed, then unpacked in travel order. */
+    VEC(triple) half = {0};
+    bool oom = false;
+    uint32_t x = via;
+    const label *l = lf;
+    while (l->parent != UINT32_MAX && !oom) {
+        oom = VEC_PUSH(h->a, half, ((triple){l->parent, x, l->mid})) != 0;
+        x = l->parent;
+        l = lfind(&s->f.map, x);
+    }
+    *src_seed = l->seed;
+    size_t cap = 0, n = 0;
+    uint32_t *p = NULL;
+    if (!oom) {
+        p = util_malloc(h->a, 64 * sizeof *p);
+        cap = p ? 64 : 0;
+        oom = !p;
+        if (p)
+            p[n++] = x;
+    }
+    for (size_t i = half.n; i-- > 0 && !oom;)
+        oom = !unpack(h, half.v[i].u, half.v[i].w, half.v[i].mid, &p, &n, &cap);
+    VEC_FREE(h->a, half);
+    *via_at = n ? n - 1 : 0;
+    /* The backward half: from the meeting node toward its target seed. */
+    x = via;
+    l = lb;
+    while (l->parent != UINT32_MAX && !oom) {
+        oom = !unpack(h, x, l->parent, l->mid, &p, &n, &cap);
+        x = l->parent;
+        l = lfind(&s->b.map, x);
+    }
+    *dst_seed = l->seed;
+    /* The path goes out at its exact size, so that ch_path_free needs only its length. */
+    uint32_t *exact = oom ? NULL : util_malloc(h->a, n * sizeof *exact);
+    bogie_status rc = BOGIE_OK;
+    if (exact) {
+        memcpy(exact, p, n * sizeof *exact);
+        *path = exact;
+        *n_path = n;
+    } else {
+        rc = util_nomem(diag, "unpacking the route");
+    }
+    if (p)
+        util_free(h->a, p, cap * sizeof *p);
+    return rc;
+}
+
+double ch_arc_cost(const ch *h, uint32_t u, uint32_t w)
+{
+    if (h->rank[u] < h->rank[w]) {
+        for (uint32_t k = h->up_first[u]; k < h->up_first[u + 1]; k++)
+            if (h->up[k].other == w)
+                return h->up[k].cost;
+    } else {
+        for (uint32_t k = h->down_first[w]; k < h->down_first[w + 1]; k++)
+            if (h->down[k].other == u)
+                return h->down[k].cost;
+    }
+    return INFINITY;
+}
+
 bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst, double *cost,
                       double *len, uint32_t **path, size_t *n_path, size_t *src_seed, size_t *dst_seed,
                       bogie_diag *diag)
 {
     *path = NULL;
     *n_path = 0;
-    dir f = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->up_first, h->up};
-    dir b = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->down_first, h->down};
-    bool oom = !seed_dir(&f, src, n_src) || !seed_dir(&b, dst, n_dst);
-    double best = INFINITY;
-    uint32_t meet = UINT32_MAX;
-    while (!oom && (f.q.n > 0 || b.q.n > 0)) {
-        double fk = f.q.n ? f.q.v[0].key : INFINITY, bk = b.q.n ? b.q.v[0].key : INFINITY;
-        if (fk >= best && bk >= best)
-            break;
-        dir *d = fk <= bk ? &f : &b, *o = d == &f ? &b : &f;
-        double key;
-        uint32_t x = step(d, &key, &oom);
-        if (x == UINT32_MAX)
-            continue;
-        const label *lo = lfind(&o->map, x), *ld = lfind(&d->map, x);
-        if (lo && ld && ld->d + lo->d < best) {
-            best = ld->d + lo->d;
-            meet = x;
-        }
-    }
-    bogie_status rc = BOGIE_OK;
-    if (oom) {
-        rc = util_nomem(diag, "searching the hierarchy");
-    } else if (meet == UINT32_MAX) {
-        rc = BOGIE_ERR_NOT_FOUND;
-    } else {
-        const label *lf = lfind(&f.map, meet), *lb = lfind(&b.map, meet);
-        *cost = best;
-        *len = lf->len + lb->len;
-        /* The forward half, walked back to its seed, then unpacked in travel order. */
-        VEC(triple) half = {0};
-        uint32_t x = meet;
-        const label *l = lf;
-        while (l->parent != UINT32_MAX && !oom) {
-            oom = VEC_PUSH(h->a, half, ((triple){l->parent, x, l->mid})) != 0;
-            x = l->parent;
-            l = lfind(&f.map, x);
-        }
-        *src_seed = l->seed;
-        size_t cap = 0;
-        uint32_t *p = NULL;
-        size_t n = 0;
-        if (!oom) {
-            p = util_malloc(h->a, 64 * sizeof *p);
-            cap = p ? 64 : 0;
-            oom = !p;
-            if (p)
-                p[n++] = x;
-        }
-        for (size_t i = half.n; i-- > 0 && !oom;)
-            oom = !unpack(h, half.v[i].u, half.v[i].w, half.v[i].mid, &p, &n, &cap);
-        VEC_FREE(h->a, half);
-        /* The backward half: from the meeting node toward its target seed. */
-        x = meet;
-        l = lb;
-        while (l->parent != UINT32_MAX && !oom) {
-            oom = !unpack(h, x, l->parent, l->mid, &p, &n, &cap);
-            x = l->parent;
-            l = lfind(&b.map, x);
-        }
-        *dst_seed = l->seed;
-        /* The path goes out at its exact size, so that ch_path_free needs only its length. */
-        uint32_t *exact = oom ? NULL : util_malloc(h->a, n * sizeof *exact);
-        if (exact) {
-            memcpy(exact, p, n * sizeof *exact);
-            *path = exact;
-            *n_path = n;
-        } else {
-            rc = util_nomem(diag, "unpacking the route");
-        }
-        if (p)
-            util_free(h->a, p, cap * sizeof *p);
-    }
-    lfree(&f.map);
-    lfree(&b.map);
-    minheap_free(&f.q);
-    minheap_free(&b.q);
+    ch_spaces *s;
+    double best;
+    bogie_status rc = ch_spaces_search(h, src, n_src, dst, n_dst, 1, &s, &best, diag);
+    size_t via_at;
+    if (rc == BOGIE_OK)
+        rc = ch_spaces_path(s, s->meet, cost, len, path, n_path, &via_at, src_seed, dst_seed, diag);
+    ch_spaces_free(s);
     return rc;
 }
 

@@ -242,7 +242,7 @@ static double travel_time(const search *s, uint32_t h)
 {
     uint32_t e = h >> 1;
     if (e < s->view->n_edges)
-        return s->costs->time[h];
+        return s->q->penalty ? s->costs->time[h] * s->q->penalty[h] : s->costs->time[h];
     double s0, s1;
     rt_edge_span(s->view, e, &s0, &s1);
     const net_edge *be = rt_base_edge(s->view, e);
