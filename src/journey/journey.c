@@ -194,7 +194,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
         rc = jy_search(p, req, &w.train, w.places, w.n_places, deadline, max, res, shared, &n, &searched, diag);
     /* Then each route: its layout, stops, run, timetable and clock. */
     if (rc == BOGIE_OK)
-        rc = plan_routes(p, req, deadline, &w, res, shared, n, searched, js, n_js, diag);
+        rc = plan_routes(p, req, deadline, &w, res, shared, n, searched || max < 2, js, n_js, diag);
     work_free(p->alloc, &w);
     return rc;
 }

@@ -9,6 +9,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Plans req, with up to alts - 1 alternatives, and answers it in fmt (of content type type); with at (where), the
+ * journey's position at that time instead. */
+static void plan_answer(bogie_service *s, const bogie_journey_request *req, const char *at, size_t alts,
+                        bogie_format fmt, const char *type, bogie_response *r)
+{
+    bogie_journey **js;
+    size_t n;
+    bogie_diag d = {0};
+    bogie_status st = bogie_plan_alternatives(s->planner, req, alts, &js, &n, &d);
+    if (st != BOGIE_OK) {
+        api_status_answer(r, st, &d);
+        return;
+    }
+    char *text = NULL;
+    bogie_position pos;
+    if (at && (st = bogie_where(s->planner, js[0], at, &pos, &d)) != BOGIE_OK) {
+        bogie_journeys_free(js, n);
+        api_status_answer(r, st, &d);
+        return;
+    }
+    if (at)
+        st = bogie_position_write(js[0], &pos, fmt, &text);
+    else if (alts > 1)
+        st = bogie_journeys_write((const bogie_journey *const *)js, n, fmt, &text);
+    else
+        st = bogie_journey_write(js[0], fmt, &text);
+    bogie_journeys_free(js, n);
+    if (st != BOGIE_OK) {
+        api_error_answer(r, 503, "Overloaded", "%s", bogie_strerror(st));
+        return;
+    }
+    r->status = 200;
+    r->content_type = type;
+    r->body = text;
+    r->length = strlen(text);
+}
+
 /* /api/journey, or with where /api/where (the journey and where its train is at the time at gives). */
 static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogie_response *r, bool where)
 {
@@ -91,36 +128,18 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
         }
         req.via_dwell_s = m * 60;
     }
-    long gauge;
-    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &gauge))
+    long gauge, alts;
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &gauge) ||
+        !api_int_param(p, np, "alternatives", 1, 1, BOGIE_MAX_ALTERNATIVES, "InvalidValue", r, &alts))
         return;
+    if (alts > 1 && (where || fmt != BOGIE_FORMAT_JSON)) {
+        api_error_answer(r, 400, "InvalidOptions", "alternatives are answered by /api/journey in json only");
+        return;
+    }
     req.start_gauge = (uint16_t)gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
-    bogie_journey *j;
-    bogie_diag d = {0};
-    bogie_status st = bogie_plan(s->planner, &req, &j, &d);
-    if (st != BOGIE_OK) {
-        api_status_answer(r, st, &d);
-        return;
-    }
-    char *text = NULL;
-    bogie_position pos;
-    if (where && (st = bogie_where(s->planner, j, at, &pos, &d)) != BOGIE_OK) {
-        bogie_journey_free(j);
-        api_status_answer(r, st, &d);
-        return;
-    }
-    st = where ? bogie_position_write(j, &pos, fmt, &text) : bogie_journey_write(j, fmt, &text);
-    bogie_journey_free(j);
-    if (st != BOGIE_OK) {
-        api_error_answer(r, 503, "Overloaded", "%s", bogie_strerror(st));
-        return;
-    }
-    r->status = 200;
-    r->content_type = type;
-    r->body = text;
-    r->length = strlen(text);
+    plan_answer(s, &req, where ? at : NULL, (size_t)alts, fmt, type, r);
 }
 
 void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
