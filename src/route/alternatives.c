@@ -10,8 +10,14 @@
 /* At most this many candidates' paths are unpacked and tested per query: the cost of a query stays bounded on a
  * continental network, where thousands of states lie in both search spaces (assumed; the benchmark measures it). */
 #define ALT_MAX_TRIES 64
-/* Rounds of the search by penalty (penalty_rounds) at most, each one A* search (assumed). */
+/* Rounds of the search by penalty (penalty_rounds) at most, each one A* search, and the states those searches may
+ * settle in all: on a continental network a penalized A* of a long route settles hundreds of thousands (100 ms),
+ * so that there the budget, not the rounds, bounds the query (to a few ms; the hierarchy's vias find most of its
+ * alternatives), while on a network of a few thousand states, where the hierarchy's search spaces are too small to
+ * offer many vias, every round runs (both figures assumed; bench-route measures the result). A budget, not a time
+ * limit, keeps the answer the same on every machine. */
 #define ALT_PENALTY_ROUNDS 6
+#define ALT_PENALTY_SETTLED 20000
 
 /* A set of 32-bit ids (states or edges), open addressing; UINT32_MAX is never an id. */
 typedef struct uset {
@@ -335,19 +341,22 @@ static int cmp_detour(const void *l, const void *r)
     return a->len > b->len ? -1 : a->len < b->len ? 1 : (a->from > b->from) - (a->from < b->from);
 }
 
-/* The real half-edges of the route q finds with penalty pen, in travel order, into *hs (*cap_hs entries allocated
- * with the query's allocator, *n_hs used; the caller frees it). BOGIE_ERR_NOT_FOUND when there is none. */
-static bogie_status penalized_route(const alt *x, const float *pen, size_t *n_hs, size_t *cap_hs, uint32_t **hs,
-                                    bogie_diag *diag)
+/* The real half-edges of the route q finds with penalty pen, settling at most *budget states (less those it
+ * settled afterwards), in travel order, into *hs (*cap_hs entries allocated with the query's allocator, *n_hs used;
+ * the caller frees it). BOGIE_ERR_NOT_FOUND when there is none, BOGIE_ERR_LIMIT when the budget ran out. */
+static bogie_status penalized_route(const alt *x, const float *pen, size_t *budget, size_t *n_hs, size_t *cap_hs,
+                                    uint32_t **hs, bogie_diag *diag)
 {
     route_query q = *x->q;
     q.penalty = pen;
     q.method = ROUTE_ALT;
     q.explain_failure = false;
+    q.max_settled = *budget;
     route_result r;
     bogie_status rc = route_find(&q, &r, diag);
     if (rc != BOGIE_OK)
         return rc;
+    *budget -= r.settled < *budget ? r.settled : *budget;
     *cap_hs = r.items.n ? r.items.n : 1;
     *hs = util_malloc(x->a, *cap_hs * sizeof **hs);
     *n_hs = 0;
@@ -399,7 +408,7 @@ static bogie_status try_detours(alt *x, const uint32_t *hs, size_t n, route_resu
 
 /* Appends to res[*n ..) alternatives found by penalty: the route found when the track of the routes taken costs
  * factor times more, its stretches off them tried as vias (a factor doubled, from 2, while nothing new comes of
- * it), for ALT_PENALTY_ROUNDS rounds at most. */
+ * it), for ALT_PENALTY_ROUNDS rounds and ALT_PENALTY_SETTLED settled states at most. */
 static bogie_status penalty_rounds(alt *x, size_t max, route_result *res, double *shared, size_t *n, bogie_diag *diag)
 {
     size_t nh = 2 * (size_t)x->q->base->net->n_edges;
@@ -408,7 +417,8 @@ static bogie_status penalty_rounds(alt *x, size_t max, route_result *res, double
         return util_nomem(diag, "searching for alternative routes");
     bogie_status rc = BOGIE_OK;
     float factor = 2;
-    for (unsigned round = 0; rc == BOGIE_OK && round < ALT_PENALTY_ROUNDS && *n < max; round++) {
+    size_t budget = ALT_PENALTY_SETTLED;
+    for (unsigned round = 0; rc == BOGIE_OK && round < ALT_PENALTY_ROUNDS && *n < max && budget > 0; round++) {
         for (size_t h = 0; h < nh; h++)
             pen[h] = 1;
         for (size_t i = 0; i < x->taken.cap; i++)
@@ -416,7 +426,7 @@ static bogie_status penalty_rounds(alt *x, size_t max, route_result *res, double
                 pen[2 * (size_t)x->taken.v[i]] = pen[2 * (size_t)x->taken.v[i] + 1] = factor;
         uint32_t *hs = NULL;
         size_t n_hs = 0, cap_hs = 0, before = *n;
-        rc = penalized_route(x, pen, &n_hs, &cap_hs, &hs, diag);
+        rc = penalized_route(x, pen, &budget, &n_hs, &cap_hs, &hs, diag);
         if (rc == BOGIE_OK)
             rc = try_detours(x, hs, n_hs, res, shared, n, diag);
         if (hs)
@@ -424,10 +434,61 @@ static bogie_status penalty_rounds(alt *x, size_t max, route_result *res, double
         if (*n == before)
             factor *= 2;
     }
-    if (rc == BOGIE_ERR_NOT_FOUND)
+    if (rc == BOGIE_ERR_NOT_FOUND || rc == BOGIE_ERR_LIMIT)
         rc = BOGIE_OK;
     util_free(x->a, pen, (nh ? nh : 1) * sizeof *pen);
     return rc;
+}
+
+/* Route r's length along the track, and in *shared the part on edges in set taken (metres). */
+static double route_length(const route_base *b, const route_result *r, const uset *taken, double *shared)
+{
+    double len = 0;
+    *shared = 0;
+    for (size_t k = 0; k < r->items.n; k++) {
+        if (r->items.v[k].kind != RITEM_EDGE)
+            continue;
+        uint32_t e = r->items.v[k].h >> 1;
+        len += b->net->edges[e].length_m;
+        *shared += uset_has(taken, e) ? b->net->edges[e].length_m : 0;
+    }
+    return len;
+}
+
+static int cmp_cost(const void *l, const void *r)
+{
+    const route_result *a = *(const route_result *const *)l, *b = *(const route_result *const *)r;
+    return a->cost_s < b->cost_s ? -1 : a->cost_s > b->cost_s ? 1 : (a > b) - (a < b);
+}
+
+/* Puts the alternatives res[1 .. *n) in the order of their cost and admits them again in that order, each against
+ * the fastest and those before it (one found later but cheaper may take more of an earlier one's track): those that
+ * now share more than ROUTE_ALT_MAX_SHARE are dropped; shared[] gets the fractions in the new order. */
+static bogie_status order_alternatives(const route_base *b, route_result *res, double *shared, size_t *n,
+                                       bogie_diag *diag)
+{
+    route_result *by_cost[BOGIE_MAX_ALTERNATIVES], kept[BOGIE_MAX_ALTERNATIVES];
+    for (size_t i = 0; i < *n; i++)
+        by_cost[i] = &res[i];
+    util_sort(by_cost + 1, *n - 1, sizeof *by_cost, cmp_cost);
+    uset taken = {0};
+    size_t m = 0;
+    bool oom = false;
+    for (size_t i = 0; i < *n; i++) {
+        double sh, len = route_length(b, by_cost[i], &taken, &sh);
+        if (oom || (i > 0 && !(sh <= ROUTE_ALT_MAX_SHARE * len))) {
+            route_result_free(b->alloc, by_cost[i]);
+            continue;
+        }
+        for (size_t k = 0; k < by_cost[i]->items.n && !oom; k++)
+            oom = by_cost[i]->items.v[k].kind == RITEM_EDGE && !uset_add(b->alloc, &taken, by_cost[i]->items.v[k].h >> 1);
+        shared[m] = i == 0 ? 0 : sh / len;
+        kept[m++] = *by_cost[i];
+    }
+    uset_free(b->alloc, &taken);
+    memcpy(res, kept, m * sizeof *res);
+    *n = m;
+    return oom ? util_nomem(diag, "ordering the alternative routes") : BOGIE_OK;
 }
 
 bogie_status route_alternatives(const route_query *q, size_t max, route_result *res, double *shared, size_t *n_res,
@@ -450,6 +511,8 @@ bogie_status route_alternatives(const route_query *q, size_t max, route_result *
     if (rc == BOGIE_OK && *n_res < max)
         rc = penalty_rounds(&x, max, res, shared, n_res, diag);
     alt_free(&x);
+    if (rc == BOGIE_OK)
+        rc = order_alternatives(q->base, res, shared, n_res, diag);
     if (rc != BOGIE_OK) {
         for (size_t i = 0; i < *n_res; i++)
             route_result_free(q->base->alloc, &res[i]);

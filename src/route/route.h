@@ -91,6 +91,8 @@ typedef struct route_query {
     route_method method;        /* how to search; ROUTE_AUTO picks the fastest that applies */
     const float *penalty;       /* per real half-edge: a factor (>= 1) on its running cost, or NULL; the search
                                    for alternatives (alternatives.c) steers away from routes found with it */
+    size_t max_settled;         /* A* and Dijkstra give up with BOGIE_ERR_LIMIT after settling this many states;
+                                   0: no limit */
 } route_query;
 
 typedef enum route_item_kind {

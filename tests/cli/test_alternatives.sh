@@ -82,6 +82,14 @@ is "Beijing - Moscow: the second runs by Dandong and Khasan, through CN, KP and 
     "$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['alternatives']; print(r[0]['countries'], r[1]['countries'])" "$T/bm.json")" \
     "['CN', 'RU'] ['CN', 'KP', 'RU']"
 
+# Random pairs of stations: every answer sorted, within 1.5 times the fastest, sharing at most 80 % (route_pairs
+# checks each and exits 1 on any that breaks a criterion).
+PAIRS="$ROOT/${BUILD:-build}/bench/route_pairs"
+for train in china-europe-freight armoured; do
+    ok "eurasia, 200 random station pairs for $train: every set of alternatives meets the criteria" \
+        "$PAIRS" "$T/eurasia.bogie" "$ROOT/data" "$ROOT/data/trains/$train.json" 200 7 --stations --alternatives 4
+done
+
 # The HTTP API: /api/journey as the command line; OSRM's routes[].
 servers=()
 trap 'kill "${servers[@]}" 2>/dev/null' EXIT
