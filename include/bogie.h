@@ -525,7 +525,8 @@ void bogie_journey_free(bogie_journey *journey);
  * changes, borders and timetable, ordered by weight_s, fastest first; bogie_journey.shared says how much each
  * shares. Alternatives are searched for between two stations with nothing avoided (through the train's hierarchy,
  * built now if bogie_planner_prepare has not built it); otherwise, as when none qualifies, the answer is the one
- * journey (with a warning in the first case). On success *out (an array of *n_out journeys, at least one) is the
+ * journey (with a warning in the first case). An alternative that the request's sightings do not fit (one off its
+ * route) is left out. On success *out (an array of *n_out journeys, at least one) is the
  * caller's: free it with bogie_journeys_free. Errors as bogie_plan's. */
 bogie_status bogie_plan_alternatives(const bogie_planner *planner, const bogie_journey_request *req, size_t max,
                                      bogie_journey ***out, size_t *n_out, bogie_diag *diag);

@@ -227,6 +227,23 @@ static int write_journey(const route_args *a, const bogie_journey *j, bogie_form
     return rc;
 }
 
+/* Writes text, which a writer made with status st (free()d here), to path, or to stdout when path is NULL; returns
+ * the exit status, after saying why on a failure. */
+static int write_text_out(const char *cmd, const char *path, bogie_status st, char *text)
+{
+    int rc = 0;
+    if (st != BOGIE_OK) {
+        fprintf(stderr, "bogie %s: %s\n", cmd, bogie_strerror(st));
+        rc = 1;
+    } else if (path) {
+        rc = cli_write_file_atomic(cmd, path, text);
+    } else {
+        fputs(text, stdout);
+    }
+    free(text);
+    return rc;
+}
+
 /* bogie where: writes where j's train is at a->at, as text or JSON to -o or stdout; returns the exit status. */
 static int write_position(const cli_planner *p, const route_args *a, const bogie_journey *j, bogie_format fmt)
 {
@@ -240,18 +257,8 @@ static int write_position(const cli_planner *p, const route_args *a, const bogie
         return 2;
     }
     char *text = NULL;
-    int rc = 0;
     st = bogie_position_write(j, &pos, fmt, &text);
-    if (st != BOGIE_OK) {
-        fprintf(stderr, "bogie where: %s\n", bogie_strerror(st));
-        rc = 1;
-    } else if (a->out_path) {
-        rc = cli_write_file_atomic("where", a->out_path, text);
-    } else {
-        fputs(text, stdout);
-    }
-    free(text);
-    return rc;
+    return write_text_out("where", a->out_path, st, text);
 }
 
 /* Says on stderr which gauge-change facilities of the reference data in data apply to no station of p's network. */
@@ -279,19 +286,9 @@ static int plan_alternatives(const cli_planner *p, const route_args *a, bogie_fo
     if (st != BOGIE_OK)
         return cli_fail("route", &d, st);
     char *text = NULL;
-    int rc = 0;
     st = bogie_journeys_write((const bogie_journey *const *)js, n, fmt, &text);
-    if (st != BOGIE_OK) {
-        fprintf(stderr, "bogie route: %s\n", bogie_strerror(st));
-        rc = 1;
-    } else if (a->out_path) {
-        rc = cli_write_file_atomic("route", a->out_path, text);
-    } else {
-        fputs(text, stdout);
-    }
-    free(text);
     bogie_journeys_free(js, n);
-    return rc;
+    return write_text_out("route", a->out_path, st, text);
 }
 
 /* Plans the journey a asks for with train and writes it; returns the exit status. */

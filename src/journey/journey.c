@@ -132,28 +132,40 @@ static bogie_status new_journey(const bogie_planner *p, const bogie_train *t, bo
 }
 
 /* Turns routes res[0 .. n) (taken over, and freed, here) into journeys js[0 ..), counting them in *n_js; w holds
- * the places and train they share. */
+ * the places and train they share. An alternative the request cannot be fitted to (a sighting off its route) is
+ * left out; the first route's failure is the plan's. */
 static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_request *req, double deadline, work *w,
                                 route_result *res, const double *shared, size_t n, bool searched, bogie_journey **js,
                                 size_t *n_js, bogie_diag *diag)
 {
     bogie_status rc = BOGIE_OK;
     for (size_t i = 0; i < n; i++) {
+        bogie_journey *j = NULL;
         if (rc == BOGIE_OK)
-            rc = new_journey(p, req->train, &js[i], diag);
+            rc = new_journey(p, req->train, &j, diag);
         if (rc != BOGIE_OK) {
             route_result_free(p->alloc, &res[i]);
             continue;
         }
-        *n_js = i + 1;
-        js[i]->weight_s = res[i].cost_s;
-        js[i]->shared = shared[i];
-        jy_note_start_wheels(req, &w->places[0], &res[i], js[i]);
+        j->weight_s = res[i].cost_s;
+        j->shared = shared[i];
+        jy_note_start_wheels(req, &w->places[0], &res[i], j);
         w->route = res[i];
-        rc = finish(p, req, deadline, w, js[i], diag);
+        bogie_diag mine = {0};
+        rc = finish(p, req, deadline, w, j, i == 0 ? diag : &mine);
         if (rc == BOGIE_OK && i == 0 && !searched)
-            jy_warn(js[i], "alternative routes are searched for between two stations with nothing avoided; this "
-                           "journey has one route");
+            jy_warn(j, "alternative routes are searched for between two stations with nothing avoided; this journey "
+                       "has one route");
+        if (rc == BOGIE_ERR_ARG && i > 0) {
+            bogie_journey_free(j);
+            rc = BOGIE_OK;
+        } else if (rc != BOGIE_OK && i > 0) {
+            bogie_journey_free(j);
+            if (diag)
+                *diag = mine;
+        } else {
+            js[(*n_js)++] = j;
+        }
         work_free(p->alloc, w);
         memset(&w->route, 0, sizeof w->route);
         memset(&w->layout, 0, sizeof w->layout);

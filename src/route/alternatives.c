@@ -91,6 +91,7 @@ typedef struct alt {
     double best;
     uset taken;   /* the edges of the routes taken */
     uset tried;   /* the states on the paths unpacked so far */
+    uset twice;   /* the edges the fastest route runs more than once (into a reversal and out again) */
 } alt;
 
 /* A path through one via, unpacked. */
@@ -107,6 +108,7 @@ static void alt_free(alt *x)
     rt_seeds_free(x->a, &x->dst);
     uset_free(x->a, &x->taken);
     uset_free(x->a, &x->tried);
+    uset_free(x->a, &x->twice);
     if (x->c)
         rt_costs_release(x->q->base, x->c);
 }
@@ -133,6 +135,30 @@ static double path_length(const alt *x, const alt_path *p, double *shared)
             *shared += net->edges[e].length_m;
     }
     return len;
+}
+
+/* The track p runs a second time (metres), over edges the fastest route does not run twice, into *again: the
+ * detour out to a reversal and back that no one would call an alternative. With twice set, those edges are added
+ * to x->twice instead (for the fastest route). False when out of memory. */
+static bool run_again(alt *x, const alt_path *p, bool twice, double *again)
+{
+    const bogie_network *net = x->q->base->net;
+    uset once = {0};
+    bool ok = true;
+    *again = 0;
+    for (size_t i = 0; i < p->n && ok; i++) {
+        if (i > 0 && p->nodes[i] / x->c->n_gauges == p->nodes[i - 1] / x->c->n_gauges)
+            continue;
+        uint32_t e = state_edge(x, p->nodes[i]);
+        if (!uset_has(&once, e))
+            ok = uset_add(x->a, &once, e);
+        else if (twice)
+            ok = uset_add(x->a, &x->twice, e);
+        else if (!uset_has(&x->twice, e))
+            *again += net->edges[e].length_m;
+    }
+    uset_free(x->a, &once);
+    return ok;
 }
 
 /* Adds the path's states to the states tried, and when take is set its edges to the routes taken. */
@@ -227,7 +253,8 @@ static bogie_status alt_init(alt *x, const route_query *q, bogie_diag *diag)
     alt_path p = {0};
     rc = ch_spaces_path(x->sp, ch_spaces_meet(x->sp), &p.cost, &p.len, &p.nodes, &p.n, &p.via_at, &p.si, &p.di,
                         diag);
-    if (rc == BOGIE_OK && !mark_path(x, &p, true))
+    double again;
+    if (rc == BOGIE_OK && (!mark_path(x, &p, true) || !run_again(x, &p, true, &again)))
         rc = util_nomem(diag, "searching for alternative routes");
     ch_path_free(x->h, p.nodes, p.n);
     return rc;
@@ -238,8 +265,11 @@ static bogie_status alt_init(alt *x, const route_query *q, bogie_diag *diag)
 static bogie_status try_path(alt *x, const alt_path *p, route_result *res, double *shared, size_t *n,
                              bogie_diag *diag)
 {
-    double sh, len = path_length(x, p, &sh);
-    bool ok = p->cost <= ROUTE_ALT_MAX_STRETCH * x->best && len > 0 && sh <= ROUTE_ALT_MAX_SHARE * len;
+    double sh, again, len = path_length(x, p, &sh);
+    if (!run_again(x, p, false, &again))
+        return util_nomem(diag, "searching for alternative routes");
+    bool ok = p->cost <= ROUTE_ALT_MAX_STRETCH * x->best && len > 0 && sh <= ROUTE_ALT_MAX_SHARE * len &&
+              again <= ROUTE_ALT_MAX_AGAIN * len;
     bogie_status rc = BOGIE_OK;
     if (ok)
         rc = locally_optimal(x, p, &ok, diag);

@@ -483,19 +483,26 @@ static uint32_t step(dir *d, double *key, bool *oom)
     return it.node;
 }
 
-/* The mid of arc u -> w in the hierarchy. */
-static uint32_t arc_mid(const ch *h, uint32_t u, uint32_t w)
+/* Arc u -> w in the hierarchy: among u's upward arcs when w ranks higher, else among w's; NULL when there is none. */
+static const arc *find_arc(const ch *h, uint32_t u, uint32_t w)
 {
     if (h->rank[u] < h->rank[w]) {
         for (uint32_t k = h->up_first[u]; k < h->up_first[u + 1]; k++)
             if (h->up[k].other == w)
-                return h->up[k].mid;
+                return &h->up[k];
     } else {
         for (uint32_t k = h->down_first[w]; k < h->down_first[w + 1]; k++)
             if (h->down[k].other == u)
-                return h->down[k].mid;
+                return &h->down[k];
     }
-    return NO_MID;
+    return NULL;
+}
+
+/* The mid of arc u -> w in the hierarchy. */
+static uint32_t arc_mid(const ch *h, uint32_t u, uint32_t w)
+{
+    const arc *x = find_arc(h, u, w);
+    return x ? x->mid : NO_MID;
 }
 
 typedef struct triple {
@@ -691,16 +698,8 @@ bogie_status ch_spaces_path(const ch_spaces *s, uint32_t via, double *cost, doub
 
 double ch_arc_cost(const ch *h, uint32_t u, uint32_t w)
 {
-    if (h->rank[u] < h->rank[w]) {
-        for (uint32_t k = h->up_first[u]; k < h->up_first[u + 1]; k++)
-            if (h->up[k].other == w)
-                return h->up[k].cost;
-    } else {
-        for (uint32_t k = h->down_first[w]; k < h->down_first[w + 1]; k++)
-            if (h->down[k].other == u)
-                return h->down[k].cost;
-    }
-    return INFINITY;
+    const arc *x = find_arc(h, u, w);
+    return x ? x->cost : INFINITY;
 }
 
 bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst, double *cost,

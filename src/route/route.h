@@ -146,12 +146,17 @@ bogie_status route_find(const route_query *q, route_result *res, bogie_diag *dia
 void route_result_free(const bogie_allocator *alloc, route_result *res);
 
 /* Alternative routes (alternatives.c): each shares at most ROUTE_ALT_MAX_SHARE of its length with the routes
- * before it, costs at most ROUTE_ALT_MAX_STRETCH times the fastest, and is locally optimal: its stretch of
+ * before it, costs at most ROUTE_ALT_MAX_STRETCH times the fastest, runs little track twice (ROUTE_ALT_MAX_AGAIN)
+ * and is locally optimal: its stretch of
  * ROUTE_ALT_LOCAL_ALPHA times the fastest route's cost around the via is a cheapest path itself (the criteria of
  * Abraham et al. 2013, "Alternative routes in road networks"). */
 #define ROUTE_ALT_MAX_SHARE 0.8
 #define ROUTE_ALT_MAX_STRETCH 1.5
 #define ROUTE_ALT_LOCAL_ALPHA 0.25
+/* Nor may an alternative run more than this share of its length a second time over track the fastest route runs
+ * once (out to a reversal and back: a detour the T-test misses when its via lies outside the loop; assumed, to
+ * leave room for reversing at a terminus). */
+#define ROUTE_ALT_MAX_AGAIN 0.05
 
 /* Up to max routes through q's places into res[0 .. *n_res) (the caller's array of max; each freed with
  * route_result_free): res[0] is route_find's route, then the alternatives, cheapest first, each with shared[i]

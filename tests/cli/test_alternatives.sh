@@ -99,6 +99,17 @@ curl -s -g -o "$T/api.json" "$URL/api/journey?from=West&to=East&train=china-euro
 same_file "/api/journey?alternatives=3 is bogie route --alternatives 3, byte for byte" "$T/api.json" "$T/two.json"
 is "/api/journey?alternatives=0 is refused" \
     "$(curl -s -g -o /dev/null -w '%{http_code}' "$URL/api/journey?from=West&to=East&train=china-europe-freight&alternatives=0")" "400"
+J="$URL/api/journey?from=West&to=East&train=china-europe-freight"
+is "/api/journey?alternative=1 is the second of the list alone, as a plain journey" \
+    "$(curl -s -g "$J&alternatives=3&alternative=1" | python3 -c "import json,sys; a=json.load(sys.stdin); b=json.load(open(sys.argv[1]))['alternatives'][1]; b.pop('shared'); print(a==b)" "$T/two.json")" "True"
+is "/api/journey?alternative=2: 400 naming the two routes there are" \
+    "$(curl -s -g "$J&alternative=2" | python3 -c "import json,sys; print(json.load(sys.stdin)['message'])")" \
+    "alternative 2: this journey has 2 routes (0 to 1)"
+is "/api/where on alternative 1: three hours on, changing gauge at Suedwechsel" \
+    "$(curl -s -g "${J/journey/where}&depart=2023-09-10%2015:00&at=2023-09-10%2018:00&alternatives=3&alternative=1" | python3 -c "import json,sys; p=json.load(sys.stdin)['position']; print(p['state'], p['last'])")" \
+    "stopped Suedwechsel"
+is "/api/where with a list of alternatives: 400" \
+    "$(curl -s -g -o /dev/null -w '%{http_code}' "${J/journey/where}&depart=2023-09-10%2015:00&at=2023-09-10%2018:00&alternatives=3")" "400"
 # West and East by their coordinates (lon,lat): within 300 m of a station, a coordinate means the station.
 R="$URL/route/v1/china-europe-freight/8.0,50.0;8.12,50.0"
 is "/route/v1 alternatives=true: two routes, the second by Suedwechsel" \
