@@ -185,7 +185,7 @@ demo: $(CORRIDOR) $(EURASIA)
 	$(BUILD)/bogie route --network $(EURASIA) --from Pyongyang --to "Moscow Yaroslavsky" --train armoured \
 	    --avoid CN --depart "2023-09-10 15:00"
 
-CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs
+CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs $(BUILD)/bench/plan_loop
 CHECK_DEPS  := $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR) $(CHECK_TOOLS)
 # The sanitizer build: everything again in its own directory, with AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN_BUILD   ?= build-san
@@ -232,8 +232,9 @@ bench-import: $(BUILD)/bogie $(BUILD)/bench/pbf_parse
 bench-serve: $(BUILD)/bogie $(CORRIDOR)
 	BOGIE=$(BUILD)/bogie CORRIDOR=$(CORRIDOR) python3 bench/serve.py $(BENCH_ARGS)
 
-bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs
-	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs python3 bench/route.py $(BENCH_ARGS)
+bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs $(BUILD)/bench/plan_loop
+	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs PLAN_LOOP=$(BUILD)/bench/plan_loop \
+	    python3 bench/route.py $(BENCH_ARGS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libbogie.a
 	@mkdir -p $(dir $@)

@@ -334,7 +334,8 @@ static int route_or_where(int argc, char **argv, bool where)
         rc = cli_usage_error(a.cmd, "--alternatives is for bogie route");
     if (rc == 0)
         rc = route_format(&a, &fmt);
-    if (rc == 0 && a.alternatives > 1 && (a.csv_path || a.svg_path || (fmt != BOGIE_FORMAT_TEXT && fmt != BOGIE_FORMAT_JSON)))
+    bool listable = fmt == BOGIE_FORMAT_TEXT || fmt == BOGIE_FORMAT_JSON;
+    if (rc == 0 && a.alternatives > 1 && (a.csv_path || a.svg_path || !listable))
         rc = cli_usage_error(a.cmd, "--alternatives writes text or json, without --profile-csv or --plot");
     if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg))
         rc = cli_usage_error(a.cmd, "--from, --to and --train are needed (missing: %s%s%s)", a.req.from ? "" : "--from ",

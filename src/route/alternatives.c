@@ -510,8 +510,9 @@ static bogie_status order_alternatives(const route_base *b, route_result *res, d
             route_result_free(b->alloc, by_cost[i]);
             continue;
         }
+        const route_item *it = by_cost[i]->items.v;
         for (size_t k = 0; k < by_cost[i]->items.n && !oom; k++)
-            oom = by_cost[i]->items.v[k].kind == RITEM_EDGE && !uset_add(b->alloc, &taken, by_cost[i]->items.v[k].h >> 1);
+            oom = it[k].kind == RITEM_EDGE && !uset_add(b->alloc, &taken, it[k].h >> 1);
         shared[m] = i == 0 ? 0 : sh / len;
         kept[m++] = *by_cost[i];
     }
@@ -541,6 +542,8 @@ bogie_status route_alternatives(const route_query *q, size_t max, route_result *
     if (rc == BOGIE_OK && *n_res < max)
         rc = penalty_rounds(&x, max, res, shared, n_res, diag);
     alt_free(&x);
+    if (rc == BOGIE_ERR_NOT_FOUND)
+        rc = BOGIE_OK; /* nothing more through the hierarchy than the route found: no alternative */
     if (rc == BOGIE_OK)
         rc = order_alternatives(q->base, res, shared, n_res, diag);
     if (rc != BOGIE_OK) {

@@ -2,9 +2,11 @@
  * path, and what each file offers the others. rules.c says what track a train may use, view.c is one query's view
  * of the graph, costs.c each train's costs, items.c turns a found path into the route's items, search.c is the A*
  * search, hierarchy.c the contraction hierarchy's preparation and queries, explain.c says why there is no route,
- * snap.c puts coordinates on track, and route.c holds the entry points. They use each other one way only:
+ * snap.c puts coordinates on track, alternatives.c finds alternative routes, and route.c holds the entry points.
+ * They use each other one way only:
  *   route.c -> explain.c -> search.c -> items.c -> rules.c
- *   alternatives.c -> route.c, hierarchy.c, ch.c;  route.c -> hierarchy.c -> items.c, costs.c, view.c;  search.c -> costs.c -> rules.c;  route.c -> snap.c */
+ *   alternatives.c -> route.c, hierarchy.c, ch.c;  route.c -> hierarchy.c -> items.c, costs.c, view.c;
+ *   search.c -> costs.c -> rules.c;  route.c -> snap.c */
 #ifndef BOGIE_ROUTE_INT_H
 #define BOGIE_ROUTE_INT_H
 

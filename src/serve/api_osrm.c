@@ -120,8 +120,8 @@ static bool read_alternatives(const char *v, route_query *q, bogie_response *r)
     return true;
 }
 
-/* Reads overview, geometries, steps, depart, gauge and alternatives into q; false after answering 400 on an option not known or a
- * value not offered. */
+/* Reads overview, geometries, steps, depart, gauge and alternatives into q; false after answering 400 on an option
+ * not known or a value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
     if (!api_known_params(p, np, ROUTE_PARAMS, "/route/v1", r))
