@@ -477,8 +477,6 @@ typedef struct bogie_journey {
     double allowance_s;
     double change_s, border_s, dwell_s, reversal_s;
     double weight_s;                 /* the search's own estimate (at the limits, plus stops), as /table gives it */
-    double shared;                   /* an alternative (bogie_plan_alternatives): the fraction of its length on
-                                        track of the routes before it; 0 for the first (fastest) */
     double graded_km;                /* of length_m, the km whose elevation, and so grade, is known (elsewhere the
                                         physics takes the track as flat) */
     double max_grade_permille;       /* the steepest smoothed grade on them, up or down */
@@ -506,6 +504,9 @@ typedef struct bogie_journey {
     double early_s, late_s;          /* the band of the arrival at the destination, seconds after the departure */
     int64_t early_utc, late_utc;
     char early_local[24], late_local[24]; /* in the destination's zone */
+    /* Filled by bogie_plan_alternatives: */
+    double shared;                   /* the fraction of its length on track of the routes before it; 0 for the
+                                        first (the fastest) and from bogie_plan */
 } bogie_journey;
 
 /* Plans a journey. On success *out is owned by the caller (bogie_journey_free). When no route exists, returns
