@@ -185,7 +185,8 @@ demo: $(CORRIDOR) $(EURASIA)
 	$(BUILD)/bogie route --network $(EURASIA) --from Pyongyang --to "Moscow Yaroslavsky" --train armoured \
 	    --avoid CN --depart "2023-09-10 15:00"
 
-CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs
+CHECK_TOOLS := $(BUILD)/bench/gen $(BUILD)/bench/netstats $(BUILD)/bench/route_pairs $(BUILD)/bench/plan_loop \
+               $(BUILD)/bench/ch_compare
 CHECK_DEPS  := $(BUILD)/bogie $(BUILD)/web/index.html $(TEST_BIN) $(CORRIDOR) $(CHECK_TOOLS)
 # The sanitizer build: everything again in its own directory, with AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN_BUILD   ?= build-san
@@ -248,9 +249,10 @@ RK_BENCH := $(if $(wildcard $(ROUTINGKIT_SRC)/Makefile),$(BUILD)/bench/routingki
 bench-world: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs
 	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs python3 bench/world.py $(BENCH_ARGS)
 
-bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs $(BUILD)/bench/ch_compare $(RK_BENCH)
+bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs $(BUILD)/bench/ch_compare \
+             $(BUILD)/bench/plan_loop $(RK_BENCH)
 	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs CH_COMPARE=$(BUILD)/bench/ch_compare \
-	    ROUTINGKIT=$(RK_BENCH) python3 bench/route.py $(BENCH_ARGS)
+	    PLAN_LOOP=$(BUILD)/bench/plan_loop ROUTINGKIT=$(RK_BENCH) python3 bench/route.py $(BENCH_ARGS)
 
 $(BUILD)/routingkit/lib/libroutingkit.a:
 	@mkdir -p $(BUILD)/routingkit

@@ -3,7 +3,9 @@
 (time and peak memory per million OSM nodes), opens it, and routes random pairs for the standard train profiles
 three ways: plain Dijkstra (the baseline, measured in the same run), A* with landmarks, and the contraction hierarchy;
 then a 100 x 100 matrix, and the same pairs through pgRouting's pgr_dijkstra in a throwaway PostgreSQL cluster on
-loopback. Writes the "route" section of bench/RESULTS.md.
+loopback; then alternative routes (up to 3) on the same pairs from the hierarchy, every answer checked against the
+criteria, and the flagship journey's alternatives on the corridor, whole journeys. Writes the "route" section of
+bench/RESULTS.md.
 
 Then the side-by-side with RoutingKit (issue 16): bench/ch_compare builds the armoured train's hierarchy and times
 its queries through ch_route alone, each kind in a loop of its own, and writes the very state graph and query states
@@ -11,7 +13,8 @@ for bench/routingkit (RoutingKit, built from ../shared/anchors/routingkit by the
 queries on the same states and checks every cost.
 
 Usage: python3 bench/route.py [--nodes N] [--pairs P] [--quick]
-  (BOGIE, GEN, PAIRS, CH_COMPARE, ROUTINGKIT name the binaries; ROUTINGKIT empty: no side-by-side)
+  (BOGIE, GEN, PAIRS, PLAN_LOOP, CH_COMPARE, ROUTINGKIT name the binaries; ROUTINGKIT empty: no
+  side-by-side)
 --quick: a 200,000-node network, fewer pairs and pgRouting queries; well under two minutes.
 """
 import argparse
@@ -165,7 +168,9 @@ def main():
         args.nodes, args.pairs, args.pg_queries = 200_000, 200, 5
     bogie, gen = benchlib.binary("BOGIE", "build/bogie"), benchlib.binary("GEN", "build/bench/gen")
     pairs_bin, data = benchlib.binary("PAIRS", "build/bench/route_pairs"), os.path.join(ROOT, "data")
+    plan_loop = benchlib.binary("PLAN_LOOP", "build/bench/plan_loop")
     tmp = tempfile.mkdtemp(prefix="bogie-bench-")
+    load_start = os.getloadavg()[0]
     try:
         osm = os.path.join(tmp, "continent.osm.gz")
         t0 = time.perf_counter()
@@ -198,6 +203,27 @@ def main():
             print("routed %s: %s" % (train, out.strip()), file=sys.stderr)
         mx = json.loads(run([pairs_bin, net, data, os.path.join(data, "trains", "china-europe-freight.json"), "0", "9",
                              "--stations", "--json", "--matrix", "100", "--check-cells", "20"]).stdout)
+        # Alternatives: up to 3 routes on the same kind of pairs, from the hierarchy; route_pairs checks every answer
+        # against the criteria and exits 1 when one breaks them.
+        alts = []
+        for train in ("china-europe-freight", "armoured"):
+            proc = subprocess.run([pairs_bin, net, data, os.path.join(data, "trains", train + ".json"),
+                                   str(args.pairs), "7", "--stations", "--json", "--alternatives", "3"],
+                                  capture_output=True, text=True)
+            if proc.stdout.strip():
+                a = json.loads(proc.stdout)
+                a["train"] = train
+                alts.append(a)
+                print("alternatives %s: %s" % (train, proc.stdout.strip()), file=sys.stderr)
+            elif proc.returncode != 0:
+                raise RuntimeError("route_pairs --alternatives failed for %s: %s" % (train, proc.stderr[-2000:]))
+        # The flagship journey's alternatives on the corridor: whole journeys, physics and timetable included.
+        corridor = os.path.join(tmp, "corridor.bogie")
+        run([bogie, "import", "-q", "--data", data, os.path.join(data, "corridor", "corridor.osm"), "-o", corridor])
+        flag = run([plan_loop, corridor, data, os.path.join(data, "trains", "armoured.json"), "Pyongyang",
+                    "Vladivostok", "20", "3"]).stdout.split()
+        flag_ms, flag_routes = float(flag[1]), int(flag[7])
+        load_end = os.getloadavg()[0]
         # pgRouting on the china-europe-freight train's edges (both its gauges), the same pairs as bogie.
         edges = os.path.join(tmp, "edges.csv")
         run([pairs_bin, net, data, os.path.join(data, "trains", "china-europe-freight.json"), "0", "1",
@@ -215,8 +241,10 @@ def main():
 
     r0 = rows[0]
     lines = ["## Routing at scale", "",
-             "`make bench-route`%s, %s. Machine: %s." % (" --quick" if args.quick else "",
-                                                         datetime.date.today().isoformat(), benchlib.machine()), "",
+             "`make bench-route`%s, %s. Machine: %s. Load average (1 min) %.1f at the start and %.1f at the end "
+             "(%d cores; other work on the machine counts in it)." % (
+                 " --quick" if args.quick else "", datetime.date.today().isoformat(), benchlib.machine(), load_start,
+                 load_end, os.cpu_count() or 0), "",
              "Network: `bench/gen --nodes %d --seed 1 --bbox %s` (Europe and Asia; see bench/GENERATOR.md): %d OSM "
              "nodes, giving %d graph nodes and %d edges; %d landmarks." % (
                  args.nodes, BBOX, osm_nodes, r0["nodes"], r0["edges"], r0["landmarks"]),
@@ -240,6 +268,7 @@ def main():
     for train in skipped:
         lines.append("| %s | – | – | no station on track it can use (gauge and wires) | | | | |" % train)
     bad = sum(r["mismatches"] + r["path_diffs"] for r in rows) + mx["mismatches"]
+    alt_bad = sum(a["bad"] for a in alts)
     lines += ["", "The speed-up grows with the route's length: the two electric trains' systems cover only some "
               "regions, so their routes are short and plain Dijkstra's search is already small.", "",
               "Every pair's route was the same three ways (%d differences of cost or path)." % bad, "",
@@ -251,12 +280,24 @@ def main():
               "query, against bogie's hierarchy %.3f ms (%.0f×) and bogie's plain Dijkstra %.1f ms (%.0f×)." % (
                   pg_n, pg_s * 1000, ch_same * 1000, pg_s / ch_same if ch_same > 0 else 0, dj_same * 1000,
                   pg_s / dj_same if dj_same > 0 else 0)]
+    lines += ["", "Alternative routes (`route_alternatives`, up to 3 routes, from the hierarchy, on the same random "
+              "station pairs), each answer checked against the criteria (sorted, at most 1.5 "
+              "times the fastest's cost, at most 80 % shared with the routes before it):", "",
+              "| train | routed | with an alternative | routes per pair | p50 / p99 | breaking a criterion |",
+              "|---|---|---|---|---|---|"]
+    for a in alts:
+        lines.append("| %s | %d | %d | %.2f | %.2f / %.2f ms | %d |" % (
+            a["train"], a["routed"], a["with_alternative"], a["routes"] / a["routed"] if a["routed"] else 0,
+            a["p50_s"] * 1000, a["p99_s"] * 1000, a["bad"]))
+    lines += ["", "The flagship journey with `--alternatives 3` (Pyongyang - Vladivostok, armoured, on the corridor; "
+              "`bench/plan_loop`, whole journeys, physics and timetable included, median of 20): %.1f ms, %d "
+              "route%s." % (flag_ms, flag_routes, "" if flag_routes == 1 else "s")]
     lines += side_by_side_lines(side)
     if not args.no_write:
         benchlib.write_section("route", "\n".join(lines))
     print("\n".join(lines))
     # The run fails when the methods disagree, so that CI catches it.
-    sys.exit(1 if bad else 0)
+    sys.exit(1 if bad or alt_bad else 0)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@
  *   --export-edges F  instead, write the train's edges as CSV for pgRouting (nodes and edges numbered from 1)
  *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost,
  *               and the two nodes' lat, lon
+ *   --alternatives N  instead, time route_alternatives (up to N routes) from the hierarchy on PAIRS random pairs, and
+ *               check each answer against the criteria (sorted, at most 1.5 times the best, sharing at most 80 %)
  * Prints one summary line (or JSON); exits 1 when any pair's costs differ. */
 #include "bogie.h"
 #include "benchutil.h"
@@ -125,6 +127,91 @@ static int run_matrix(route_base *base, const bogie_train *t, const uint32_t *ca
     return mismatches ? 1 : 0;
 }
 
+/* The edges of route r, into the caller's marks (one byte per edge; set to 1). */
+static void mark_edges(const route_result *r, uint8_t *mark)
+{
+    for (size_t k = 0; k < r->items.n; k++)
+        if (r->items.v[k].kind == RITEM_EDGE)
+            mark[r->items.v[k].h >> 1] = 1;
+}
+
+/* Whether the alternatives res[0 .. n) meet the criteria: sorted by cost, at most ROUTE_ALT_MAX_STRETCH times the
+ * first, each sharing at most ROUTE_ALT_MAX_SHARE of its length (within 1e-9) with the routes before it, as told. */
+static bool alternatives_ok(const route_base *b, const route_result *res, const double *shared, size_t n)
+{
+    uint8_t *mark = calloc(b->net->n_edges ? b->net->n_edges : 1, 1);
+    bool ok = mark != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        double len = 0, sh = 0;
+        for (size_t k = 0; k < res[i].items.n; k++) {
+            const route_item *it = &res[i].items.v[k];
+            if (it->kind != RITEM_EDGE || (k > 0 && res[i].items.v[k - 1].kind == RITEM_EDGE &&
+                                           res[i].items.v[k - 1].h == it->h))
+                continue;
+            double l = b->net->edges[it->h >> 1].length_m;
+            len += l;
+            sh += mark[it->h >> 1] ? l : 0;
+        }
+        ok = (i == 0 || res[i].cost_s >= res[i - 1].cost_s) && res[i].cost_s <= ROUTE_ALT_MAX_STRETCH * res[0].cost_s &&
+             sh <= ROUTE_ALT_MAX_SHARE * len + 1e-9 && fabs(sh / len - shared[i]) <= 1e-9 + (i == 0 ? 0 : 0.01);
+        mark_edges(&res[i], mark);
+    }
+    free(mark);
+    return ok;
+}
+
+/* --alternatives N: route_alternatives from the hierarchy on random pairs, timed, each answer checked. */
+static int run_alternatives(route_base *base, const bogie_train *t, const uint32_t *cand, size_t nc, long pairs,
+                            size_t max, uint64_t *seed, bool json)
+{
+    double *tm = malloc((pairs ? pairs : 1) * sizeof *tm);
+    size_t routed = 0, with_alt = 0, routes = 0, bad = 0;
+    route_result res[BOGIE_MAX_ALTERNATIVES];
+    double shared[BOGIE_MAX_ALTERNATIVES];
+    bogie_diag d = {0};
+    for (long i = 0; i < pairs; i++) {
+        route_place pl[2];
+        memset(pl, 0, sizeof pl);
+        pl[0].node = cand[bench_rand(seed) % nc];
+        do
+            pl[1].node = cand[bench_rand(seed) % nc];
+        while (pl[1].node == pl[0].node);
+        pl[0].station = pl[1].station = BOGIE_NONE;
+        route_query q = {.base = base, .train = t, .places = pl, .n_places = 2};
+        size_t n;
+        bool searched;
+        double a0 = bench_now();
+        bogie_status st = route_alternatives(&q, max, res, shared, &n, &searched, &d);
+        double el = bench_now() - a0;
+        if (st != BOGIE_OK)
+            continue;
+        tm[routed++] = el;
+        with_alt += n > 1;
+        routes += n;
+        if (!searched || !alternatives_ok(base, res, shared, n)) {
+            bad++;
+            fprintf(stderr, "route_pairs: pair %ld (nodes %u -> %u): %zu alternatives break the criteria\n", i,
+                    pl[0].node, pl[1].node, n);
+        }
+        for (size_t k = 0; k < n; k++)
+            route_result_free(base->alloc, &res[k]);
+    }
+    double sum = 0;
+    for (size_t i = 0; i < routed; i++)
+        sum += tm[i];
+    double mean = routed ? sum / routed : 0, p50 = bench_quantile(tm, routed, 0.5), p99 = bench_quantile(tm, routed, 0.99);
+    if (json)
+        printf("{\"alternatives\":%zu,\"pairs\":%ld,\"routed\":%zu,\"with_alternative\":%zu,\"routes\":%zu,"
+               "\"bad\":%zu,\"mean_s\":%.6f,\"p50_s\":%.6f,\"p99_s\":%.6f}\n",
+               max, pairs, routed, with_alt, routes, bad, mean, p50, p99);
+    else
+        printf("up to %zu routes for %zu of %ld pairs: %zu with an alternative, %.2f routes each; %.3f ms mean, p50 "
+               "%.3f, p99 %.3f; %zu breaking the criteria\n", max, routed, pairs, with_alt,
+               routed ? (double)routes / routed : 0, mean * 1e3, p50 * 1e3, p99 * 1e3, bad);
+    free(tm);
+    return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 6) {
@@ -132,7 +219,7 @@ int main(int argc, char **argv)
         return 2;
     }
     bool stations_only = false, json = false;
-    long matrix = 0, check_cells = -1;
+    long matrix = 0, check_cells = -1, alternatives = 0;
     const char *export_path = NULL, *dump_path = NULL;
     for (int i = 6; i < argc; i++) {
         if (strcmp(argv[i], "--stations") == 0)
@@ -147,6 +234,8 @@ int main(int argc, char **argv)
             export_path = argv[++i];
         else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
             dump_path = argv[++i];
+        else if (strcmp(argv[i], "--alternatives") == 0 && i + 1 < argc)
+            alternatives = atol(argv[++i]);
     }
     bogie_diag d = {0};
     bogie_network *net;
@@ -214,8 +303,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "route_pairs: %s\n", d.message);
         return 1;
     }
-    if (matrix > 0) {
-        int rc = run_matrix(&base, &t, cand, nc, (size_t)matrix, check_cells, &seed, json, t_ch);
+    if (matrix > 0 || alternatives > 0) {
+        int rc = matrix > 0 ? run_matrix(&base, &t, cand, nc, (size_t)matrix, check_cells, &seed, json, t_ch)
+                            : run_alternatives(&base, &t, cand, nc, pairs, (size_t)alternatives, &seed, json);
         free(cand);
         route_base_free(&base);
         bogie_world_close(w);

@@ -520,6 +520,9 @@ typedef struct bogie_journey {
     char early_local[24], late_local[24]; /* in the destination's zone */
     double stage_s[BOGIE_N_STAGES];  /* how long each stage of bogie_plan took, in seconds (BOGIE_STAGE_*), for
                                         profiling (bench/plan_loop) */
+    /* Filled by bogie_plan_alternatives: */
+    double shared;                   /* the fraction of its length on track of the routes before it; 0 for the
+                                        first (the fastest) and from bogie_plan */
 } bogie_journey;
 
 /* Plans a journey. On success *out is owned by the caller (bogie_journey_free). When no route exists, returns
@@ -528,6 +531,24 @@ typedef struct bogie_journey {
 bogie_status bogie_plan(const bogie_planner *planner, const bogie_journey_request *req, bogie_journey **out,
                         bogie_diag *diag);
 void bogie_journey_free(bogie_journey *journey);
+
+/* The most routes bogie_plan_alternatives gives. */
+#define BOGIE_MAX_ALTERNATIVES 8
+
+/* Plans the fastest journey, as bogie_plan does, and up to max - 1 alternatives (max from 1 to
+ * BOGIE_MAX_ALTERNATIVES): routes that each share at most 80 % of their length with the routes before them, cost
+ * at most 1.5 times the fastest's search cost (weight_s) and are locally optimal (Abraham et al. 2013,
+ * "Alternative routes in road networks"; docs/journeys.md), each a whole journey with its own stops, gauge
+ * changes, borders and timetable, ordered by weight_s, fastest first; bogie_journey.shared says how much each
+ * shares. Alternatives are searched for between two stations with nothing avoided (through the train's hierarchy,
+ * built now if bogie_planner_prepare has not built it); otherwise, as when none qualifies, the answer is the one
+ * journey (with a warning in the first case). An alternative that the request's sightings do not fit (one off its
+ * route) is left out. On success *out (an array of *n_out journeys, at least one) is the
+ * caller's: free it with bogie_journeys_free. Errors as bogie_plan's. */
+bogie_status bogie_plan_alternatives(const bogie_planner *planner, const bogie_journey_request *req, size_t max,
+                                     bogie_journey ***out, size_t *n_out, bogie_diag *diag);
+/* Frees the n journeys of js and the array itself; js may be NULL. */
+void bogie_journeys_free(bogie_journey **js, size_t n);
 
 typedef enum bogie_where_state {
     BOGIE_WHERE_NOT_DEPARTED = 0,    /* before the departure: at the origin */
@@ -609,6 +630,11 @@ bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format form
  * NULL, *len 0 and diag says why; diag may be NULL. */
 bogie_status bogie_journey_write_bytes(const bogie_journey *journey, bogie_format format, unsigned char **out,
                                        size_t *len, bogie_diag *diag);
+/* Writes the journeys js[0 .. n) of bogie_plan_alternatives into *out (malloc'd; free() it): as text, each
+ * timetable headed "alternative 2 of 3: +4 h 10 min, shares 61 %" (its total time against the first's, and
+ * bogie_journey.shared); as JSON (BOGIE_FORMAT_JSON), {"alternatives":[...]} with each journey's object as
+ * bogie_journey_write gives it plus "shared". Other formats: BOGIE_ERR_ARG. */
+bogie_status bogie_journeys_write(const bogie_journey *const *js, size_t n, bogie_format format, char **out);
 
 /* Writes position pos of journey j as text for people, or (BOGIE_FORMAT_JSON) as the journey's JSON with a
  * "position" object added, into *out, a NUL-terminated string allocated with malloc (free() it). Other formats:

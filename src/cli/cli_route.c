@@ -17,6 +17,7 @@ typedef struct route_args {
     const char **seen;                          /* --seen PLACE@TIME, calloc'd as via */
     const char *at;                             /* bogie where --at TIME|now, else NULL */
     const char *cmd;                            /* "route" or "where", for messages */
+    long alternatives;                          /* --alternatives N: up to N routes; 0 when not given */
 } route_args;
 
 /* Sets the defaults and makes room for the via and avoid lists (free() them); returns 0, or 1 without memory. */
@@ -89,6 +90,14 @@ static int parse_route_args(int argc, char **argv, route_args *a)
                 rc = 2;
             }
             a->req.start_gauge = (uint16_t)(rc == 0 ? mm : 0);
+        } else if (strcmp(arg, "--alternatives") == 0 && val) {
+            char *end;
+            a->alternatives = strtol(val, &end, 10);
+            if (*end || end == val || a->alternatives < 1 || a->alternatives > BOGIE_MAX_ALTERNATIVES) {
+                fprintf(stderr, "bogie %s: --alternatives takes a number of routes from 1 to %d, not \"%s\"\n",
+                        a->cmd, BOGIE_MAX_ALTERNATIVES, val);
+                rc = 2;
+            }
         } else if (strcmp(arg, "--dwell") == 0 && val) {
             char *end;
             double m = strtod(val, &end);
@@ -230,6 +239,23 @@ static int write_journey(const route_args *a, const bogie_journey *j, bogie_form
     return rc;
 }
 
+/* Writes text, which a writer made with status st (free()d here), to path, or to stdout when path is NULL; returns
+ * the exit status, after saying why on a failure. */
+static int write_text_out(const char *cmd, const char *path, bogie_status st, char *text)
+{
+    int rc = 0;
+    if (st != BOGIE_OK) {
+        fprintf(stderr, "bogie %s: %s\n", cmd, bogie_strerror(st));
+        rc = 1;
+    } else if (path) {
+        rc = cli_write_file_atomic(cmd, path, text);
+    } else {
+        fputs(text, stdout);
+    }
+    free(text);
+    return rc;
+}
+
 /* bogie where: writes where j's train is at a->at, as text or JSON to -o or stdout; returns the exit status. */
 static int write_position(const cli_planner *p, const route_args *a, const bogie_journey *j, bogie_format fmt)
 {
@@ -243,18 +269,8 @@ static int write_position(const cli_planner *p, const route_args *a, const bogie
         return 2;
     }
     char *text = NULL;
-    int rc = 0;
     st = bogie_position_write(j, &pos, fmt, &text);
-    if (st != BOGIE_OK) {
-        fprintf(stderr, "bogie where: %s\n", bogie_strerror(st));
-        rc = 1;
-    } else if (a->out_path) {
-        rc = cli_write_file_atomic("where", a->out_path, text);
-    } else {
-        fputs(text, stdout);
-    }
-    free(text);
-    return rc;
+    return write_text_out("where", a->out_path, st, text);
 }
 
 /* Says on stderr which gauge-change facilities of the reference data in data apply to no station of p's network. */
@@ -271,6 +287,22 @@ static void report_unplaced(const cli_planner *p, const char *data)
     fprintf(stderr, n > 16 ? " and %zu more\n" : "\n", n - 16);
 }
 
+/* Plans the journey a asks for and up to a->alternatives - 1 alternatives, and writes them all in fmt (text or
+ * JSON) to -o or stdout; returns the exit status. */
+static int plan_alternatives(const cli_planner *p, const route_args *a, bogie_format fmt)
+{
+    bogie_journey **js;
+    size_t n;
+    bogie_diag d = {0};
+    bogie_status st = bogie_plan_alternatives(p->planner, &a->req, (size_t)a->alternatives, &js, &n, &d);
+    if (st != BOGIE_OK)
+        return cli_fail("route", &d, st);
+    char *text = NULL;
+    st = bogie_journeys_write((const bogie_journey *const *)js, n, fmt, &text);
+    bogie_journeys_free(js, n);
+    return write_text_out("route", a->out_path, st, text);
+}
+
 /* Plans the journey a asks for with train and writes it; returns the exit status. */
 static int plan_and_write(route_args *a, const bogie_train *train, bogie_format fmt)
 {
@@ -281,6 +313,11 @@ static int plan_and_write(route_args *a, const bogie_train *train, bogie_format 
     a->req.train = train;
     if (a->verbose)
         report_unplaced(&p, a->data);
+    if (a->alternatives > 1) {
+        rc = plan_alternatives(&p, a, fmt);
+        cli_close_planner(&p);
+        return rc;
+    }
     bogie_journey *j;
     bogie_diag d = {0};
     bogie_status st = bogie_plan(p.planner, &a->req, &j, &d);
@@ -305,8 +342,13 @@ static int route_or_where(int argc, char **argv, bool where)
     int rc = parse_route_args(argc, argv, &a);
     if (rc == 0 && where != (a.at != NULL))
         rc = cli_usage_error(a.cmd, where ? "--at TIME|now is needed" : "--at is for bogie where");
+    if (rc == 0 && a.alternatives && where)
+        rc = cli_usage_error(a.cmd, "--alternatives is for bogie route");
     if (rc == 0)
         rc = route_format(&a, &fmt);
+    bool listable = fmt == BOGIE_FORMAT_TEXT || fmt == BOGIE_FORMAT_JSON;
+    if (rc == 0 && a.alternatives > 1 && (a.csv_path || a.svg_path || !listable))
+        rc = cli_usage_error(a.cmd, "--alternatives writes text or json, without --profile-csv or --plot");
     if (rc == 0 && (!a.req.from || !a.req.to || !a.train_arg))
         rc = cli_usage_error(a.cmd, "--from, --to and --train are needed (missing: %s%s%s)", a.req.from ? "" : "--from ",
                              a.req.to ? "" : "--to ", a.train_arg ? "" : "--train");

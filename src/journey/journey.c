@@ -84,70 +84,148 @@ static uint32_t origin_node(const work *w)
     return v != BOGIE_NONE ? v : w->places[0].node;
 }
 
-static bogie_status plan(const bogie_planner *p, const bogie_journey_request *req, bogie_journey *j,
-                         bogie_diag *diag)
+/* The stages after the search: route w->route laid out, stopped at, run, timed and put on the clock into j. */
+static bogie_status finish(const bogie_planner *p, const bogie_journey_request *req, double deadline, work *w,
+                           bogie_journey *j, bogie_diag *diag)
 {
     const bogie_train *t = req->train;
     const char *pre = req->field_prefix ? req->field_prefix : "--";
-    if (!t)
-        return util_fail(diag, BOGIE_ERR_ARG, "a journey needs a train");
-    if (req->n_via > 30)
-        return util_fail(diag, BOGIE_ERR_ARG, "at most 30 via points");
-    snprintf(j->train, sizeof j->train, "%s", t->name);
-    util_strlcpy_utf8(j->train_title, t->title, sizeof j->train_title);
-    /* The time limit counts from here, for the search and the physics alike. */
-    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
-    work w;
-    memset(&w, 0, sizeof w);
-    w.layout.a = p->alloc;
     /* Each stage's time goes into j->stage_s (STAGE_DONE). */
     double t0 = util_now(), t1;
 #define STAGE_DONE(k) (t1 = util_now(), j->stage_s[k] += t1 - t0, t0 = t1)
-    /* Places: from, every via and to, each a station or a point snapped to track. */
-    bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
-    /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
-     * request avoids. */
-    if (rc == BOGIE_OK)
-        rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
-    STAGE_DONE(BOGIE_STAGE_PLACES);
-    if (rc == BOGIE_OK)
-        rc = jy_search(p, req, &w.train, w.places, w.n_places, deadline, &w.route, j, diag);
-    STAGE_DONE(BOGIE_STAGE_SEARCH);
     /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
-    if (rc == BOGIE_OK)
-        rc = jy_lay_out(&p->base, t, &w.route, origin_node(&w), &w.layout, diag);
+    bogie_status rc = jy_lay_out(&p->base, t, &w->route, origin_node(w), &w->layout, diag);
     STAGE_DONE(BOGIE_STAGE_LAYOUT);
     /* Stops: the origin, gauge changes, reversals, via stops and the destination; then a stop at every border. */
     if (rc == BOGIE_OK)
-        rc = jy_event_stops(p->world, t, &w.route, &w.layout, w.n_places, p->alloc, &w.stops, diag);
+        rc = jy_event_stops(p->world, t, &w->route, &w->layout, w->n_places, p->alloc, &w->stops, diag);
     if (rc == BOGIE_OK)
-        jy_countries_passed(p->net, jy_place_country(p->net, &w.places[0]), &w.layout, j);
+        jy_countries_passed(p->net, jy_place_country(p->net, &w->places[0]), &w->layout, j);
     if (rc == BOGIE_OK)
-        rc = jy_border_stops(p, &w.layout, &w.stops, diag);
+        rc = jy_border_stops(p, &w->layout, &w->stops, diag);
     STAGE_DONE(BOGIE_STAGE_STOPS);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
     if (rc == BOGIE_OK)
-        rc = jy_run(t, &w.layout, &w.stops, deadline, p->alloc, &w.profile, j, diag);
+        rc = jy_run(t, &w->layout, &w->stops, deadline, p->alloc, &w->profile, j, diag);
     STAGE_DONE(BOGIE_STAGE_RUN);
     /* Timetable: the stops and the stations passed between them, named. */
     if (rc == BOGIE_OK)
-        rc = jy_timetable(p, &w.route.view, w.places, &w.layout, &w.stops, &w.profile, &w.rows, diag);
+        rc = jy_timetable(p, &w->route.view, w->places, &w->layout, &w->stops, &w->profile, &w->rows, diag);
     STAGE_DONE(BOGIE_STAGE_TIMETABLE);
     /* Clock: countries, time zones, and UTC and local times from the departure. */
     if (rc == BOGIE_OK)
-        rc = jy_put_on_clock(p, req, pre, &w.rows, j, diag);
+        rc = jy_put_on_clock(p, req, pre, &w->rows, j, diag);
     STAGE_DONE(BOGIE_STAGE_CLOCK);
     /* Result: the line, the thinned profile, the path and the timetable into j, and warnings about the data. */
     if (rc == BOGIE_OK)
-        rc = jy_fill_journey(p->net, &w.layout, &w.profile, &w.rows, j, diag);
+        rc = jy_fill_journey(p->net, &w->layout, &w->profile, &w->rows, j, diag);
     if (rc == BOGIE_OK)
-        jy_warn_about_data(t, &w.route, &w.layout, w.places, w.n_places, j);
+        jy_warn_about_data(t, &w->route, &w->layout, w->places, w->n_places, j);
     STAGE_DONE(BOGIE_STAGE_RESULT);
     /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
     if (rc == BOGIE_OK)
         rc = jy_retime(p, req, pre, j, diag);
     STAGE_DONE(BOGIE_STAGE_RETIME);
 #undef STAGE_DONE
+    return rc;
+}
+
+/* A new journey for train t in *out (allocated with p->alloc; bogie_journey_free frees it). */
+static bogie_status new_journey(const bogie_planner *p, const bogie_train *t, bogie_journey **out, bogie_diag *diag)
+{
+    bogie_journey *j = *out = util_calloc(p->alloc, 1, sizeof *j);
+    if (!j)
+        return util_nomem(diag, "planning the journey");
+    j->alloc = p->alloc;
+    snprintf(j->train, sizeof j->train, "%s", t->name);
+    util_strlcpy_utf8(j->train_title, t->title, sizeof j->train_title);
+    return BOGIE_OK;
+}
+
+/* Turns routes res[0 .. n) (taken over, and freed, here) into journeys js[0 ..), counting them in *n_js; w holds
+ * the places and train they share. An alternative the request cannot be fitted to (a sighting off its route) is
+ * left out; the first route's failure is the plan's. */
+static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_request *req, double deadline, work *w,
+                                route_result *res, const double *shared, size_t n, bool searched, bogie_journey **js,
+                                size_t *n_js, bogie_diag *diag)
+{
+    bogie_status rc = BOGIE_OK;
+    for (size_t i = 0; i < n; i++) {
+        bogie_journey *j = NULL;
+        if (rc == BOGIE_OK)
+            rc = new_journey(p, req->train, &j, diag);
+        if (rc != BOGIE_OK) {
+            route_result_free(p->alloc, &res[i]);
+            continue;
+        }
+        j->weight_s = res[i].cost_s;
+        j->shared = shared[i];
+        jy_note_start_wheels(req, &w->places[0], &res[i], j);
+        w->route = res[i];
+        bogie_diag mine = {0};
+        rc = finish(p, req, deadline, w, j, i == 0 ? diag : &mine);
+        if (rc == BOGIE_OK && i == 0 && !searched)
+            jy_warn(j, "alternative routes are searched for between two stations with nothing avoided; this journey "
+                       "has one route");
+        if (rc == BOGIE_ERR_ARG && i > 0) {
+            bogie_journey_free(j);
+            rc = BOGIE_OK;
+        } else if (rc != BOGIE_OK && i > 0) {
+            bogie_journey_free(j);
+            if (diag)
+                *diag = mine;
+        } else {
+            js[(*n_js)++] = j;
+        }
+        work_free(p->alloc, w);
+        memset(&w->route, 0, sizeof w->route);
+        memset(&w->layout, 0, sizeof w->layout);
+        memset(&w->stops, 0, sizeof w->stops);
+        memset(&w->profile, 0, sizeof w->profile);
+        memset(&w->rows, 0, sizeof w->rows);
+        w->layout.a = p->alloc;
+    }
+    return rc;
+}
+
+/* Plans the fastest journey for req and, when max > 1, up to max - 1 alternatives into js[0 .. *n_js) (room for
+ * max; each the caller's to free with bogie_journey_free, also after a failure). */
+static bogie_status plan(const bogie_planner *p, const bogie_journey_request *req, size_t max, bogie_journey **js,
+                         size_t *n_js, bogie_diag *diag)
+{
+    *n_js = 0;
+    if (!req->train)
+        return util_fail(diag, BOGIE_ERR_ARG, "a journey needs a train");
+    if (req->n_via > 30)
+        return util_fail(diag, BOGIE_ERR_ARG, "at most 30 via points");
+    /* The time limit counts from here, for the search and the physics alike. */
+    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    work w;
+    memset(&w, 0, sizeof w);
+    w.layout.a = p->alloc;
+    double t0 = util_now(), t_places = 0, t_search = 0;
+    /* Places: from, every via and to, each a station or a point snapped to track. */
+    bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
+    /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
+     * request avoids; and the alternatives asked for. */
+    if (rc == BOGIE_OK)
+        rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
+    t_places = util_now() - t0;
+    route_result res[BOGIE_MAX_ALTERNATIVES];
+    double shared[BOGIE_MAX_ALTERNATIVES];
+    size_t n = 0;
+    bool searched = false;
+    if (rc == BOGIE_OK)
+        rc = jy_search(p, req, &w.train, w.places, w.n_places, deadline, max, res, shared, &n, &searched, diag);
+    t_search = util_now() - t0 - t_places;
+    /* Then each route: its layout, stops, run, timetable and clock. */
+    if (rc == BOGIE_OK)
+        rc = plan_routes(p, req, deadline, &w, res, shared, n, searched || max < 2, js, n_js, diag);
+    /* The places and the search are shared by every route (each journey's stage_s says so). */
+    for (size_t i = 0; i < *n_js; i++) {
+        js[i]->stage_s[BOGIE_STAGE_PLACES] = t_places;
+        js[i]->stage_s[BOGIE_STAGE_SEARCH] = t_search;
+    }
     work_free(p->alloc, &w);
     return rc;
 }
@@ -156,17 +234,49 @@ bogie_status bogie_plan(const bogie_planner *p, const bogie_journey_request *req
                         bogie_diag *diag)
 {
     *out = NULL;
-    bogie_journey *j = util_calloc(p->alloc, 1, sizeof *j);
-    if (!j)
-        return util_nomem(diag, "planning the journey");
-    j->alloc = p->alloc;
-    bogie_status rc = plan(p, req, j, diag);
+    size_t n = 0;
+    bogie_journey *j = NULL;
+    bogie_status rc = plan(p, req, 1, &j, &n, diag);
     if (rc != BOGIE_OK) {
         bogie_journey_free(j);
         return rc;
     }
     *out = j;
     return BOGIE_OK;
+}
+
+bogie_status bogie_plan_alternatives(const bogie_planner *p, const bogie_journey_request *req, size_t max,
+                                     bogie_journey ***out, size_t *n_out, bogie_diag *diag)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (max < 1 || max > BOGIE_MAX_ALTERNATIVES)
+        return util_fail(diag, BOGIE_ERR_ARG, "alternatives: from 1 to %d routes", BOGIE_MAX_ALTERNATIVES);
+    bogie_journey *js[BOGIE_MAX_ALTERNATIVES] = {NULL};
+    size_t n = 0;
+    bogie_status rc = plan(p, req, max, js, &n, diag);
+    bogie_journey **list = rc == BOGIE_OK ? util_malloc(p->alloc, n * sizeof *list) : NULL;
+    if (rc == BOGIE_OK && !list)
+        rc = util_nomem(diag, "planning the journeys");
+    if (rc != BOGIE_OK) {
+        for (size_t i = 0; i < n; i++)
+            bogie_journey_free(js[i]);
+        return rc;
+    }
+    memcpy(list, js, n * sizeof *list);
+    *out = list;
+    *n_out = n;
+    return BOGIE_OK;
+}
+
+void bogie_journeys_free(bogie_journey **js, size_t n)
+{
+    if (!js || n == 0)
+        return;
+    const bogie_allocator *a = js[0]->alloc;
+    for (size_t i = 0; i < n; i++)
+        bogie_journey_free(js[i]);
+    util_free(a, js, n * sizeof *js);
 }
 
 /* ----- nearest points and tables ----- */

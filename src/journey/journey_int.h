@@ -75,13 +75,18 @@ bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request
                              bogie_train *out, bogie_diag *diag);
 
 /* Finds the fastest route for train t (req's, on its wheels at the start: jy_start_wheels) through places[0 .. np)
- * that avoids what req avoids, into *res (the caller frees it with route_result_free, also after a failure), and the
- * search's cost into j->weight_s. When req does not say which wheels the train has and it starts on others than its
- * own, a note on j says so. The search gives up once util_now() passes deadline (0: never), the plan's, which the
- * physics shares. */
+ * that avoids what req avoids, into res[0], and when max > 1 up to max - 1 alternatives after it into res[1 ..)
+ * (route_alternatives: *searched says whether they were searched for, shared[i] the fraction of route i's length
+ * on track of the routes before it); *n_res gets how many. The caller frees each with route_result_free. The
+ * search gives up once util_now() passes deadline (0: never), the plan's, which the physics shares. */
 bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
-                       const route_place *places, size_t np, double deadline, route_result *res, bogie_journey *j,
-                       bogie_diag *diag);
+                       const route_place *places, size_t np, double deadline, size_t max, route_result *res,
+                       double *shared, size_t *n_res, bool *searched, bogie_diag *diag);
+
+/* When req does not say which wheels the train has and route res starts on wheels other than the train's own, says
+ * so on j. */
+void jy_note_start_wheels(const bogie_journey_request *req, const route_place *origin, const route_result *res,
+                          bogie_journey *j);
 
 /* ----- layout.c: laying out the track of the route ----- */
 

@@ -183,10 +183,8 @@ bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request
     return BOGIE_OK;
 }
 
-/* When the request does not say which wheels the train has and the route starts on wheels other than the train's
- * own, says so on j. */
-static void note_start_wheels(const bogie_journey_request *req, const route_place *origin, const route_result *res,
-                              bogie_journey *j)
+void jy_note_start_wheels(const bogie_journey_request *req, const route_place *origin, const route_result *res,
+                          bogie_journey *j)
 {
     const bogie_train *t = req->train;
     if (req->start_gauge || has_gauge(t->gauges, t->n_gauges, res->start_gauge))
@@ -213,10 +211,12 @@ static void explain_start_wheels(const bogie_journey_request *req, const bogie_t
 }
 
 bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
-                       const route_place *places, size_t np, double deadline, route_result *res, bogie_journey *j,
-                       bogie_diag *diag)
+                       const route_place *places, size_t np, double deadline, size_t max, route_result *res,
+                       double *shared, size_t *n_res, bool *searched, bogie_diag *diag)
 {
     const bogie_allocator *a = p->alloc;
+    *n_res = 0;
+    *searched = false;
     memset(res, 0, sizeof *res);
     uint8_t *avoid_node = NULL, *avoid_edge = NULL;
     bogie_status rc = mark_avoided(p, req, places, np, &avoid_node, &avoid_edge, diag);
@@ -232,12 +232,9 @@ bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req,
     q.explain_failure = true;
     q.deadline = deadline;
     if (rc == BOGIE_OK)
-        rc = route_find(&q, res, diag);
-    if (rc == BOGIE_OK)
-        note_start_wheels(req, &places[0], res, j);
-    else if (rc == BOGIE_ERR_NOT_FOUND)
+        rc = route_alternatives(&q, max ? max : 1, res, shared, n_res, searched, diag);
+    if (rc == BOGIE_ERR_NOT_FOUND)
         explain_start_wheels(req, t, &places[0], diag);
-    j->weight_s = res->cost_s;
     util_free(a, avoid_node, p->net->n_nodes ? p->net->n_nodes : 1);
     util_free(a, avoid_edge, p->net->n_edges ? p->net->n_edges : 1);
     return rc;

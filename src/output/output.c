@@ -727,6 +727,53 @@ bogie_status bogie_journey_write_bytes(const bogie_journey *j, bogie_format form
     return BOGIE_OK;
 }
 
+/* The heading of alternative i of n in the text: the fastest, or how much longer it takes and how much it shares. */
+static void alternative_heading(const bogie_journey *const *js, size_t i, size_t n, strbuf *sb)
+{
+    if (i == 0) {
+        sb_printf(sb, "alternative 1 of %zu: the fastest\n", n);
+        return;
+    }
+    char d[32];
+    duration(fabs(js[i]->total_s - js[0]->total_s), d, sizeof d);
+    sb_printf(sb, "\nalternative %zu of %zu: %s%s, shares %.0f %%\n", i + 1, n,
+              js[i]->total_s >= js[0]->total_s ? "+" : "-", d, 100 * js[i]->shared);
+}
+
+bogie_status bogie_journeys_write(const bogie_journey *const *js, size_t n, bogie_format format, char **out)
+{
+    *out = NULL;
+    if (!js || n == 0 || (format != BOGIE_FORMAT_TEXT && format != BOGIE_FORMAT_JSON))
+        return BOGIE_ERR_ARG;
+    for (size_t i = 0; i < n; i++)
+        if (!js[i] || js[i]->n_stops == 0)
+            return BOGIE_ERR_ARG;
+    strbuf sb;
+    sb_init(&sb, NULL);
+    if (format == BOGIE_FORMAT_JSON)
+        sb_puts(&sb, "{\"alternatives\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (format == BOGIE_FORMAT_TEXT) {
+            alternative_heading(js, i, n, &sb);
+            write_text(js[i], &sb);
+            continue;
+        }
+        /* Each journey's object, reopened for its share. */
+        output_journey_json(js[i], &sb, true);
+        if (!sb.failed && sb.len >= 2 && strcmp(sb.s + sb.len - 2, "}\n") == 0)
+            sb.len -= 2;
+        sb_printf(&sb, ",\"shared\":%.3f}%s", js[i]->shared, i + 1 < n ? "," : "");
+    }
+    if (format == BOGIE_FORMAT_JSON)
+        sb_puts(&sb, "]}\n");
+    if (sb.failed) {
+        sb_free(&sb);
+        return BOGIE_ERR_NOMEM;
+    }
+    *out = sb.s;
+    return BOGIE_OK;
+}
+
 bogie_status bogie_position_write(const bogie_journey *j, const bogie_position *pos, bogie_format format, char **out)
 {
     *out = NULL;

@@ -673,6 +673,191 @@ void ch_path_free(const ch *h, uint32_t *path, size_t n_path)
         util_free(h->a, path, n_path * sizeof *path);
 }
 
+/* Runs both directions f and b from the seeds until both queues' least keys reach stretch times the best cost found
+ * where they meet, into *best and *meet (INFINITY and UINT32_MAX when they never meet); false when out of memory. */
+static bool search_both(dir *f, dir *b, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst,
+                        double stretch, double *best, uint32_t *meet)
+{
+    *best = INFINITY;
+    *meet = UINT32_MAX;
+    bool oom = !seed_dir(f, src, n_src) || !seed_dir(b, dst, n_dst);
+    while (!oom && (f->q.n > 0 || b->q.n > 0)) {
+        double fk = f->q.n ? f->q.v[0].key : INFINITY, bk = b->q.n ? b->q.v[0].key : INFINITY;
+        if (fk >= *best * stretch && bk >= *best * stretch)
+            break;
+        dir *d = fk <= bk ? f : b, *o = d == f ? b : f;
+        double key;
+        uint32_t x = step(d, &key, &oom);
+        if (x == UINT32_MAX)
+            continue;
+        const label *lo = lfind(&o->map, x), *ld = lfind(&d->map, x);
+        if (lo && ld && ld->d + lo->d < *best) {
+            *best = ld->d + lo->d;
+            *meet = x;
+        }
+    }
+    return !oom;
+}
+
+/* The path of the two searches f and b through state via (reached by both): its cost and length, and, when path is
+ * not NULL, its input nodes in *path (allocated with h->a, *n_path of them; ch_path_free frees them), with *via_at
+ * the index of via in it; the seeds it starts and ends from. */
+static bogie_status path_through(const ch *h, const lmap *f, const lmap *b, uint32_t via, double *cost, double *len,
+                                 uint32_t **path, size_t *n_path, size_t *via_at, size_t *src_seed, size_t *dst_seed,
+                                 bogie_diag *diag)
+{
+    if (path)
+        *path = NULL;
+    *n_path = 0;
+    const label *lf = lfind(f, via), *lb = lfind(b, via);
+    if (!lf || !lb || isinf(lf->d) || isinf(lb->d))
+        return BOGIE_ERR_NOT_FOUND;
+    *cost = lf->d + lb->d;
+    *len = lf->len + lb->len;
+    if (!path) {
+        /* The cost alone: only the seeds are looked for. */
+        const label *l = lf;
+        while (l->parent != UINT32_MAX)
+            l = lfind(f, l->parent);
+        *src_seed = l->seed;
+        for (l = lb; l->parent != UINT32_MAX;)
+            l = lfind(b, l->parent);
+        *dst_seed = l->seed;
+        *via_at = 0;
+        return BOGIE_OK;
+    }
+    /* The forward half, walked back to its seed, then unpacked in travel order. */
+    VEC(pending) half = {0};
+    bool oom = false;
+    uint32_t x = via;
+    const label *l = lf;
+    while (l->parent != UINT32_MAX && !oom) {
+        oom = VEC_PUSH(h->a, half, ((pending){l->arc, x})) != 0;
+        x = l->parent;
+        l = lfind(f, x);
+    }
+    *src_seed = l->seed;
+    unpacked u = {{0}, {0}};
+    oom = oom || VEC_RESERVE(h->a, u.path, 1024) != 0 || VEC_PUSH(h->a, u.path, x) != 0;
+    for (size_t i = half.n; i-- > 0 && !oom;)
+        oom = !unpack(h, half.v[i].id, half.v[i].head, &u);
+    VEC_FREE(h->a, half);
+    *via_at = u.path.n ? u.path.n - 1 : 0;
+    /* The backward half: from via toward the target seed. */
+    l = lb;
+    while (l->parent != UINT32_MAX && !oom) {
+        oom = !unpack(h, l->arc, l->parent, &u);
+        l = lfind(b, l->parent);
+    }
+    *dst_seed = l->seed;
+    /* The path goes out at its exact size (shrunk in place), so that ch_path_free needs only its length. */
+    uint32_t *exact = oom ? NULL : util_realloc(h->a, u.path.v, u.path.cap * sizeof *exact, u.path.n * sizeof *exact);
+    bogie_status rc = BOGIE_OK;
+    if (exact) {
+        *path = exact;
+        *n_path = u.path.n;
+        u.path.v = NULL;
+        u.path.n = u.path.cap = 0;
+    } else {
+        rc = util_nomem(diag, "unpacking the route");
+    }
+    unpacked_free(h, &u);
+    return rc;
+}
+
+/* Both directions of a query, searched until neither queue holds anything cheaper than stretch times the best
+ * cost found where they meet (stretch 1: the usual stopping rule). */
+struct ch_spaces {
+    const ch *h;
+    dir f, b;
+    double best;
+    uint32_t meet;
+    VEC(ch_via) vias;  /* the last ch_spaces_vias answer */
+};
+
+void ch_spaces_free(ch_spaces *s)
+{
+    if (!s)
+        return;
+    dir_free(&s->f);
+    dir_free(&s->b);
+    VEC_FREE(s->h->a, s->vias);
+    util_free(s->h->a, s, sizeof *s);
+}
+
+bogie_status ch_spaces_search(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst,
+                              double stretch, ch_spaces **out, double *best, bogie_diag *diag)
+{
+    *out = NULL;
+    ch_spaces *s = util_malloc(h->a, sizeof *s);
+    if (!s)
+        return util_nomem(diag, "searching the hierarchy");
+    *s = (ch_spaces){h, dir_new(h, true), dir_new(h, false), INFINITY, UINT32_MAX, {0}};
+    if (!search_both(&s->f, &s->b, src, n_src, dst, n_dst, stretch < 1 ? 1 : stretch, &s->best, &s->meet)) {
+        ch_spaces_free(s);
+        return util_nomem(diag, "searching the hierarchy");
+    }
+    if (s->meet == UINT32_MAX) {
+        ch_spaces_free(s);
+        return BOGIE_ERR_NOT_FOUND;
+    }
+    *best = s->best;
+    *out = s;
+    return BOGIE_OK;
+}
+
+uint32_t ch_spaces_meet(const ch_spaces *s)
+{
+    return s->meet;
+}
+
+bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, size_t *n_out, bogie_diag *diag)
+{
+    VEC_FREE(s->h->a, s->vias);
+    bool oom = false;
+    /* In the order the labels were made (the table's used slots), so that the answer is the same on every run. */
+    for (size_t k = 0; k < s->f.map.used.n && !oom; k++) {
+        const label *lf = &s->f.map.v[s->f.map.used.v[k]];
+        if (!(lf->d <= max_cost))
+            continue;
+        const label *lb = lfind(&s->b.map, lf->node);
+        if (lb && lf->d + lb->d <= max_cost)
+            oom = VEC_PUSH(s->h->a, s->vias, ((ch_via){lf->node, lf->d + lb->d})) != 0;
+    }
+    if (oom)
+        return util_nomem(diag, "searching the hierarchy");
+    *out = s->vias.v;
+    *n_out = s->vias.n;
+    return BOGIE_OK;
+}
+
+bogie_status ch_spaces_path(const ch_spaces *s, uint32_t via, double *cost, double *len, uint32_t **path,
+                            size_t *n_path, size_t *via_at, size_t *src_seed, size_t *dst_seed, bogie_diag *diag)
+{
+    return path_through(s->h, &s->f.map, &s->b.map, via, cost, len, path, n_path, via_at, src_seed, dst_seed, diag);
+}
+
+/* Arc u -> w in the hierarchy: among u's upward arcs when w ranks higher, else among w's; NULL when there is none. */
+static const arc *find_arc(const ch *h, uint32_t u, uint32_t w)
+{
+    if (h->rank[u] < h->rank[w]) {
+        for (uint32_t k = h->up_first[u]; k < h->up_first[u + 1]; k++)
+            if (h->up[k].other == w)
+                return &h->up[k];
+    } else {
+        for (uint32_t k = h->down_first[w]; k < h->down_first[w + 1]; k++)
+            if (h->down[k].other == u)
+                return &h->down[k];
+    }
+    return NULL;
+}
+
+double ch_arc_cost(const ch *h, uint32_t u, uint32_t w)
+{
+    const arc *x = find_arc(h, u, w);
+    return x ? x->cost : INFINITY;
+}
+
 bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst, double *cost,
                       double *len, uint32_t **path, size_t *n_path, size_t *src_seed, size_t *dst_seed,
                       bogie_diag *diag)
@@ -685,81 +870,16 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
         return util_nomem(diag, "searching the hierarchy");
     /* Worked on as locals, put back (with whatever their tables grew to) when done. */
     dir f = sc->f, b = sc->b;
-    bool oom = !seed_dir(&f, src, n_src) || !seed_dir(&b, dst, n_dst);
-    double best = INFINITY;
-    uint32_t meet = UINT32_MAX;
-    while (!oom && (f.q.n > 0 || b.q.n > 0)) {
-        double fk = f.q.n ? f.q.v[0].key : INFINITY, bk = b.q.n ? b.q.v[0].key : INFINITY;
-        if (fk >= best && bk >= best)
-            break;
-        dir *d = fk <= bk ? &f : &b, *o = d == &f ? &b : &f;
-        double key;
-        uint32_t x = step(d, &key, &oom);
-        if (x == UINT32_MAX)
-            continue;
-        const label *lo = lfind(&o->map, x), *ld = lfind(&d->map, x);
-        if (lo && ld && ld->d + lo->d < best) {
-            best = ld->d + lo->d;
-            meet = x;
-        }
-    }
+    double best;
+    uint32_t meet;
     bogie_status rc = BOGIE_OK;
-    if (oom) {
+    size_t via_at;
+    if (!search_both(&f, &b, src, n_src, dst, n_dst, 1, &best, &meet))
         rc = util_nomem(diag, "searching the hierarchy");
-    } else if (meet == UINT32_MAX) {
+    else if (meet == UINT32_MAX)
         rc = BOGIE_ERR_NOT_FOUND;
-    } else if (!path) {
-        /* The cost alone: only the seeds are looked for. */
-        const label *l = lfind(&f.map, meet);
-        *cost = best;
-        *len = l->len + lfind(&b.map, meet)->len;
-        while (l->parent != UINT32_MAX)
-            l = lfind(&f.map, l->parent);
-        *src_seed = l->seed;
-        for (l = lfind(&b.map, meet); l->parent != UINT32_MAX;)
-            l = lfind(&b.map, l->parent);
-        *dst_seed = l->seed;
-    } else {
-        const label *lf = lfind(&f.map, meet), *lb = lfind(&b.map, meet);
-        *cost = best;
-        *len = lf->len + lb->len;
-        /* The forward half, walked back to its seed, then unpacked in travel order. */
-        VEC(pending) half = {0};
-        uint32_t x = meet;
-        const label *l = lf;
-        while (l->parent != UINT32_MAX && !oom) {
-            oom = VEC_PUSH(h->a, half, ((pending){l->arc, x})) != 0;
-            x = l->parent;
-            l = lfind(&f.map, x);
-        }
-        *src_seed = l->seed;
-        unpacked u = {{0}, {0}};
-        oom = oom || VEC_RESERVE(h->a, u.path, 1024) != 0 || VEC_PUSH(h->a, u.path, x) != 0;
-        for (size_t i = half.n; i-- > 0 && !oom;)
-            oom = !unpack(h, half.v[i].id, half.v[i].head, &u);
-        VEC_FREE(h->a, half);
-        /* The backward half: from the meeting node toward its target seed. */
-        x = meet;
-        l = lb;
-        while (l->parent != UINT32_MAX && !oom) {
-            oom = !unpack(h, l->arc, l->parent, &u);
-            x = l->parent;
-            l = lfind(&b.map, x);
-        }
-        *dst_seed = l->seed;
-        /* The path goes out at its exact size (shrunk in place), so that ch_path_free needs only its length. */
-        uint32_t *exact = oom ? NULL : util_realloc(h->a, u.path.v, u.path.cap * sizeof *exact,
-                                                       u.path.n * sizeof *exact);
-        if (exact) {
-            *path = exact;
-            *n_path = u.path.n;
-            u.path.v = NULL;
-            u.path.n = u.path.cap = 0;
-        } else {
-            rc = util_nomem(diag, "unpacking the route");
-        }
-        unpacked_free(h, &u);
-    }
+    else
+        rc = path_through(h, &f.map, &b.map, meet, cost, len, path, n_path, &via_at, src_seed, dst_seed, diag);
     sc->f = f;
     sc->b = b;
     scratch_give(h, sc);

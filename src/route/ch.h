@@ -46,6 +46,40 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
                       bogie_diag *diag);
 void ch_path_free(const ch *h, uint32_t *path, size_t n_path);
 
+/* The search spaces of both directions of one query, kept for alternative routes (via nodes: Abraham, Delling,
+ * Goldberg and Werneck 2013, "Alternative routes in road networks"). */
+typedef struct ch_spaces ch_spaces;
+
+/* Searches upward from the source and the target seeds, as ch_route does, but on past the meeting until neither
+ * queue holds anything cheaper than stretch (>= 1) times the best cost. On success *best is the cheapest cost and
+ * *out (allocated with the hierarchy's allocator; free with ch_spaces_free) holds both spaces; BOGIE_ERR_NOT_FOUND
+ * when no target is reachable. */
+bogie_status ch_spaces_search(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst,
+                              double stretch, ch_spaces **out, double *best, bogie_diag *diag);
+void ch_spaces_free(ch_spaces *s);
+
+/* The node where the cheapest path's two halves meet. */
+uint32_t ch_spaces_meet(const ch_spaces *s);
+
+/* A node both directions reached, and the cost of the path through it. */
+typedef struct ch_via {
+    uint32_t node;
+    double cost;
+} ch_via;
+
+/* Every node both directions reached whose path costs at most max_cost, in no order: *out (n_out entries) belongs
+ * to s and lasts until the next call or ch_spaces_free. */
+bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, size_t *n_out, bogie_diag *diag);
+
+/* The path through via (one of the nodes both directions reached), as ch_route gives it; *via_at is via's index
+ * in *path (allocated with the hierarchy's allocator; free with ch_path_free). */
+bogie_status ch_spaces_path(const ch_spaces *s, uint32_t via, double *cost, double *len, uint32_t **path,
+                            size_t *n_path, size_t *via_at, size_t *src_seed, size_t *dst_seed, bogie_diag *diag);
+
+/* The cost of the hierarchy's arc u -> w between consecutive nodes of an unpacked path (INFINITY when there is
+ * none): adding them up gives the path's cost from its first node. */
+double ch_arc_cost(const ch *h, uint32_t u, uint32_t w);
+
 /* Many to many: sources[i] is a list of n_src_seeds[i] seeds, likewise targets. Fills the row-major
  * n_sources x n_targets arrays cost and len (INFINITY where no path). */
 bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t *n_src_seeds, size_t n_sources,

@@ -135,25 +135,14 @@ bogie_status route_prepare(const route_base *b, const bogie_train *train, bogie_
 
 /* ----- queries ----- */
 
-/* Where a hierarchy search may start from station node s: the half-edges leaving it, with each initial gauge, and
- * with each gauge the train can change to there first. origin_g and change_g (parallel to the seeds) say which
- * gauge the train started with and, when it changed at s, to which (else UINT32_MAX). */
-typedef struct seeds {
-    VEC(ch_seed) v;
-    VEC(uint32_t) origin_g;
-    VEC(uint32_t) change_g;
-} seeds;
-
-static void seeds_free(const bogie_allocator *a, seeds *s)
+void rt_seeds_free(const bogie_allocator *a, rt_seeds *s)
 {
     VEC_FREE(a, s->v);
     VEC_FREE(a, s->origin_g);
     VEC_FREE(a, s->change_g);
 }
 
-/* Appends the seeds of station node s to out (allocated with b->alloc; seeds_free frees them); false when out of
- * memory. */
-static bool source_seeds(const route_base *b, const bogie_train *t, const rt_costs *c, uint32_t s, seeds *out)
+bool rt_source_seeds(const route_base *b, const bogie_train *t, const rt_costs *c, uint32_t s, rt_seeds *out)
 {
     const bogie_network *net = b->net;
     size_t g = c->n_gauges;
@@ -180,8 +169,7 @@ static bool source_seeds(const route_base *b, const bogie_train *t, const rt_cos
     return true;
 }
 
-/* Appends the seeds where a hierarchy search may end at node t: every half-edge arriving, with every gauge. */
-static bool target_seeds(const route_base *b, const rt_costs *c, uint32_t t, seeds *out)
+bool rt_target_seeds(const route_base *b, const rt_costs *c, uint32_t t, rt_seeds *out)
 {
     const bogie_network *net = b->net;
     size_t g = c->n_gauges;
@@ -197,8 +185,8 @@ static bool target_seeds(const route_base *b, const rt_costs *c, uint32_t t, see
 bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_costs *c, uint32_t s, uint32_t t,
                         ch_seed **src, size_t *n_src, ch_seed **dst, size_t *n_dst)
 {
-    seeds ss = {0}, ds = {0};
-    bool ok = source_seeds(b, train, c, s, &ss) && target_seeds(b, c, t, &ds);
+    rt_seeds ss = {0}, ds = {0};
+    bool ok = rt_source_seeds(b, train, c, s, &ss) && rt_target_seeds(b, c, t, &ds);
     *src = ok ? util_malloc(b->alloc, (ss.v.n ? ss.v.n : 1) * sizeof **src) : NULL;
     *dst = ok ? util_malloc(b->alloc, (ds.v.n ? ds.v.n : 1) * sizeof **dst) : NULL;
     if (ok && !(*src && *dst)) {
@@ -215,15 +203,15 @@ bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_
         *n_src = ss.v.n;
         *n_dst = ds.v.n;
     }
-    seeds_free(b->alloc, &ss);
-    seeds_free(b->alloc, &ds);
+    rt_seeds_free(b->alloc, &ss);
+    rt_seeds_free(b->alloc, &ds);
     return ok;
 }
 
 bool rt_hierarchy_applies(const route_query *q)
 {
     return q->n_places == 2 && !q->places[0].is_point && !q->places[1].is_point && q->relax == 0 &&
-           !q->avoid_node && !q->avoid_edge;
+           !q->avoid_node && !q->avoid_edge && !q->penalty;
 }
 
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,
@@ -234,10 +222,10 @@ bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const c
     bogie_status rc = rt_view_init(&res->view, b, q->places, q->n_places, diag);
     if (rc != BOGIE_OK)
         return rc;
-    seeds src = {0}, dst = {0};
-    if (!source_seeds(b, q->train, c, q->places[0].node, &src) || !target_seeds(b, c, q->places[1].node, &dst)) {
-        seeds_free(a, &src);
-        seeds_free(a, &dst);
+    rt_seeds src = {0}, dst = {0};
+    if (!rt_source_seeds(b, q->train, c, q->places[0].node, &src) || !rt_target_seeds(b, c, q->places[1].node, &dst)) {
+        rt_seeds_free(a, &src);
+        rt_seeds_free(a, &dst);
         return util_nomem(diag, "searching for a route");
     }
     double cost, len;
@@ -249,8 +237,8 @@ bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const c
         rc = rt_items_from_hierarchy(b, q->train, c, &p, res, diag);
         ch_path_free(h, path, n_path);
     }
-    seeds_free(a, &src);
-    seeds_free(a, &dst);
+    rt_seeds_free(a, &src);
+    rt_seeds_free(a, &dst);
     return rc;
 }
 
@@ -259,27 +247,27 @@ bogie_status rt_hierarchy_matrix(const route_base *b, const bogie_train *train, 
                                  double *cost, double *len, bogie_diag *diag)
 {
     const bogie_allocator *a = b->alloc;
-    seeds *ss = util_calloc(a, n_src ? n_src : 1, sizeof *ss), *ds = util_calloc(a, n_dst ? n_dst : 1, sizeof *ds);
+    rt_seeds *ss = util_calloc(a, n_src ? n_src : 1, sizeof *ss), *ds = util_calloc(a, n_dst ? n_dst : 1, sizeof *ds);
     const ch_seed **sp = util_calloc(a, n_src ? n_src : 1, sizeof *sp);
     const ch_seed **dp = util_calloc(a, n_dst ? n_dst : 1, sizeof *dp);
     size_t *sn = util_calloc(a, n_src ? n_src : 1, sizeof *sn), *dn = util_calloc(a, n_dst ? n_dst : 1, sizeof *dn);
     bool ok = ss && ds && sp && dp && sn && dn;
     for (size_t i = 0; ok && i < n_src; i++) {
-        ok = source_seeds(b, train, c, src[i].node, &ss[i]);
+        ok = rt_source_seeds(b, train, c, src[i].node, &ss[i]);
         sp[i] = ss[i].v.v;
         sn[i] = ss[i].v.n;
     }
     for (size_t i = 0; ok && i < n_dst; i++) {
-        ok = target_seeds(b, c, dst[i].node, &ds[i]);
+        ok = rt_target_seeds(b, c, dst[i].node, &ds[i]);
         dp[i] = ds[i].v.v;
         dn[i] = ds[i].v.n;
     }
     bogie_status rc =
         ok ? ch_matrix(h, sp, sn, n_src, dp, dn, n_dst, cost, len, diag) : util_nomem(diag, "computing a table");
     for (size_t i = 0; ss && i < n_src; i++)
-        seeds_free(a, &ss[i]);
+        rt_seeds_free(a, &ss[i]);
     for (size_t i = 0; ds && i < n_dst; i++)
-        seeds_free(a, &ds[i]);
+        rt_seeds_free(a, &ds[i]);
     util_free(a, ss, (n_src ? n_src : 1) * sizeof *ss);
     util_free(a, ds, (n_dst ? n_dst : 1) * sizeof *ds);
     util_free(a, sp, (n_src ? n_src : 1) * sizeof *sp);

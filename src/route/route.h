@@ -89,6 +89,10 @@ typedef struct route_query {
     double deadline;            /* util_now() after which the search gives up with BOGIE_ERR_CANCELLED; 0: none */
     bool explain_failure;       /* when there is no route, search again to say why (slower) */
     route_method method;        /* how to search; ROUTE_AUTO picks the fastest that applies */
+    const float *penalty;       /* per real half-edge: a factor (>= 1) on its running cost, or NULL; the search
+                                   for alternatives (alternatives.c) steers away from routes found with it */
+    size_t max_settled;         /* A* and Dijkstra give up with BOGIE_ERR_LIMIT after settling this many states;
+                                   0: no limit */
 } route_query;
 
 typedef enum route_item_kind {
@@ -140,6 +144,27 @@ typedef struct route_result {
  * turns or connectivity. */
 bogie_status route_find(const route_query *q, route_result *res, bogie_diag *diag);
 void route_result_free(const bogie_allocator *alloc, route_result *res);
+
+/* Alternative routes (alternatives.c): each shares at most ROUTE_ALT_MAX_SHARE of its length with the routes
+ * before it, costs at most ROUTE_ALT_MAX_STRETCH times the fastest, runs little track twice (ROUTE_ALT_MAX_AGAIN)
+ * and is locally optimal: its stretch of
+ * ROUTE_ALT_LOCAL_ALPHA times the fastest route's cost around the via is a cheapest path itself (the criteria of
+ * Abraham et al. 2013, "Alternative routes in road networks"). */
+#define ROUTE_ALT_MAX_SHARE 0.8
+#define ROUTE_ALT_MAX_STRETCH 1.5
+#define ROUTE_ALT_LOCAL_ALPHA 0.25
+/* Nor may an alternative run more than this share of its length a second time over track the fastest route runs
+ * once (out to a reversal and back: a detour the T-test misses when its via lies outside the loop; assumed, to
+ * leave room for reversing at a terminus). */
+#define ROUTE_ALT_MAX_AGAIN 0.05
+
+/* Up to max routes through q's places into res[0 .. *n_res) (the caller's array of max; each freed with
+ * route_result_free): res[0] is route_find's route, then the alternatives, cheapest first, each with shared[i]
+ * the fraction of its length on track of the routes before it (shared[0] is 0). Alternatives are searched
+ * (*searched set) only when max > 1 and the train's hierarchy applies to q (two stations, nothing avoided); the
+ * hierarchy is built now when missing. Errors as route_find's; no alternative is not one. */
+bogie_status route_alternatives(const route_query *q, size_t max, route_result *res, double *shared, size_t *n_res,
+                                bool *searched, bogie_diag *diag);
 
 /* Builds train's contraction hierarchy now, if it is not built yet (it is kept with the train's costs in the cost
  * cache). Later ROUTE_AUTO queries and matrices for this train use it. */

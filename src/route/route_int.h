@@ -2,9 +2,11 @@
  * path, and what each file offers the others. rules.c says what track a train may use, view.c is one query's view
  * of the graph, costs.c each train's costs, items.c turns a found path into the route's items, search.c is the A*
  * search, hierarchy.c the contraction hierarchy's preparation and queries, explain.c says why there is no route,
- * snap.c puts coordinates on track, and route.c holds the entry points. They use each other one way only:
+ * snap.c puts coordinates on track, alternatives.c finds alternative routes, and route.c holds the entry points.
+ * They use each other one way only:
  *   route.c -> explain.c -> search.c -> items.c -> rules.c
- *   route.c -> hierarchy.c -> items.c, costs.c, view.c;  search.c -> costs.c -> rules.c;  route.c -> snap.c */
+ *   alternatives.c -> route.c, hierarchy.c, ch.c;  route.c -> hierarchy.c -> items.c, costs.c, view.c;
+ *   search.c -> costs.c -> rules.c;  route.c -> snap.c */
 #ifndef BOGIE_ROUTE_INT_H
 #define BOGIE_ROUTE_INT_H
 
@@ -332,6 +334,22 @@ bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_
  * would. */
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,
                                 bogie_diag *diag);
+
+/* Where a hierarchy search may start from station node s: the half-edges leaving it, with each initial gauge, and
+ * with each gauge the train can change to there first. origin_g and change_g (parallel to the seeds) say which
+ * gauge the train started with and, when it changed at s, to which (else UINT32_MAX). */
+typedef struct rt_seeds {
+    VEC(ch_seed) v;
+    VEC(uint32_t) origin_g;
+    VEC(uint32_t) change_g;
+} rt_seeds;
+
+/* Appends the seeds of station node s to out (allocated with b->alloc; rt_seeds_free frees them); false when out
+ * of memory. */
+bool rt_source_seeds(const route_base *b, const bogie_train *t, const rt_costs *c, uint32_t s, rt_seeds *out);
+/* Appends the seeds where a hierarchy search may end at node t: every half-edge arriving, with every gauge. */
+bool rt_target_seeds(const route_base *b, const rt_costs *c, uint32_t t, rt_seeds *out);
+void rt_seeds_free(const bogie_allocator *a, rt_seeds *s);
 
 /* route_matrix() from hierarchy h, for places that are all stations' nodes: fills the caller's cost and len. */
 bogie_status rt_hierarchy_matrix(const route_base *b, const bogie_train *train, const rt_costs *c, const ch *h,

@@ -242,7 +242,7 @@ static double travel_time(const search *s, uint32_t h)
 {
     uint32_t e = h >> 1;
     if (e < s->view->n_edges)
-        return s->costs->time[h];
+        return s->q->penalty ? s->costs->time[h] * s->q->penalty[h] : s->costs->time[h];
     double s0, s1;
     rt_edge_span(s->view, e, &s0, &s1);
     const net_edge *be = rt_base_edge(s->view, e);
@@ -395,6 +395,9 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
             return util_nomem(diag, "searching for a route");
         if ((++s->pops & 1023) == 0 && q->deadline > 0 && util_now() > q->deadline)
             return util_fail(diag, BOGIE_ERR_CANCELLED, "the search for a route took longer than its time limit");
+        if (q->max_settled && s->pops > q->max_settled)
+            return util_fail(diag, BOGIE_ERR_LIMIT, "the search for a route reached its limit of %zu states",
+                             q->max_settled);
         rt_heap_item it = rt_heap_pop(&s->pq);
         if (it.cost > state_dist(s, it.state))
             continue;

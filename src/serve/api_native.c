@@ -9,6 +9,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Plans req, with up to alts - 1 alternatives, and answers them in fmt (of content type type); with pick >= 0,
+ * the alternative of that index alone; with at (where), that journey's position at that time instead. */
+static void plan_answer(bogie_service *s, const bogie_journey_request *req, const char *at, size_t alts, long pick,
+                        bogie_format fmt, const char *type, bogie_response *r)
+{
+    bogie_journey **js;
+    size_t n, k = pick > 0 ? (size_t)pick : 0;
+    bogie_diag d = {0};
+    bogie_status st = bogie_plan_alternatives(s->planner, req, alts > k + 1 ? alts : k + 1, &js, &n, &d);
+    if (st != BOGIE_OK) {
+        api_status_answer(r, st, &d);
+        return;
+    }
+    if (k >= n) {
+        bogie_journeys_free(js, n);
+        api_error_answer(r, 400, "InvalidValue", "alternative %zu: this journey has %zu route%s (0 to %zu)", k, n,
+                         n == 1 ? "" : "s", n - 1);
+        return;
+    }
+    char *text = NULL;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    bogie_position pos;
+    if (at && (st = bogie_where(s->planner, js[k], at, &pos, &d)) != BOGIE_OK) {
+        bogie_journeys_free(js, n);
+        api_status_answer(r, st, &d);
+        return;
+    }
+    if (at)
+        st = bogie_position_write(js[k], &pos, fmt, &text);
+    else if (alts > 1 && pick < 0)
+        st = bogie_journeys_write((const bogie_journey *const *)js, n, fmt, &text);
+    else
+        st = bogie_journey_write_bytes(js[k], fmt, &bytes, &len, &d);
+    bogie_journeys_free(js, n);
+    if (st != BOGIE_OK) {
+        api_error_answer(r, 503, "Overloaded", "%s", bogie_strerror(st));
+        return;
+    }
+    if (text) {
+        bytes = (unsigned char *)text;
+        len = strlen(text);
+    }
+    r->status = 200;
+    r->content_type = type;
+    r->body = (char *)bytes;
+    r->length = len;
+    if (fmt == BOGIE_FORMAT_GTFS)
+        r->disposition = "attachment; filename=\"bogie-journey-gtfs.zip\"";
+}
+
 /* /api/journey, or with where /api/where (the journey and where its train is at the time at gives). */
 static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogie_response *r, bool where)
 {
@@ -98,46 +149,20 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
         }
         req.via_dwell_s = m * 60;
     }
-    long gauge;
-    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &gauge))
+    long gauge, alts, pick;
+    if (!api_int_param(p, np, "gauge", 0, 100, 3000, "InvalidValue", r, &gauge) ||
+        !api_int_param(p, np, "alternatives", 1, 1, BOGIE_MAX_ALTERNATIVES, "InvalidValue", r, &alts) ||
+        !api_int_param(p, np, "alternative", -1, 0, BOGIE_MAX_ALTERNATIVES - 1, "InvalidValue", r, &pick))
         return;
+    if (alts > 1 && pick < 0 && (where || fmt != BOGIE_FORMAT_JSON)) {
+        api_error_answer(r, 400, "InvalidOptions", "a list of alternatives is answered by /api/journey in json only "
+                                                   "(alternative=K picks one)");
+        return;
+    }
     req.start_gauge = (uint16_t)gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
-    bogie_journey *j;
-    bogie_diag d = {0};
-    bogie_status st = bogie_plan(s->planner, &req, &j, &d);
-    if (st != BOGIE_OK) {
-        api_status_answer(r, st, &d);
-        return;
-    }
-    unsigned char *bytes = NULL;
-    size_t len = 0;
-    char *text = NULL;
-    bogie_position pos;
-    if (where && (st = bogie_where(s->planner, j, at, &pos, &d)) != BOGIE_OK) {
-        bogie_journey_free(j);
-        api_status_answer(r, st, &d);
-        return;
-    }
-    if (where) {
-        st = bogie_position_write(j, &pos, fmt, &text);
-        bytes = (unsigned char *)text;
-        len = text ? strlen(text) : 0;
-    } else {
-        st = bogie_journey_write_bytes(j, fmt, &bytes, &len, &d);
-    }
-    bogie_journey_free(j);
-    if (st != BOGIE_OK) {
-        api_error_answer(r, 503, "Overloaded", "%s", bogie_strerror(st));
-        return;
-    }
-    r->status = 200;
-    r->content_type = type;
-    r->body = (char *)bytes;
-    r->length = len;
-    if (fmt == BOGIE_FORMAT_GTFS)
-        r->disposition = "attachment; filename=\"bogie-journey-gtfs.zip\"";
+    plan_answer(s, &req, where ? at : NULL, (size_t)alts, pick, fmt, type, r);
 }
 
 void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r)

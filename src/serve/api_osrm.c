@@ -21,6 +21,7 @@ typedef struct route_query {
     bool steps;
     const char *depart;      /* points into the request's parameters; NULL for none */
     long gauge;              /* the wheels at the start, in mm; 0: the planner's choice */
+    size_t routes;           /* the most routes to answer with: 1, or 1 + the alternatives asked for */
 } route_query;
 
 static bool is_waypoint(const bogie_stop *s)
@@ -97,8 +98,30 @@ static const char *const ROUTE_PARAMS[] = {"overview", "geometries", "steps", "d
 static const char *const NEAREST_PARAMS[] = {"number", "hints", "generate_hints", NULL};
 static const char *const TABLE_PARAMS[] = {"sources", "destinations", "annotations", "hints", "generate_hints", NULL};
 
-/* Reads overview, geometries, steps, depart and gauge into q; false after answering 400 on an option not known or a
- * value not offered. */
+/* Reads alternatives (OSRM's: true for one alternative, false for none, or a number of them) into q->routes; false
+ * after answering 400 on another value. */
+static bool read_alternatives(const char *v, route_query *q, bogie_response *r)
+{
+    q->routes = 1;
+    if (!v || strcmp(v, "false") == 0)
+        return true;
+    if (strcmp(v, "true") == 0) {
+        q->routes = 2;
+        return true;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || end == v || n < 0 || n > BOGIE_MAX_ALTERNATIVES - 1) {
+        api_error_answer(r, 400, "InvalidOptions", "alternatives must be true, false or a number from 0 to %d",
+                         BOGIE_MAX_ALTERNATIVES - 1);
+        return false;
+    }
+    q->routes = (size_t)n + 1;
+    return true;
+}
+
+/* Reads overview, geometries, steps, depart, gauge and alternatives into q; false after answering 400 on an option
+ * not known or a value not offered. */
 static bool read_route_options(const api_param *p, size_t np, route_query *q, bogie_response *r)
 {
     if (!api_known_params(p, np, ROUTE_PARAMS, "/route/v1", r))
@@ -131,12 +154,13 @@ static bool read_route_options(const api_param *p, size_t np, route_query *q, bo
         api_error_answer(r, 400, "InvalidOptions", "steps must be true or false");
         return false;
     }
-    return true;
+    return read_alternatives(api_param_value(p, np, "alternatives"), q, r);
 }
 
-/* Plans the journey through q's coordinates; the caller owns it (bogie_journey_free). NULL after answering the
- * planner's failure. */
-static bogie_journey *plan_route(bogie_service *s, const bogie_train *t, const route_query *q, bogie_response *r)
+/* Plans the journey through q's coordinates, and the alternatives q asks for, into *js (*n of them; the caller's,
+ * bogie_journeys_free). False after answering the planner's failure. */
+static bool plan_route(bogie_service *s, const bogie_train *t, const route_query *q, bogie_journey ***js, size_t *n,
+                       bogie_response *r)
 {
     char place[64][48];
     const char *vias[64];
@@ -155,14 +179,13 @@ static bogie_journey *plan_route(bogie_service *s, const bogie_train *t, const r
     req.start_gauge = (uint16_t)q->gauge;
     req.time_limit_s = s->opts.time_limit_s;
     req.field_prefix = "";
-    bogie_journey *j;
     bogie_diag d = {0};
-    bogie_status st = bogie_plan(s->planner, &req, &j, &d);
+    bogie_status st = bogie_plan_alternatives(s->planner, &req, q->routes, js, n, &d);
     if (st != BOGIE_OK) {
         api_status_answer(r, st, &d);
-        return NULL;
+        return false;
     }
-    return j;
+    return true;
 }
 
 /* Appends the waypoints: each stop the journey was asked to make, with its distance from the coordinate given. */
@@ -343,21 +366,27 @@ void api_route(bogie_service *s, const char *train, const char *coords, const ap
     route_query q;
     if (!t || !read_route_coords(s, coords, &q, r) || !read_route_options(p, np, &q, r))
         return;
-    bogie_journey *j = plan_route(s, t, &q, r);
-    if (!j)
+    bogie_journey **js;
+    size_t n;
+    if (!plan_route(s, t, &q, &js, &n, r))
         return;
     strbuf sb;
     sb_init(&sb, NULL);
     sb_puts(&sb, "{\"code\":\"Ok\",\"waypoints\":[");
-    write_waypoints(&sb, j, &q);
+    write_waypoints(&sb, js[0], &q);
     sb_puts(&sb, "],\"routes\":[");
-    write_route_totals(&sb, j, &q);
-    sb_puts(&sb, ",\"legs\":[");
-    write_legs(&sb, j, &q);
-    sb_puts(&sb, "],\"bogie\":");
-    write_bogie_extras(&sb, j);
-    sb_puts(&sb, "}]}\n");
-    bogie_journey_free(j);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(&sb, ",");
+        write_route_totals(&sb, js[i], &q);
+        sb_puts(&sb, ",\"legs\":[");
+        write_legs(&sb, js[i], &q);
+        sb_puts(&sb, "],\"bogie\":");
+        write_bogie_extras(&sb, js[i]);
+        sb_puts(&sb, "}");
+    }
+    sb_puts(&sb, "]}\n");
+    bogie_journeys_free(js, n);
     api_set_body(r, 200, "application/json", &sb);
 }
 

@@ -1,9 +1,11 @@
 // page.test.mjs: drives bogie's web page in headless Chromium (playwright-core with the system's chromium) against a
 // running `bogie serve`, plans the armoured train's Pyongyang-Vladivostok journey through the form, adds a sighting
-// and moves the time slider, and prints TAP.
-//   BOGIE_URL=http://127.0.0.1:8080 BOGIE_ARTIFACTS=build/artifacts node tests/browser/page.test.mjs
-// Screenshots (desktop.png, desktop-full.png, desktop-sighting.png, desktop-error.png, phone.png, phone-full.png) go to
-// BOGIE_ARTIFACTS.
+// and moves the time slider; then, on a second server with tests/data/tiny/two-changers.osm (BOGIE_ALT_URL), picks
+// the alternative route drawn grey on the map and moves the slider along it; and prints TAP.
+//   BOGIE_URL=http://127.0.0.1:8080 BOGIE_ALT_URL=http://127.0.0.1:8081 BOGIE_ARTIFACTS=build/artifacts \
+//   node tests/browser/page.test.mjs
+// Screenshots (desktop.png, desktop-full.png, desktop-sighting.png, desktop-error.png, desktop-alternative.png,
+// phone.png, phone-full.png) go to BOGIE_ARTIFACTS.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ const require = createRequire(join(here, '../../web/package.json'));
 const { chromium } = require('playwright-core');
 
 const BASE = (process.env.BOGIE_URL || '').replace(/\/$/, '');
+const ALT_BASE = (process.env.BOGIE_ALT_URL || '').replace(/\/$/, '');
 const ARTIFACTS = resolve(process.env.BOGIE_ARTIFACTS || 'build/artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -46,7 +49,9 @@ async function openBrowser(options) {
   });
   page.on('request', (req) => {
     const url = req.url();
-    if (!url.startsWith(`${BASE}/`) && !url.startsWith('data:')) foreign.push(url);
+    if (!url.startsWith(`${BASE}/`) && !(ALT_BASE && url.startsWith(`${ALT_BASE}/`)) && !url.startsWith('data:')) {
+      foreign.push(url);
+    }
   });
   const close = async () => {
     await context.close();
@@ -279,6 +284,38 @@ async function main() {
     assert(/no route/i.test(text) && text.includes('cannot leave 1435 mm track'), `error box: ${text}`);
     assert(await page.locator('path.route-line').count() === 0, 'the old route is still drawn');
     await page.screenshot({ path: join(ARTIFACTS, 'desktop-error.png') });
+  });
+
+  await check('between two gauge changers the other route is drawn grey, and picking it shows its own change', async () => {
+    assert(ALT_BASE, 'BOGIE_ALT_URL is not set');
+    await page.goto(`${ALT_BASE}/?from=West&to=East&train=china-europe-freight&depart=2023-09-10+15%3A00`);
+    await page.locator('body[data-journey="shown"]').waitFor({ state: 'attached' });
+    const change = async () => page.locator('#timetable tbody tr[data-kinds*="gauge_change"]').allInnerTexts();
+    const first = await change();
+    assert(first.length === 1 && first[0].includes('Nordwechsel'), `the fastest changes at ${JSON.stringify(first)}`);
+    const grey = page.locator('path.route-alt');
+    assert(await grey.count() === 1, `${await grey.count()} grey routes`);
+    const listed = await page.locator('#alternatives li').allInnerTexts();
+    assert(listed.length === 2 && /Route 2: 10\.0 km, \+1 min, shares 29 %/.test(listed[1]), `routes: ${listed}`);
+    await grey.dispatchEvent('click');
+    await page.locator('body[data-route="1"]').waitFor({ state: 'attached' });
+    const picked = await change();
+    assert(picked.length === 1 && picked[0].includes('Suedwechsel'), `the picked route changes at ${JSON.stringify(picked)}`);
+    assert(await page.locator('path.route-alt-0').count() === 1, 'the fastest route is not drawn grey once the other is picked');
+    assert(await page.locator('#alternatives button[data-route="1"][aria-pressed="true"]').count() === 1,
+      'the list does not mark the route picked');
+    assert((await page.locator('#journey-when').innerText()).includes('10.0 km'), 'the summary is not the picked route\'s');
+  });
+
+  await check('the time slider follows the picked route: three hours on, the train is changing gauge at Suedwechsel', async () => {
+    await page.locator('#when').fill(String(3 * 3600));
+    await page.waitForFunction(() => document.body.dataset.where === 'shown' &&
+      document.querySelector('#where-text').textContent.includes('18:00'));
+    const text = await page.locator('#where-text').innerText();
+    assert(text.includes('stopped at Suedwechsel') && text.includes('gauge change'), `where: ${text}`);
+    const svgHref = await page.locator('#svg-link').getAttribute('href');
+    assert(new URL(svgHref).searchParams.get('alternative') === '1', `the SVG link is not the picked route's: ${svgHref}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'desktop-alternative.png') });
   });
   await desktop.close();
 

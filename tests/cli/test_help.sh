@@ -20,7 +20,7 @@ for cmd in import info route where table trains stations serve help version; do
     missing=""
     for opt in $(grep -o 'strcmp([a-z]*, "-[-a-z0-9]*")' "$ROOT/src/cli/${files[$cmd]}" | grep -o '"-[^"]*"' | tr -d '"' |
                  sort -u); do
-        case $cmd:$opt in where:--profile-csv|where:--plot|where:--verbose|route:--at|*:--output|*:--quiet) continue ;; esac
+        case $cmd:$opt in where:--profile-csv|where:--plot|where:--verbose|where:--alternatives|route:--at|*:--output|*:--quiet) continue ;; esac
         grep -q -- "^  $opt\b" "$T/$cmd.help" || missing="$missing $opt"
         grep -q -- "$opt" "$T/$cmd.man" || missing="$missing $opt(man)"
     done

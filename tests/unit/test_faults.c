@@ -1,8 +1,9 @@
 /* test_faults.c: planning with an allocator that fails the Nth allocation, for every N in turn: the planner, the
  * flagship journey and its JSON, the flagship re-timed to sightings (one at a point, one after a halt) and where its
- * train is, a train's contraction hierarchy, a route from it and a table must each return
- * BOGIE_ERR_NOMEM with a message, or succeed, and never crash or leak. The import's own fault test lives in
- * test_network.c. */
+ * train is, a train's contraction hierarchy, a route from it and a table, and alternative routes on the two-changer
+ * network (tests/data/tiny/two-changers.osm: the hierarchy built for them, both routes planned and written) must
+ * each return BOGIE_ERR_NOMEM with a message, or succeed, and never crash or leak. The import's own fault test lives
+ * in test_network.c. */
 #include "testutil.h"
 
 #include "bogie.h"
@@ -10,7 +11,7 @@
 #include <stdbool.h>
 
 typedef struct fixture {
-    bogie_network *net;
+    bogie_network *net, *two;
     bogie_world *world;
     bogie_train armoured, freight;
 } fixture;
@@ -21,7 +22,11 @@ static int setup(void **state)
     char out[4200];
     snprintf(out, sizeof out, "%s/corridor.bogie", test_tmpdir());
     bogie_diag d = {0};
+    char two[4200];
+    snprintf(two, sizeof two, "%s/two-changers.bogie", test_tmpdir());
     if (test_import("data/corridor/corridor.osm", out, 1, &d) != BOGIE_OK || bogie_network_open(out, 0, NULL, &fx.net, &d) != BOGIE_OK ||
+        test_import("tests/data/tiny/two-changers.osm", two, 1, &d) != BOGIE_OK ||
+        bogie_network_open(two, 0, NULL, &fx.two, &d) != BOGIE_OK ||
         bogie_world_open("data", NULL, &fx.world, &d) != BOGIE_OK ||
         bogie_train_load("data/trains/armoured.json", &fx.armoured, &d) != BOGIE_OK ||
         bogie_train_load("data/trains/china-europe-freight.json", &fx.freight, &d) != BOGIE_OK) {
@@ -37,6 +42,7 @@ static int teardown(void **state)
     fixture *fx = *state;
     bogie_world_close(fx->world);
     bogie_network_close(fx->net);
+    bogie_network_close(fx->two);
     return 0;
 }
 
@@ -60,6 +66,42 @@ static void flagship_request(fixture *fx, bogie_journey_request *r)
     r->to = "Vladivostok";
     r->train = &fx->armoured;
     r->depart = "2023-09-10 15:00";
+}
+
+/* A request for train t from one station to another, without a departure time, into *r. */
+static void station_request(bogie_journey_request *r, const bogie_train *t, const char *from, const char *to)
+{
+    bogie_journey_request_init(r);
+    r->from = from;
+    r->to = to;
+    r->train = t;
+}
+
+/* Alternatives West - East on the two-changer network, through allocator a: the planner, the freight train's
+ * hierarchy (built by the call), both routes and their JSON. Returns whether every step succeeded. */
+static bool alternatives_ok(fixture *fx, const bogie_allocator *a, long n)
+{
+    bogie_diag d = {0};
+    bogie_planner *p = NULL;
+    bool all = step_ok(n, "opening the planner on two-changers", bogie_planner_new(fx->two, fx->world, a, &p, &d), &d);
+    if (all) {
+        bogie_journey_request r;
+        station_request(&r, &fx->freight, "West", "East");
+        bogie_journey **js = NULL;
+        size_t nj = 0;
+        all = step_ok(n, "alternatives", bogie_plan_alternatives(p, &r, 3, &js, &nj, &d), &d);
+        if (all) {
+            assert_int_equal(nj, 2);
+            char *text = NULL;
+            bogie_status st = bogie_journeys_write((const bogie_journey *const *)js, nj, BOGIE_FORMAT_JSON, &text);
+            if (st != BOGIE_OK && st != BOGIE_ERR_NOMEM)
+                fail_msg("allocation %ld failing: writing the alternatives gives status %d", n, st);
+            free(text);
+            bogie_journeys_free(js, nj);
+        }
+    }
+    bogie_planner_free(p);
+    return all;
 }
 
 /* The whole sequence with the Nth allocation failing; returns whether every step succeeded. */
@@ -107,10 +149,7 @@ static bool run_once(fixture *fx, long n)
     if (all) {
         /* Routed from the hierarchy now: stations only, nothing avoided. */
         bogie_journey_request r;
-        bogie_journey_request_init(&r);
-        r.from = "Rajin";
-        r.to = "Ussuriysk";
-        r.train = &fx->freight;
+        station_request(&r, &fx->freight, "Rajin", "Ussuriysk");
         bogie_journey *j = NULL;
         all = step_ok(n, "a journey from the hierarchy", bogie_plan(p, &r, &j, &d), &d);
         bogie_journey_free(j);
@@ -121,6 +160,8 @@ static bool run_once(fixture *fx, long n)
         all = step_ok(n, "a table", bogie_table(p, &fx->freight, src, 3, dst, 3, 0, dur, dist, &d), &d);
     }
     bogie_planner_free(p);
+    if (all)
+        all = alternatives_ok(fx, &a, n);
     if (f.live_blocks != 0 || f.live_bytes != 0)
         fail_msg("allocation %ld failing leaks %ld blocks (%zu bytes)", n, f.live_blocks, f.live_bytes);
     /* Done when no allocation was left to fail. */

@@ -674,8 +674,12 @@ static void test_stages_on_the_corridor(void **state)
     bogie_diag d = {0};
     assert_int_equal(jy_resolve_places(p, &r, places, &np, &d), BOGIE_OK);
     assert_int_equal(np, 2);
-    assert_int_equal(jy_search(p, &r, r.train, places, np, 0, &res, j, &d), BOGIE_OK);
-    assert_true(j->weight_s > 20 * 3600 && j->weight_s < 30 * 3600);
+    double shared;
+    size_t n_res;
+    bool searched;
+    assert_int_equal(jy_search(p, &r, r.train, places, np, 0, 1, &res, &shared, &n_res, &searched, &d), BOGIE_OK);
+    assert_int_equal(n_res, 1);
+    assert_true(res.cost_s > 20 * 3600 && res.cost_s < 30 * 3600);
     jy_layout L;
     memset(&L, 0, sizeof L);
     L.a = a;

@@ -799,22 +799,76 @@ $('#when').addEventListener('input', () => {
   whereTimer = setTimeout(askWhere, 150);
 });
 
+// The routes of the last plan (the fastest first, then the alternatives /api/journey?alternatives= gave), the one
+// shown, and the grey lines of the others.
+let routes = [];
+let chosen = 0;
+let altLayer = null;
+// How many routes the page asks for; a chosen route's own requests ask for as many, so that the server finds the
+// same set and its alternative=K is the route shown.
+const ROUTES_ASKED = 3;
+
+// A line for route i against the fastest: "+1 h 10 min, shares 61 % of its track".
+function alternativeLabel(i) {
+  if (i === 0) return `the fastest, ${routes[0].length_km.toFixed(1)} km, ${duration(routes[0].total_s)}`;
+  const r = routes[i];
+  const more = r.total_s - routes[0].total_s;
+  return `${r.length_km.toFixed(1)} km, ${more >= 0 ? '+' : '-'}${duration(Math.abs(more))}, ` +
+    `shares ${Math.round(100 * r.shared)} % of its track with faster ones`;
+}
+
+// Draws every route but the one shown as a grey line that can be picked, and lists them all in the panel.
+function drawAlternatives(params) {
+  altLayer?.remove();
+  altLayer = L.featureGroup().addTo(map);
+  routes.forEach((r, i) => {
+    if (i === chosen) return;
+    const latlngs = (r.geometry?.coordinates || []).map(([lon, lat]) => [lat, lon]);
+    L.polyline(latlngs, { pane: 'route', color: '#8a919e', weight: 7, opacity: 0.9, className: `route-alt route-alt-${i}` })
+      .bindTooltip(`Route ${i + 1}: ${esc(alternativeLabel(i))}. Click to show it.`, { sticky: true })
+      .on('click', () => chooseRoute(i, params))
+      .addTo(altLayer);
+  });
+  altLayer.bringToBack();
+  $('#alternatives-box').hidden = routes.length < 2;
+  $('#alternatives').replaceChildren(...routes.map((r, i) => {
+    const button = el('button', { type: 'button', 'aria-pressed': String(i === chosen), 'data-route': String(i) },
+      `Route ${i + 1}: ${alternativeLabel(i)}`);
+    button.addEventListener('click', () => chooseRoute(i, params));
+    return el('li', {}, button);
+  }));
+}
+
+// Shows route i of the last plan: its timetable, chart, line and the train's position on it.
+function chooseRoute(i, params) {
+  chosen = i;
+  showJourney(routes[i], params);
+  document.body.dataset.route = String(i);
+}
+
 function showJourney(j, params) {
+  // The chosen route's own requests (the slider's /api/where, the SVG) name it: alternative=K.
+  const own = chosen ? [...params, ['alternatives', String(ROUTES_ASKED)], ['alternative', String(chosen)]] : params;
   fillSummary(j);
   $('#results').hidden = false;
   fillTimetable(j);
   fillEstimate(j);
   drawChart(j);
   drawRoute(j);
-  setupWhere(j, params);
+  drawAlternatives(params);
+  setupWhere(j, own);
   const svgUrl = new URL('api/journey', document.baseURI);
-  for (const [k, v] of [...params, ['format', 'svg']]) svgUrl.searchParams.append(k, v);
+  for (const [k, v] of [...own, ['format', 'svg']]) svgUrl.searchParams.append(k, v);
   $('#svg-link').href = svgUrl;
 }
 
 function clearJourney() {
   routeLayer?.remove();
   routeLayer = null;
+  altLayer?.remove();
+  altLayer = null;
+  routes = [];
+  chosen = 0;
   trainMarker?.remove();
   trainMarker = null;
   chartJourney = null;
@@ -836,9 +890,12 @@ async function plan() {
   planButton.textContent = 'Planning…';
   document.body.dataset.journey = 'planning';
   try {
-    const j = await api('api/journey', params);
+    // Up to three routes between two stations; with vias, the one.
+    const ask = params.some(([k]) => k === 'via') ? params : [...params, ['alternatives', String(ROUTES_ASKED)]];
+    const answer = await api('api/journey', ask);
     hideError();
-    showJourney(j, params);
+    routes = answer.alternatives || [answer];
+    chooseRoute(0, params);
     // The journey's address can be bookmarked or shared: the page plans it again on load.
     history.replaceState(null, '', `?${new URLSearchParams(params)}`);
     $('#intro').hidden = true;
