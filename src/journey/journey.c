@@ -128,7 +128,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     if (rc == BOGIE_OK)
         rc = jy_run(t, &w.layout, &w.stops, deadline, p->alloc, &w.profile, j, diag);
     if (rc == BOGIE_OK)
-        rc = jy_via_check_leaves(req, w.vias, &w.stops, diag);
+        rc = jy_via_check_leaves(p, req, w.places, w.vias, &w.stops, diag);
     /* Timetable: the stops and the stations passed between them, named. */
     if (rc == BOGIE_OK)
         rc = jy_timetable(p, &w.route.view, w.places, &w.layout, &w.stops, &w.profile, &w.rows, diag);

@@ -212,9 +212,10 @@ bogie_status jy_border_stops(const bogie_planner *p, const jy_layout *L, jy_stop
 bogie_status jy_via_leave_times(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
                                 const jy_via_ask *asks, jy_stops *stops, bogie_diag *diag);
 
-/* After jy_run: refuses the plan when the train reaches a via it must leave at a time too late to leave then. */
-bogie_status jy_via_check_leaves(const bogie_journey_request *req, const jy_via_ask *asks, const jy_stops *stops,
-                                 bogie_diag *diag);
+/* After jy_run: refuses the plan when the train reaches a via it must leave at a time too late to leave then,
+ * saying when it arrives and can leave at the earliest, in the via's local time. */
+bogie_status jy_via_check_leaves(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                                 const jy_via_ask *asks, const jy_stops *stops, bogie_diag *diag);
 
 /* ----- run.c: running the train between stops ----- */
 

@@ -178,8 +178,8 @@ bogie_status jy_via_leave_times(const bogie_planner *p, const bogie_journey_requ
     return rc;
 }
 
-bogie_status jy_via_check_leaves(const bogie_journey_request *req, const jy_via_ask *asks, const jy_stops *stops,
-                                 bogie_diag *diag)
+bogie_status jy_via_check_leaves(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                                 const jy_via_ask *asks, const jy_stops *stops, bogie_diag *diag)
 {
     const char *pre = req->field_prefix ? req->field_prefix : "--";
     for (size_t k = 0; k < stops->n; k++) {
@@ -187,10 +187,20 @@ bogie_status jy_via_check_leaves(const bogie_journey_request *req, const jy_via_
         if (!s->has_leave || s->late_s <= 0)
             continue;
         const jy_via_ask *a = &asks[s->via - 1];
+        int64_t t0 = 0;
+        bogie_status rc = read_time("depart", req->depart, place_zone(p, &places[0]), &t0, diag);
+        if (rc != BOGIE_OK)
+            return rc;
+        const tz_zone *zone = place_zone(p, &places[s->via]);
+        char arrive[24], earliest[24];
+        int off;
+        const char *abbr;
+        jy_local_time(zone, t0 + (int64_t)llround(s->arrive_s), arrive, sizeof arrive, &off, &abbr);
+        jy_local_time(zone, t0 + (int64_t)ceil(s->leave_s + s->late_s), earliest, sizeof earliest, &off, &abbr);
         return util_fail(diag, BOGIE_ERR_ARG,
-                         "%svia %s@%s: the train cannot leave then: it reaches %s %.0f min later, %.1f h after the "
-                         "departure (give a later time, or a stop's length as in \"%s+12h\")",
-                         pre, a->place, a->leave, a->place, ceil(s->late_s / 60), s->arrive_s / 3600, a->place);
+                         "%svia %s@%s: the train cannot leave then: it reaches %s at %s and can leave at %s %s at "
+                         "the earliest, %.0f min later (give a later time, or a stop's length as in \"%s+12h\")",
+                         pre, a->place, a->leave, a->place, arrive, earliest, abbr, ceil(s->late_s / 60), a->place);
     }
     return BOGIE_OK;
 }

@@ -98,7 +98,10 @@ ok "the build log gives the Volochayevka joins" grep -q \
 out=$("$BOGIE" route --network "$NET" --from Khasan --via "Tsiolkovsky@2023-09-12 20:00" --to Vladivostok \
     --train armoured --depart "2023-09-12 08:00" 2>&1)
 is "a time to leave before the train gets there is refused" "$?" "2"
-contains "... saying how late it can leave" "$out" "--via Tsiolkovsky@2023-09-12 20:00: the train cannot leave then"
+want="--via Tsiolkovsky@2023-09-12 20:00: the train cannot leave then: it reaches Tsiolkovsky at 2023-09-13 10:53"
+want+=" and can leave at 2023-09-13 11:23 +09 at the earliest"
+contains "... saying when it arrives and can leave, in Yakutsk time (the 30 min reversal after the arrival)" "$out" \
+    "$want"
 out=$("$BOGIE" route --network "$NET" --from Khasan --via "Tsiolkovsky@2023-09-13 20:00" --to Vladivostok \
     --train armoured 2>&1)
 contains "a time to leave needs --depart" "$out" "a time to leave a via needs --depart"
