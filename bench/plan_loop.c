@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     r.avoid = avoid;
     r.n_avoid = n_avoid;
     int n = atoi(argv[6]);
-    double t_plan = 0, t_json = 0;
+    double t_plan = 0, t_json = 0, stages[BOGIE_N_STAGES] = {0};
     size_t bytes = 0;
     for (int i = 0; i < n; i++) {
         double a = now();
@@ -59,12 +59,20 @@ int main(int argc, char **argv)
         bogie_journey_write(j, BOGIE_FORMAT_JSON, &json);
         double c = now();
         bytes = strlen(json);
+        for (int k = 0; k < BOGIE_N_STAGES; k++)
+            stages[k] += j->stage_s[k];
         free(json);
         bogie_journey_free(j);
         t_plan += b - a;
         t_json += c - b;
     }
-    printf("plan %.3f ms, json %.3f ms, %zu bytes\n", t_plan / n * 1e3, t_json / n * 1e3, bytes);
+    /* The stages in the order of bogie.h's BOGIE_STAGE_*. */
+    static const char *const names[BOGIE_N_STAGES] = {"places", "search", "layout", "stops", "run", "timetable",
+                                                      "clock", "result", "retime"};
+    printf("plan %.3f ms, json %.3f ms, %zu bytes; stages (ms):", t_plan / n * 1e3, t_json / n * 1e3, bytes);
+    for (int k = 0; k < BOGIE_N_STAGES; k++)
+        printf(" %s %.3f", names[k], stages[k] / n * 1e3);
+    printf("\n");
     bogie_planner_free(p);
     bogie_world_close(w);
     bogie_network_close(net);

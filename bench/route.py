@@ -163,10 +163,8 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.nodes, args.pairs, args.pg_queries = 200_000, 200, 5
-    bogie = os.path.abspath(os.environ.get("BOGIE", os.path.join(ROOT, "build/bogie")))
-    gen = os.path.abspath(os.environ.get("GEN", os.path.join(ROOT, "build/bench/gen")))
-    pairs_bin = os.path.abspath(os.environ.get("PAIRS", os.path.join(ROOT, "build/bench/route_pairs")))
-    data = os.path.join(ROOT, "data")
+    bogie, gen = benchlib.binary("BOGIE", "build/bogie"), benchlib.binary("GEN", "build/bench/gen")
+    pairs_bin, data = benchlib.binary("PAIRS", "build/bench/route_pairs"), os.path.join(ROOT, "data")
     tmp = tempfile.mkdtemp(prefix="bogie-bench-")
     try:
         osm = os.path.join(tmp, "continent.osm.gz")

@@ -8,7 +8,8 @@
  *   --matrix N  instead, check an N x N matrix from the hierarchy against one Dijkstra search per cell
  *   --check-cells K   with --matrix: check K random cells only
  *   --export-edges F  instead, write the train's edges as CSV for pgRouting (nodes and edges numbered from 1)
- *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost
+ *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost,
+ *               and the two nodes' lat, lon
  * Prints one summary line (or JSON); exits 1 when any pair's costs differ. */
 #include "bogie.h"
 #include "benchutil.h"
@@ -285,9 +286,11 @@ int main(int argc, char **argv)
         if (ok_all[i]) {
             for (int m = 0; m < 3; m++)
                 tm[m][found] = el[3 * i + m];
-            if (dump) /* graph nodes are numbered from 1 in the exported edges */
-                fprintf(dump, "%u %u %.6f %.6f %.6f %.3f\n", pl[i][0].node + 1, pl[i][1].node + 1, el[3 * i] * 1e3,
-                        el[3 * i + 1] * 1e3, el[3 * i + 2] * 1e3, ref[i].cost_s);
+            if (dump) /* graph nodes are numbered from 1 in the exported edges; then the two nodes' lat, lon */
+                fprintf(dump, "%u %u %.6f %.6f %.6f %.3f %.7f %.7f %.7f %.7f\n", pl[i][0].node + 1,
+                        pl[i][1].node + 1, el[3 * i] * 1e3, el[3 * i + 1] * 1e3, el[3 * i + 2] * 1e3, ref[i].cost_s,
+                        net->nodes[pl[i][0].node].lat * 1e-7, net->nodes[pl[i][0].node].lon * 1e-7,
+                        net->nodes[pl[i][1].node].lat * 1e-7, net->nodes[pl[i][1].node].lon * 1e-7);
             for (size_t k = 0; k < ref[i].items.n; k++)
                 if (ref[i].items.v[k].kind == RITEM_EDGE) {
                     double s0, s1;

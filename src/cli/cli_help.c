@@ -40,7 +40,8 @@ typedef struct help_command {
                    "not fit)"},                                                                                  \
     {"--seen PLACE@TIME", "the train was seen at PLACE at TIME (local there, or with an offset): the journey is " \
                           "re-timed to every sighting, with a band on the arrival; repeatable"},                 \
-    {"--format FORMAT", "text (default, or what -o's extension names), json, geojson or gpx"},                   \
+    {"--format FORMAT", "text (default, or what -o's extension names), json, geojson, gpx, or gtfs: a one-trip " \
+                        "GTFS feed zipped (route only; needs -o FEED.zip and --depart)"},                        \
     {"-o FILE", "write there (through a temporary file renamed into place) instead of to stdout"}
 
 static const help_command commands[] = {

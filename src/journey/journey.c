@@ -101,6 +101,9 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     work w;
     memset(&w, 0, sizeof w);
     w.layout.a = p->alloc;
+    /* Each stage's time goes into j->stage_s (STAGE_DONE). */
+    double t0 = util_now(), t1;
+#define STAGE_DONE(k) (t1 = util_now(), j->stage_s[k] += t1 - t0, t0 = t1)
     /* Places: from, every via (with the stop it asks for) and to, each a station or a point snapped to track. */
     bogie_status rc = jy_via_asks(req, w.vias, diag);
     if (rc == BOGIE_OK)
@@ -109,11 +112,14 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
      * request avoids. */
     if (rc == BOGIE_OK)
         rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
+    STAGE_DONE(BOGIE_STAGE_PLACES);
     if (rc == BOGIE_OK)
         rc = jy_search(p, req, w.vias, &w.train, w.places, w.n_places, deadline, &w.route, j, diag);
+    STAGE_DONE(BOGIE_STAGE_SEARCH);
     /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
     if (rc == BOGIE_OK)
         rc = jy_lay_out(&p->base, t, &w.route, origin_node(&w), &w.layout, diag);
+    STAGE_DONE(BOGIE_STAGE_LAYOUT);
     /* Stops: the origin, gauge changes, reversals, via stops and the destination; then a stop at every border. */
     if (rc == BOGIE_OK)
         rc = jy_event_stops(p->world, t, &w.route, &w.layout, w.n_places, p->alloc, &w.stops, diag);
@@ -124,25 +130,32 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     /* The times to leave the vias that ask for one. */
     if (rc == BOGIE_OK)
         rc = jy_via_leave_times(p, req, w.places, w.vias, &w.stops, diag);
+    STAGE_DONE(BOGIE_STAGE_STOPS);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
     if (rc == BOGIE_OK)
         rc = jy_run(t, &w.layout, &w.stops, deadline, p->alloc, &w.profile, j, diag);
     if (rc == BOGIE_OK)
         rc = jy_via_check_leaves(p, req, w.places, w.vias, &w.stops, diag);
+    STAGE_DONE(BOGIE_STAGE_RUN);
     /* Timetable: the stops and the stations passed between them, named. */
     if (rc == BOGIE_OK)
         rc = jy_timetable(p, &w.route.view, w.places, &w.layout, &w.stops, &w.profile, &w.rows, diag);
+    STAGE_DONE(BOGIE_STAGE_TIMETABLE);
     /* Clock: countries, time zones, and UTC and local times from the departure. */
     if (rc == BOGIE_OK)
         rc = jy_put_on_clock(p, req, pre, &w.rows, j, diag);
+    STAGE_DONE(BOGIE_STAGE_CLOCK);
     /* Result: the line, the thinned profile, the path and the timetable into j, and warnings about the data. */
     if (rc == BOGIE_OK)
         rc = jy_fill_journey(p->net, &w.layout, &w.profile, &w.rows, j, diag);
     if (rc == BOGIE_OK)
         jy_warn_about_data(t, &w.route, &w.layout, w.places, w.n_places, j);
+    STAGE_DONE(BOGIE_STAGE_RESULT);
     /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
     if (rc == BOGIE_OK)
         rc = jy_retime(p, req, pre, j, diag);
+    STAGE_DONE(BOGIE_STAGE_RETIME);
+#undef STAGE_DONE
     work_free(p->alloc, &w);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* output.c: writes a planned journey as a timetable for people, JSON, GeoJSON, GPX, a speed-profile CSV, or an SVG
- * plot of speed and limit against distance. */
+ * plot of speed and limit against distance (a GTFS feed is output_gtfs.c's). */
 #include "bogie.h"
 
 #include "output/output.h"
@@ -699,6 +699,24 @@ bogie_status bogie_journey_write(const bogie_journey *j, bogie_format format, ch
         return BOGIE_ERR_NOMEM;
     }
     *out = sb.s;
+    return BOGIE_OK;
+}
+
+bogie_status bogie_journey_write_bytes(const bogie_journey *j, bogie_format format, unsigned char **out, size_t *len,
+                                       bogie_diag *diag)
+{
+    *out = NULL;
+    *len = 0;
+    if (!j || j->n_stops == 0)
+        return util_fail(diag, BOGIE_ERR_ARG, "no journey to write");
+    if (format == BOGIE_FORMAT_GTFS)
+        return output_gtfs(j, out, len, diag);
+    char *text;
+    bogie_status st = bogie_journey_write(j, format, &text);
+    if (st != BOGIE_OK)
+        return util_fail(diag, st, "cannot write the journey: %s", bogie_strerror(st));
+    *out = (unsigned char *)text;
+    *len = strlen(text);
     return BOGIE_OK;
 }
 

@@ -5,6 +5,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #define NO_MID UINT32_MAX
@@ -34,6 +35,11 @@ struct ch {
      * input arc. CH_CHILD entries per arc, so that unpacking reads one small array. */
     uint32_t *up_child, *down_child;
     size_t n_up, n_down, n_input, n_shortcuts;
+    /* Searches' tables and queues, kept between queries (one per query running at a time): ch_route takes one and
+     * gives it back under pool_lock, so that a query allocates nothing but its path. */
+    pthread_mutex_t pool_lock;
+    bool pool_lock_ok;
+    struct ch_scratch *pool;
 };
 
 /* ----- contraction ----- */
@@ -209,10 +215,15 @@ static void builder_free(builder *b)
     minheap_free(&b->wh);
 }
 
+static void scratch_free_all(ch *h);
+
 void ch_free(ch *h)
 {
     if (!h)
         return;
+    scratch_free_all(h);
+    if (h->pool_lock_ok)
+        pthread_mutex_destroy(&h->pool_lock);
     size_t n = h->n;
     util_free(h->a, h->rank, (n ? n : 1) * sizeof *h->rank);
     util_free(h->a, h->up_first, (n + 1) * sizeof *h->up_first);
@@ -333,6 +344,11 @@ bogie_status ch_build(const ch_input *in, const bogie_allocator *alloc, ch **out
         goto done;
     }
     h->a = a;
+    h->pool_lock_ok = pthread_mutex_init(&h->pool_lock, NULL) == 0;
+    if (!h->pool_lock_ok) {
+        rc = util_nomem(diag, "contracting the graph");
+        goto done;
+    }
     h->n = in->n;
     h->rank = util_malloc(a, n * sizeof *h->rank);
     if (!h->rank) {
@@ -419,6 +435,7 @@ typedef struct lmap {
     const bogie_allocator *a;
     label *v;
     size_t cap, n;
+    VEC(uint32_t) used; /* the slots taken, so that lreset clears only them */
 } lmap;
 
 static size_t lslot(const lmap *m, uint32_t node)
@@ -445,19 +462,26 @@ static label *lget(lmap *m, uint32_t node)
         label *nv = util_malloc(m->a, nc * sizeof *nv);
         if (!nv)
             return NULL;
+        if (VEC_RESERVE(m->a, m->used, nc / 2) != 0) {
+            util_free(m->a, nv, nc * sizeof *nv);
+            return NULL;
+        }
         for (size_t i = 0; i < nc; i++)
             nv[i].node = UINT32_MAX;
-        lmap nm = {m->a, nv, nc, m->n};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->v[i].node != UINT32_MAX) {
-                size_t j = lslot(&nm, m->v[i].node);
-                while (nv[j].node != UINT32_MAX)
-                    j = (j + 1) & (nc - 1);
-                nv[j] = m->v[i];
-            }
+        /* The entries move to their slots in the larger table, which the used list then names. */
+        size_t moved = 0;
+        for (size_t k = 0; k < m->used.n; k++) {
+            const label *x = &m->v[m->used.v[k]];
+            size_t j = (size_t)(((uint64_t)x->node * 0x9E3779B97F4A7C15ull) >> 32) & (nc - 1);
+            while (nv[j].node != UINT32_MAX)
+                j = (j + 1) & (nc - 1);
+            nv[j] = *x;
+            m->used.v[moved++] = (uint32_t)j;
+        }
         if (m->v)
             util_free(m->a, m->v, m->cap * sizeof *m->v);
-        *m = nm;
+        m->v = nv;
+        m->cap = nc;
     }
     size_t i = lslot(m, node);
     while (m->v[i].node != node && m->v[i].node != UINT32_MAX)
@@ -465,14 +489,25 @@ static label *lget(lmap *m, uint32_t node)
     if (m->v[i].node == UINT32_MAX) {
         m->v[i] = (label){node, UINT32_MAX, NO_MID, UINT32_MAX, INFINITY, 0};
         m->n++;
+        m->used.v[m->used.n++] = (uint32_t)i; /* room reserved: at most cap / 2 entries */
     }
     return &m->v[i];
+}
+
+/* Empties m for the next search, keeping its table: only the slots taken are cleared. */
+static void lreset(lmap *m)
+{
+    for (size_t k = 0; k < m->used.n; k++)
+        m->v[m->used.v[k]].node = UINT32_MAX;
+    m->used.n = 0;
+    m->n = 0;
 }
 
 static void lfree(lmap *m)
 {
     if (m->v)
         util_free(m->a, m->v, m->cap * sizeof *m->v);
+    VEC_FREE(m->a, m->used);
     m->v = NULL;
     m->cap = m->n = 0;
 }
@@ -485,6 +520,65 @@ typedef struct dir {
     const arc *arcs;
     uint32_t id_base; /* arc k of arcs has id id_base + k */
 } dir;
+
+/* The upward (forward) or downward (backward) direction of a search on h, empty. */
+static dir dir_new(const ch *h, bool forward)
+{
+    dir d = {{h->a, NULL, 0, 0, {0}}, {h->a, NULL, 0, 0}, forward ? h->up_first : h->down_first,
+             forward ? h->up : h->down, forward ? 0 : (uint32_t)h->n_up};
+    return d;
+}
+
+static void dir_free(dir *d)
+{
+    lfree(&d->map);
+    minheap_free(&d->q);
+}
+
+/* A point-to-point search's two directions, kept in h's pool between queries. */
+typedef struct ch_scratch {
+    dir f, b;
+    struct ch_scratch *next;
+} ch_scratch;
+
+/* A scratch from h's pool, or a new one (allocated with h->a); NULL when out of memory. Give it back with
+ * scratch_give. */
+static ch_scratch *scratch_take(const ch *hc)
+{
+    ch *h = (ch *)hc; /* the pool is the one part of a hierarchy that queries change, under its lock */
+    pthread_mutex_lock(&h->pool_lock);
+    ch_scratch *s = h->pool;
+    if (s)
+        h->pool = s->next;
+    pthread_mutex_unlock(&h->pool_lock);
+    if (!s && (s = util_malloc(h->a, sizeof *s)) != NULL)
+        *s = (ch_scratch){dir_new(h, true), dir_new(h, false), NULL};
+    return s;
+}
+
+/* Empties s and puts it back into h's pool. */
+static void scratch_give(const ch *hc, ch_scratch *s)
+{
+    ch *h = (ch *)hc;
+    lreset(&s->f.map);
+    lreset(&s->b.map);
+    s->f.q.n = s->b.q.n = 0;
+    pthread_mutex_lock(&h->pool_lock);
+    s->next = h->pool;
+    h->pool = s;
+    pthread_mutex_unlock(&h->pool_lock);
+}
+
+static void scratch_free_all(ch *h)
+{
+    while (h->pool) {
+        ch_scratch *s = h->pool;
+        h->pool = s->next;
+        dir_free(&s->f);
+        dir_free(&s->b);
+        util_free(h->a, s, sizeof *s);
+    }
+}
 
 static bool seed_dir(dir *d, const ch_seed *s, size_t n)
 {
@@ -586,8 +680,11 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
     if (path)
         *path = NULL;
     *n_path = 0;
-    dir f = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->up_first, h->up, 0};
-    dir b = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->down_first, h->down, (uint32_t)h->n_up};
+    ch_scratch *sc = scratch_take(h);
+    if (!sc)
+        return util_nomem(diag, "searching the hierarchy");
+    /* Worked on as locals, put back (with whatever their tables grew to) when done. */
+    dir f = sc->f, b = sc->b;
     bool oom = !seed_dir(&f, src, n_src) || !seed_dir(&b, dst, n_dst);
     double best = INFINITY;
     uint32_t meet = UINT32_MAX;
@@ -650,21 +747,22 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
             l = lfind(&b.map, x);
         }
         *dst_seed = l->seed;
-        /* The path goes out at its exact size, so that ch_path_free needs only its length. */
-        uint32_t *exact = oom ? NULL : util_malloc(h->a, u.path.n * sizeof *exact);
+        /* The path goes out at its exact size (shrunk in place), so that ch_path_free needs only its length. */
+        uint32_t *exact = oom ? NULL : util_realloc(h->a, u.path.v, u.path.cap * sizeof *exact,
+                                                       u.path.n * sizeof *exact);
         if (exact) {
-            memcpy(exact, u.path.v, u.path.n * sizeof *exact);
             *path = exact;
             *n_path = u.path.n;
+            u.path.v = NULL;
+            u.path.n = u.path.cap = 0;
         } else {
             rc = util_nomem(diag, "unpacking the route");
         }
         unpacked_free(h, &u);
     }
-    lfree(&f.map);
-    lfree(&b.map);
-    minheap_free(&f.q);
-    minheap_free(&b.q);
+    sc->f = f;
+    sc->b = b;
+    scratch_give(h, sc);
     return rc;
 }
 
@@ -707,20 +805,19 @@ bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t 
     bool oom = false;
     /* Backward searches from every target fill the buckets. */
     for (size_t t = 0; t < n_targets && !oom; t++) {
-        dir b = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->down_first, h->down, (uint32_t)h->n_up};
+        dir b = dir_new(h, false);
         oom = !exhaust(&b, targets[t], n_dst_seeds[t]);
         for (size_t i = 0; i < b.map.cap && !oom; i++)
             if (b.map.v[i].node != UINT32_MAX && isfinite(b.map.v[i].d))
                 oom = VEC_PUSH(h->a, buckets, ((bucket_entry){b.map.v[i].node, (uint32_t)t, b.map.v[i].d,
                                                               b.map.v[i].len})) != 0;
-        lfree(&b.map);
-        minheap_free(&b.q);
+        dir_free(&b);
     }
     if (!oom)
         util_sort(buckets.v, buckets.n, sizeof *buckets.v, cmp_entry);
     /* Forward searches from every source meet them. */
     for (size_t s = 0; s < n_sources && !oom; s++) {
-        dir f = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->up_first, h->up, 0};
+        dir f = dir_new(h, true);
         oom = !exhaust(&f, sources[s], n_src_seeds[s]);
         for (size_t i = 0; i < f.map.cap && !oom; i++) {
             const label *l = &f.map.v[i];
@@ -744,8 +841,7 @@ bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t 
                 }
             }
         }
-        lfree(&f.map);
-        minheap_free(&f.q);
+        dir_free(&f);
     }
     VEC_FREE(h->a, buckets);
     return oom ? util_nomem(diag, "computing the matrix") : BOGIE_OK;
