@@ -367,8 +367,15 @@ bogie_status bogie_stations_search(const bogie_planner *planner, const char *que
 typedef struct bogie_journey_request {
     const char *from;                  /* a station name in any language, or "lat,lon" */
     const char *to;
-    const char *const *via;            /* stops on the way, in order */
+    const char *const *via;            /* stops on the way, in order: "PLACE", "PLACE+DURATION" (a stop of its own
+                                          length: "Ussuriysk+12h", "+1h30", "+45" minutes) or "PLACE@TIME" (leave it
+                                          then: "Khabarovsk@2023-09-13 09:00", as depart takes a time, in the via's
+                                          local time unless it has an offset; needs depart) (docs/journeys.md) */
     size_t n_via;
+    const double *via_dwell_each;      /* NULL, or per via: its stop in seconds (negative: via_dwell_s); takes
+                                          precedence over a "+DURATION" in the via's text */
+    const char *const *via_leave;      /* NULL, or per via: the time to leave it, as "PLACE@TIME" gives it, or NULL
+                                          for none; takes precedence over an "@TIME" in the via's text */
     const bogie_train *train;
     const char *depart;                /* "2023-09-10 15:00" in the origin's local time, or ISO 8601 with an offset;
                                           NULL for elapsed times only */

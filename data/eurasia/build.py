@@ -6,10 +6,12 @@ ids) plus:
   - the Trans-Siberian Railway from Ekaterinburg to Ussuriysk, real OSM-derived geometry (one BRouter trace over
     OpenStreetMap), with the stations of data/corridor/sources/russia-stations.csv that lie on it;
   - Moscow (Yaroslavsky) - Yaroslavl - Kirov - Perm - Ekaterinburg, schematic: straight ways through stations, their
-    lengths the differences of km posts (sources/schematic-stations.csv cites each one).
+    lengths the differences of km posts (sources/schematic-stations.csv cites each one);
   - Beijing - Wuhan - Changsha - Hengyang - Liuzhou - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam) (add_hanoi):
     schematic through km posts, except Liuzhou - Nanning, real (piece 0 of sources/china/太原-南宁通道.json); the
-    Vietnamese line dual gauge 1435;1000.
+    Vietnamese line dual gauge 1435;1000;
+  - the branches of the 2023 Far East tour, schematic (add_fareast(), rows of sources/schematic-stations.csv):
+    Ledyanaya - Uglegorsk (Tsiolkovsky, the Vostochny cosmodrome's station) and Volochayevka - Komsomolsk-on-Amur.
 
 Inputs (all committed, read-only):
   data/corridor/build.py and data/corridor/sources/    the corridor, built by its own script (imported here)
@@ -29,6 +31,7 @@ import argparse
 import csv
 import importlib.util
 import json
+import math
 import os
 import sys
 from decimal import Decimal
@@ -243,6 +246,51 @@ PROFILES.update({
         "name:en": "Hanoi-Dong Dang Railway", "usage": "main", "electrified": "no",
         "source:electrified": "it.wikipedia Ferrovia Hanoi-Đồng Đăng: Elettrificazione No"},
 })
+
+# -- the Russian Far East: branches of the Trans-Siberian for the 2023 tour (issue 13) ------------------------------
+
+# The lines of schematic-stations.csv that add_fareast() builds (add_schematic() leaves them out), with their profile.
+FAREAST_LINES = {"Ledyanaya-Tsiolkovsky": "ledyanaya_branch", "Volochayevka-Komsomolsk": "volk"}
+# Names a station of those lines has besides the CSV's (the town the station serves, and what it serves).
+FAREAST_NAMES = {"Uglegorsk": {"alt_name": "Циолковский", "alt_name:en": "Tsiolkovsky",
+                               "loc_name:en": "Vostochny Cosmodrome",
+                               "source:alt_name": "the town, Углегорск until 2015 (ru.wikipedia Циолковский (город), copy "
+                                                  "at wafarin.com); the station serves the Vostochny cosmodrome (cont.ws "
+                                                  "post 228880: the station brings the town's people to the cosmodrome)"}}
+FAREAST_PROFILES = {
+    "volk": {
+        "name": "Волочаевка — Комсомольск-на-Амуре", "name:ru": "Волочаевка — Комсомольск-на-Амуре",
+        "name:en": "Volochayevka-Komsomolsk-on-Amur line", "usage": "main", "gauge": "1520",
+        "source:gauge": "Russian gauge: ru.wikipedia Железнодорожная линия Комсомольск-на-Амуре — Дежнёвка (copy at "
+                        "perceptiode.com)",
+        "electrified": "no",
+        "source:electrified": "ru.wikipedia Железнодорожная линия Комсомольск-на-Амуре — Дежнёвка (copy at "
+                              "perceptiode.com): a single-track line, not electrified; its electrification was planned "
+                              "from 2020 (kom.city), not known done",
+        "note:maxspeed": "no sourced line speed: bogie's default for the country applies"},
+    "ledyanaya_branch": {
+        "name": "Ледяная — Углегорск", "name:ru": "Ледяная — Углегорск", "name:en": "Ledyanaya-Uglegorsk branch",
+        "usage": "branch",
+        "note:electrified": "electrification unknown (only Ledyanaya station's own wires are reported: blagoveshensk.ru "
+                            "113224): not tagged",
+        "note:maxspeed": "no sourced line speed: bogie's default for the country applies"},
+}
+PROFILES.update(FAREAST_PROFILES)
+# A branch drawn straight from its junction would leave the Trans-Siberian at whatever angle the chord makes, and
+# bogie lets no train turn more than 45 degrees at a junction.  So each branch's first piece leaves the trace for
+# FAREAST_SHAPE_KM at most FAREAST_LEAVE_DEG from the trace's own bearing there, on the side FAREAST_LEAVE gives: the
+# one trains come from on the 2023 tour (westward at Ledyanaya for trains from Belogorsk; eastward at Volochayevka I
+# for trains from Birobidzhan, as periskop.su says the line leaves it going east).  Assumed: the sources do not draw
+# the junctions' layouts.
+FAREAST_SHAPE_KM = 1.0
+FAREAST_LEAVE_DEG = 30.0
+FAREAST_LEAVE = {"Ledyanaya-Tsiolkovsky": "west", "Volochayevka-Komsomolsk": "east"}
+# The Volochayevka - Komsomolsk line meets the Trans-Siberian twice (periskop.su 2020-10-31: it leaves at Dezhnevka
+# going west, at Volochayevka I going east), so that trains run to Komsomolsk from both sides without reversing.  No
+# source places Dezhnevka or Volochayevka II: the curve towards Khabarovsk is drawn from the branch's bend to the
+# trace this far east of Volochayevka I (assumed), through one bend FAREAST_CURVE_BEND_KM out, its length its own.
+FAREAST_CURVE_EAST_KM = 5.0
+FAREAST_CURVE_BEND_KM = 0.4
 
 
 def read_csv(path):
@@ -485,6 +533,8 @@ class Eurasia:
         for r in rows:
             by_line.setdefault(r["line"], []).append(r)
         for line in sorted(by_line):
+            if line in FAREAST_LINES:
+                continue  # add_fareast() builds these branches of the Trans-Siberian
             if line in HANOI_LINES:  # built by add_hanoi(), with their own profiles and languages
                 continue
             rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
@@ -975,9 +1025,147 @@ class Eurasia:
         self.log.append("elevations: ele=* on %d nodes of the real ways on the BRouter traces (their third "
                         "coordinate; nodes between two trace vertices interpolated by distance)" % count)
 
+    # -- the Russian Far East: Ledyanaya - Uglegorsk (Tsiolkovsky), Volochayevka - Komsomolsk-on-Amur ----------
+
+    def add_fareast(self):
+        """The schematic branches of the Trans-Siberian that the 2023 tour took (FAREAST_LINES): ways through the
+        stations of schematic-stations.csv, their lengths the differences of km posts, each starting at the station
+        of the real trace where it leaves the Trans-Siberian, its first piece bent to leave it at a bearing trains
+        can take (FAREAST_LEAVE); and the curve from the Komsomolsk line towards Khabarovsk."""
+        gauges = gauge_by_country()
+        rows = read_csv(SCHEMATIC_STATIONS)
+        for line in sorted(FAREAST_LINES):
+            rs = sorted((r for r in rows if r["line"] == line), key=lambda r: int(r["seq"]))
+            nodes = [self.fareast_junction(rs[0], line)] + [self.fareast_station(r) for r in rs[1:]]
+            profile = FAREAST_LINES[line]
+            extra = {} if "gauge" in PROFILES[profile] else {"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]}
+            for k, ((ra, a), (rz, z)) in enumerate(zip(zip(rs, nodes), zip(rs[1:], nodes[1:]))):
+                dist = Decimal(rz["km"]) - Decimal(ra["km"])
+                self.schematic_way(a, z, dist, profile, "difference of km posts: %s %s, %s %s; %s" % (
+                    ra["name_en"], ra["km"], rz["name_en"], rz["km"], rz["km_source"]), extra)
+                if k == 0:
+                    w = self.b.ways[-1]
+                    w.nodes.insert(1, self.fareast_bend(a, z, line, FAREAST_LEAVE[line]))
+                    assert cb.way_length_km(w) < float(dist), (line, cb.way_length_km(w), dist)
+                    w.tags["note:geometry"] = ("schematic: its first %.1f km leave the Trans-Siberian within %.0f "
+                                               "degrees of the trace's bearing (assumed: the junction's layout is not "
+                                               "in the sources)" % (FAREAST_SHAPE_KM, FAREAST_LEAVE_DEG))
+                    if line == "Volochayevka-Komsomolsk":
+                        self.fareast_khabarovsk_curve(a, w.nodes[1], z, line, extra)
+
+    def fareast_station(self, r):
+        """A station of a FAREAST_LINES row, its names, zone and sources from the row (and FAREAST_NAMES)."""
+        tags = {"railway": "station", "name": r["name_local"], "name:ru": r["name_local"], "name:en": r["name_en"],
+                "addr:country": r["country"], "timezone": r["timezone"], "source": r["coord_source"],
+                "source:timezone": TZ_SOURCE % r["region"]}
+        tags.update(FAREAST_NAMES.get(r["name_en"], {}))
+        return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
+
+    def trace_way_at(self, j, side):
+        """The real Trans-Siberian way that leaves node j eastward (its first node) or westward (its last)."""
+        return next(w for w in self.b.ways[self.corridor_ways:] if w.profile == "transsib_trace" and
+                    (w.nodes[0] if side == "east" else w.nodes[-1]) is j)
+
+    def trace_bearing(self, j, side):
+        """The trace's bearing at node j towards side: to its first vertex 300 m or more away that way."""
+        w = self.trace_way_at(j, side)
+        seq = w.nodes[1:] if side == "east" else w.nodes[-2::-1]
+        far = next((n for n in seq if cb.haversine_km(j.lat, j.lon, n.lat, n.lon) >= 0.3), seq[-1])
+        return cb.bearing_deg(j.lat, j.lon, far.lat, far.lon)
+
+    @staticmethod
+    def point_from(n, bearing, km, label):
+        """A new node km from node n on the given bearing (degrees), on the sphere."""
+        b, d = math.radians(bearing), km / 6371.0088
+        la1, lo1 = math.radians(n.lat), math.radians(n.lon)
+        la2 = math.asin(math.sin(la1) * math.cos(d) + math.cos(la1) * math.sin(d) * math.cos(b))
+        lo2 = lo1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(la1), math.cos(d) - math.sin(la1) * math.sin(la2))
+        return cb.Node(round(math.degrees(la2), 7), round(math.degrees(lo2), 7), label=label)
+
+    def fareast_bend(self, j, target, line, side):
+        """The point FAREAST_SHAPE_KM from junction j where line's first piece bends towards target: on a bearing
+        within FAREAST_LEAVE_DEG of the trace's bearing at j towards side, turned towards target."""
+        b_trace = self.trace_bearing(j, side)
+        chord = cb.bearing_deg(j.lat, j.lon, target.lat, target.lon)
+        diff = (chord - b_trace + 540) % 360 - 180
+        b = b_trace + max(-FAREAST_LEAVE_DEG, min(FAREAST_LEAVE_DEG, diff))
+        self.log.append("shape: %s leaves %s at bearing %.1f (the trace's bearing there towards the %s %.1f, the "
+                        "chord's to %s %.1f) for %.1f km (FAREAST_LEAVE_DEG, FAREAST_SHAPE_KM: assumed)" % (
+                            line, j.label, b % 360, side, b_trace, target.label, chord, FAREAST_SHAPE_KM))
+        return self.point_from(j, b % 360, FAREAST_SHAPE_KM, "%s bend" % line)
+
+    def split_trace_way(self, w, i):
+        """Splits real way w at its inner node i into two ways, the second inserted after it; returns the node."""
+        k = next(x for x, y in enumerate(self.b.ways) if y is w)
+        self.b.ways.insert(k + 1, cb.Way(w.nodes[i:], w.tags, w.profile))
+        n = w.nodes[i]
+        w.nodes = w.nodes[:i + 1]
+        return n
+
+    def fareast_khabarovsk_curve(self, vol, bend, koms, line, extra):
+        """The curve from the Komsomolsk line's bend to the trace FAREAST_CURVE_EAST_KM east of Volochayevka I
+        (FAREAST_CURVE_EAST_KM says why): a straight link through one bend, leaving the line's bend within 30
+        degrees of the line's own bearing from Komsomolsk, and meeting the trace within 30 degrees of its bearing."""
+        w = self.trace_way_at(vol, "east")
+        run, i = 0.0, 0
+        while run < FAREAST_CURVE_EAST_KM and i + 2 < len(w.nodes):
+            i += 1
+            run += cb.haversine_km(w.nodes[i - 1].lat, w.nodes[i - 1].lon, w.nodes[i].lat, w.nodes[i].lon)
+        meet = self.split_trace_way(w, i)
+        meet.label = "Volochayevka curve junction"
+        self.join_nodes.update({id(meet), id(bend)})
+        heading = cb.bearing_deg(koms.lat, koms.lon, bend.lat, bend.lon)  # of a train from Komsomolsk at the bend
+        to_meet = cb.bearing_deg(bend.lat, bend.lon, meet.lat, meet.lon)
+        turn = max(-30.0, min(30.0, (to_meet - heading + 540) % 360 - 180))
+        b2 = self.point_from(bend, (heading + turn) % 360, FAREAST_CURVE_BEND_KM, "%s curve bend" % line)
+        tags = {"railway": "rail", "bogie:schematic": "yes"}
+        tags.update(PROFILES[FAREAST_LINES[line]])
+        tags.update(extra)
+        curve = cb.Way([bend, b2, meet], tags, FAREAST_LINES[line])
+        d = cb.way_length_km(curve) * 1000
+        why = ("the curve towards Khabarovsk (periskop.su 2020-10-31: it leaves at Dezhnevka going west), not placed "
+               "by the sources: to the trace %.0f m east of Volochayevka I, assumed" % (run * 1000))
+        curve.tags["note"] = "straight link: " + why + "; length the polyline (%.0f m), not from km posts" % d
+        self.b.ways.append(curve)
+        self.straight_links.add(id(curve))
+        self.log.append("join: %s - %s by a straight link of %.0f m: %s" % (bend.label, meet.label, d, why))
+
+    def fareast_junction(self, r, line):
+        """The station of the Trans-Siberian trace where line begins (row r, its first): the trace's own station of
+        that name, or else the trace vertex within JOIN_M of the row's point, made a station of the row, the real way
+        through it split there.  Either way the join is logged with its reason."""
+        lat, lon = float(r["lat"]), float(r["lon"])
+        for n in self.new_stations:
+            if n.tags.get("name:en") == r["name_en"]:
+                d = cb.haversine_km(lat, lon, n.lat, n.lon) * 1000
+                assert d <= JOIN_M, (line, r["name_en"], d)
+                self.log.append("join: %s (schematic) leaves the Trans-Siberian trace at its %s station node (%.1f m "
+                                "from the row's point): %s" % (line, r["name_en"], d, r["km_quote"]))
+                return n
+        best = None
+        for w in self.b.ways[self.corridor_ways:]:
+            if w.profile != "transsib_trace":
+                continue
+            for i in range(1, len(w.nodes) - 1):
+                d = cb.haversine_km(lat, lon, w.nodes[i].lat, w.nodes[i].lon) * 1000
+                if best is None or d < best[0]:
+                    best = (d, w, i)
+        d, w, i = best
+        assert d <= JOIN_M and set(w.nodes[i].tags) <= {"ele"}, (line, r["name_en"], d)
+        n = self.split_trace_way(w, i)
+        n.tags.update(self.fareast_station(r).tags)
+        self.new_stations.pop()  # the station's tags are given to the trace's own vertex n instead
+        self.new_stations.append(n)
+        n.label = r["name_en"]
+        self.log.append("join: %s (schematic) leaves the Trans-Siberian trace at %s, the trace vertex %.1f m from the "
+                        "row's point, which becomes the station node (the real way split there): %s" % (
+                            line, r["name_en"], d, r["km_quote"]))
+        return n
+
     def build(self):
         self.add_schematic()
         self.add_transsib()
+        self.add_fareast()
         self.add_china()
         self.add_zabaikalsk()
         self.add_europe()

@@ -65,6 +65,12 @@ def test_places_as_coordinates_and_options(net):
     assert j.raw == want and j.gauge_change_s == 0
     v = net.plan("Pyongyang", "Khasan", train="armoured", via=["Hamhung"], dwell=30)
     assert [s.name for s in v.stops if "via" in s.kinds] == ["Hamhung"] and v.dwell_s == 1800
+    # A via's own stop ('+' reaches the API as %2B) and a time to leave it, as --via takes them.
+    w = net.plan("Pyongyang", "Khasan", train="armoured", depart=DEPART, via=["Hamhung+1h30", "Rajin@2023-09-12 09:00"])
+    want = cli_json("--from", "Pyongyang", "--to", "Khasan", "--train", "armoured", "--depart", DEPART,
+                    "--via", "Hamhung+1h30", "--via", "Rajin@2023-09-12 09:00")
+    stops = {s.name: s for s in w.stops if "via" in s.kinds}
+    assert w.raw == want and stops["Hamhung"].dwell_s == 5400 and stops["Rajin"].depart.startswith("2023-09-12T09:00")
 
 
 def test_sightings_and_where(net):

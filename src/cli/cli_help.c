@@ -28,12 +28,14 @@ typedef struct help_command {
     NETWORK_OPTS,                                                                                                 \
     {"--from PLACE", "where the journey starts: a station name in any language of the data, or lat,lon"},        \
     {"--to PLACE", "where it ends"},                                                                             \
-    {"--via PLACE", "a stop on the way (repeat for several, in order)"},                                         \
+    {"--via PLACE", "a stop on the way (repeat for several, in order); PLACE+DURATION stops that long there "    \
+                    "(\"Ussuriysk+12h\", \"+1h30\", \"+45\" minutes), PLACE@TIME leaves it at TIME, local there "     \
+                    "or with an offset (\"Khabarovsk@2023-09-13 09:00\": an overnight stay; needs --depart)"},       \
     {"--train NAME|FILE", "a profile of DATA/trains (bogie trains lists them) or a profile file"},               \
     {"--depart TIME", "\"YYYY-MM-DD HH:MM\" in the origin's local time, or with an offset (+HH:MM); without it "  \
                       "times are counted from the departure"},                                                   \
     {"--avoid STATION|COUNTRY", "keep out of a station or a country (ISO code or name); repeatable"},            \
-    {"--dwell MINUTES", "the stop at each via (default the train's own)"},                                       \
+    {"--dwell MINUTES", "the stop at each via that gives none of its own (default the train's own)"},           \
     {"--gauge MM", "the wheels the train has at the start (changed there, before the departure, when they do "   \
                    "not fit)"},                                                                                  \
     {"--seen PLACE@TIME", "the train was seen at PLACE at TIME (local there, or with an offset): the journey is " \

@@ -59,6 +59,7 @@ void bogie_journey_request_init(bogie_journey_request *r)
 /* What the stages of a plan hand on to each other; all of it is the plan's, freed by work_free. */
 typedef struct work {
     route_place places[32]; /* from, the vias, to */
+    jy_via_ask vias[30];    /* what the request asks of each via */
     bogie_train train;      /* the request's, on its wheels at the start */
     size_t n_places;
     route_result route;
@@ -103,10 +104,15 @@ static bogie_status finish(const bogie_planner *p, const bogie_journey_request *
         jy_countries_passed(p->net, jy_place_country(p->net, &w->places[0]), &w->layout, j);
     if (rc == BOGIE_OK)
         rc = jy_border_stops(p, &w->layout, &w->stops, diag);
+    /* The times to leave the vias that ask for one. */
+    if (rc == BOGIE_OK)
+        rc = jy_via_leave_times(p, req, w->places, w->vias, &w->stops, diag);
     STAGE_DONE(BOGIE_STAGE_STOPS);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
     if (rc == BOGIE_OK)
         rc = jy_run(t, &w->layout, &w->stops, deadline, p->alloc, &w->profile, j, diag);
+    if (rc == BOGIE_OK)
+        rc = jy_via_check_leaves(p, req, w->places, w->vias, &w->stops, diag);
     STAGE_DONE(BOGIE_STAGE_RUN);
     /* Timetable: the stops and the stations passed between them, named. */
     if (rc == BOGIE_OK)
@@ -204,8 +210,10 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     memset(&w, 0, sizeof w);
     w.layout.a = p->alloc;
     double t0 = util_now(), t_places = 0, t_search = 0;
-    /* Places: from, every via and to, each a station or a point snapped to track. */
-    bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
+    /* Places: from, every via (with the stop it asks for) and to, each a station or a point snapped to track. */
+    bogie_status rc = jy_via_asks(req, w.vias, diag);
+    if (rc == BOGIE_OK)
+        rc = jy_resolve_places(p, req, w.vias, w.places, &w.n_places, diag);
     /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
      * request avoids; and the alternatives asked for. */
     if (rc == BOGIE_OK)
@@ -216,7 +224,8 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     size_t n = 0;
     bool searched = false;
     if (rc == BOGIE_OK)
-        rc = jy_search(p, req, &w.train, w.places, w.n_places, deadline, max, res, shared, &n, &searched, diag);
+        rc = jy_search(p, req, w.vias, &w.train, w.places, w.n_places, deadline, max, res, shared, &n, &searched,
+                       diag);
     t_search = util_now() - t0 - t_places;
     /* Then each route: its layout, stops, run, timetable and clock. */
     if (rc == BOGIE_OK)

@@ -55,10 +55,24 @@ bogie_status jy_resolve_place(const bogie_planner *p, const bogie_train *t, cons
  * snapped to, at its position along the edge. */
 uint16_t jy_place_country(const bogie_network *net, const route_place *pl);
 
-/* Resolves req's from, vias and to into places[0 .. *n_places) (room for 32), and refuses two neighbours that are
- * the same station. */
-bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, route_place *places,
-                               size_t *n_places, bogie_diag *diag);
+/* ----- vias.c: what the request asks of each via ----- */
+
+/* One via of a request: its place, and the stop it asks for there. */
+typedef struct jy_via_ask {
+    char place[256];   /* the via's place, without a "+DURATION" or "@TIME" suffix */
+    double dwell_s;    /* the stop asked for; negative for the request's via_dwell_s (or the train's own) */
+    const char *leave; /* the time to leave it, as the request gives it (pointing into the request), or NULL */
+} jy_via_ask;
+
+/* Reads what req asks of each via into asks[0 .. req->n_via): the via's text ("PLACE", "PLACE+DURATION" or
+ * "PLACE@TIME") and the request's via_dwell_each and via_leave, which take precedence. Refuses a duration it cannot
+ * read, a via with both, and a time to leave without a departure. */
+bogie_status jy_via_asks(const bogie_journey_request *req, jy_via_ask *asks, bogie_diag *diag);
+
+/* Resolves req's from, vias (the places of asks, one per via; with asks NULL, req's via texts as they are) and to into places[0 .. *n_places) (room for 32), and
+ * refuses two neighbours that are the same station. */
+bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, const jy_via_ask *asks,
+                               route_place *places, size_t *n_places, bogie_diag *diag);
 
 /* ----- search.c: asking route/ for the route ----- */
 
@@ -75,13 +89,13 @@ bogie_status jy_start_wheels(const bogie_planner *p, const bogie_journey_request
                              bogie_train *out, bogie_diag *diag);
 
 /* Finds the fastest route for train t (req's, on its wheels at the start: jy_start_wheels) through places[0 .. np)
- * that avoids what req avoids, into res[0], and when max > 1 up to max - 1 alternatives after it into res[1 ..)
+ * (with the stops asks[] asks of the vias) that avoids what req avoids, into res[0], and when max > 1 up to max - 1 alternatives after it into res[1 ..)
  * (route_alternatives: *searched says whether they were searched for, shared[i] the fraction of route i's length
  * on track of the routes before it); *n_res gets how many. The caller frees each with route_result_free. The
  * search gives up once util_now() passes deadline (0: never), the plan's, which the physics shares. */
-bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
-                       const route_place *places, size_t np, double deadline, size_t max, route_result *res,
-                       double *shared, size_t *n_res, bool *searched, bogie_diag *diag);
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const jy_via_ask *asks,
+                       const bogie_train *t, const route_place *places, size_t np, double deadline, size_t max,
+                       route_result *res, double *shared, size_t *n_res, bool *searched, bogie_diag *diag);
 
 /* When req does not say which wheels the train has and route res starts on wheels other than the train's own, says
  * so on j. */
@@ -170,6 +184,9 @@ typedef struct jy_stop {
     char detail[256];
     uint32_t via;     /* place index for origin, via and destination, else BOGIE_NONE */
     double arrive_s, depart_s; /* from the departure; set by jy_run */
+    bool has_leave;   /* a via the train must leave at leave_s (jy_via_leave_times); jy_run sets its dwell */
+    double leave_s;   /* seconds after the departure */
+    double late_s;    /* set by jy_run: how much later than leave_s the train can leave, when it can't in time */
 } jy_stop;
 
 typedef VEC(jy_stop) jy_stops;
@@ -191,6 +208,19 @@ bogie_status jy_insert_stop(const bogie_allocator *a, jy_stops *stops, const jy_
 /* A border stop for every crossing of L, at the station on the route nearest to it (within 30 km; never the
  * origin, where work would delay the departure), else where it crosses, added to *stops (allocated with p->alloc). */
 bogie_status jy_border_stops(const bogie_planner *p, const jy_layout *L, jy_stops *stops, bogie_diag *diag);
+
+/* ----- vias.c (continued): the times to leave vias ----- */
+
+/* Gives each stop at a via whose ask has a time to leave that time, as seconds after the departure (leave_s, read
+ * in the via's zone unless it has an offset; the departure in the origin's), for jy_run to wait until. places are
+ * the plan's (origin, vias, destination). */
+bogie_status jy_via_leave_times(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                                const jy_via_ask *asks, jy_stops *stops, bogie_diag *diag);
+
+/* After jy_run: refuses the plan when the train reaches a via it must leave at a time too late to leave then,
+ * saying when it arrives and can leave at the earliest, in the via's local time. */
+bogie_status jy_via_check_leaves(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                                 const jy_via_ask *asks, const jy_stops *stops, bogie_diag *diag);
 
 /* ----- run.c: running the train between stops ----- */
 

@@ -327,8 +327,8 @@ uint16_t jy_place_country(const bogie_network *net, const route_place *pl)
     return c ? c : net->node_country[e->to];
 }
 
-bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, route_place *places,
-                               size_t *n_places, bogie_diag *diag)
+bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, const jy_via_ask *asks,
+                               route_place *places, size_t *n_places, bogie_diag *diag)
 {
     const bogie_train *t = req->train;
     size_t np = 0;
@@ -339,7 +339,7 @@ bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_reque
     bogie_status rc = jy_resolve_place(p, t, role, req->from, snap, &places[np++], diag);
     snprintf(role, sizeof role, "%svia", pre);
     for (size_t i = 0; rc == BOGIE_OK && i < req->n_via; i++)
-        rc = jy_resolve_place(p, t, role, req->via[i], snap, &places[np++], diag);
+        rc = jy_resolve_place(p, t, role, asks ? asks[i].place : req->via[i], snap, &places[np++], diag);
     snprintf(role, sizeof role, "%sto", pre);
     if (rc == BOGIE_OK)
         rc = jy_resolve_place(p, t, role, req->to, snap, &places[np++], diag);

@@ -102,6 +102,12 @@ bogie_status jy_run(const bogie_train *t, const jy_layout *L, jy_stops *stops, d
             if (rc == BOGIE_OK && pieces.n > 0)
                 rc = run_leg(&pp, t, &pieces, from, to, &clock, a, prof, j, diag);
         }
+        if (s->has_leave) {
+            /* A via left at a given time: the train waits there until then, its other work included. */
+            double wait = s->leave_s - clock - (s->change_s + s->border_s + s->reversal_s);
+            s->dwell_s = wait > 0 ? wait : 0;
+            s->late_s = wait < 0 ? -wait : 0;
+        }
         double work = s->dwell_s + s->change_s + s->border_s + s->reversal_s;
         if (k == 0) {
             /* Work at the origin ends at the departure asked, and is not part of the journey's time. */

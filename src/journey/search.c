@@ -210,9 +210,9 @@ static void explain_start_wheels(const bogie_journey_request *req, const bogie_t
              "the wheels it has)", t->gauges[0], origin->label, pre);
 }
 
-bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const bogie_train *t,
-                       const route_place *places, size_t np, double deadline, size_t max, route_result *res,
-                       double *shared, size_t *n_res, bool *searched, bogie_diag *diag)
+bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req, const jy_via_ask *asks,
+                       const bogie_train *t, const route_place *places, size_t np, double deadline, size_t max,
+                       route_result *res, double *shared, size_t *n_res, bool *searched, bogie_diag *diag)
 {
     const bogie_allocator *a = p->alloc;
     *n_res = 0;
@@ -227,6 +227,12 @@ bogie_status jy_search(const bogie_planner *p, const bogie_journey_request *req,
     q.places = places;
     q.n_places = np;
     q.via_dwell_s = req->via_dwell_s >= 0 ? req->via_dwell_s : t->dwell_s;
+    /* Each via's own stop, where it asks for one; a via left at a given time waits as long as that takes, which the
+     * search cannot know (every route passes every via, so the choice of route does not depend on it). */
+    double dwell_at[32];
+    for (size_t k = 0; k < np && k < 32; k++)
+        dwell_at[k] = asks && k > 0 && k + 1 < np && asks[k - 1].dwell_s >= 0 ? asks[k - 1].dwell_s : q.via_dwell_s;
+    q.via_dwell_at = dwell_at;
     q.avoid_node = avoid_node;
     q.avoid_edge = avoid_edge;
     q.explain_failure = true;

@@ -83,6 +83,7 @@ typedef struct route_query {
     const route_place *places;  /* origin, vias, destination */
     size_t n_places;
     double via_dwell_s;
+    const double *via_dwell_at; /* per place: the stop at via place k (1 .. n_places - 2); NULL: via_dwell_s */
     const uint8_t *avoid_node;  /* per node, or NULL */
     const uint8_t *avoid_edge;  /* per edge, or NULL */
     unsigned relax;

@@ -279,6 +279,12 @@ static double change_cost(const search *s, uint32_t v, uint16_t g, uint16_t g2, 
     return v < s->view->n_nodes ? rt_change_cost_at(s->q->base, s->t, v, g, g2, facility) : -1;
 }
 
+/* The stop at via place k of query q. */
+static double via_dwell(const route_query *q, uint32_t k)
+{
+    return q->via_dwell_at ? q->via_dwell_at[k] : q->via_dwell_s;
+}
+
 /* Offers state st (whose node is v, on leg layer) at cost, reached from state from by a step of kind. */
 static void relax_state(search *s, uint32_t st, uint32_t v, uint32_t layer, double cost, uint32_t from, uint8_t kind)
 {
@@ -411,7 +417,7 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
                 *goal = it.state;
                 return BOGIE_OK;
             }
-            relax_state(s, state_of(s, h, gi, layer + 1), v, layer + 1, it.cost + q->via_dwell_s, it.state,
+            relax_state(s, state_of(s, h, gi, layer + 1), v, layer + 1, it.cost + via_dwell(q, layer + 1), it.state,
                         RT_STEP_VIA);
         }
         relax_changes(s, &it, h, gi, layer, v);

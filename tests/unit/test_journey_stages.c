@@ -140,7 +140,7 @@ static void test_resolve_places(void **state)
     route_place places[32];
     size_t n = 0;
     bogie_diag d = {0};
-    assert_int_equal(jy_resolve_places(f->hand_p, &r, places, &n, &d), BOGIE_OK);
+    assert_int_equal(jy_resolve_places(f->hand_p, &r, NULL, places, &n, &d), BOGIE_OK);
     assert_int_equal(n, 3);
     assert_string_equal(places[0].label, "Ivy");
     assert_true(places[1].is_point);
@@ -148,11 +148,70 @@ static void test_resolve_places(void **state)
     /* The same station twice in a row, and a field named without "--". */
     r.n_via = 0;
     r.to = "IVY";
-    assert_int_equal(jy_resolve_places(f->hand_p, &r, places, &n, &d), BOGIE_ERR_ARG);
+    assert_int_equal(jy_resolve_places(f->hand_p, &r, NULL, places, &n, &d), BOGIE_ERR_ARG);
     assert_string_equal(d.message, "\"Ivy\" and \"Ivy\" are the same place");
     r.to = "Atlantis";
-    assert_int_equal(jy_resolve_places(f->hand_p, &r, places, &n, &d), BOGIE_ERR_NOT_FOUND);
+    assert_int_equal(jy_resolve_places(f->hand_p, &r, NULL, places, &n, &d), BOGIE_ERR_NOT_FOUND);
     assert_string_equal(d.message, "to \"Atlantis\": no station of this name in the network");
+}
+
+/* ----- what the vias ask ----- */
+
+/* The suffixes of a via's text, the request's per-via arrays over them, and the refusals. */
+static void test_via_asks(void **state)
+{
+    (void)state;
+    bogie_journey_request r;
+    bogie_journey_request_init(&r);
+    const char *via[] = {"Ussuriysk+12h", "Khabarovsk@2023-09-13 09:00", "Hamhung", "Tumen+1h30", "Rajin+45",
+                         "Ivy+2d6h", "C+D"};
+    r.via = via;
+    r.n_via = 7;
+    r.depart = "2023-09-12 08:00";
+    jy_via_ask a[7];
+    bogie_diag d = {0};
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_OK);
+    assert_string_equal(a[0].place, "Ussuriysk");
+    assert_true(fabs(a[0].dwell_s - 12 * 3600) < 1e-9);
+    assert_null(a[0].leave);
+    assert_string_equal(a[1].place, "Khabarovsk");
+    assert_string_equal(a[1].leave, "2023-09-13 09:00");
+    assert_true(a[1].dwell_s < 0);
+    assert_string_equal(a[2].place, "Hamhung");
+    assert_true(a[2].dwell_s < 0 && !a[2].leave);
+    assert_true(fabs(a[3].dwell_s - 5400) < 1e-9);   /* a bare number after hours is minutes */
+    assert_true(fabs(a[4].dwell_s - 2700) < 1e-9);   /* a bare number alone is minutes */
+    assert_true(fabs(a[5].dwell_s - 194400) < 1e-9); /* 2 days and 6 hours */
+    assert_string_equal(a[6].place, "C+D");           /* no digit after '+': part of the name */
+    /* The arrays take precedence over the text. */
+    const double each[] = {60, -1, 600, -1, -1, -1, -1};
+    const char *leave[] = {NULL, NULL, "2023-09-14 10:00", NULL, NULL, NULL, NULL};
+    r.via_dwell_each = each;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_OK);
+    assert_true(fabs(a[0].dwell_s - 60) < 1e-9 && fabs(a[2].dwell_s - 600) < 1e-9);
+    r.via_leave = leave;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_ERR_ARG);
+    assert_string_equal(d.message, "--via Hamhung: give a stop's length or a time to leave, not both");
+    r.via_dwell_each = NULL;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_OK);
+    assert_string_equal(a[2].leave, "2023-09-14 10:00");
+    /* Refusals: a duration it cannot read, and a time to leave without a departure. */
+    r.via_leave = NULL;
+    const char *bad[] = {"Ussuriysk+12x"};
+    r.via = bad;
+    r.n_via = 1;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_ERR_ARG);
+    assert_non_null(strstr(d.message, "--via \"Ussuriysk+12x\": the stop after '+' is a duration"));
+    const char *too_long[] = {"Ussuriysk+31d"}, *order[] = {"Ussuriysk+30m2h"};
+    r.via = too_long;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_ERR_ARG);
+    r.via = order;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_ERR_ARG);
+    r.via = via;
+    r.n_via = 2;
+    r.depart = NULL;
+    assert_int_equal(jy_via_asks(&r, a, &d), BOGIE_ERR_ARG);
+    assert_string_equal(d.message, "--via Khabarovsk@2023-09-13 09:00: a time to leave a via needs --depart");
 }
 
 /* ----- stops ----- */
@@ -672,12 +731,12 @@ static void test_stages_on_the_corridor(void **state)
     size_t np = 0;
     route_result res;
     bogie_diag d = {0};
-    assert_int_equal(jy_resolve_places(p, &r, places, &np, &d), BOGIE_OK);
+    assert_int_equal(jy_resolve_places(p, &r, NULL, places, &np, &d), BOGIE_OK);
     assert_int_equal(np, 2);
     double shared;
     size_t n_res;
     bool searched;
-    assert_int_equal(jy_search(p, &r, r.train, places, np, 0, 1, &res, &shared, &n_res, &searched, &d), BOGIE_OK);
+    assert_int_equal(jy_search(p, &r, NULL, r.train, places, np, 0, 1, &res, &shared, &n_res, &searched, &d), BOGIE_OK);
     assert_int_equal(n_res, 1);
     assert_true(res.cost_s > 20 * 3600 && res.cost_s < 30 * 3600);
     jy_layout L;
@@ -754,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_parse_coordinates),
         cmocka_unit_test(test_resolve_place),
         cmocka_unit_test(test_resolve_places),
+        cmocka_unit_test(test_via_asks),
         cmocka_unit_test(test_event_stops),
         cmocka_unit_test(test_change_without_facility),
         cmocka_unit_test(test_insert_stop),

@@ -397,6 +397,7 @@ function addVia(value = '') {
   const input = el('input', {
     type: 'text', placeholder: 'Optional: a station to pass', role: 'combobox', 'aria-autocomplete': 'list',
     'aria-expanded': 'false',
+    title: 'A station; "Ussuriysk+12h" stops there 12 hours, "Khabarovsk@2023-09-13 09:00" leaves it then (local time)',
   });
   input.value = value;
   const list = el('ul', { class: 'suggestions', role: 'listbox', hidden: true });
