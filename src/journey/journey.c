@@ -84,59 +84,125 @@ static uint32_t origin_node(const work *w)
     return v != BOGIE_NONE ? v : w->places[0].node;
 }
 
+/* Drops the via items of w's route: the train passes those places without stopping. */
+static void pass_vias(work *w)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < w->route.items.n; i++)
+        if (w->route.items.v[i].kind != RITEM_VIA)
+            w->route.items.v[k++] = w->route.items.v[i];
+    w->route.items.n = k;
+}
+
+/* Drops from j's path the points of places passed (0 in the path, but at its ends). */
+static void drop_passed_points(bogie_journey *j)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < j->n_path_nodes; i++)
+        if (j->path_nodes[i] != 0 || i == 0 || i + 1 == j->n_path_nodes)
+            j->path_nodes[k++] = j->path_nodes[i];
+    j->n_path_nodes = k;
+}
+
+/* The stages after the places: search, layout, stops, run, timetable, clock, result and sightings, for w's places
+ * (in w->places[0 .. w->n_places)); with passing set, the vias are passed without stopping. */
+static bogie_status plan_stages(const bogie_planner *p, const bogie_journey_request *req, work *w, bool passing,
+                                bogie_journey *j, bogie_diag *diag)
+{
+    const bogie_train *t = req->train;
+    const char *pre = req->field_prefix ? req->field_prefix : "--";
+    /* The time limit counts from here, for the search and the physics alike. */
+    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
+     * request avoids. */
+    bogie_status rc = jy_start_wheels(p, req, &w->places[0], &w->train, diag);
+    if (rc == BOGIE_OK)
+        rc = jy_search(p, req, &w->train, w->places, w->n_places, deadline, &w->route, j, diag);
+    if (rc == BOGIE_OK && passing)
+        pass_vias(w);
+    /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
+    if (rc == BOGIE_OK)
+        rc = jy_lay_out(&p->base, t, &w->route, origin_node(w), &w->layout, diag);
+    /* Stops: the origin, gauge changes, reversals, via stops and the destination; then a stop at every border. */
+    if (rc == BOGIE_OK)
+        rc = jy_event_stops(p->world, t, &w->route, &w->layout, w->n_places, p->alloc, &w->stops, diag);
+    if (rc == BOGIE_OK)
+        jy_countries_passed(p->net, jy_place_country(p->net, &w->places[0]), &w->layout, j);
+    if (rc == BOGIE_OK)
+        rc = jy_border_stops(p, &w->layout, &w->stops, diag);
+    /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
+    if (rc == BOGIE_OK)
+        rc = jy_run(t, &w->layout, &w->stops, deadline, p->alloc, &w->profile, j, diag);
+    /* Timetable: the stops and the stations passed between them, named. */
+    if (rc == BOGIE_OK)
+        rc = jy_timetable(p, &w->route.view, w->places, &w->layout, &w->stops, &w->profile, &w->rows, diag);
+    /* Clock: countries, time zones, and UTC and local times from the departure. */
+    if (rc == BOGIE_OK)
+        rc = jy_put_on_clock(p, req, pre, &w->rows, j, diag);
+    /* Result: the line, the thinned profile, the path and the timetable into j, and warnings about the data. */
+    if (rc == BOGIE_OK)
+        rc = jy_fill_journey(p->net, &w->layout, &w->profile, &w->rows, j, diag);
+    if (rc == BOGIE_OK && passing)
+        drop_passed_points(j);
+    if (rc == BOGIE_OK)
+        jy_warn_about_data(t, &w->route, &w->layout, w->places, w->n_places, j);
+    /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
+    if (rc == BOGIE_OK)
+        rc = jy_retime(p, req, pre, j, diag);
+    return rc;
+}
+
+/* Starts j: its train's name and title. */
+static void name_train(const bogie_train *t, bogie_journey *j)
+{
+    snprintf(j->train, sizeof j->train, "%s", t->name);
+    util_strlcpy_utf8(j->train_title, t->title, sizeof j->train_title);
+}
+
 static bogie_status plan(const bogie_planner *p, const bogie_journey_request *req, bogie_journey *j,
                          bogie_diag *diag)
 {
     const bogie_train *t = req->train;
-    const char *pre = req->field_prefix ? req->field_prefix : "--";
     if (!t)
         return util_fail(diag, BOGIE_ERR_ARG, "a journey needs a train");
     if (req->n_via > 30)
         return util_fail(diag, BOGIE_ERR_ARG, "at most 30 via points");
-    snprintf(j->train, sizeof j->train, "%s", t->name);
-    util_strlcpy_utf8(j->train_title, t->title, sizeof j->train_title);
-    /* The time limit counts from here, for the search and the physics alike. */
-    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    name_train(t, j);
     work w;
     memset(&w, 0, sizeof w);
     w.layout.a = p->alloc;
     /* Places: from, every via and to, each a station or a point snapped to track. */
     bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
-    /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
-     * request avoids. */
     if (rc == BOGIE_OK)
-        rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
-    if (rc == BOGIE_OK)
-        rc = jy_search(p, req, &w.train, w.places, w.n_places, deadline, &w.route, j, diag);
-    /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
-    if (rc == BOGIE_OK)
-        rc = jy_lay_out(&p->base, t, &w.route, origin_node(&w), &w.layout, diag);
-    /* Stops: the origin, gauge changes, reversals, via stops and the destination; then a stop at every border. */
-    if (rc == BOGIE_OK)
-        rc = jy_event_stops(p->world, t, &w.route, &w.layout, w.n_places, p->alloc, &w.stops, diag);
-    if (rc == BOGIE_OK)
-        jy_countries_passed(p->net, jy_place_country(p->net, &w.places[0]), &w.layout, j);
-    if (rc == BOGIE_OK)
-        rc = jy_border_stops(p, &w.layout, &w.stops, diag);
-    /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
-    if (rc == BOGIE_OK)
-        rc = jy_run(t, &w.layout, &w.stops, deadline, p->alloc, &w.profile, j, diag);
-    /* Timetable: the stops and the stations passed between them, named. */
-    if (rc == BOGIE_OK)
-        rc = jy_timetable(p, &w.route.view, w.places, &w.layout, &w.stops, &w.profile, &w.rows, diag);
-    /* Clock: countries, time zones, and UTC and local times from the departure. */
-    if (rc == BOGIE_OK)
-        rc = jy_put_on_clock(p, req, pre, &w.rows, j, diag);
-    /* Result: the line, the thinned profile, the path and the timetable into j, and warnings about the data. */
-    if (rc == BOGIE_OK)
-        rc = jy_fill_journey(p->net, &w.layout, &w.profile, &w.rows, j, diag);
-    if (rc == BOGIE_OK)
-        jy_warn_about_data(t, &w.route, &w.layout, w.places, w.n_places, j);
-    /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
-    if (rc == BOGIE_OK)
-        rc = jy_retime(p, req, pre, j, diag);
+        rc = plan_stages(p, req, &w, false, j, diag);
     work_free(p->alloc, &w);
     return rc;
+}
+
+bogie_status jy_plan_places(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                            size_t np, bogie_journey **out, bogie_diag *diag)
+{
+    *out = NULL;
+    if (np < 2 || np > 32)
+        return util_fail(diag, BOGIE_ERR_ARG, "a journey goes through 2 to 32 places");
+    bogie_journey *j = util_calloc(p->alloc, 1, sizeof *j);
+    if (!j)
+        return util_nomem(diag, "planning the journey");
+    j->alloc = p->alloc;
+    name_train(req->train, j);
+    work w;
+    memset(&w, 0, sizeof w);
+    w.layout.a = p->alloc;
+    memcpy(w.places, places, np * sizeof *places);
+    w.n_places = np;
+    bogie_status rc = plan_stages(p, req, &w, true, j, diag);
+    work_free(p->alloc, &w);
+    if (rc != BOGIE_OK) {
+        bogie_journey_free(j);
+        return rc;
+    }
+    *out = j;
+    return BOGIE_OK;
 }
 
 bogie_status bogie_plan(const bogie_planner *p, const bogie_journey_request *req, bogie_journey **out,

@@ -174,7 +174,7 @@ static bool target_seeds(const route_base *b, const rt_costs *c, uint32_t t, see
 bool rt_hierarchy_applies(const route_query *q)
 {
     return q->n_places == 2 && !q->places[0].is_point && !q->places[1].is_point && q->relax == 0 &&
-           !q->avoid_node && !q->avoid_edge;
+           !q->avoid_node && !q->avoid_edge && !q->by_length && q->max_cost <= 0;
 }
 
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# test_match.sh: bogie match (map matching of a GPX trace, docs/journeys.md "Map matching"): traces written by
+# bogie route --format gpx on the corridor, the Cologne and the vde8.2 fixtures match back to the same route and the
+# same times; with 20-50 m of noise, gaps, a point far off and in reversed order they match the same route (reversed);
+# bad GPX is refused naming the file, the line and the field.
+. tests/cli/lib.sh
+
+NET=build/corridor.bogie
+"$BOGIE" import -q "$DATA/osm/cologne-railway.osm.pbf" -o "$T/cologne.bogie"
+"$BOGIE" import -q "$DATA/osm/vde8.2-rail.osm.pbf" -o "$T/vde.bogie"
+
+# noisy IN OUT SEED [reverse]: the trace of IN with every point moved 20 to 50 m in a random direction (a fixed
+# seed), two runs of points dropped (gaps of 3 % of the trace each), one point 3 km off the track in the middle, and,
+# with reverse, the points in reversed order with times mirrored (so they still run forward). Prints the index of the
+# far point in OUT.
+noisy() {
+    python3 tests/tools/noisy_trace.py "$@"
+}
+
+# compare ROUTE.json MATCH.json MODE [FAR]: checks the match against the route that wrote the trace. MODE exact: one
+# matching, the same path nodes, length within 1 m, the same departure, every stop's arrival and departure within
+# 1 s (the GPX's times are whole seconds), each section's observed time within 2 s of the predicted one. MODE noisy: one matching, the
+# same path nodes, the far point (trace index FAR) unmatched. MODE reversed: the path nodes reversed (but near the
+# ends). MODE noisy-reversed: the same ends reversed, the length within 2 %, the far point unmatched.
+compare() {
+    python3 - "$@" <<'PY'
+import json, sys
+r, m, mode = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+errs = []
+if len(m['matchings']) != 1:
+    errs.append('%d matchings' % len(m['matchings']))
+j = m['matchings'][0]['journey']
+want = r['path_osm_nodes'][::-1] if mode == 'reversed' else r['path_osm_nodes']
+got = j['path_osm_nodes']
+if mode == 'reversed':
+    # The reversed trace starts where the route ended: a point there may mean a station now (within 300 m), so
+    # the ends may differ; everything between them must be the route's, reversed.
+    inner = want[10:-10]
+    if not any(got[i:i + len(inner)] == inner for i in range(len(got) - len(inner) + 1)):
+        errs.append('the reversed path does not hold the route reversed (%d of %d nodes)' % (len(got), len(want)))
+elif mode == 'noisy-reversed':
+    # With 50 m of noise, which of parallel tracks a few metres apart the train took back is not in the trace: the
+    # route back must join the same ends within 2 % of the length.
+    if abs(j['length_km'] - r['length_km']) > 0.02 * r['length_km']:
+        errs.append('length %.3f km, not within 2 %% of %.3f' % (j['length_km'], r['length_km']))
+    if [j['stops'][0]['name'], j['stops'][-1]['name']] != [r['stops'][-1]['name'], r['stops'][0]['name']]:
+        errs.append('from %s to %s' % (j['stops'][0]['name'], j['stops'][-1]['name']))
+elif got != want:
+    k = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), min(len(got), len(want)))
+    errs.append('path differs at node %d of %d/%d: %s vs %s' % (k, len(got), len(want), got[k:k + 3],
+                                                                want[k:k + 3]))
+if mode in ('exact', 'noisy') and abs(j['length_km'] - r['length_km']) > 0.001:
+    errs.append('length %.4f km, not %.4f' % (j['length_km'], r['length_km']))
+if mode == 'exact':
+    if len(j['stops']) != len(r['stops']):
+        errs.append('%d stops, not %d' % (len(j['stops']), len(r['stops'])))
+    if j['stops'][0].get('depart') != r['stops'][0].get('depart') or not r['stops'][0].get('depart'):
+        errs.append('departs %s, not %s' % (j['stops'][0].get('depart'), r['stops'][0].get('depart')))
+    for a, b in zip(j['stops'], r['stops']):
+        for k in ('arrive_s', 'depart_s'):
+            if (a.get(k) is None) != (b.get(k) is None) or (a.get(k) is not None and abs(a[k] - b[k]) > 1):
+                errs.append('%s %s: %s, not %s' % (b['name'], k, a.get(k), b.get(k)))
+    for s in m['matchings'][0]['sections']:
+        if s['observed_s'] is None or abs(s['observed_s'] - s['predicted_s']) > 2:
+            errs.append('section %s -> %s: observed %s, predicted %s' % (s['from'], s['to'], s['observed_s'],
+                                                                         s['predicted_s']))
+if mode in ('noisy', 'noisy-reversed'):
+    far = int(sys.argv[4])
+    if m['tracepoints'][far] is not None:
+        errs.append('the far point %d is matched' % far)
+    tp = [t for t in m['tracepoints'] if t]
+    if len(tp) < 0.8 * len(m['tracepoints']):
+        errs.append('only %d of %d points matched' % (len(tp), len(m['tracepoints'])))
+print('; '.join(errs[:6]) or 'ok')
+sys.exit(1 if errs else 0)
+PY
+}
+
+# case NAME NETWORK FROM TO TRAIN DEPART: writes the route's GPX and JSON, then checks the exact, noisy and reversed
+# matches.
+case_() {
+    local name=$1 net=$2 from=$3 to=$4 train=$5 depart=$6
+    "$BOGIE" route --network "$net" --from "$from" --to "$to" --train "$train" --depart "$depart" --format gpx \
+        >"$T/$name.gpx"
+    "$BOGIE" route --network "$net" --from "$from" --to "$to" --train "$train" --depart "$depart" --format json \
+        >"$T/$name.json"
+    "$BOGIE" match "$T/$name.gpx" --network "$net" --train "$train" --format json >"$T/$name.m.json"
+    ok "$name: the route's own GPX matches back to the same route and the same times" \
+        compare "$T/$name.json" "$T/$name.m.json" exact
+    local far
+    far=$(noisy "$T/$name.gpx" "$T/$name.noisy.gpx" 14)
+    "$BOGIE" match "$T/$name.noisy.gpx" --network "$net" --train "$train" --radius 100 --format json \
+        >"$T/$name.mn.json"
+    ok "$name: with 20-50 m of noise, two gaps and a point 3 km off, the same route" \
+        compare "$T/$name.json" "$T/$name.mn.json" noisy "$far"
+    far=$(noisy "$T/$name.gpx" "$T/$name.rev.gpx" 15 reverse)
+    "$BOGIE" match "$T/$name.rev.gpx" --network "$net" --train "$train" --radius 100 --format json \
+        >"$T/$name.mr.json"
+    ok "$name: the noisy trace reversed matches a route back between the same ends" \
+        compare "$T/$name.json" "$T/$name.mr.json" noisy-reversed "$far"
+    # The trace reversed without noise, matched as precise (sigma 1 m): the route reversed, track for track.
+    far=$(noisy "$T/$name.gpx" "$T/$name.revc.gpx" 0 reverse clean)
+    "$BOGIE" match "$T/$name.revc.gpx" --network "$net" --train "$train" --sigma 1 --format json >"$T/$name.mrc.json"
+    ok "$name: the trace reversed matches the route reversed" \
+        compare "$T/$name.json" "$T/$name.mrc.json" reversed
+}
+
+case_ corridor "$NET" Pyongyang Vladivostok armoured "2019-04-24 06:00"
+case_ cologne "$T/cologne.bogie" 50.9430,6.9589 50.7321,7.0967 emu-1435 "2024-07-01 12:00"
+case_ vde8.2 "$T/vde.bogie" 50.9727,11.0383 51.4775,11.9870 emu-1435 "2024-07-01 12:00"
+
+# The text output: the timetable, then observed against predicted per section.
+out=$("$BOGIE" match "$T/corridor.gpx" --train armoured)
+contains "text: the matching's summary" "$out" "matching 1: trace points 1 to"
+contains "text: the timetable" "$out" "Tumangang"
+contains "text: observed against predicted per section" "$out" "Pyongyang -> Sopyongyang"
+"$BOGIE" match "$T/corridor.gpx" --train armoured --format geojson >"$T/m.geojson"
+ok "geojson: a matching's line and the matched points" python3 -c "
+import json, sys; d = json.load(open('$T/m.geojson')); k = [f['properties']['kind'] for f in d['features']]
+sys.exit(not (k[0] == 'matching' and k.count('tracepoint') > 100))"
+
+# A trace without times matches too, without observed times.
+sed 's|<time>[^<]*</time>||' "$T/corridor.gpx" >"$T/untimed.gpx"
+"$BOGIE" match "$T/untimed.gpx" --train armoured --format json >"$T/untimed.json"
+ok "a trace without times: the same route, no observed times" python3 -c "
+import json, sys; m = json.load(open('$T/untimed.json')); r = json.load(open('$T/corridor.json'))
+s = m['matchings'][0]
+sys.exit(not (s['journey']['path_osm_nodes'] == r['path_osm_nodes'] and s['observed_s'] is None))"
+
+# Bad GPX: the file, the line and the field.
+bad() {
+    local desc=$1 text=$2 want=$3
+    printf '%s' "$text" >"$T/bad.gpx"
+    local msg rc=0
+    msg=$("$BOGIE" match "$T/bad.gpx" --train armoured 2>&1) || rc=$?
+    is "bad GPX, $desc: exit status 1" "$rc" 1
+    contains "bad GPX, $desc: the message" "$msg" "$want"
+}
+bad "not XML" '<gpx><trk>' "bad.gpx: line 1, column 11: not well-formed XML"
+bad "another root" '<osm></osm>' "bad.gpx: line 1: the root element is <osm>, not <gpx>"
+bad "no lat" $'<gpx>\n<trk><trkseg><trkpt lon="1"/></trkseg></trk></gpx>' \
+    "bad.gpx: line 2: <trkpt>: attribute lat is missing"
+bad "lat out of range" $'<gpx>\n\n<trk><trkseg><trkpt lat="91" lon="1"/></trkseg></trk></gpx>' \
+    'bad.gpx: line 3: <trkpt>: attribute lat="91" is not a number of degrees within -90..90'
+bad "a bad time" $'<gpx><trk><trkseg>\n<trkpt lat="1" lon="1"><time>yesterday</time></trkpt></trkseg></trk></gpx>' \
+    "bad.gpx: line 2: <time>:"
+bad "times going back" $'<gpx><trk><trkseg>\n<trkpt lat="1" lon="1"><time>2024-01-01T10:00:00Z</time></trkpt>\n<trkpt lat="1" lon="1.1"><time>2024-01-01T09:00:00Z</time></trkpt></trkseg></trk></gpx>' \
+    "<trkpt> at line 3: its <time> is earlier than the point's before it"
+bad "times on some points only" $'<gpx><trk><trkseg>\n<trkpt lat="1" lon="1"><time>2024-01-01T10:00:00Z</time></trkpt>\n<trkpt lat="1" lon="1.1"/></trkseg></trk></gpx>' \
+    "<trkpt> at line 3 has no a <time>"
+bad "no points" '<gpx><wpt lat="1" lon="1"/></gpx>' "bad.gpx: no <trkpt> or <rtept>: the trace has no points"
+bad "a DTD" $'<?xml version="1.0"?>\n<!DOCTYPE gpx [<!ENTITY a "b">]><gpx/>' "a document type declaration"
+msg=$("$BOGIE" match "$T/missing.gpx" --train armoured 2>&1) || true
+contains "a missing file is named" "$msg" "missing.gpx: cannot open"
+msg=$("$BOGIE" match "$T/corridor.gpx" 2>&1) || true
+contains "no train: a usage error" "$msg" "no train: give --train NAME"
+msg=$("$BOGIE" match "$T/corridor.gpx" --train armoured --radius -3 2>&1) || true
+contains "a bad radius is refused" "$msg" "--radius takes a number of metres"
+# A trace far from all track matches nothing.
+printf '<gpx><trk><trkseg><trkpt lat="10" lon="10"/><trkpt lat="10.01" lon="10"/></trkseg></trk></gpx>' >"$T/off.gpx"
+rc=0
+msg=$("$BOGIE" match "$T/off.gpx" --train armoured 2>&1) || rc=$?
+is "a trace off the network: exit status 1" "$rc" 1
+contains "a trace off the network: why" "$msg" "no two points of the trace are on track armoured can run"
+
+done_testing
