@@ -105,6 +105,9 @@ void api_nearest(bogie_service *s, const char *train, const char *coords, const 
                  bogie_response *r);
 void api_table(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
                bogie_response *r);
+/* /match/v1 (api_match.c). */
+void api_match(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
+               bogie_response *r);
 
 /* Native (api_native.c): /api/journey, /api/stations, /api/trains and /health. */
 void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r);

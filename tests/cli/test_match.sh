@@ -163,4 +163,80 @@ msg=$("$BOGIE" match "$T/off.gpx" --train armoured 2>&1) || rc=$?
 is "a trace off the network: exit status 1" "$rc" 1
 contains "a trace off the network: why" "$msg" "no two points of the trace are on track armoured can run"
 
+# /match/v1 in OSRM's shape, on the corridor: every 40th point of the trace (a parameter is read up to 1023 bytes),
+# with timestamps, and one point far off.
+"$BOGIE" serve --network "$NET" --port 0 --threads 2 2>"$T/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+port=""
+for _ in $(seq 1 100); do
+    port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.log")
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+URL="http://127.0.0.1:$port"
+read -r coords stamps <<<"$(python3 - "$T/corridor.gpx" <<'PY'
+import datetime, re, sys
+pts = re.findall(r'<trkpt lat="([-0-9.]+)" lon="([-0-9.]+)"><time>([^<]+)</time>', open(sys.argv[1]).read())
+pts = pts[::40] + [pts[-1]]
+secs = lambda t: int(datetime.datetime.strptime(t, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc).timestamp())
+c = ['%s,%s' % (lo, la) for la, lo, t in pts]
+c[5] = '%.6f,%.6f' % (float(pts[5][1]) + 0.05, float(pts[5][0]) + 0.05)  # about 7 km off
+print(';'.join(c), ';'.join(str(secs(t)) for la, lo, t in pts))
+PY
+)"
+curl -s -g "$URL/match/v1/armoured/$coords?timestamps=$stamps&overview=full&geometries=geojson" >"$T/osrm.json"
+ok "/match/v1: OSRM's shape, the corridor's route, the point far off null" python3 - "$T/osrm.json" \
+    "$T/corridor.json" "$coords" <<'PY'
+import json, sys
+d, r, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), len(sys.argv[3].split(';'))
+errs = []
+if d.get('code') != 'Ok' or len(d['tracepoints']) != n or len(d['matchings']) != 1:
+    errs.append('code %s, %d tracepoints of %d, %d matchings' % (d.get('code'), len(d['tracepoints']), n,
+                                                                  len(d.get('matchings', []))))
+tp = d['tracepoints']
+if tp[5] is not None:
+    errs.append('the far point is matched')
+m = [t for t in tp if t]
+for i, t in enumerate(m):
+    if set(t) != {'hint', 'name', 'location', 'distance', 'matchings_index', 'waypoint_index', 'alternatives_count'}:
+        errs.append('tracepoint fields %s' % sorted(t))
+        break
+    if t['matchings_index'] != 0 or t['waypoint_index'] != i or t['distance'] > 1:
+        errs.append('tracepoint %d: %s' % (i, t))
+        break
+mt = d['matchings'][0]
+if not 0 < mt['confidence'] <= 1 or len(mt['legs']) != len(m) - 1:
+    errs.append('confidence %s, %d legs for %d points' % (mt['confidence'], len(mt['legs']), len(m)))
+if abs(sum(l['distance'] for l in mt['legs']) - mt['distance']) > 2:
+    errs.append('legs add up to %.1f m, the matching is %.1f m' % (sum(l['distance'] for l in mt['legs']),
+                                                                  mt['distance']))
+if mt['geometry']['type'] != 'LineString' or mt['bogie']['journey']['path_osm_nodes'] != r['path_osm_nodes']:
+    errs.append('not the route of the trace')
+if abs(mt['distance'] - r['length_km'] * 1000) > 1:
+    errs.append('distance %.1f m, not %.1f' % (mt['distance'], r['length_km'] * 1000))
+if not all(s['observed_s'] is not None for s in mt['bogie']['sections']):
+    errs.append('a section without an observed time')
+print('; '.join(errs) or 'ok')
+sys.exit(bool(errs))
+PY
+osrm_error() {
+    local desc=$1 want=$2 path=$3 got
+    got=$(curl -s -g -w ' %{http_code}' "$URL$path" | python3 -c 'import json, sys
+t = sys.stdin.read(); body, code = t.rsplit(" ", 1); print(code, json.loads(body)["code"])')
+    is "/match/v1: $desc" "$got" "$want"
+}
+two="125.7363900,39.0047200;125.7261100,39.0530600"
+osrm_error "a timestamp too few" "400 InvalidOptions" "/match/v1/armoured/$two?timestamps=1"
+osrm_error "timestamps going back" "400 InvalidOptions" "/match/v1/armoured/$two?timestamps=10;5"
+osrm_error "a radius out of range" "400 InvalidOptions" "/match/v1/armoured/$two?radiuses=10;-1"
+osrm_error "gaps must be split or ignore" "400 InvalidOptions" "/match/v1/armoured/$two?gaps=maybe"
+osrm_error "no steps" "400 InvalidOptions" "/match/v1/armoured/$two?steps=true"
+osrm_error "an unknown option" "400 InvalidQuery" "/match/v1/armoured/$two?annotations=true"
+osrm_error "one coordinate" "400 InvalidQuery" "/match/v1/armoured/125.73639,39.00472"
+osrm_error "a trace off the network" "400 NoMatch" "/match/v1/armoured/10,10;10.01,10"
+osrm_error "gaps=split and tidy=true are taken" "200 Ok" "/match/v1/armoured/$two?gaps=split&tidy=true&radiuses=60;60"
+kill $server
+wait $server 2>/dev/null
+
 done_testing
