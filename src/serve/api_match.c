@@ -195,17 +195,8 @@ static void write_matching(strbuf *sb, const bogie_match_result *m, size_t k, co
     const bogie_journey *j = mt->journey;
     sb_puts(sb, k ? ",{\"confidence\":" : "{\"confidence\":");
     sb_fixed(sb, mt->confidence, 4);
-    sb_puts(sb, ",\"distance\":");
-    sb_fixed(sb, j->length_m, 1);
-    sb_puts(sb, ",\"duration\":");
-    sb_fixed(sb, j->total_s, 1);
-    sb_puts(sb, ",\"weight\":");
-    sb_fixed(sb, j->weight_s, 1);
-    sb_puts(sb, ",\"weight_name\":\"duration\"");
-    if (q->tol >= 0) {
-        sb_puts(sb, ",\"geometry\":");
-        api_write_geometry(sb, j, 0, j->n_line ? j->n_line - 1 : 0, q->geometry, q->tol);
-    }
+    sb_puts(sb, ",");
+    api_write_route_totals(sb, j, q->geometry, q->tol);
     sb_puts(sb, ",\"legs\":[");
     write_legs(sb, m, k);
     sb_puts(sb, "],\"bogie\":{\"sections\":[");

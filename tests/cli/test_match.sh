@@ -165,16 +165,8 @@ contains "a trace off the network: why" "$msg" "no two points of the trace are o
 
 # /match/v1 in OSRM's shape, on the corridor: every 40th point of the trace (a parameter is read up to 1023 bytes),
 # with timestamps, and one point far off.
-"$BOGIE" serve --network "$NET" --port 0 --threads 2 2>"$T/serve.log" &
-server=$!
+serve_free_port "$NET" "$T/serve.log" --threads 2
 trap 'kill $server 2>/dev/null' EXIT
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.log")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-URL="http://127.0.0.1:$port"
 read -r coords stamps <<<"$(python3 - "$T/corridor.gpx" <<'PY'
 import datetime, re, sys
 pts = re.findall(r'<trkpt lat="([-0-9.]+)" lon="([-0-9.]+)"><time>([^<]+)</time>', open(sys.argv[1]).read())
