@@ -120,7 +120,7 @@ static const help_command commands[] = {
      {NETWORK_OPTS},
      "bogie stations Туманган"},
     {"serve", "[options]", "serve the HTTP API and the web page",
-     "The HTTP API (docs/api.md: bogie's own endpoints and OSRM's route, table and nearest) and the web page. "
+     "The HTTP API (docs/api.md: bogie's own endpoints and OSRM's route, table, nearest and match) and the web page. "
      "SIGTERM or Ctrl-C finishes the requests in flight and exits 0.",
      {NETWORK_OPTS,
       {"--web DIR", "the web page's files (default the built-in page)"},
