@@ -203,7 +203,8 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     gpx_fail(ud, "a document type declaration (<!DOCTYPE>): GPX has none");
 }
 
-/* Parses data[0 .. len) into r's points. */
+/* Parses data[0 .. len) into r's points. Expat allocates with malloc here (a trace is read once, small beside the
+ * network; the points themselves go through r->a). */
 static void parse(gpx_reader *r, const char *data, size_t len)
 {
     r->parser = XML_ParserCreate(NULL);
