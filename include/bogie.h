@@ -581,8 +581,8 @@ typedef struct bogie_match_request {
     double radius_m;                 /* default 50 */
     double sigma_m;                  /* the standard deviation of the trace's positions, metres; default 20 */
     double beta_m;                   /* the scale of the transitions' exponential, metres; default 50 */
-    bool split_gaps;                 /* start a new matching after a gap of more than max_gap_s between two points'
-                                        times (OSRM's gaps=split); default true */
+    bool split_gaps;                 /* start a new matching after a gap: two consecutive points more than
+                                        max_gap_s and 2 sigma apart (OSRM's gaps=split); default false */
     double max_gap_s;                /* default 600 */
     double time_limit_s;             /* give up after this long (BOGIE_ERR_CANCELLED); 0: no limit */
 } bogie_match_request;

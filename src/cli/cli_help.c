@@ -85,14 +85,15 @@ static const help_command commands[] = {
      "Puts the track points of a GPX file, in the train's order, onto the track this train can run (its gauges, "
      "turns and reversals), with a hidden Markov model as Newson and Krumm's, and plans the matched journey: its "
      "timetable, and the running time the trace took against the time bogie predicts, section by section between "
-     "stations. The trace is split where no route joins two points, or after a gap of more than 10 minutes.",
+     "stations. The trace is split where no route joins two points (and, with --gaps split, after 10 minutes without "
+     "a point while the train moved).",
      {NETWORK_OPTS,
       {"--train NAME|FILE", "the train (required)"},
       {"--radius M", "how far from each point track is looked for, in metres (default 50)"},
       {"--sigma M", "the standard deviation of the trace's positions, in metres (default 20)"},
       {"--beta M", "the scale of the transition probability, in metres (default 50)"},
-      {"--gaps split|ignore", "start a new matching after a gap of more than 10 minutes (split, the default), or "
-                              "not"},
+      {"--gaps split|ignore", "start a new matching after 10 minutes without a point while the train moved "
+                              "(split), or not (ignore, the default)"},
       {"--format text|json|geojson", "the output (default text, or what -o's extension names)"},
       {"-o FILE", "write there (through a temporary file renamed into place) instead of to stdout"}},
      "bogie match run.gpx --train armoured"},

@@ -223,12 +223,21 @@ static bogie_status advance(const mwork *w, const mstep *pr, mstep *st, bool *re
     return BOGIE_OK;
 }
 
-/* Whether the trace's times leave a gap of more than max_gap_s between the points of pr and st (gaps=split). */
+/* Whether the trace has no point for more than max_gap_s somewhere between the points of pr and st while the train
+ * moved (gaps=split): two consecutive points that far apart in time and more than 2 sigma apart on the ground. A
+ * train standing at a station, with a point on arriving and one on leaving, leaves no gap. */
 static bool gap_between(const mwork *w, const mstep *pr, const mstep *st)
 {
     const bogie_match_request *q = w->req;
-    return q->split_gaps && q->points[0].has_time &&
-           (double)(q->points[st->point].time_utc - q->points[pr->point].time_utc) > q->max_gap_s;
+    if (!q->split_gaps || !q->points[0].has_time)
+        return false;
+    for (size_t i = pr->point + 1; i <= st->point; i++) {
+        const bogie_trace_point *a = &q->points[i - 1], *b = &q->points[i];
+        if ((double)(b->time_utc - a->time_utc) > q->max_gap_s &&
+            geo_distance_m(a->lat, a->lon, b->lat, b->lon) > 2 * w->sigma)
+            return true;
+    }
+    return false;
 }
 
 /* Viterbi over the steps: a step no route reaches is dropped (a point off the track the train runs), and two in a
@@ -369,6 +378,24 @@ static void iso_utc(int64_t t, char *buf, size_t size)
              (int)(sec % 60));
 }
 
+/* The wheels the train has at place pl: 0 (its own, or at a station whatever fits there, as bogie_plan decides) but
+ * on open track that none of its own gauges fits, where it must have changed to one that does before (a matching
+ * that starts after a gauge change). */
+static uint16_t wheels_at(const mwork *w, const route_place *pl)
+{
+    const bogie_train *t = w->req->train;
+    if (!pl->is_point)
+        return 0;
+    const net_class *c = &w->p->net->classes[w->p->net->edges[pl->edge].cls];
+    for (size_t g = 0; g < t->n_gauges; g++)
+        if (route_gauge_ok(c, t->gauges[g]))
+            return 0;
+    for (size_t g = 0; t->change != BOGIE_CHANGE_NONE && g < t->n_change_to; g++)
+        if (route_gauge_ok(c, t->change_to[g]))
+            return t->change_to[g];
+    return 0;
+}
+
 /* Plans the journey of the matching [s, e] through places pl[0 .. n), departing at depart (or without a clock). */
 static bogie_status plan_through(const mwork *w, const route_place *pl, size_t n, const char *depart,
                                  bogie_journey **out, bogie_diag *diag)
@@ -376,6 +403,7 @@ static bogie_status plan_through(const mwork *w, const route_place *pl, size_t n
     bogie_journey_request r;
     bogie_journey_request_init(&r);
     r.train = w->req->train;
+    r.start_gauge = wheels_at(w, &pl[0]);
     r.depart = depart;
     r.field_prefix = "";
     r.time_limit_s = w->deadline > 0 ? fmax(w->deadline - util_now(), 0.001) : 0;

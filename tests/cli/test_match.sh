@@ -109,6 +109,49 @@ case_ corridor "$NET" Pyongyang Vladivostok armoured "2019-04-24 06:00"
 case_ cologne "$T/cologne.bogie" 50.9430,6.9589 50.7321,7.0967 emu-1435 "2024-07-01 12:00"
 case_ vde8.2 "$T/vde.bogie" 50.9727,11.0383 51.4775,11.9870 emu-1435 "2024-07-01 12:00"
 
+# Gauges: the armoured train's trace (1435 mm through North Korea) matched for the Russian 1520 mm train matches only
+# where 1520 mm wheels can run: from Rajin on, the dual-gauge line to Khasan and on to Vladivostok; the points
+# before are null.
+"$BOGIE" match "$T/corridor.gpx" --train ru-passenger --format json >"$T/ru.json"
+ok "a 1520 mm train matches the trace only from Rajin, on the dual-gauge line" python3 - "$T/ru.json" \
+    "$T/corridor.json" <<'PY'
+import json, sys
+m, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+mt = m['matchings'][0]
+j = mt['journey']
+first = next(i for i, t in enumerate(m['tracepoints']) if t)
+rajin = r['path_osm_nodes'].index(j['path_osm_nodes'][0])
+errs = []
+if len(m['matchings']) != 1 or j['stops'][0]['name'] != 'Rajin' or j['stops'][-1]['name'] != 'Vladivostok':
+    errs.append('%d matchings, %s to %s' % (len(m['matchings']), j['stops'][0]['name'], j['stops'][-1]['name']))
+if any(m['tracepoints'][:first]) or first != mt['first'] or first == 0:
+    errs.append('points matched before the first, %d' % first)
+if j['path_osm_nodes'] != r['path_osm_nodes'][rajin:]:
+    errs.append('not the armoured route from Rajin on')
+print('; '.join(errs) or 'ok')
+sys.exit(bool(errs))
+PY
+
+# gaps=split: the Cologne trace with the second half half an hour later splits in two there; gaps=ignore (the
+# default: a train stands for hours at borders) keeps one matching.
+python3 - "$T/cologne.gpx" "$T/gap.gpx" <<'PY'
+import datetime, re, sys
+text = open(sys.argv[1]).read()
+pts = re.findall(r'<trkpt lat="([-0-9.]+)" lon="([-0-9.]+)"><time>([^<]+)</time>', text)
+fmt = '%Y-%m-%dT%H:%M:%SZ'
+with open(sys.argv[2], 'w') as f:
+    f.write('<gpx><trk><trkseg>\n')
+    for i, (la, lo, t) in enumerate(pts):
+        t = datetime.datetime.strptime(t, fmt) + datetime.timedelta(minutes=30 if i >= len(pts) // 2 else 0)
+        f.write('<trkpt lat="%s" lon="%s"><time>%s</time></trkpt>\n' % (la, lo, t.strftime(fmt)))
+    f.write('</trkseg></trk></gpx>\n')
+PY
+count() { python3 -c 'import json, sys; print(len(json.load(sys.stdin)["matchings"]))'; }
+is "--gaps split: a new matching after half an hour without points" \
+    "$("$BOGIE" match "$T/gap.gpx" --network "$T/cologne.bogie" --train emu-1435 --gaps split --format json | count)" 2
+is "--gaps ignore (the default): one matching" \
+    "$("$BOGIE" match "$T/gap.gpx" --network "$T/cologne.bogie" --train emu-1435 --format json | count)" 1
+
 # The text output: the timetable, then observed against predicted per section.
 out=$("$BOGIE" match "$T/corridor.gpx" --train armoured)
 contains "text: the matching's summary" "$out" "matching 1: trace points 1 to"
