@@ -1,4 +1,4 @@
-/* match.c: map matching (bogie_match_result): a hidden Markov model over the points of track a train can run near each
+/* match.c: map matching (bogie_match): a hidden Markov model over the points of track a train can run near each
  * point of a trace (Newson and Krumm 2009), solved by Viterbi; the trace split into matchings where nothing joins
  * it; each matching planned as a journey through its matched points and compared with the trace section by
  * section (docs/journeys.md, "Map matching"). */
@@ -28,11 +28,17 @@
 /* Times are interpolated at a section's ends only this far beyond the matched points, metres. */
 #define MATCH_EXTRAPOLATE_M 50.0
 
+/* A candidate: a point of track, as route_place has it (mplace() makes the place), in 40 bytes. */
+typedef struct mcand {
+    uint32_t edge, seg;
+    double offset_m, seg_frac, lat, lon;
+} mcand;
+
 /* One step of the model: a trace point kept for it, with its candidates and their Viterbi scores. */
 typedef struct mstep {
     size_t point;                      /* index into the trace */
     size_t n;                          /* candidates */
-    route_place c[MATCH_MAX_CAND];
+    mcand c[MATCH_MAX_CAND];
     double score[MATCH_MAX_CAND];      /* the best log-probability of a path ending here */
     uint8_t back[MATCH_MAX_CAND];      /* its candidate at the step before */
     double route_m[MATCH_MAX_CAND];    /* the route's length from there */
@@ -83,6 +89,30 @@ static void any_wheels(const bogie_train *t, bogie_train *out)
 
 /* ----- candidates and the steps ----- */
 
+/* Candidate c of trace point i as a place on the track (its distance from the trace is the emission's, not the
+ * place's). */
+static void mplace(const mcand *c, size_t i, route_place *out)
+{
+    memset(out, 0, sizeof *out);
+    out->is_point = true;
+    out->station = BOGIE_NONE;
+    out->node = BOGIE_NONE;
+    out->edge = c->edge;
+    out->offset_m = c->offset_m;
+    out->seg = c->seg;
+    out->seg_frac = c->seg_frac;
+    out->lat = c->lat;
+    out->lon = c->lon;
+    snprintf(out->label, sizeof out->label, "trace point %zu", i + 1);
+}
+
+/* The place of step k's pick. */
+static void pick_place(const mwork *w, size_t k, route_place *out)
+{
+    const mstep *st = &w->steps.v[k];
+    mplace(&st->c[st->pick], st->point, out);
+}
+
 /* The candidates of trace point i into *st (none when no track is within its radius). */
 static bogie_status candidates(mwork *w, size_t i, mstep *st, bogie_diag *diag)
 {
@@ -90,7 +120,8 @@ static bogie_status candidates(mwork *w, size_t i, mstep *st, bogie_diag *diag)
     memset(st, 0, sizeof *st);
     st->point = i;
     bogie_diag quiet;
-    bogie_status rc = route_snap_n(&w->p->base, w->req->train, pt->lat, pt->lon, radius_of(w, i), st->c,
+    route_place pl[MATCH_MAX_CAND];
+    bogie_status rc = route_snap_n(&w->p->base, w->req->train, pt->lat, pt->lon, radius_of(w, i), pl,
                                    MATCH_MAX_CAND, &st->n, &quiet);
     if (rc == BOGIE_ERR_NOT_FOUND) {
         st->n = 0;
@@ -98,10 +129,8 @@ static bogie_status candidates(mwork *w, size_t i, mstep *st, bogie_diag *diag)
     }
     if (rc != BOGIE_OK)
         return util_fail(diag, rc, "%s", quiet.message);
-    for (size_t k = 0; k < st->n; k++) {
-        st->c[k].snap_m = 0; /* the place is on the track; its distance from the trace is the emission's */
-        snprintf(st->c[k].label, sizeof st->c[k].label, "trace point %zu", i + 1);
-    }
+    for (size_t k = 0; k < st->n; k++)
+        st->c[k] = (mcand){pl[k].edge, pl[k].seg, pl[k].offset_m, pl[k].seg_frac, pl[k].lat, pl[k].lon};
     return BOGIE_OK;
 }
 
@@ -146,14 +175,17 @@ static bogie_status make_steps(mwork *w, bogie_diag *diag)
 
 /* ----- the transitions and Viterbi ----- */
 
-/* The lengths of the shortest routes the train may run from a (either way out of it) to each of to[0 .. n) (n up
- * to 31), within bound metres, into len (INFINITY where there is none within it): one bounded search. */
-static bogie_status routes_from(const mwork *w, const route_place *a, const route_place *to, size_t n, double bound,
+/* The lengths of the shortest routes the train may run from candidate a of step pr (either way out of it) to each
+ * candidate of step st, within bound metres, into len (INFINITY where there is none within it): one bounded
+ * search. */
+static bogie_status routes_from(const mwork *w, const mstep *pr, size_t a, const mstep *st, double bound,
                                 double *len, bogie_diag *diag)
 {
     route_place pl[32];
-    pl[0] = *a;
-    memcpy(pl + 1, to, n * sizeof *to);
+    size_t n = st->n;
+    mplace(&pr->c[a], pr->point, &pl[0]);
+    for (size_t k = 0; k < n; k++)
+        mplace(&st->c[k], st->point, &pl[k + 1]);
     route_query q;
     memset(&q, 0, sizeof q);
     q.base = &w->p->base;
@@ -165,13 +197,13 @@ static bogie_status routes_from(const mwork *w, const route_place *a, const rout
     q.deadline = w->deadline;
     bogie_status rc = route_reach(&q, len, diag);
     for (size_t k = 0; rc == BOGIE_OK && k < n; k++)
-        if (a->edge == to[k].edge && a->offset_m == to[k].offset_m)
+        if (pr->c[a].edge == st->c[k].edge && pr->c[a].offset_m == st->c[k].offset_m)
             len[k] = 0;
     return rc;
 }
 
 /* The emission's log-probability (up to a constant) of candidate c for trace point pt: Gaussian in the distance. */
-static double emission(const mwork *w, const bogie_trace_point *pt, const route_place *c)
+static double emission(const mwork *w, const bogie_trace_point *pt, const mcand *c)
 {
     double d = geo_distance_m(pt->lat, pt->lon, c->lat, c->lon) / w->sigma;
     return -0.5 * d * d;
@@ -203,7 +235,7 @@ static bogie_status advance(const mwork *w, const mstep *pr, mstep *st, bool *re
         if (isinf(pr->score[i]))
             continue;
         double d[MATCH_MAX_CAND];
-        bogie_status rc = routes_from(w, &pr->c[i], st->c, st->n, bound, d, diag);
+        bogie_status rc = routes_from(w, pr, i, st, bound, d, diag);
         if (rc != BOGIE_OK)
             return rc;
         for (size_t k = 0; k < st->n; k++) {
@@ -347,7 +379,7 @@ static size_t first_off_route(const mwork *w, const bogie_journey *j, size_t s, 
         if (st->dropped)
             continue;
         const bogie_trace_point *pt = &w->req->points[st->point];
-        const route_place *c = &st->c[st->pick];
+        const mcand *c = &st->c[st->pick];
         double window = (k == s ? 0 : st->route_m[st->pick]) / 1000 + 2.0, la, lo;
         double to_pick = geo_distance_m(pt->lat, pt->lon, c->lat, c->lon);
         double to_route = nearest_on_line(j, pt->lat, pt->lon, window, &seg, &km, &la, &lo);
@@ -362,9 +394,9 @@ static size_t first_off_route(const mwork *w, const bogie_journey *j, size_t s, 
 static void journey_end(const mwork *w, size_t k, route_place *out)
 {
     const mstep *st = &w->steps.v[k];
-    const route_place *c = &st->c[st->pick];
+    const mcand *c = &st->c[st->pick];
     if (!jy_station_at(w->p, w->req->train, c->lat, c->lon, out))
-        *out = *c;
+        pick_place(w, k, out);
 }
 
 /* Writes time t (UTC seconds) as ISO 8601 in UTC into buf. */
@@ -432,8 +464,8 @@ static bogie_status route_matching(const mwork *w, size_t s, size_t e, route_pla
     at[0] = s, at[1] = e;
     size_t n = 2, from = s, tries = 0;
     if (!pl[0].is_point && !pl[1].is_point && pl[0].node == pl[1].node) {
-        pl[0] = w->steps.v[s].c[w->steps.v[s].pick];
-        pl[1] = w->steps.v[e].c[w->steps.v[e].pick];
+        pick_place(w, s, &pl[0]);
+        pick_place(w, e, &pl[1]);
     }
     bogie_journey *j = NULL;
     bogie_status rc = plan_through(w, pl, n, NULL, &j, diag);
@@ -450,7 +482,7 @@ static bogie_status route_matching(const mwork *w, size_t s, size_t e, route_pla
         }
         memmove(&pl[i + 1], &pl[i], (n - i) * sizeof *pl);
         memmove(&at[i + 1], &at[i], (n - i) * sizeof *at);
-        pl[i] = w->steps.v[k].c[w->steps.v[k].pick];
+        pick_place(w, k, &pl[i]);
         at[i] = k;
         n++;
         bogie_journey *j2 = NULL;
@@ -681,9 +713,11 @@ void bogie_match_free(bogie_match_result *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->n_matchings; i++) {
-        bogie_journey_free(m->matchings[i].journey);
-        util_free(m->alloc, m->matchings[i].sections,
-                  (m->matchings[i].journey ? m->matchings[i].journey->n_stops : 1) * sizeof(bogie_section));
+        bogie_matching *mt = &m->matchings[i];
+        /* make_sections allocated room for one per stop of the journey (at least one). */
+        size_t cap = mt->journey && mt->journey->n_stops ? mt->journey->n_stops : 1;
+        util_free(m->alloc, mt->sections, cap * sizeof *mt->sections);
+        bogie_journey_free(mt->journey);
     }
     util_free(m->alloc, m->matchings, m->n_points * sizeof *m->matchings);
     util_free(m->alloc, m->points, m->n_points * sizeof *m->points);
