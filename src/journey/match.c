@@ -25,6 +25,8 @@
 #define MATCH_OFF_ROUTE_RATIO 100.0
 /* Journeys planned for one matching while looking for the places to send it through, at most. */
 #define MATCH_MAX_TRIES 64
+/* Two points at a station this far apart in time, seconds, are the train standing there (assumed: a minute). */
+#define MATCH_STAND_S 60.0
 /* Times are interpolated at a section's ends only this far beyond the matched points, metres. */
 #define MATCH_EXTRAPOLATE_M 50.0
 
@@ -512,7 +514,7 @@ typedef struct kmtime {
 
 /* The time the trace reaches km (arrival) or last leaves it (departure), interpolated between the matched points
  * around it; NAN when km lies beyond the matched points by more than MATCH_EXTRAPOLATE_M. */
-static double time_at_km(const kmtime *v, size_t n, double km, bool arrival)
+static double crossing_time(const kmtime *v, size_t n, double km, bool arrival)
 {
     const double eps = 1e-3, far = MATCH_EXTRAPOLATE_M / 1000;
     if (n == 0 || km < v[0].km - far || km > v[n - 1].km + far)
@@ -535,6 +537,24 @@ static double time_at_km(const kmtime *v, size_t n, double km, bool arrival)
     if (i == n || v[i].km <= v[i - 1].km)
         return (double)v[i - 1].t;
     return v[i - 1].t + (double)(v[i].t - v[i - 1].t) * (km - v[i - 1].km) / (v[i].km - v[i - 1].km);
+}
+
+/* As crossing_time, where the train stood at km: two consecutive points within tol_km of km (the radius: a point
+ * is no farther from the track, nor along it) and at least
+ * MATCH_STAND_S apart in time (a logger's points on arriving and on leaving, which noise may put in either order
+ * along the track) make the arrival no later than the first and the departure no earlier than the second. */
+static double time_at_km(const kmtime *v, size_t n, double km, double tol_km, bool arrival)
+{
+    double t = crossing_time(v, n, km, arrival);
+    for (size_t i = 1; !isnan(t) && i < n; i++) {
+        bool stand = (double)(v[i].t - v[i - 1].t) >= MATCH_STAND_S && fabs(v[i].km - km) <= tol_km &&
+                     fabs(v[i - 1].km - km) <= tol_km;
+        if (stand && arrival)
+            t = fmin(t, (double)v[i - 1].t);
+        else if (stand)
+            t = fmax(t, (double)v[i].t);
+    }
+    return t;
 }
 
 /* Puts the trace points of matching mi (trace indices from..to) onto its journey's line: the nearest point of the
@@ -582,7 +602,7 @@ static bool section_end(const bogie_journey *j, size_t i)
 /* The sections of matching m between its journey's stations, with the times observed (from kt[0 .. n)) and
  * predicted. */
 static bogie_status make_sections(const bogie_allocator *a, bogie_matching *m, const kmtime *kt, size_t n,
-                                  bogie_diag *diag)
+                                  double tol_km, bogie_diag *diag)
 {
     const bogie_journey *j = m->journey;
     m->sections = util_calloc(a, j->n_stops ? j->n_stops : 1, sizeof *m->sections);
@@ -597,7 +617,7 @@ static bogie_status make_sections(const bogie_allocator *a, bogie_matching *m, c
         s->from = last, s->to = i;
         s->km0 = j->stops[last].km, s->km1 = j->stops[i].km;
         s->predicted_s = j->stops[i].arrive_s - j->stops[last].depart_s;
-        double t0 = time_at_km(kt, n, s->km0, false), t1 = time_at_km(kt, n, s->km1, true);
+        double t0 = time_at_km(kt, n, s->km0, tol_km, false), t1 = time_at_km(kt, n, s->km1, tol_km, true);
         s->observed_s = isnan(t0) || isnan(t1) ? -1 : t1 - t0;
         m->predicted_s += s->predicted_s;
         if (s->observed_s < 0)
@@ -658,7 +678,7 @@ static bogie_status build_matching(mwork *w, size_t mi, size_t s, size_t e, bogi
         }
     }
     if (rc == BOGIE_OK)
-        rc = make_sections(w->p->alloc, m, kt, n_kt, diag);
+        rc = make_sections(w->p->alloc, m, kt, n_kt, w->radius / 1000, diag);
     double conf = 0;
     size_t n_steps = 0;
     for (size_t k = s + 1; k <= e; k++)
