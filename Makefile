@@ -6,7 +6,7 @@
 #   make demo     build, then plan the flagship journey on the bundled corridor network, and Pyongyang - Moscow
 #                 by the Trans-Siberian on the eurasia network
 #   make check    build and run every test, as built and under ASan+UBSan; ends with "N passed, N failed"
-#   make bench    run the benchmarks (bench-import, bench-serve, bench-route) and rewrite bench/RESULTS.md;
+#   make bench    run the benchmarks (bench-import, -serve, -route, -networks, -world), rewrite bench/RESULTS.md;
 #                 BENCH_ARGS=--quick runs each in a couple of minutes
 #   make soak     100,000 requests to bogie serve, with and without its cache; memory sampled and judged flat or not,
 #                 into the "soak" section of bench/RESULTS.md (SOAK_ARGS=--quick: 5,000, printed only); then every
@@ -22,7 +22,7 @@ CC       ?= gcc
 OPT      ?= -O2
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -Iinclude -Isrc -MMD -MP
-LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lunistring -lmicrohttpd -lm -lpthread
+LDLIBS   += -lexpat -lz -lbz2 -ljansson -ldeflate -lxxhash -lreadosm -lunistring -lmicrohttpd -lzip -lm -lpthread
 BUILD    ?= build
 
 # The library's stages, in the order data flows through them (src/README.md); the command line sits on top.
@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORRIDOR := $(BUILD)/corridor.bogie
 
-.PHONY: all deps deps-test demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route clean \
+.PHONY: all deps deps-test demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route bench-networks bench-world clean \
         corridor eurasia fuzz fuzz-build soak install uninstall
 
 all: $(BUILD)/bogie $(BUILD)/web/index.html $(BUILD)/libbogie.so.$(SOVERSION)
@@ -224,7 +224,7 @@ check-tsan: tsan-build
 
 bench:
 	sh tools/install-deps.sh --test --if-missing
-	$(MAKE) bench-import bench-serve bench-route
+	$(MAKE) bench-import bench-serve bench-route bench-networks bench-world
 
 bench-import: $(BUILD)/bogie $(BUILD)/bench/pbf_parse
 	BOGIE=$(BUILD)/bogie PBF_PARSE=$(BUILD)/bench/pbf_parse python3 bench/import.py $(BENCH_ARGS)
@@ -232,8 +232,34 @@ bench-import: $(BUILD)/bogie $(BUILD)/bench/pbf_parse
 bench-serve: $(BUILD)/bogie $(CORRIDOR)
 	BOGIE=$(BUILD)/bogie CORRIDOR=$(CORRIDOR) python3 bench/serve.py $(BENCH_ARGS)
 
-bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs
-	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs python3 bench/route.py $(BENCH_ARGS)
+# The bundled networks' speed figures (bench/networks.py): eurasia's import per km against the corridor's, and a
+# 10,000 km journey planned from the command line against the flagship journey.
+bench-networks: $(BUILD)/bogie $(BUILD)/bench/plan_loop $(BUILD)/eurasia.osm
+	BOGIE=$(BUILD)/bogie PLAN_LOOP=$(BUILD)/bench/plan_loop EURASIA_OSM=$(BUILD)/eurasia.osm \
+	    python3 bench/networks.py $(BENCH_ARGS)
+
+# RoutingKit, the outside baseline of bench-route's side-by-side (bench/routingkit.cpp): its source (BSD licence) is
+# copied from ROUTINGKIT_SRC into $(BUILD)/routingkit and built there with its own Makefile. Only the benchmark uses
+# it; without the source, bench-route leaves the side-by-side out and says so.
+ROUTINGKIT_SRC ?= ../shared/anchors/routingkit
+RK_BENCH := $(if $(wildcard $(ROUTINGKIT_SRC)/Makefile),$(BUILD)/bench/routingkit)
+# The world-size network (bench/world.py, issue 16): 50 million OSM nodes over Eurasia, Africa and the Americas; import,
+# open, hierarchies, queries and the server on it, in one run. BENCH_ARGS=--quick: 2 million nodes.
+bench-world: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs
+	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs python3 bench/world.py $(BENCH_ARGS)
+
+bench-route: $(BUILD)/bogie $(BUILD)/bench/gen $(BUILD)/bench/route_pairs $(BUILD)/bench/ch_compare $(RK_BENCH)
+	BOGIE=$(BUILD)/bogie GEN=$(BUILD)/bench/gen PAIRS=$(BUILD)/bench/route_pairs CH_COMPARE=$(BUILD)/bench/ch_compare \
+	    ROUTINGKIT=$(RK_BENCH) python3 bench/route.py $(BENCH_ARGS)
+
+$(BUILD)/routingkit/lib/libroutingkit.a:
+	@mkdir -p $(BUILD)/routingkit
+	cp -r $(ROUTINGKIT_SRC)/. $(BUILD)/routingkit/
+	$(MAKE) -C $(BUILD)/routingkit lib/libroutingkit.a
+$(BUILD)/bench/routingkit: bench/routingkit.cpp $(BUILD)/routingkit/lib/libroutingkit.a
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O3 -march=native -DNDEBUG -Wall -I$(BUILD)/routingkit/include -o $@ $< \
+	    $(BUILD)/routingkit/lib/libroutingkit.a -fopenmp
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libbogie.a
 	@mkdir -p $(dir $@)

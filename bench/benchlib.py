@@ -45,6 +45,24 @@ def measure(cmd, runs, warmup=1, env=None):
     return statistics.median(walls), rss
 
 
+def binary(env, default):
+    """The absolute path of a tool: the environment variable env (as the Makefile sets it), else default under the
+    source tree."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.abspath(os.environ.get(env, os.path.join(root, default)))
+
+
+def runs_from_args():
+    """The command line of a benchmark that repeats its measurements: --runs N (default 7) or --quick (3 runs);
+    returns (runs, quick)."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--quick", action="store_true", help="3 runs each")
+    args = ap.parse_args()
+    return (3 if args.quick else args.runs), args.quick
+
+
 def free_port():
     """A loopback port the kernel says is free (released again for the caller's server to take)."""
     s = socket.socket()

@@ -5,7 +5,6 @@ readosm, and writes the ratios of wall time and of peak memory to bench/RESULTS.
 
 Usage: python3 bench/import.py [--runs N] [--quick]   (BOGIE and PBF_PARSE name the binaries)
 """
-import argparse
 import datetime
 import os
 import shutil
@@ -21,11 +20,7 @@ FIXTURES = ["Helsinki.osm.pbf", "cologne-railway.osm.pbf", "vde8.2-rail.osm.pbf"
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--quick", action="store_true", help="3 runs each")
-    args = ap.parse_args()
-    runs = 3 if args.quick else args.runs
+    runs, quick = benchlib.runs_from_args()
     bogie = os.path.abspath(os.environ.get("BOGIE", os.path.join(ROOT, "build/bogie")))
     pbf_parse = os.path.abspath(os.environ.get("PBF_PARSE", os.path.join(ROOT, "build/bench/pbf_parse")))
     osmium = shutil.which("osmium")

@@ -1,5 +1,5 @@
 /* plan_loop.c: times bogie_plan() and the JSON writer in a loop, for profiling the journey pipeline.
- * Usage: plan_loop NETWORK DATA_DIR TRAIN_JSON FROM TO N */
+ * Usage: plan_loop NETWORK DATA_DIR TRAIN_JSON FROM TO N [--avoid PLACE]... (bench/networks.py runs it) */
 #include "bogie.h"
 
 #include <stdio.h>
@@ -17,7 +17,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: plan_loop NETWORK DATA TRAIN.json FROM TO N\n");
+        fprintf(stderr, "usage: plan_loop NETWORK DATA TRAIN.json FROM TO N [--avoid PLACE]...\n");
         return 2;
     }
     bogie_diag d = {0};
@@ -36,8 +36,16 @@ int main(int argc, char **argv)
     r.to = argv[5];
     r.train = &t;
     r.depart = "2023-09-10 15:00";
+    /* argv outlives the loop: the avoided places point into it. */
+    const char *avoid[8];
+    size_t n_avoid = 0;
+    for (int i = 7; i + 1 < argc && n_avoid < 8; i += 2)
+        if (strcmp(argv[i], "--avoid") == 0)
+            avoid[n_avoid++] = argv[i + 1];
+    r.avoid = avoid;
+    r.n_avoid = n_avoid;
     int n = atoi(argv[6]);
-    double t_plan = 0, t_json = 0;
+    double t_plan = 0, t_json = 0, stages[BOGIE_N_STAGES] = {0};
     size_t bytes = 0;
     for (int i = 0; i < n; i++) {
         double a = now();
@@ -51,12 +59,20 @@ int main(int argc, char **argv)
         bogie_journey_write(j, BOGIE_FORMAT_JSON, &json);
         double c = now();
         bytes = strlen(json);
+        for (int k = 0; k < BOGIE_N_STAGES; k++)
+            stages[k] += j->stage_s[k];
         free(json);
         bogie_journey_free(j);
         t_plan += b - a;
         t_json += c - b;
     }
-    printf("plan %.3f ms, json %.3f ms, %zu bytes\n", t_plan / n * 1e3, t_json / n * 1e3, bytes);
+    /* The stages in the order of bogie.h's BOGIE_STAGE_*. */
+    static const char *const names[BOGIE_N_STAGES] = {"places", "search", "layout", "stops", "run", "timetable",
+                                                      "clock", "result", "retime"};
+    printf("plan %.3f ms, json %.3f ms, %zu bytes; stages (ms):", t_plan / n * 1e3, t_json / n * 1e3, bytes);
+    for (int k = 0; k < BOGIE_N_STAGES; k++)
+        printf(" %s %.3f", names[k], stages[k] / n * 1e3);
+    printf("\n");
     bogie_planner_free(p);
     bogie_world_close(w);
     bogie_network_close(net);

@@ -5,7 +5,13 @@ three ways: plain Dijkstra (the baseline, measured in the same run), A* with lan
 then a 100 x 100 matrix, and the same pairs through pgRouting's pgr_dijkstra in a throwaway PostgreSQL cluster on
 loopback. Writes the "route" section of bench/RESULTS.md.
 
-Usage: python3 bench/route.py [--nodes N] [--pairs P] [--quick]   (BOGIE, GEN, PAIRS name the binaries)
+Then the side-by-side with RoutingKit (issue 16): bench/ch_compare builds the armoured train's hierarchy and times
+its queries through ch_route alone, each kind in a loop of its own, and writes the very state graph and query states
+for bench/routingkit (RoutingKit, built from ../shared/anchors/routingkit by the Makefile), which answers the same
+queries on the same states and checks every cost.
+
+Usage: python3 bench/route.py [--nodes N] [--pairs P] [--quick]
+  (BOGIE, GEN, PAIRS, CH_COMPARE, ROUTINGKIT name the binaries; ROUTINGKIT empty: no side-by-side)
 --quick: a 200,000-node network, fewer pairs and pgRouting queries; well under two minutes.
 """
 import argparse
@@ -98,6 +104,55 @@ END $$""")
         pg.stop()
 
 
+def side_by_side(ch_compare, routingkit, net, data, pairs, tmp):
+    """bogie's ch_route and RoutingKit on the armoured train's state graph, the same query states: two dicts (the
+    second None when RoutingKit is not built)."""
+    out = os.path.join(tmp, "side")
+    os.makedirs(out, exist_ok=True)
+    bogie_side = json.loads(run([os.path.abspath(ch_compare), net, data, os.path.join(data, "trains", "armoured.json"),
+                                 str(pairs), "11", out]).stdout)
+    print("ch_compare: %s" % json.dumps(bogie_side), file=sys.stderr)
+    if not routingkit or not os.path.exists(routingkit):
+        return bogie_side, None
+    rk = json.loads(run([os.path.abspath(routingkit), out]).stdout)
+    print("routingkit: %s" % json.dumps(rk), file=sys.stderr)
+    return bogie_side, rk
+
+
+def side_by_side_lines(side):
+    b, rk = side
+    lines = ["", "### Side by side with RoutingKit", "",
+             "The armoured train's state graph as bogie contracts it (%d states, %d arcs; bogie's hierarchy adds %d "
+             "shortcuts in %.1f s), and %d random pairs of stations with a route: bench/ch_compare times bogie's "
+             "`ch_route` alone on the seeds the planner gives it (every start and end state with its cost), each "
+             "kind of query in a loop of its own; bench/routingkit answers the same queries with RoutingKit's "
+             "`ContractionHierarchyQuery` (`add_source`/`add_target` with the same states and costs, weights in "
+             "milliseconds since RoutingKit's are integers), one after another, and checks each distance against "
+             "bogie's cost within half a millisecond per arc of the path. Baseline: RoutingKit, in the same run." % (
+                 b["states"], b["arcs"], b["shortcuts"], b["build_s"], b["queries"]), ""]
+    if rk is None:
+        return lines + ["RoutingKit was not built (its source, ROUTINGKIT_SRC, was not found): bogie alone, with the "
+                        "path p50 / p99 %.4f / %.4f ms, the cost alone %.4f / %.4f ms." % (
+                            b["path"]["p50_ms"], b["path"]["p99_ms"], b["cost"]["p50_ms"], b["cost"]["p99_ms"])]
+
+    def row(name, x, build, ref):
+        ratio = lambda k, q: x[k][q] / ref[k][q] if ref[k][q] > 0 else 0
+        return "| %s | %.1f s | %.4f / %.4f ms | %.2f× / %.2f× | %.4f / %.4f ms | %.2f× / %.2f× |" % (
+            name, build, x["path"]["p50_ms"], x["path"]["p99_ms"], ratio("path", "p50_ms"), ratio("path", "p99_ms"),
+            x["cost"]["p50_ms"], x["cost"]["p99_ms"], ratio("cost", "p50_ms"), ratio("cost", "p99_ms"))
+    lines += ["| | build | with the path p50 / p99 | against RoutingKit | the cost alone p50 / p99 | "
+              "against RoutingKit |", "|---|---|---|---|---|---|",
+              row("bogie (`ch_route`)", b, b["build_s"], rk),
+              row("RoutingKit, the same states", rk, rk["build_s"], rk),
+              row("RoutingKit, the plain node graph (%d nodes, %d arcs; no turn rules or gauges)" % (
+                  rk["node_graph"]["nodes"], rk["node_graph"]["arcs"]), rk["node_graph"], rk["node_graph"]["build_s"],
+                  rk),
+              "", "Distances that differ from bogie's beyond the rounding: %d of %d. Goal (issue 16): bogie within "
+              "1.5× of RoutingKit on the same states, with the path, at p50 and p99." % (rk["mismatches"],
+                                                                                       rk["queries"])]
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--nodes", type=int, default=5_000_000)
@@ -108,10 +163,8 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.nodes, args.pairs, args.pg_queries = 200_000, 200, 5
-    bogie = os.path.abspath(os.environ.get("BOGIE", os.path.join(ROOT, "build/bogie")))
-    gen = os.path.abspath(os.environ.get("GEN", os.path.join(ROOT, "build/bench/gen")))
-    pairs_bin = os.path.abspath(os.environ.get("PAIRS", os.path.join(ROOT, "build/bench/route_pairs")))
-    data = os.path.join(ROOT, "data")
+    bogie, gen = benchlib.binary("BOGIE", "build/bogie"), benchlib.binary("GEN", "build/bench/gen")
+    pairs_bin, data = benchlib.binary("PAIRS", "build/bench/route_pairs"), os.path.join(ROOT, "data")
     tmp = tempfile.mkdtemp(prefix="bogie-bench-")
     try:
         osm = os.path.join(tmp, "continent.osm.gz")
@@ -149,6 +202,8 @@ def main():
         edges = os.path.join(tmp, "edges.csv")
         run([pairs_bin, net, data, os.path.join(data, "trains", "china-europe-freight.json"), "0", "1",
              "--export-edges", edges])
+        side = side_by_side(os.environ.get("CH_COMPARE", os.path.join(ROOT, "build/bench/ch_compare")),
+                            os.environ.get("ROUTINGKIT", ""), net, data, args.pairs, tmp)
         cef = next(r for r in rows if r["train"] == "china-europe-freight")
         pairs = [[float(x) for x in line.split()] for line in open(cef["dump"])]
         pairs = [(int(p[0]), int(p[1]), p[2], p[3], p[4]) for p in pairs]
@@ -196,6 +251,7 @@ def main():
               "query, against bogie's hierarchy %.3f ms (%.0f×) and bogie's plain Dijkstra %.1f ms (%.0f×)." % (
                   pg_n, pg_s * 1000, ch_same * 1000, pg_s / ch_same if ch_same > 0 else 0, dj_same * 1000,
                   pg_s / dj_same if dj_same > 0 else 0)]
+    lines += side_by_side_lines(side)
     if not args.no_write:
         benchlib.write_section("route", "\n".join(lines))
     print("\n".join(lines))

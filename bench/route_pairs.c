@@ -8,9 +8,11 @@
  *   --matrix N  instead, check an N x N matrix from the hierarchy against one Dijkstra search per cell
  *   --check-cells K   with --matrix: check K random cells only
  *   --export-edges F  instead, write the train's edges as CSV for pgRouting (nodes and edges numbered from 1)
- *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost
+ *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost,
+ *               and the two nodes' lat, lon
  * Prints one summary line (or JSON); exits 1 when any pair's costs differ. */
 #include "bogie.h"
+#include "benchutil.h"
 #include "net/network.h"
 #include "route/route.h"
 #include "base/util.h"
@@ -21,37 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* splitmix64: a small, well-mixed generator, so that a seed gives the same pairs everywhere. */
-static uint64_t next_rand(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double percentile(double *v, size_t n, double p)
-{
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof *v, cmp_double);
-    size_t i = (size_t)ceil(p * n) - 1;
-    return v[i < n ? i : n - 1];
-}
 
 /* --export-edges FILE: the train's graph as CSV for pgRouting: id, source, target, cost and reverse_cost (seconds at
  * the line's and the train's limits; -1 where the train cannot run), over the edges one of its gauges can use. */
@@ -101,22 +72,22 @@ static int run_matrix(route_base *base, const bogie_train *t, const uint32_t *ca
     route_place *pl = calloc(2 * n, sizeof *pl);
     double *cost = malloc(n * n * sizeof *cost), *len = malloc(n * n * sizeof *len);
     for (size_t i = 0; i < 2 * n; i++) {
-        pl[i].node = cand[next_rand(seed) % nc];
+        pl[i].node = cand[bench_rand(seed) % nc];
         pl[i].station = BOGIE_NONE;
     }
     bogie_diag d = {0};
-    double t0 = now();
+    double t0 = bench_now();
     if (route_matrix(base, t, pl, n, pl + n, n, 0, cost, len, &d) != BOGIE_OK) {
         fprintf(stderr, "route_pairs: %s\n", d.message);
         return 1;
     }
-    double t_matrix = now() - t0;
+    double t_matrix = bench_now() - t0;
     size_t mismatches = 0, routed = 0, checked = 0;
     size_t cells = check_cells < 0 || (size_t)check_cells > n * n ? n * n : (size_t)check_cells;
-    t0 = now();
+    t0 = bench_now();
     for (size_t c_i = 0; c_i < cells; c_i++) {
         /* Every cell, or a random sample of them. */
-        size_t cell = cells == n * n ? c_i : (size_t)(next_rand(seed) % (n * n));
+        size_t cell = cells == n * n ? c_i : (size_t)(bench_rand(seed) % (n * n));
         size_t i = cell / n, k = cell % n;
         checked++;
         route_place pair[2] = {pl[i], pl[n + k]};
@@ -140,7 +111,7 @@ static int run_matrix(route_base *base, const bogie_train *t, const uint32_t *ca
                     pair[0].node, pair[1].node, m, bogie_strerror(st), c);
         }
     }
-    double t_pairs = now() - t0;
+    double t_pairs = bench_now() - t0;
     if (json)
         printf("{\"matrix\":%zu,\"checked\":%zu,\"routed\":%zu,\"mismatches\":%zu,\"hierarchy_s\":%.4f,"
                "\"matrix_s\":%.4f,\"dijkstra_checked_s\":%.4f}\n",
@@ -181,9 +152,9 @@ int main(int argc, char **argv)
     bogie_network *net;
     bogie_world *w;
     bogie_train t;
-    double t_open0 = now();
+    double t_open0 = bench_now();
     bogie_status orc = bogie_network_open(argv[1], 0, NULL, &net, &d);
-    double t_open = now() - t_open0;
+    double t_open = bench_now() - t_open0;
     if (orc || bogie_world_open(argv[2], NULL, &w, &d) || bogie_train_load(argv[3], &t, &d)) {
         fprintf(stderr, "route_pairs: %s\n", d.message);
         return 1;
@@ -191,12 +162,12 @@ int main(int argc, char **argv)
     long pairs = atol(argv[4]);
     uint64_t seed = strtoull(argv[5], NULL, 10);
     route_base base;
-    double t0 = now();
+    double t0 = bench_now();
     if (route_base_init(&base, net, w, NULL, &d) != BOGIE_OK) {
         fprintf(stderr, "route_pairs: %s\n", d.message);
         return 1;
     }
-    double t_base = now() - t0;
+    double t_base = bench_now() - t0;
     /* The candidate nodes: stations, or nodes with track of one of the train's gauges. */
     uint32_t *cand = malloc((net->n_nodes ? net->n_nodes : 1) * sizeof *cand);
     size_t nc = 0;
@@ -229,16 +200,16 @@ int main(int argc, char **argv)
     warm[0].station = warm[1].station = BOGIE_NONE;
     route_query wq = {.base = &base, .train = &t, .places = warm, .n_places = 2};
     route_result wr;
-    t0 = now();
+    t0 = bench_now();
     bogie_status wrc = route_find(&wq, &wr, &d);
-    double t_costs = now() - t0;
+    double t_costs = bench_now() - t0;
     if (wrc == BOGIE_OK)
         route_result_free(base.alloc, &wr);
 
     /* The hierarchy, built once per train (timed). */
-    t0 = now();
+    t0 = bench_now();
     bogie_status prc = route_prepare(&base, &t, &d);
-    double t_ch = now() - t0;
+    double t_ch = bench_now() - t0;
     if (prc != BOGIE_OK) {
         fprintf(stderr, "route_pairs: %s\n", d.message);
         return 1;
@@ -264,60 +235,81 @@ int main(int argc, char **argv)
         return 1;
     }
     double km = 0;
+    /* The pairs first, then each method over all of them in a loop of its own, so that one method's search does not
+     * empty the caches before another's is timed; Dijkstra's results are kept to check the others against. */
+    route_place(*pl)[2] = calloc(pairs ? pairs : 1, sizeof *pl);
+    route_result *ref = calloc(pairs ? pairs : 1, sizeof *ref);
+    bogie_status *ref_st = calloc(pairs ? pairs : 1, sizeof *ref_st);
+    bool *ok_all = calloc(pairs ? pairs : 1, sizeof *ok_all);
+    double *el = calloc(3 * (pairs ? pairs : 1), sizeof *el);
     for (long i = 0; i < pairs; i++) {
-        route_place pl[2];
-        memset(pl, 0, sizeof pl);
-        pl[0].node = cand[next_rand(&seed) % nc];
+        pl[i][0].node = cand[bench_rand(&seed) % nc];
         do
-            pl[1].node = cand[next_rand(&seed) % nc];
-        while (pl[1].node == pl[0].node);
-        pl[0].station = pl[1].station = BOGIE_NONE;
-        route_result r[3];
-        bogie_status st[3];
-        double el[3];
-        for (int m = 0; m < 3; m++) {
-            route_query q = {.base = &base, .train = &t, .places = pl, .n_places = 2, .method = methods[m]};
-            double a0 = now();
-            st[m] = route_find(&q, &r[m], &d);
-            el[m] = now() - a0;
-        }
-        for (int m = 1; m < 3; m++)
-            if (st[m] != st[0] || (st[0] == BOGIE_OK && fabs(r[m].cost_s - r[0].cost_s) > 1e-6 * (1 + r[0].cost_s))) {
+            pl[i][1].node = cand[bench_rand(&seed) % nc];
+        while (pl[i][1].node == pl[i][0].node);
+        pl[i][0].station = pl[i][1].station = BOGIE_NONE;
+    }
+    for (int m = 0; m < 3; m++)
+        for (long i = 0; i < pairs; i++) {
+            route_query q = {.base = &base, .train = &t, .places = pl[i], .n_places = 2, .method = methods[m]};
+            route_result r;
+            double a0 = bench_now();
+            bogie_status st = route_find(&q, m == 0 ? &ref[i] : &r, &d);
+            el[3 * i + m] = bench_now() - a0;
+            if (m == 0) {
+                ref_st[i] = st;
+                ok_all[i] = st == BOGIE_OK;
+                if (st == BOGIE_OK)
+                    settled[0] += ref[i].settled;
+                continue;
+            }
+            if (st != ref_st[i] || (st == BOGIE_OK && fabs(r.cost_s - ref[i].cost_s) > 1e-6 * (1 + ref[i].cost_s))) {
                 mismatches++;
                 fprintf(stderr, "route_pairs: pair %ld (nodes %u -> %u): %s %s %.6f s, Dijkstra %s %.6f s\n", i,
-                        pl[0].node, pl[1].node, names[m], bogie_strerror(st[m]), st[m] == BOGIE_OK ? r[m].cost_s : 0,
-                        bogie_strerror(st[0]), st[0] == BOGIE_OK ? r[0].cost_s : 0);
+                        pl[i][0].node, pl[i][1].node, names[m], bogie_strerror(st), st == BOGIE_OK ? r.cost_s : 0,
+                        bogie_strerror(ref_st[i]), ref_st[i] == BOGIE_OK ? ref[i].cost_s : 0);
             }
-        if (st[0] == BOGIE_OK && st[1] == BOGIE_OK && st[2] == BOGIE_OK) {
-            for (int m = 1; m < 3; m++) {
-                bool same = same_journey(&r[m], &r[0]);
+            ok_all[i] = ok_all[i] && st == BOGIE_OK;
+            if (st == BOGIE_OK && ref_st[i] == BOGIE_OK) {
+                bool same = same_journey(&r, &ref[i]);
                 if (!same)
                     fprintf(stderr, "route_pairs: pair %ld (nodes %u -> %u): %s and Dijkstra differ in path or gauges "
-                            "(starting on %u and %u mm)\n", i, pl[0].node, pl[1].node, names[m], r[m].start_gauge,
-                            r[0].start_gauge);
+                            "(starting on %u and %u mm)\n", i, pl[i][0].node, pl[i][1].node, names[m],
+                            r.start_gauge, ref[i].start_gauge);
                 path_diffs += !same;
+                settled[m] += r.settled;
             }
-            for (int m = 0; m < 3; m++) {
-                tm[m][found] = el[m];
-                settled[m] += r[m].settled;
-            }
-            if (dump) /* graph nodes are numbered from 1 in the exported edges */
-                fprintf(dump, "%u %u %.6f %.6f %.6f %.3f\n", pl[0].node + 1, pl[1].node + 1, el[0] * 1e3, el[1] * 1e3,
-                        el[2] * 1e3, r[0].cost_s);
-            for (size_t k = 0; k < r[0].items.n; k++)
-                if (r[0].items.v[k].kind == RITEM_EDGE) {
+            if (st == BOGIE_OK)
+                route_result_free(base.alloc, &r);
+        }
+    for (long i = 0; i < pairs; i++) {
+        if (ok_all[i]) {
+            for (int m = 0; m < 3; m++)
+                tm[m][found] = el[3 * i + m];
+            if (dump) /* graph nodes are numbered from 1 in the exported edges; then the two nodes' lat, lon */
+                fprintf(dump, "%u %u %.6f %.6f %.6f %.3f %.7f %.7f %.7f %.7f\n", pl[i][0].node + 1,
+                        pl[i][1].node + 1, el[3 * i] * 1e3, el[3 * i + 1] * 1e3, el[3 * i + 2] * 1e3, ref[i].cost_s,
+                        net->nodes[pl[i][0].node].lat * 1e-7, net->nodes[pl[i][0].node].lon * 1e-7,
+                        net->nodes[pl[i][1].node].lat * 1e-7, net->nodes[pl[i][1].node].lon * 1e-7);
+            for (size_t k = 0; k < ref[i].items.n; k++)
+                if (ref[i].items.v[k].kind == RITEM_EDGE) {
                     double s0, s1;
-                    route_edge_span(&r[0].view, r[0].items.v[k].h >> 1, &s0, &s1);
+                    route_edge_span(&ref[i].view, ref[i].items.v[k].h >> 1, &s0, &s1);
                     km += (s1 - s0) / 1000;
                 }
             found++;
         } else {
             none++;
+            /* A pair some method routed and another did not counts only in the mismatches: its settled states go. */
         }
-        for (int m = 0; m < 3; m++)
-            if (st[m] == BOGIE_OK)
-                route_result_free(base.alloc, &r[m]);
+        if (ref_st[i] == BOGIE_OK)
+            route_result_free(base.alloc, &ref[i]);
     }
+    free(pl);
+    free(ref);
+    free(ref_st);
+    free(ok_all);
+    free(el);
     if (dump)
         fclose(dump);
     double mean[3], p50[3], p99[3];
@@ -326,8 +318,8 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < found; i++)
             sum += tm[m][i];
         mean[m] = found ? sum / found : 0;
-        p50[m] = percentile(tm[m], found, 0.5);
-        p99[m] = percentile(tm[m], found, 0.99);
+        p50[m] = bench_quantile(tm[m], found, 0.5);
+        p99[m] = bench_quantile(tm[m], found, 0.99);
     }
     if (json) {
         printf("{\"pairs\":%ld,\"found\":%zu,\"no_route\":%zu,\"mismatches\":%zu,\"path_diffs\":%zu,\"nodes\":%u,"

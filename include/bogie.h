@@ -465,6 +465,20 @@ typedef struct bogie_profile_point {
 
 #define BOGIE_MAX_WARNINGS 8
 
+/* The stages of bogie_plan, in order, as bogie_journey.stage_s times them. */
+enum {
+    BOGIE_STAGE_PLACES = 0, /* resolving the places and the wheels at the start */
+    BOGIE_STAGE_SEARCH,     /* the route search */
+    BOGIE_STAGE_LAYOUT,     /* the route's track edge by edge */
+    BOGIE_STAGE_STOPS,      /* gauge changes, reversals, vias, borders */
+    BOGIE_STAGE_RUN,        /* the physics */
+    BOGIE_STAGE_TIMETABLE,  /* the stations passed, named */
+    BOGIE_STAGE_CLOCK,      /* time zones and local times */
+    BOGIE_STAGE_RESULT,     /* the line, the thinned profile, the path, warnings */
+    BOGIE_STAGE_RETIME,     /* sightings */
+    BOGIE_N_STAGES
+};
+
 typedef struct bogie_journey {
     const bogie_allocator *alloc;
     char train[64];
@@ -504,6 +518,8 @@ typedef struct bogie_journey {
     double early_s, late_s;          /* the band of the arrival at the destination, seconds after the departure */
     int64_t early_utc, late_utc;
     char early_local[24], late_local[24]; /* in the destination's zone */
+    double stage_s[BOGIE_N_STAGES];  /* how long each stage of bogie_plan took, in seconds (BOGIE_STAGE_*), for
+                                        profiling (bench/plan_loop) */
 } bogie_journey;
 
 /* Plans a journey. On success *out is owned by the caller (bogie_journey_free). When no route exists, returns
@@ -688,11 +704,22 @@ typedef enum bogie_format {
     BOGIE_FORMAT_GEOJSON,    /* the route line and the stops */
     BOGIE_FORMAT_GPX,
     BOGIE_FORMAT_CSV,        /* the speed profile: distance, time, speed, limit */
-    BOGIE_FORMAT_SVG         /* speed and limit against distance, with the stops marked */
+    BOGIE_FORMAT_SVG,        /* speed and limit against distance, with the stops marked */
+    BOGIE_FORMAT_GTFS        /* a one-trip GTFS feed, as a zip (bogie_journey_write_bytes only; needs a departure
+                                time) */
 } bogie_format;
 
-/* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). */
+/* Writes the journey in a format into *out, a NUL-terminated string allocated with malloc (free() it). A binary
+ * format (BOGIE_FORMAT_GTFS) gives BOGIE_ERR_ARG: write it with bogie_journey_write_bytes. */
 bogie_status bogie_journey_write(const bogie_journey *journey, bogie_format format, char **out);
+
+/* Writes the journey in any format into *out, *len bytes allocated with malloc and owned by the caller (free() it;
+ * a text format's bytes are its string without the NUL). BOGIE_FORMAT_GTFS gives a zip of agency.txt, stops.txt,
+ * routes.txt, trips.txt, stop_times.txt, calendar_dates.txt, shapes.txt and feed_info.txt (docs/journeys.md); a
+ * journey planned without a departure time cannot be one (BOGIE_ERR_ARG, diag naming depart). On failure *out is
+ * NULL, *len 0 and diag says why; diag may be NULL. */
+bogie_status bogie_journey_write_bytes(const bogie_journey *journey, bogie_format format, unsigned char **out,
+                                       size_t *len, bogie_diag *diag);
 
 /* Writes position pos of journey j as text for people, or (BOGIE_FORMAT_JSON) as the journey's JSON with a
  * "position" object added, into *out, a NUL-terminated string allocated with malloc (free() it). Other formats:
@@ -739,6 +766,7 @@ typedef struct bogie_response {
     char *body;                 /* allocated with malloc, owned by the caller (free()); may be NULL when empty */
     size_t length;
     bool from_cache;
+    const char *disposition;    /* the Content-Disposition header (a static string), or NULL for none */
 } bogie_response;
 
 /* Answers one request: method ("GET", "HEAD", ...) and the raw request target (path and query, as received, still

@@ -7,6 +7,9 @@ ids) plus:
     OpenStreetMap), with the stations of data/corridor/sources/russia-stations.csv that lie on it;
   - Moscow (Yaroslavsky) - Yaroslavl - Kirov - Perm - Ekaterinburg, schematic: straight ways through stations, their
     lengths the differences of km posts (sources/schematic-stations.csv cites each one).
+  - Beijing - Wuhan - Changsha - Hengyang - Liuzhou - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam) (add_hanoi):
+    schematic through km posts, except Liuzhou - Nanning, real (piece 0 of sources/china/太原-南宁通道.json); the
+    Vietnamese line dual gauge 1435;1000.
 
 Inputs (all committed, read-only):
   data/corridor/build.py and data/corridor/sources/    the corridor, built by its own script (imported here)
@@ -40,6 +43,7 @@ SCHEMATIC_STATIONS = os.path.join(SOURCES, "schematic-stations.csv")
 RUSSIA_STATIONS = os.path.join(ROOT, "data", "corridor", "sources", "russia-stations.csv")
 CHINA_STATIONS = os.path.join(SOURCES, "china", "stations.csv")
 JINGHA_JSON = os.path.join(SOURCES, "china", "京哈铁路.json")
+LIUNAN_JSON = os.path.join(SOURCES, "china", "太原-南宁通道.json")
 TARSKAYA_ZABAIKALSK = os.path.join(SOURCES, "russia-border-lines", "Tarskaya-Zabaikalsk.geojson")
 MSK_ORSHA = os.path.join(SOURCES, "russia-border-lines", "MSK-Orsha.geojson")
 SMOLENSK_TERESPOL = os.path.join(SOURCES, "belarus", "Smolensk-Terespol.geojson")
@@ -77,6 +81,22 @@ DUAL_ZABAIKALSK = ("dual gauge Zabaikalsk - Manzhouli: both gauges are present a
                    "Trans-Manchurian Railway; wikisum.wiki Zabaykalsk: 'Note two railway gauges'); the 1435 mm track "
                    "is taken to run on to Manzhouli (assumed)")
 UA_FOREIGN = {"Przemyśl Główny": ("PL", "Europe/Warsaw", "name:pl"), "Záhony": ("HU", "Europe/Budapest", "name:hu")}
+# English (and Polish) names of Ukrainian stations the source gives in Ukrainian only, romanised here by the
+# Ukrainian national transliteration (Cabinet of Ministers resolution 55, 2010), as the border crossings are known.
+UA_NAMES = {"Ковель": {"name:en": "Kovel", "name:pl": "Kowel"},
+            "Ягодин": {"name:en": "Yahodyn", "name:pl": "Jagodzin"}}
+
+# Known exceptions: a station whose (rounded) source point lies nearer a yard track's dead end than the junction of the
+# lines it serves is put at the nearest chain end where two or more chains meet.
+UA_AT_JUNCTION = {"Ковель": "assumed: the station is the junction where the source's lines from Kyiv and from Yahodyn "
+                            "meet (its rounded point lies 750 m from it, and 477 m from a yard track's dead end)"}
+# Yahodyn - Dorohusk: the sources have no track across the border here (the Ukrainian line ends at Yahodyn; PLRailMap's
+# nearest track is 15 km from Dorohusk), so the crossing is drawn straight through the border point.
+DOROHUSK_BORDER = (51.180000, 23.812972)  # pl.wikipedia Przejście graniczne Dorohusk-Jagodzin (kolejowe): 51°10′48,00″N 23°48′46,70″E
+DOROHUSK_GAUGE = ("pl.wikipedia Przejście graniczne Dorohusk-Jagodzin: 1435 and 1520 mm tracks from the border to "
+                  "Dorohusk; interfax.com 2023-06-01: Kyiv-Warsaw cars take 1435 mm wheelsets at Yahodyn")
+DOROHUSK_WHY = ("Kovel - Yahodyn crosses into Poland to Dorohusk, 2,000 m from the border (pl.wikipedia Przejście "
+                "graniczne Dorohusk-Jagodzin)")
 UA_DUAL_TO = {"Мостиська ІІ": "the standard-gauge line from Przemyśl runs to the SUW 2000 gauge-changing facilities "
                              "at Mostys'ka 2 (egtre.info Border Crossings: Poland - Ukraine; ua-today.eu: the 1435 mm "
                              "gauge goes from Przemysl to Mostyska); the source's dual track ends 0.6 km short"}
@@ -171,6 +191,58 @@ PROFILES = {
         "usage": "main",
         "note:electrified": "electrification not tagged: PLRailMap has no such tag and no source was used"},
 }
+
+
+# Beijing - Wuhan - Changsha - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam): the schematic lines of
+# schematic-stations.csv that add_hanoi() builds (add_schematic() leaves them out), each with its profile.
+HANOI_LINES = {"Beijing-Hengyang (Jingguang)": "jingguang", "Hengyang-Liuzhou (Xianggui)": "xianggui",
+               "Nanning-Pingxiang (Xianggui)": "xianggui", "Pingxiang-Dong Dang": "pingxiang_dongdang",
+               "Dong Dang-Gia Lam": "hanoi_dongdang"}
+LIUNAN_STATIONS = ["柳州南", "进德", "宾阳", "屯里", "南宁东"]  # china/stations.csv rows on the Liuzhou-Nanning line
+LIUNAN_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 太原-南宁通道 piece 0 from Raymond1030/China-High-speed-"
+                 "railway-Mapbox-Visualization (data/eurasia/sources/china)")
+DUAL_VN = ("dual gauge 1435/1000 mm: en.wikipedia Hanoi-Dong Dang railway (standard and metre gauge; copy at "
+           "marybicycles.com); vi.wikipedia Đường sắt Hà Nội – Đồng Đăng route map: dual gauge from Gia Lâm on")
+VN_TZ_SOURCE = "data/timezones.csv VN: Vietnam is one zone, UTC+7 (IANA Asia/Ho_Chi_Minh)"
+CN_TZ_SOURCE = "IANA tz database (zone1970.tab): China is one zone, Asia/Shanghai (Beijing Time)"
+# Names in other languages, with their sources: the Vietnamese name of Pingxiang, the Chinese one of Dong Dang.
+HANOI_NAMES = {"凭祥": {"name:vi": "Bằng Tường", "source:name:vi": "giaoducthoidai.vn (2019): 'ga Bằng Tường thuộc "
+                                                                   "tuyến đường sắt Hành Dương - Bằng Tường'"},
+               "Đồng Đăng": {"name:zh": "同登", "source:name:zh": "lucaijing.com.cn (2022-10-23): '越南的同登至河内铁路'"},
+               "Gia Lâm": {"alt_name:en": "Hanoi", "alt_name:vi": "Hà Nội (Gia Lâm)",
+                           "note:alt_name": "Gia Lâm, in Hanoi, is where the standard-gauge trains from China end; "
+                                            "Hanoi's main station (Ga Hà Nội) is not on the network, so 'Hanoi' "
+                                            "finds Gia Lâm"}}
+
+PROFILES.update({
+    "jingguang": {
+        "name": "京广铁路", "name:zh": "京广铁路", "name:en": "Beijing-Guangzhou Railway", "usage": "main",
+        "note:electrified": "electrification unknown: no source used, so electrified is not tagged",
+        "note": "the conventional line through Shijiazhuang, Zhengzhou, Hankou, Wuchang and Changsha, which the "
+                "Beijing-Nanning-Hanoi through train takes; the shared data's 京广铁路.json is the high-speed line "
+                "(京广高速线), not used here"},
+    "xianggui": {
+        "name": "湘桂铁路", "name:zh": "湘桂铁路", "name:en": "Hunan-Guangxi Railway", "usage": "main",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50", "maxspeed": "120",
+        "source:electrified": "en.wikipedia Hunan-Guangxi railway infobox: 25 kV/50 Hz AC overhead catenary "
+                              "(wikiwand.com copy); the line is 'mostly electrified': taken for every section (assumed)",
+        "source:maxspeed": "en.wikipedia Hunan-Guangxi railway infobox: operating speed 120 km/h"},
+    "liunan": {
+        "name": "柳南城际铁路", "name:zh": "柳南城际铁路", "name:en": "Liuzhou-Nanning Intercity Railway", "usage": "main",
+        "note:electrified": "electrification unknown: the source has no such tag, so electrified is not tagged",
+        "note": "the double-track line Liuzhou - Nanning of the Hunan-Guangxi railway's 2013 expansion (en.wikipedia "
+                "Hunan-Guangxi railway, copy at self.gutenberg.org), 223 km (全国客里表 2021-09-28, 柳南客专线); "
+                "the source names it 太原-南宁通道, the corridor it belongs to"},
+    "pingxiang_dongdang": {
+        "name": "湘桂铁路", "name:zh": "湘桂铁路", "name:en": "Hunan-Guangxi Railway (border section)",
+        "usage": "main", "note:electrified": "electrification of the border section unknown: not tagged",
+        "note": "Pingxiang - the China-Vietnam border - Dong Dang: at the border the Hunan-Guangxi railway meets the "
+                "Hanoi-Dong Dang railway (en.wikipedia Hanoi-Dong Dang railway)"},
+    "hanoi_dongdang": {
+        "name": "Đường sắt Hà Nội – Đồng Đăng", "name:vi": "Đường sắt Hà Nội – Đồng Đăng",
+        "name:en": "Hanoi-Dong Dang Railway", "usage": "main", "electrified": "no",
+        "source:electrified": "it.wikipedia Ferrovia Hanoi-Đồng Đăng: Elettrificazione No"},
+})
 
 
 def read_csv(path):
@@ -413,6 +485,8 @@ class Eurasia:
         for r in rows:
             by_line.setdefault(r["line"], []).append(r)
         for line in sorted(by_line):
+            if line in HANOI_LINES:  # built by add_hanoi(), with their own profiles and languages
+                continue
             rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
             nodes = []
             for r in rs:
@@ -460,17 +534,19 @@ class Eurasia:
             r["name_en"])
         return n
 
-    def straight_link(self, a, z, profile, why, limit_m=None, extra=None):
+    def straight_link(self, a, z, profile, why, limit_m=None, extra=None, through=None):
         """A straight way between two nodes that the sources do not connect but that really meet (a line stopping
-        short of its station): marked schematic, its length the straight line, logged with its reason."""
-        d = cb.haversine_km(a.lat, a.lon, z.lat, z.lon) * 1000
+        short of its station): marked schematic, its length the straight line (through the node through, when given:
+        a border point), logged with its reason."""
+        pts = [a] + ([through] if through else []) + [z]
+        d = sum(cb.haversine_km(p.lat, p.lon, q.lat, q.lon) for p, q in zip(pts, pts[1:])) * 1000
         assert d <= (limit_m or END_GAP_M), (a.label, z.label, d)
         tags = {"railway": "rail", "bogie:schematic": "yes"}
         tags.update(PROFILES[profile])
         tags.update(extra or {})
         tags["note"] = "straight link: " + why + "; length the straight line (%.0f m), not from km posts" % d
         tags.setdefault("name:en", tags["name"])
-        self.b.ways.append(cb.Way([a, z], tags, profile))
+        self.b.ways.append(cb.Way(pts, tags, profile))
         self.straight_links.add(id(self.b.ways[-1]))
         self.log.append("join: %s - %s by a straight link of %.0f m: %s" % (a.label, z.label, d, why))
 
@@ -539,6 +615,65 @@ class Eurasia:
             cuts.append((n, pos))
         return cuts
 
+    # -- Beijing - Wuhan - Changsha - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam) -------------------------------
+
+    def hanoi_station(self, r):
+        """A station of a HANOI_LINES row: Chinese or Vietnamese name, English name, zone; its names in the other
+        language where HANOI_NAMES has them."""
+        vn = r["country"] == "VN"
+        key = "name:vi" if vn else "name:zh"
+        tags = {"railway": "station", "name": r["name_local"], key: r["name_local"], "name:en": r["name_en"],
+                "addr:country": r["country"], "timezone": r["timezone"],
+                "source:timezone": VN_TZ_SOURCE if vn else CN_TZ_SOURCE, "source": r["coord_source"]}
+        if not vn:
+            tags["source:name:en"] = "pinyin romanisation of the Chinese name (the source has Chinese names only)"
+        tags.update(HANOI_NAMES.get(r["name_local"], {}))
+        return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
+
+    def add_hanoi(self):
+        """The schematic lines of HANOI_LINES through their km posts, and the Liuzhou - Nanning line (real, piece 0 of
+        太原-南宁通道) between them.  A station on two lines is one node; Beijing is 京哈铁路's node."""
+        gauges = gauge_by_country()
+        nodes = {n.tags["name"]: n for n in self.new_stations if n.tags.get("name") == "北京"}
+        owner = {"北京": "京哈铁路"}  # the line whose station node a later line shares
+        by_line = {}
+        for r in read_csv(SCHEMATIC_STATIONS):
+            if r["line"] in HANOI_LINES:
+                by_line.setdefault(r["line"], []).append(r)
+        for line in sorted(by_line):
+            rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
+            for r in rs:
+                if r["name_local"] in nodes:
+                    n = nodes[r["name_local"]]
+                    assert (n.lat, n.lon) == (float(r["lat"]), float(r["lon"])), r["name_local"]
+                    self.log.append("join: %s meets %s at %s station, which both serve (the same node, 0 m)" % (
+                        line, owner[r["name_local"]], r["name_en"]))
+                else:
+                    nodes[r["name_local"]], owner[r["name_local"]] = self.hanoi_station(r), line
+            for ra, rz in zip(rs, rs[1:]):
+                a, z = nodes[ra["name_local"]], nodes[rz["name_local"]]
+                dist = abs(Decimal(rz["km"]) - Decimal(ra["km"]))
+                srcs = [ra["km_source"]] + ([rz["km_source"]] if rz["km_source"] != ra["km_source"] else [])
+                g = {"gauge": "1435;1000", "source:gauge": DUAL_VN} if line == "Dong Dang-Gia Lam" else \
+                    {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]}
+                self.schematic_way(a, z, dist, HANOI_LINES[line], "difference of km posts: %s %s, %s %s; %s" % (
+                    ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)), g)
+        self.add_liunan(nodes["柳州"], nodes["南宁"], gauges)
+
+    def add_liunan(self, liuzhou, nanning, gauges):
+        """Liuzhou - Nanning: piece 0 of 太原-南宁通道 (Nanning to Liuzhou, 223.5 km), its stations placed on it."""
+        with open(LIUNAN_JSON, encoding="utf-8") as f:
+            parts = json.load(f)["features"][0]["geometry"]["coordinates"]
+        trace = [(c[1], c[0]) for c in parts[0][::-1]]
+        rows = {r["name_zh"]: r for r in read_csv(CHINA_STATIONS) if r["name_zh"] in LIUNAN_STATIONS}
+        what = "太原-南宁通道 piece 0 (Liuzhou - Nanning, between the schematic lines of 湘桂铁路)"
+        cuts = [(liuzhou, self.end_station(liuzhou, trace, 0, what))]
+        cuts += self.line_stations(trace, rows)
+        assert not rows, "not on the Liuzhou-Nanning line: %r" % sorted(rows)
+        cuts.append((nanning, self.end_station(nanning, trace, -1, what)))
+        for piece in self.b.split_trace(trace, cuts, "liunan"):
+            self.real_way(piece, "liunan", LIUNAN_SOURCE, {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]})
+
     # -- Ukraine: Kyiv - Lviv - Mostyska - Przemysl, Lviv - Chop - Zahony, Kovel - Yahodyn ---------------------------
 
     def ua_station(self, r):
@@ -555,6 +690,9 @@ class Eurasia:
                 tags.setdefault(k, r[col])
         if r["official_name"] != local:
             tags.setdefault("official_name", r["official_name"])
+        for k, v in UA_NAMES.get(local, {}).items():
+            tags.setdefault(k, v)
+            tags["source:" + k] = "romanised here (UA_NAMES): the source has the Ukrainian name only"
         tags.setdefault("name:en", local)
         if tags["name:en"] == local and key == "name:uk":
             tags["source:name:en"] = "the source has no English name: the Ukrainian name"
@@ -568,7 +706,12 @@ class Eurasia:
         rounded = {k for k, r in rows.items() if len(r["lat"].rstrip("0").split(".")[1]) <= 4}
         radius = lambda k: UA_ROUNDED_M if k in rounded else UA_STATION_M
         ends = {}
-        for c in sorted({tuple(f["geometry"]["coordinates"][i]) for f in chains for i in (0, -1)}):
+        degree = {}
+        for f in chains:
+            for i in (0, -1):
+                degree[tuple(f["geometry"]["coordinates"][i])] = degree.get(tuple(f["geometry"]["coordinates"][i]), 0) + 1
+        ends.update(self.ua_junction_stations(rows, degree))
+        for c in sorted({tuple(f["geometry"]["coordinates"][i]) for f in chains for i in (0, -1)} - set(ends)):
             lat, lon = c[1], c[0]
             best = min(sorted(rows), key=lambda k: cb.haversine_km(lat, lon, float(rows[k]["lat"]), float(rows[k]["lon"])))
             d = cb.haversine_km(lat, lon, float(rows[best]["lat"]), float(rows[best]["lon"])) * 1000
@@ -607,6 +750,25 @@ class Eurasia:
                 self.real_way(piece, "ukraine", UKRAINE_SOURCE, {"gauge": g, "source:gauge": src})
         self.ua_dual_to_stations(first)
 
+    def ua_junction_stations(self, rows, degree):
+        """The stations of UA_AT_JUNCTION, each put at the nearest chain end where two or more chains meet (degree:
+        how many chain ends each end coordinate is), taken out of rows. Returns {end coordinate: station node}."""
+        out = {}
+        for key in sorted(k for k, r in rows.items() if r["name_local"] in UA_AT_JUNCTION):
+            r = rows[key]
+            lat, lon = float(r["lat"]), float(r["lon"])
+            c = min((c for c, k in degree.items() if k >= 2 and c not in out),
+                    key=lambda c: (cb.haversine_km(lat, lon, c[1], c[0]), c))
+            d = cb.haversine_km(lat, lon, c[1], c[0]) * 1000
+            assert d <= UA_ROUNDED_M, (r["name_local"], d)
+            n = self.ua_station(rows.pop(key))
+            n.lat, n.lon = c[1], c[0]
+            n.tags["note:position"] = UA_AT_JUNCTION[r["name_local"]]
+            self.log.append("place: %s is the junction of %d Ukrainian chains, %.0f m from its source point: %s" % (
+                n.label, degree[c], d, UA_AT_JUNCTION[r["name_local"]]))
+            out[c] = n
+        return out
+
     def ua_dual_to_stations(self, first):
         """Known exceptions: where the source's dual-gauge track stops just short of a gauge-change station, the
         1520 mm piece between its end and the station is dual gauge too (UA_DUAL_TO)."""
@@ -620,6 +782,20 @@ class Eurasia:
                     w.tags["gauge"], w.tags["source:gauge"] = "1435;1520", why
                     self.log.append("gauge: %s - %s (%.0f m) set to 1435;1520: %s" % (
                         other.label, st.label, cb.way_length_km(w) * 1000, why))
+
+    def add_dorohusk(self):
+        """Yahodyn - the border - Dorohusk: a straight link through the border point, dual gauge (DOROHUSK_GAUGE), to
+        the Polish border station, which PLRailMap has (data/eurasia/sources/poland/stations.csv) but not its
+        track."""
+        yahodyn = next(n for n in self.new_stations if n.tags.get("name") == "Ягодин")
+        row = next(r for r in read_csv(POLAND_STATIONS) if r["name"] == "Dorohusk")
+        dorohusk = self.pl_station(row, {"name:uk": "Дорогуськ", "name:ru": "Дорогуск"})
+        dorohusk.tags["source:name:uk"] = "uk: Дорогуськ (volynpost.com, cfts.org.ua); ru: Дорогуск, assumed"
+        border = cb.Node(*DOROHUSK_BORDER, label="border Yahodyn - Dorohusk")
+        extra = {"gauge": "1435;1520", "source:gauge": DOROHUSK_GAUGE, "name": "Ягодин — Дорогуськ",
+                 "name:uk": "Ягодин — Дорогуськ", "name:pl": "Jagodzin — Dorohusk", "name:en": "Yahodyn-Dorohusk"}
+        self.straight_link(yahodyn, dorohusk, "ukraine", DOROHUSK_WHY + "; through the border point",
+                           limit_m=BORDER_LINK_M, extra=extra, through=border)
 
     # -- Moscow - Orsha - Minsk - Brest - Terespol - Warsaw -------------------------------------------------------
 
@@ -806,6 +982,8 @@ class Eurasia:
         self.add_zabaikalsk()
         self.add_europe()
         self.add_ukraine()
+        self.add_dorohusk()
+        self.add_hanoi()
         self.add_elevations()
         self.b.assign_ids()
 

@@ -18,7 +18,9 @@ import xml.etree.ElementTree as ET
 from cutlib import chains, hv as hv_lonlat, shortest_path
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sources", "poland")
-# Dorohusk is not on PLRailMap's track (a passenger map: its nearest track node is 15 km away), so it is left out.
+# Dorohusk is not on PLRailMap's track (a passenger map: its nearest track node is 15 km away): its station is kept
+# all the same (EXTRA_STATIONS), for the build's schematic link Yahodyn - Dorohusk.
+EXTRA_STATIONS = ["Dorohusk"]
 ROUTES = [("Terespol", "Warszawa Centralna"), ("Przemyśl Główny", "Warszawa Centralna")]
 STATION_M = 100.0
 
@@ -72,7 +74,7 @@ def main(path):
     on = set(seq)
     rows = []
     for i, t in sorted(stations.items()):
-        if i in on or min(hv(coord[i], coord[j]) for j in seq) * 1000 <= STATION_M:
+        if i in on or t.get("name") in EXTRA_STATIONS or min(hv(coord[i], coord[j]) for j in seq) * 1000 <= STATION_M:
             rows.append([i, t.get("name", ""), t.get("name:pl", ""), t.get("name:uk", ""), t.get("name:ru", ""),
                          t.get("ref", ""), "%.7f" % coord[i][0], "%.7f" % coord[i][1]])
     with open(os.path.join(OUT, "stations.csv"), "w", encoding="utf-8", newline="") as f:

@@ -293,6 +293,21 @@ class Network:
         return Journey.from_json(self._json("/api/journey", self._journey_params(
             frm, to, train, depart, via, avoid, seen, gauge, dwell)))
 
+    def gtfs(self, frm: Place, to: Place, train: Union[str, Train], depart: str, via: Sequence[Place] = (),
+             avoid: Sequence[str] = (), seen: Sequence[Any] = (), gauge: Optional[int] = None,
+             dwell: Optional[float] = None) -> bytes:
+        """The journey of plan() as a one-trip GTFS feed: the bytes of the zip `bogie route --format gtfs` writes
+        (docs/journeys.md lists its files). depart is needed: a feed's times are times of day."""
+        status, _, body = self._get("/api/journey", self._journey_params(
+            frm, to, train, depart, via, avoid, seen, gauge, dwell) + [("format", "gtfs")])
+        if status != 200:
+            try:
+                d = json.loads(body.decode("utf-8"))
+            except ValueError:
+                d = {}
+            raise Error(d.get("code", "Error"), d.get("message", ""), status)
+        return body
+
     def where(self, frm: Place, to: Place, train: Union[str, Train], at: str, depart: Optional[str] = None,
               via: Sequence[Place] = (), avoid: Sequence[str] = (), seen: Sequence[Any] = (),
               gauge: Optional[int] = None, dwell: Optional[float] = None) -> Dict[str, Any]:

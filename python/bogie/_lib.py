@@ -39,6 +39,7 @@ class Response(ctypes.Structure):
         ("body", ctypes.c_void_p),
         ("length", ctypes.c_size_t),
         ("from_cache", ctypes.c_bool),
+        ("disposition", ctypes.c_char_p),
     ]
 
 

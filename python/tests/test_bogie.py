@@ -2,11 +2,13 @@
 tables and stations; errors with their code and message; trains of one's own; memory flat over 10,000 journeys.
 BOGIE_NETWORK (default build/corridor.bogie), BOGIE_DATA (default data) and BOGIE (default build/bogie) are relative
 to the repository, as tests/cli/test_python.sh runs it."""
+import io
 import json
 import math
 import os
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 
@@ -42,6 +44,18 @@ def test_flagship_is_the_command_lines(net):
     # The JSON gives whole seconds: each of the six parts and the total is rounded by at most half a second.
     assert abs(j.total_s - parts) <= 3.5
     assert j.profile_columns[:3] == ["km", "time_s", "speed_kmh"] and len(j.profile) > 100
+
+
+def test_gtfs_is_the_command_lines(net, tmp_path):
+    feed = net.gtfs("Pyongyang", "Vladivostok", train="armoured", depart=DEPART)
+    subprocess.run([CLI, "route", "--network", NETWORK, "--data", DATA, "--from", "Pyongyang", "--to", "Vladivostok",
+                    "--train", "armoured", "--depart", DEPART, "-o", str(tmp_path / "feed.zip")], check=True)
+    assert feed == (tmp_path / "feed.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(feed)) as z:
+        assert "stop_times.txt" in z.namelist()
+    with pytest.raises(bogie.Error) as e:
+        net.gtfs("Pyongyang", "Vladivostok", train="armoured", depart="")
+    assert e.value.status == 400 and "depart" in e.value.message
 
 
 def test_places_as_coordinates_and_options(net):

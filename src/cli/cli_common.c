@@ -4,6 +4,7 @@
 #include "base/text.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,17 +85,27 @@ int cli_need_data(const char *cmd, const char *dir)
 
 int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
 {
+    return cli_write_bytes_atomic(cmd, path, text, strlen(text));
+}
+
+int cli_write_bytes_atomic(const char *cmd, const char *path, const void *bytes, size_t n)
+{
     /* A device or a pipe (/dev/stdout, a FIFO) is written as it is: renaming a file over it would replace it. */
     struct stat sb;
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         FILE *f = fopen(path, "w");
-        size_t n = strlen(text);
-        if (!f || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+        if (!f || fwrite(bytes, 1, n, f) != n || fclose(f) != 0) {
             fprintf(stderr, "bogie %s: %s: cannot write: %s\n", cmd, path, strerror(errno));
             return 1;
         }
         return 0;
     }
+    /* A symbolic link is kept: the file it leads to is replaced (/dev/stdout redirected to a file leads to that
+     * file), never the link itself. */
+    char target[PATH_MAX];
+    struct stat lsb;
+    if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) && realpath(path, target))
+        path = target;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     /* Created anew, never through a link: a symbolic link planted at the temporary name must not redirect the
@@ -107,8 +118,7 @@ int cli_write_file_atomic(const char *cmd, const char *path, const char *text)
             close(fd);
         return 1;
     }
-    size_t n = strlen(text);
-    int bad = fwrite(text, 1, n, f) != n;
+    int bad = fwrite(bytes, 1, n, f) != n;
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
         fprintf(stderr, "bogie %s: %s: cannot write: %s\n", cmd, path, strerror(errno));

@@ -38,7 +38,6 @@ typedef struct help_command {
                    "not fit)"},                                                                                  \
     {"--seen PLACE@TIME", "the train was seen at PLACE at TIME (local there, or with an offset): the journey is " \
                           "re-timed to every sighting, with a band on the arrival; repeatable"},                 \
-    {"--format FORMAT", "text (default, or what -o's extension names), json, geojson or gpx"},                   \
     {"-o FILE", "write there (through a temporary file renamed into place) instead of to stdout"}
 
 static const help_command commands[] = {
@@ -68,6 +67,8 @@ static const help_command commands[] = {
      "The fastest route this train can run, with its gauge changes, border stops and timetable in each stop's local "
      "time, integrated from the train's physics.",
      {JOURNEY_OPTS,
+      {"--format FORMAT", "text (default, or what -o's extension names), json, geojson, gpx, or gtfs: a one-trip "
+                          "GTFS feed, zipped (needs --depart and -o FEED.zip)"},
       {"--profile-csv FILE", "also write the speed profile as CSV"},
       {"--plot FILE.svg", "also draw the speed-distance plot as SVG"},
       {"--verbose", "also say on stderr which rows of the reference data apply to nothing in this network"}},
@@ -76,7 +77,8 @@ static const help_command commands[] = {
      "Where the train of that journey (re-timed by its sightings) is at TIME: km, position, the last and next "
      "stations, and whether it is stopped and why.",
      {{"--at TIME|now", "the time asked about, as --depart takes it, or now (required)"},
-      JOURNEY_OPTS},
+      JOURNEY_OPTS,
+      {"--format text|json", "text (default), or the journey's JSON with a \"position\" object"}},
      "bogie where --from Pyongyang --to Vladivostok --train armoured --depart \"2023-09-10 15:00\" "
      "--at \"2023-09-11 06:00\""},
     {"match", "TRACE.gpx --train NAME|FILE [--network FILE] [--data DIR] [--format text|json|geojson] [--radius M] "

@@ -53,6 +53,8 @@ int cli_need_data(const char *cmd, const char *dir);
 /* Writes text to path through a temporary file renamed into place, so that a failure leaves no partial file (a
  * device or a pipe is written as it is). Returns 0, or 1 after saying why on stderr. */
 int cli_write_file_atomic(const char *cmd, const char *path, const char *text);
+/* The same for n bytes (a zip). */
+int cli_write_bytes_atomic(const char *cmd, const char *path, const void *bytes, size_t n);
 /* Writes s to f with its control characters replaced (U+FFFD), then spaces up to cols display columns (a wide
  * character takes two): for a column of names in a terminal. */
 void cli_put_padded(FILE *f, const char *s, size_t cols);

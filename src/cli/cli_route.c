@@ -1,5 +1,5 @@
 /* cli_route.c: `bogie route`: plans the fastest journey a train can run between places and writes it as a timetable,
- * JSON, GeoJSON or GPX, with its speed profile as CSV and a plot as SVG when asked. */
+ * JSON, GeoJSON, GPX or a GTFS feed, with its speed profile as CSV and a plot as SVG when asked. */
 #include "cli/cli_int.h"
 
 #include <stdbool.h>
@@ -117,10 +117,13 @@ static const struct route_format_name {
                      {"json", "JSON", BOGIE_FORMAT_JSON, "json", NULL},
                      {"geojson", "GeoJSON", BOGIE_FORMAT_GEOJSON, "geojson", NULL},
                      {"gpx", "GPX", BOGIE_FORMAT_GPX, "gpx", NULL},
+                     {"gtfs", "a GTFS feed (a zip)", BOGIE_FORMAT_GTFS, "zip", NULL},
                      {"csv", "CSV", BOGIE_FORMAT_CSV, "csv", NULL},
                      {"svg", "SVG", BOGIE_FORMAT_SVG, "svg", NULL}};
 
-#define N_JOURNEY_FORMATS 4 /* the first four can be asked for with --format; csv and svg have options of their own */
+#define N_JOURNEY_FORMATS 5 /* the first five can be asked for with --format; csv and svg have options of their own */
+#define FORMAT_CSV 5
+#define FORMAT_SVG 6
 
 /* The extension of path's file name ("png" for "out/plot.png"), or "" when it has none (a string in path). */
 static const char *file_extension(const char *path)
@@ -155,7 +158,11 @@ static int check_extension(const char *opt, const char *path, const struct route
     if (!*ext || names_format(ext, f))
         return 0;
     fprintf(stderr, "bogie route: %s writes %s, but \"%s\" names a .%s file; give a name ending in .%s%s\n", opt,
-            f->title, path, ext, f->ext, f->fmt == BOGIE_FORMAT_SVG ? " (bogie draws the plot as SVG only)" : "");
+            f->title, path, ext, f->ext,
+            f->fmt == BOGIE_FORMAT_SVG ? " (bogie draws the plot as SVG only)"
+            : strcmp(opt, "-o") == 0 ? ", or one whose extension names the format (.json, .geojson, .gpx, and .zip "
+                                       "for a GTFS feed)"
+                                     : "");
     return 2;
 }
 
@@ -169,7 +176,7 @@ static int route_format(const route_args *a, bogie_format *fmt)
         while (i < N_JOURNEY_FORMATS && strcmp(a->format, route_formats[i].name) != 0)
             i++;
         if (i == N_JOURNEY_FORMATS) {
-            fprintf(stderr, "bogie route: --format must be text, json, geojson or gpx, not \"%s\"\n", a->format);
+            fprintf(stderr, "bogie route: --format must be text, json, geojson, gpx or gtfs, not \"%s\"\n", a->format);
             return 2;
         }
         f = &route_formats[i];
@@ -177,28 +184,34 @@ static int route_format(const route_args *a, bogie_format *fmt)
         f = format_of_extension(file_extension(a->out_path), N_JOURNEY_FORMATS);
     }
     *fmt = f->fmt;
+    /* A zip is no text for a terminal or a pipe that expects one: the feed goes to a file (or -o /dev/stdout). */
+    if (f->fmt == BOGIE_FORMAT_GTFS && !a->out_path)
+        return cli_usage_error(a->cmd, "--format gtfs writes a zip: give -o FEED.zip");
+    if (f->fmt == BOGIE_FORMAT_GTFS && !a->req.depart)
+        return cli_usage_error(a->cmd, "--format gtfs needs --depart TIME: a feed's stop times are times of day");
     int rc = a->out_path ? check_extension("-o", a->out_path, f) : 0;
     if (rc == 0 && a->csv_path)
-        rc = check_extension("--profile-csv", a->csv_path, &route_formats[4]);
+        rc = check_extension("--profile-csv", a->csv_path, &route_formats[FORMAT_CSV]);
     if (rc == 0 && a->svg_path)
-        rc = check_extension("--plot", a->svg_path, &route_formats[5]);
+        rc = check_extension("--plot", a->svg_path, &route_formats[FORMAT_SVG]);
     return rc;
 }
 
 /* Writes the journey in fmt to path, or to stdout when path is NULL; returns 0 or 1, with *st the library's status
- * (nothing is written unless it is BOGIE_OK). */
-static int write_format(const bogie_journey *j, bogie_format fmt, const char *path, bogie_status *st)
+ * and d its diagnostic (nothing is written unless it is BOGIE_OK). */
+static int write_format(const bogie_journey *j, bogie_format fmt, const char *path, bogie_status *st, bogie_diag *d)
 {
-    char *text = NULL;
+    unsigned char *bytes = NULL;
+    size_t len = 0;
     int rc = 0;
-    *st = bogie_journey_write(j, fmt, &text);
+    *st = bogie_journey_write_bytes(j, fmt, &bytes, &len, d);
     if (*st == BOGIE_OK) {
         if (path)
-            rc = cli_write_file_atomic("route", path, text);
+            rc = cli_write_bytes_atomic("route", path, bytes, len);
         else
-            fputs(text, stdout);
+            fwrite(bytes, 1, len, stdout);
     }
-    free(text);
+    free(bytes);
     return rc;
 }
 
@@ -206,15 +219,14 @@ static int write_format(const bogie_journey *j, bogie_format fmt, const char *pa
 static int write_journey(const route_args *a, const bogie_journey *j, bogie_format fmt)
 {
     bogie_status st;
-    int rc = write_format(j, fmt, a->out_path, &st);
+    bogie_diag d = {0};
+    int rc = write_format(j, fmt, a->out_path, &st, &d);
     if (rc == 0 && st == BOGIE_OK && a->csv_path)
-        rc = write_format(j, BOGIE_FORMAT_CSV, a->csv_path, &st);
+        rc = write_format(j, BOGIE_FORMAT_CSV, a->csv_path, &st, &d);
     if (rc == 0 && st == BOGIE_OK && a->svg_path)
-        rc = write_format(j, BOGIE_FORMAT_SVG, a->svg_path, &st);
-    if (st != BOGIE_OK) {
-        fprintf(stderr, "bogie route: %s\n", bogie_strerror(st));
-        rc = 1;
-    }
+        rc = write_format(j, BOGIE_FORMAT_SVG, a->svg_path, &st, &d);
+    if (st != BOGIE_OK)
+        rc = cli_fail("route", &d, st);
     return rc;
 }
 

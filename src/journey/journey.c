@@ -104,25 +104,32 @@ static void drop_passed_points(bogie_journey *j)
     j->n_path_nodes = k;
 }
 
-/* The stages after the places: search, layout, stops, run, timetable, clock, result and sightings, for w's places
- * (in w->places[0 .. w->n_places)); with passing set, the vias are passed without stopping. */
+/* Each stage's time goes into j->stage_s: STAGE_DONE(k) adds the time since *t0 to stage k and restarts the clock. */
+#define STAGE_DONE(k) (t1 = util_now(), j->stage_s[k] += t1 - *t0, *t0 = t1)
+
+/* The stages after the places: the train's wheels at the start, search, layout, stops, run, timetable, clock,
+ * result and sightings, for w's places (in w->places[0 .. w->n_places)); with passing set, the vias are passed
+ * without stopping. The search and the physics give up once util_now() passes deadline (0: never); *t0 is when the
+ * stage running now started. */
 static bogie_status plan_stages(const bogie_planner *p, const bogie_journey_request *req, work *w, bool passing,
-                                bogie_journey *j, bogie_diag *diag)
+                                double deadline, double *t0, bogie_journey *j, bogie_diag *diag)
 {
     const bogie_train *t = req->train;
     const char *pre = req->field_prefix ? req->field_prefix : "--";
-    /* The time limit counts from here, for the search and the physics alike. */
-    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    double t1;
+    bogie_status rc = jy_start_wheels(p, req, &w->places[0], &w->train, diag);
+    STAGE_DONE(BOGIE_STAGE_PLACES);
     /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
      * request avoids. */
-    bogie_status rc = jy_start_wheels(p, req, &w->places[0], &w->train, diag);
     if (rc == BOGIE_OK)
         rc = jy_search(p, req, &w->train, w->places, w->n_places, deadline, &w->route, j, diag);
     if (rc == BOGIE_OK && passing)
         pass_vias(w);
+    STAGE_DONE(BOGIE_STAGE_SEARCH);
     /* Layout: the route's track edge by edge, as segments with limits, a line, marks and border crossings. */
     if (rc == BOGIE_OK)
         rc = jy_lay_out(&p->base, t, &w->route, origin_node(w), &w->layout, diag);
+    STAGE_DONE(BOGIE_STAGE_LAYOUT);
     /* Stops: the origin, gauge changes, reversals, via stops and the destination; then a stop at every border. */
     if (rc == BOGIE_OK)
         rc = jy_event_stops(p->world, t, &w->route, &w->layout, w->n_places, p->alloc, &w->stops, diag);
@@ -130,15 +137,19 @@ static bogie_status plan_stages(const bogie_planner *p, const bogie_journey_requ
         jy_countries_passed(p->net, jy_place_country(p->net, &w->places[0]), &w->layout, j);
     if (rc == BOGIE_OK)
         rc = jy_border_stops(p, &w->layout, &w->stops, diag);
+    STAGE_DONE(BOGIE_STAGE_STOPS);
     /* Run: the physics from stop to stop, giving the times at the stops and the speed profile. */
     if (rc == BOGIE_OK)
         rc = jy_run(t, &w->layout, &w->stops, deadline, p->alloc, &w->profile, j, diag);
+    STAGE_DONE(BOGIE_STAGE_RUN);
     /* Timetable: the stops and the stations passed between them, named. */
     if (rc == BOGIE_OK)
         rc = jy_timetable(p, &w->route.view, w->places, &w->layout, &w->stops, &w->profile, &w->rows, diag);
+    STAGE_DONE(BOGIE_STAGE_TIMETABLE);
     /* Clock: countries, time zones, and UTC and local times from the departure. */
     if (rc == BOGIE_OK)
         rc = jy_put_on_clock(p, req, pre, &w->rows, j, diag);
+    STAGE_DONE(BOGIE_STAGE_CLOCK);
     /* Result: the line, the thinned profile, the path and the timetable into j, and warnings about the data. */
     if (rc == BOGIE_OK)
         rc = jy_fill_journey(p->net, &w->layout, &w->profile, &w->rows, j, diag);
@@ -146,11 +157,15 @@ static bogie_status plan_stages(const bogie_planner *p, const bogie_journey_requ
         drop_passed_points(j);
     if (rc == BOGIE_OK)
         jy_warn_about_data(t, &w->route, &w->layout, w->places, w->n_places, j);
+    STAGE_DONE(BOGIE_STAGE_RESULT);
     /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
     if (rc == BOGIE_OK)
         rc = jy_retime(p, req, pre, j, diag);
+    STAGE_DONE(BOGIE_STAGE_RETIME);
     return rc;
 }
+
+#undef STAGE_DONE
 
 /* Starts j: its train's name and title. */
 static void name_train(const bogie_train *t, bogie_journey *j)
@@ -168,13 +183,18 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     if (req->n_via > 30)
         return util_fail(diag, BOGIE_ERR_ARG, "at most 30 via points");
     name_train(t, j);
+    /* The time limit counts from here, for the search and the physics alike. */
+    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
     work w;
     memset(&w, 0, sizeof w);
     w.layout.a = p->alloc;
+    double t0 = util_now();
     /* Places: from, every via and to, each a station or a point snapped to track. */
     bogie_status rc = jy_resolve_places(p, req, w.places, &w.n_places, diag);
     if (rc == BOGIE_OK)
-        rc = plan_stages(p, req, &w, false, j, diag);
+        rc = plan_stages(p, req, &w, false, deadline, &t0, j, diag);
+    else
+        j->stage_s[BOGIE_STAGE_PLACES] += util_now() - t0;
     work_free(p->alloc, &w);
     return rc;
 }
@@ -195,7 +215,8 @@ bogie_status jy_plan_places(const bogie_planner *p, const bogie_journey_request 
     w.layout.a = p->alloc;
     memcpy(w.places, places, np * sizeof *places);
     w.n_places = np;
-    bogie_status rc = plan_stages(p, req, &w, true, j, diag);
+    double t0 = util_now(), deadline = req->time_limit_s > 0 ? t0 + req->time_limit_s : 0;
+    bogie_status rc = plan_stages(p, req, &w, true, deadline, &t0, j, diag);
     work_free(p->alloc, &w);
     if (rc != BOGIE_OK) {
         bogie_journey_free(j);

@@ -1,5 +1,5 @@
 /* output.c: writes a planned journey as a timetable for people, JSON, GeoJSON, GPX, a speed-profile CSV, or an SVG
- * plot of speed and limit against distance. */
+ * plot of speed and limit against distance (a GTFS feed is output_gtfs.c's). */
 #include "bogie.h"
 
 #include "output/output.h"
@@ -183,6 +183,13 @@ static void write_timetable(const bogie_journey *j, strbuf *sb)
     else if (j->has_clock)
         sb_printf(sb, "arrives %s %s%s%s%s\n", d->arrive_local, d->abbr, d->zone[0] ? " (" : "", d->zone,
                   d->zone[0] ? ")" : "");
+    /* Work at the destination (a border, a gauge change) comes after the arrival: the total counts it. */
+    if (j->has_clock && !j->retimed && d->depart_s > d->arrive_s + 0.5 && d->depart_local[0])
+        sb_printf(sb, "the stop there (%s) ends %s %s, which the total counts\n",
+                  d->border_s > 0 && d->change_s > 0 ? "border and gauge change"
+                  : d->border_s > 0                  ? "border"
+                                                     : "gauge change",
+                  d->depart_local, d->abbr);
     if (j->graded_km > 0)
         sb_printf(sb, "grades known on %.1f of %.1f km (steepest %.1f per mille); the rest taken as flat\n",
                   j->graded_km, j->length_m / 1000, j->max_grade_permille);
@@ -699,6 +706,24 @@ bogie_status bogie_journey_write(const bogie_journey *j, bogie_format format, ch
         return BOGIE_ERR_NOMEM;
     }
     *out = sb.s;
+    return BOGIE_OK;
+}
+
+bogie_status bogie_journey_write_bytes(const bogie_journey *j, bogie_format format, unsigned char **out, size_t *len,
+                                       bogie_diag *diag)
+{
+    *out = NULL;
+    *len = 0;
+    if (!j || j->n_stops == 0)
+        return util_fail(diag, BOGIE_ERR_ARG, "no journey to write");
+    if (format == BOGIE_FORMAT_GTFS)
+        return output_gtfs(j, out, len, diag);
+    char *text;
+    bogie_status st = bogie_journey_write(j, format, &text);
+    if (st != BOGIE_OK)
+        return util_fail(diag, st, "cannot write the journey: %s", bogie_strerror(st));
+    *out = (unsigned char *)text;
+    *len = strlen(text);
     return BOGIE_OK;
 }
 

@@ -26,4 +26,8 @@ void output_position_text(const bogie_journey *j, const bogie_position *o, strbu
 void output_position_json(const bogie_journey *j, const bogie_position *o, strbuf *sb,
                           void (*iso)(int64_t, int, char *, size_t));
 
+/* output_gtfs.c: journey j as a one-trip GTFS feed, zipped, into *out (malloc'd, *len bytes, the caller's; free()
+ * it). BOGIE_ERR_ARG when j has no departure time; diag may be NULL. */
+bogie_status output_gtfs(const bogie_journey *j, unsigned char **out, size_t *len, bogie_diag *diag);
+
 #endif

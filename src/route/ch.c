@@ -5,9 +5,11 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #define NO_MID UINT32_MAX
+#define CH_CHILD 3 /* entries per arc in struct ch's up_child and down_child */
 
 /* An arc during and after contraction: to (or from) other, through mid when it is a shortcut. */
 typedef struct arc {
@@ -28,7 +30,16 @@ struct ch {
     arc *up;
     uint32_t *down_first; /* n + 1: node v's upward in-arcs (other -> v, other ranked higher) */
     arc *down;
+    /* A shortcut's two arcs, as arc ids (up arc k is k, down arc k is n_up + k), in travel order, and its middle
+     * node: for u -> w through mid, the down arc u -> mid at mid, the up arc mid -> w at mid, and mid; NO_MID for an
+     * input arc. CH_CHILD entries per arc, so that unpacking reads one small array. */
+    uint32_t *up_child, *down_child;
     size_t n_up, n_down, n_input, n_shortcuts;
+    /* Searches' tables and queues, kept between queries (one per query running at a time): ch_route takes one and
+     * gives it back under pool_lock, so that a query allocates nothing but its path. */
+    pthread_mutex_t pool_lock;
+    bool pool_lock_ok;
+    struct ch_scratch *pool;
 };
 
 /* ----- contraction ----- */
@@ -204,16 +215,25 @@ static void builder_free(builder *b)
     minheap_free(&b->wh);
 }
 
+static void scratch_free_all(ch *h);
+
 void ch_free(ch *h)
 {
     if (!h)
         return;
+    scratch_free_all(h);
+    if (h->pool_lock_ok)
+        pthread_mutex_destroy(&h->pool_lock);
     size_t n = h->n;
     util_free(h->a, h->rank, (n ? n : 1) * sizeof *h->rank);
     util_free(h->a, h->up_first, (n + 1) * sizeof *h->up_first);
     util_free(h->a, h->down_first, (n + 1) * sizeof *h->down_first);
     util_free(h->a, h->up, (h->n_up ? h->n_up : 1) * sizeof *h->up);
     util_free(h->a, h->down, (h->n_down ? h->n_down : 1) * sizeof *h->down);
+    if (h->up_child)
+        util_free(h->a, h->up_child, CH_CHILD * (h->n_up ? h->n_up : 1) * sizeof *h->up_child);
+    if (h->down_child)
+        util_free(h->a, h->down_child, CH_CHILD * (h->n_down ? h->n_down : 1) * sizeof *h->down_child);
     util_free(h->a, h, sizeof *h);
 }
 
@@ -252,6 +272,49 @@ static bool flatten(const bogie_allocator *a, const arc_list *lists, uint32_t n,
     return true;
 }
 
+/* The id of the down arc at node at from other (other -> at), or NO_MID. */
+static uint32_t down_arc_id(const ch *h, uint32_t at, uint32_t other)
+{
+    for (uint32_t k = h->down_first[at]; k < h->down_first[at + 1]; k++)
+        if (h->down[k].other == other)
+            return (uint32_t)(h->n_up + k);
+    return NO_MID;
+}
+
+/* The id of the up arc at node at to other (at -> other), or NO_MID. */
+static uint32_t up_arc_id(const ch *h, uint32_t at, uint32_t other)
+{
+    for (uint32_t k = h->up_first[at]; k < h->up_first[at + 1]; k++)
+        if (h->up[k].other == other)
+            return k;
+    return NO_MID;
+}
+
+/* Fills one arc's two children (u -> w through mid) and its middle node into c[0], c[1], c[2]. */
+static void children_of(const ch *h, uint32_t u, uint32_t w, uint32_t mid, uint32_t *c)
+{
+    c[0] = mid == NO_MID ? NO_MID : down_arc_id(h, mid, u);
+    c[1] = mid == NO_MID ? NO_MID : up_arc_id(h, mid, w);
+    c[2] = mid;
+}
+
+/* Finds every shortcut's two arcs once (h->up_child, h->down_child, allocated with h->a), so that unpacking a path
+ * follows ids instead of searching the arc lists of each middle node; false when out of memory. */
+static bool link_children(ch *h)
+{
+    h->up_child = util_malloc(h->a, CH_CHILD * (h->n_up ? h->n_up : 1) * sizeof *h->up_child);
+    h->down_child = util_malloc(h->a, CH_CHILD * (h->n_down ? h->n_down : 1) * sizeof *h->down_child);
+    if (!h->up_child || !h->down_child)
+        return false;
+    for (uint32_t v = 0; v < h->n; v++) {
+        for (uint32_t k = h->up_first[v]; k < h->up_first[v + 1]; k++)
+            children_of(h, v, h->up[k].other, h->up[k].mid, &h->up_child[CH_CHILD * (size_t)k]);
+        for (uint32_t k = h->down_first[v]; k < h->down_first[v + 1]; k++)
+            children_of(h, h->down[k].other, v, h->down[k].mid, &h->down_child[CH_CHILD * (size_t)k]);
+    }
+    return true;
+}
+
 bogie_status ch_build(const ch_input *in, const bogie_allocator *alloc, ch **out, bogie_diag *diag)
 {
     const bogie_allocator *a = util_alloc_or_default(alloc);
@@ -281,6 +344,11 @@ bogie_status ch_build(const ch_input *in, const bogie_allocator *alloc, ch **out
         goto done;
     }
     h->a = a;
+    h->pool_lock_ok = pthread_mutex_init(&h->pool_lock, NULL) == 0;
+    if (!h->pool_lock_ok) {
+        rc = util_nomem(diag, "contracting the graph");
+        goto done;
+    }
     h->n = in->n;
     h->rank = util_malloc(a, n * sizeof *h->rank);
     if (!h->rank) {
@@ -339,7 +407,7 @@ bogie_status ch_build(const ch_input *in, const bogie_allocator *alloc, ch **out
     }
     h->n_shortcuts = b.shortcuts;
     if (!flatten(a, b.up, in->n, &h->up_first, &h->up, &h->n_up) ||
-        !flatten(a, b.down, in->n, &h->down_first, &h->down, &h->n_down)) {
+        !flatten(a, b.down, in->n, &h->down_first, &h->down, &h->n_down) || !link_children(h)) {
         rc = util_nomem(diag, "contracting the graph");
         goto done;
     }
@@ -358,7 +426,7 @@ done:
 typedef struct label {
     uint32_t node;   /* UINT32_MAX: empty */
     uint32_t parent; /* the previous node on the search's path, or UINT32_MAX at a seed */
-    uint32_t mid;    /* the arc's mid, for unpacking */
+    uint32_t arc;    /* the id of the arc from parent (struct ch: up_child), for unpacking */
     uint32_t seed;   /* at a seed: its index */
     double d, len;
 } label;
@@ -367,6 +435,7 @@ typedef struct lmap {
     const bogie_allocator *a;
     label *v;
     size_t cap, n;
+    VEC(uint32_t) used; /* the slots taken, so that lreset clears only them */
 } lmap;
 
 static size_t lslot(const lmap *m, uint32_t node)
@@ -393,19 +462,26 @@ static label *lget(lmap *m, uint32_t node)
         label *nv = util_malloc(m->a, nc * sizeof *nv);
         if (!nv)
             return NULL;
+        if (VEC_RESERVE(m->a, m->used, nc / 2) != 0) {
+            util_free(m->a, nv, nc * sizeof *nv);
+            return NULL;
+        }
         for (size_t i = 0; i < nc; i++)
             nv[i].node = UINT32_MAX;
-        lmap nm = {m->a, nv, nc, m->n};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->v[i].node != UINT32_MAX) {
-                size_t j = lslot(&nm, m->v[i].node);
-                while (nv[j].node != UINT32_MAX)
-                    j = (j + 1) & (nc - 1);
-                nv[j] = m->v[i];
-            }
+        /* The entries move to their slots in the larger table, which the used list then names. */
+        size_t moved = 0;
+        for (size_t k = 0; k < m->used.n; k++) {
+            const label *x = &m->v[m->used.v[k]];
+            size_t j = (size_t)(((uint64_t)x->node * 0x9E3779B97F4A7C15ull) >> 32) & (nc - 1);
+            while (nv[j].node != UINT32_MAX)
+                j = (j + 1) & (nc - 1);
+            nv[j] = *x;
+            m->used.v[moved++] = (uint32_t)j;
+        }
         if (m->v)
             util_free(m->a, m->v, m->cap * sizeof *m->v);
-        *m = nm;
+        m->v = nv;
+        m->cap = nc;
     }
     size_t i = lslot(m, node);
     while (m->v[i].node != node && m->v[i].node != UINT32_MAX)
@@ -413,14 +489,25 @@ static label *lget(lmap *m, uint32_t node)
     if (m->v[i].node == UINT32_MAX) {
         m->v[i] = (label){node, UINT32_MAX, NO_MID, UINT32_MAX, INFINITY, 0};
         m->n++;
+        m->used.v[m->used.n++] = (uint32_t)i; /* room reserved: at most cap / 2 entries */
     }
     return &m->v[i];
+}
+
+/* Empties m for the next search, keeping its table: only the slots taken are cleared. */
+static void lreset(lmap *m)
+{
+    for (size_t k = 0; k < m->used.n; k++)
+        m->v[m->used.v[k]].node = UINT32_MAX;
+    m->used.n = 0;
+    m->n = 0;
 }
 
 static void lfree(lmap *m)
 {
     if (m->v)
         util_free(m->a, m->v, m->cap * sizeof *m->v);
+    VEC_FREE(m->a, m->used);
     m->v = NULL;
     m->cap = m->n = 0;
 }
@@ -431,7 +518,67 @@ typedef struct dir {
     minheap q;
     const uint32_t *first;
     const arc *arcs;
+    uint32_t id_base; /* arc k of arcs has id id_base + k */
 } dir;
+
+/* The upward (forward) or downward (backward) direction of a search on h, empty. */
+static dir dir_new(const ch *h, bool forward)
+{
+    dir d = {{h->a, NULL, 0, 0, {0}}, {h->a, NULL, 0, 0}, forward ? h->up_first : h->down_first,
+             forward ? h->up : h->down, forward ? 0 : (uint32_t)h->n_up};
+    return d;
+}
+
+static void dir_free(dir *d)
+{
+    lfree(&d->map);
+    minheap_free(&d->q);
+}
+
+/* A point-to-point search's two directions, kept in h's pool between queries. */
+typedef struct ch_scratch {
+    dir f, b;
+    struct ch_scratch *next;
+} ch_scratch;
+
+/* A scratch from h's pool, or a new one (allocated with h->a); NULL when out of memory. Give it back with
+ * scratch_give. */
+static ch_scratch *scratch_take(const ch *hc)
+{
+    ch *h = (ch *)hc; /* the pool is the one part of a hierarchy that queries change, under its lock */
+    pthread_mutex_lock(&h->pool_lock);
+    ch_scratch *s = h->pool;
+    if (s)
+        h->pool = s->next;
+    pthread_mutex_unlock(&h->pool_lock);
+    if (!s && (s = util_malloc(h->a, sizeof *s)) != NULL)
+        *s = (ch_scratch){dir_new(h, true), dir_new(h, false), NULL};
+    return s;
+}
+
+/* Empties s and puts it back into h's pool. */
+static void scratch_give(const ch *hc, ch_scratch *s)
+{
+    ch *h = (ch *)hc;
+    lreset(&s->f.map);
+    lreset(&s->b.map);
+    s->f.q.n = s->b.q.n = 0;
+    pthread_mutex_lock(&h->pool_lock);
+    s->next = h->pool;
+    h->pool = s;
+    pthread_mutex_unlock(&h->pool_lock);
+}
+
+static void scratch_free_all(ch *h)
+{
+    while (h->pool) {
+        ch_scratch *s = h->pool;
+        h->pool = s->next;
+        dir_free(&s->f);
+        dir_free(&s->b);
+        util_free(h->a, s, sizeof *s);
+    }
+}
 
 static bool seed_dir(dir *d, const ch_seed *s, size_t n)
 {
@@ -473,7 +620,7 @@ static uint32_t step(dir *d, double *key, bool *oom)
             y->d = c;
             y->len = blen + x->len;
             y->parent = it.node;
-            y->mid = x->mid;
+            y->arc = d->id_base + k;
             if (!minheap_push(&d->q, c, x->other)) {
                 *oom = true;
                 return UINT32_MAX;
@@ -483,50 +630,40 @@ static uint32_t step(dir *d, double *key, bool *oom)
     return it.node;
 }
 
-/* The mid of arc u -> w in the hierarchy. */
-static uint32_t arc_mid(const ch *h, uint32_t u, uint32_t w)
+/* A step of unpacking: an arc id and the node it arrives at. */
+typedef struct pending {
+    uint32_t id, head;
+} pending;
+
+/* A path in the making and the stack that unpacks it, shared by every arc of one query's path (allocated with the
+ * hierarchy's allocator; unpacked_free frees both). */
+typedef struct unpacked {
+    VEC(uint32_t) path;
+    VEC(pending) st;
+} unpacked;
+
+static void unpacked_free(const ch *h, unpacked *u)
 {
-    if (h->rank[u] < h->rank[w]) {
-        for (uint32_t k = h->up_first[u]; k < h->up_first[u + 1]; k++)
-            if (h->up[k].other == w)
-                return h->up[k].mid;
-    } else {
-        for (uint32_t k = h->down_first[w]; k < h->down_first[w + 1]; k++)
-            if (h->down[k].other == u)
-                return h->down[k].mid;
-    }
-    return NO_MID;
+    VEC_FREE(h->a, u->path);
+    VEC_FREE(h->a, u->st);
 }
 
-typedef struct triple {
-    uint32_t u, w, mid;
-} triple;
-
-/* Appends the input nodes after u on arc u -> w (through mid) to path. */
-static bool unpack(const ch *h, uint32_t u, uint32_t w, uint32_t mid, uint32_t **path, size_t *n, size_t *cap)
+/* Appends to u's path the input nodes after the tail of arc id (arriving at head): an input arc gives its head; a
+ * shortcut through mid, its two arcs in turn (u -> mid, arriving at mid; mid -> w, arriving at head). */
+static bool unpack(const ch *h, uint32_t id, uint32_t head, unpacked *u)
 {
-    VEC(triple) st = {0};
-    bool ok = VEC_PUSH(h->a, st, ((triple){u, w, mid})) == 0;
-    while (ok && st.n > 0) {
-        triple t = st.v[--st.n];
-        if (t.mid == NO_MID) {
-            if (*n == *cap) {
-                size_t nc = *cap ? 2 * *cap : 64;
-                uint32_t *np = util_realloc(h->a, *path, *cap * sizeof *np, nc * sizeof *np);
-                if (!np) {
-                    ok = false;
-                    break;
-                }
-                *path = np;
-                *cap = nc;
-            }
-            (*path)[(*n)++] = t.w;
-            continue;
-        }
-        ok = VEC_PUSH(h->a, st, ((triple){t.mid, t.w, arc_mid(h, t.mid, t.w)})) == 0 &&
-             VEC_PUSH(h->a, st, ((triple){t.u, t.mid, arc_mid(h, t.u, t.mid)})) == 0;
+    u->st.n = 0;
+    bool ok = VEC_PUSH(h->a, u->st, ((pending){id, head})) == 0;
+    while (ok && u->st.n > 0) {
+        pending t = u->st.v[--u->st.n];
+        const uint32_t *c = t.id < h->n_up ? &h->up_child[CH_CHILD * (size_t)t.id]
+                                           : &h->down_child[CH_CHILD * ((size_t)t.id - h->n_up)];
+        if (c[0] == NO_MID)
+            ok = VEC_PUSH(h->a, u->path, t.head) == 0;
+        else
+            ok = VEC_PUSH(h->a, u->st, ((pending){c[1], t.head})) == 0 &&
+                 VEC_PUSH(h->a, u->st, ((pending){c[0], c[2]})) == 0;
     }
-    VEC_FREE(h->a, st);
     return ok;
 }
 
@@ -540,10 +677,14 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
                       double *len, uint32_t **path, size_t *n_path, size_t *src_seed, size_t *dst_seed,
                       bogie_diag *diag)
 {
-    *path = NULL;
+    if (path)
+        *path = NULL;
     *n_path = 0;
-    dir f = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->up_first, h->up};
-    dir b = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->down_first, h->down};
+    ch_scratch *sc = scratch_take(h);
+    if (!sc)
+        return util_nomem(diag, "searching the hierarchy");
+    /* Worked on as locals, put back (with whatever their tables grew to) when done. */
+    dir f = sc->f, b = sc->b;
     bool oom = !seed_dir(&f, src, n_src) || !seed_dir(&b, dst, n_dst);
     double best = INFINITY;
     uint32_t meet = UINT32_MAX;
@@ -567,58 +708,61 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
         rc = util_nomem(diag, "searching the hierarchy");
     } else if (meet == UINT32_MAX) {
         rc = BOGIE_ERR_NOT_FOUND;
+    } else if (!path) {
+        /* The cost alone: only the seeds are looked for. */
+        const label *l = lfind(&f.map, meet);
+        *cost = best;
+        *len = l->len + lfind(&b.map, meet)->len;
+        while (l->parent != UINT32_MAX)
+            l = lfind(&f.map, l->parent);
+        *src_seed = l->seed;
+        for (l = lfind(&b.map, meet); l->parent != UINT32_MAX;)
+            l = lfind(&b.map, l->parent);
+        *dst_seed = l->seed;
     } else {
         const label *lf = lfind(&f.map, meet), *lb = lfind(&b.map, meet);
         *cost = best;
         *len = lf->len + lb->len;
         /* The forward half, walked back to its seed, then unpacked in travel order. */
-        VEC(triple) half = {0};
+        VEC(pending) half = {0};
         uint32_t x = meet;
         const label *l = lf;
         while (l->parent != UINT32_MAX && !oom) {
-            oom = VEC_PUSH(h->a, half, ((triple){l->parent, x, l->mid})) != 0;
+            oom = VEC_PUSH(h->a, half, ((pending){l->arc, x})) != 0;
             x = l->parent;
             l = lfind(&f.map, x);
         }
         *src_seed = l->seed;
-        size_t cap = 0;
-        uint32_t *p = NULL;
-        size_t n = 0;
-        if (!oom) {
-            p = util_malloc(h->a, 64 * sizeof *p);
-            cap = p ? 64 : 0;
-            oom = !p;
-            if (p)
-                p[n++] = x;
-        }
+        unpacked u = {{0}, {0}};
+        oom = oom || VEC_RESERVE(h->a, u.path, 1024) != 0 || VEC_PUSH(h->a, u.path, x) != 0;
         for (size_t i = half.n; i-- > 0 && !oom;)
-            oom = !unpack(h, half.v[i].u, half.v[i].w, half.v[i].mid, &p, &n, &cap);
+            oom = !unpack(h, half.v[i].id, half.v[i].head, &u);
         VEC_FREE(h->a, half);
         /* The backward half: from the meeting node toward its target seed. */
         x = meet;
         l = lb;
         while (l->parent != UINT32_MAX && !oom) {
-            oom = !unpack(h, x, l->parent, l->mid, &p, &n, &cap);
+            oom = !unpack(h, l->arc, l->parent, &u);
             x = l->parent;
             l = lfind(&b.map, x);
         }
         *dst_seed = l->seed;
-        /* The path goes out at its exact size, so that ch_path_free needs only its length. */
-        uint32_t *exact = oom ? NULL : util_malloc(h->a, n * sizeof *exact);
+        /* The path goes out at its exact size (shrunk in place), so that ch_path_free needs only its length. */
+        uint32_t *exact = oom ? NULL : util_realloc(h->a, u.path.v, u.path.cap * sizeof *exact,
+                                                       u.path.n * sizeof *exact);
         if (exact) {
-            memcpy(exact, p, n * sizeof *exact);
             *path = exact;
-            *n_path = n;
+            *n_path = u.path.n;
+            u.path.v = NULL;
+            u.path.n = u.path.cap = 0;
         } else {
             rc = util_nomem(diag, "unpacking the route");
         }
-        if (p)
-            util_free(h->a, p, cap * sizeof *p);
+        unpacked_free(h, &u);
     }
-    lfree(&f.map);
-    lfree(&b.map);
-    minheap_free(&f.q);
-    minheap_free(&b.q);
+    sc->f = f;
+    sc->b = b;
+    scratch_give(h, sc);
     return rc;
 }
 
@@ -661,20 +805,19 @@ bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t 
     bool oom = false;
     /* Backward searches from every target fill the buckets. */
     for (size_t t = 0; t < n_targets && !oom; t++) {
-        dir b = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->down_first, h->down};
+        dir b = dir_new(h, false);
         oom = !exhaust(&b, targets[t], n_dst_seeds[t]);
         for (size_t i = 0; i < b.map.cap && !oom; i++)
             if (b.map.v[i].node != UINT32_MAX && isfinite(b.map.v[i].d))
                 oom = VEC_PUSH(h->a, buckets, ((bucket_entry){b.map.v[i].node, (uint32_t)t, b.map.v[i].d,
                                                               b.map.v[i].len})) != 0;
-        lfree(&b.map);
-        minheap_free(&b.q);
+        dir_free(&b);
     }
     if (!oom)
         util_sort(buckets.v, buckets.n, sizeof *buckets.v, cmp_entry);
     /* Forward searches from every source meet them. */
     for (size_t s = 0; s < n_sources && !oom; s++) {
-        dir f = {{h->a, NULL, 0, 0}, {h->a, NULL, 0, 0}, h->up_first, h->up};
+        dir f = dir_new(h, true);
         oom = !exhaust(&f, sources[s], n_src_seeds[s]);
         for (size_t i = 0; i < f.map.cap && !oom; i++) {
             const label *l = &f.map.v[i];
@@ -698,8 +841,7 @@ bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t 
                 }
             }
         }
-        lfree(&f.map);
-        minheap_free(&f.q);
+        dir_free(&f);
     }
     VEC_FREE(h->a, buckets);
     return oom ? util_nomem(diag, "computing the matrix") : BOGIE_OK;

@@ -38,7 +38,8 @@ typedef struct ch_seed {
 
 /* The cheapest path from any source seed to any target seed. On success *cost and *len are the totals (seed costs
  * included), *path (allocated with the hierarchy's allocator, *n_path nodes; free with ch_path_free) the path in
- * input nodes from the source seed's node to the target seed's node, and *src_seed / *dst_seed the seeds used.
+ * input nodes from the source seed's node to the target seed's node (path NULL: the cost alone, *n_path 0), and
+ * *src_seed / *dst_seed the seeds used.
  * BOGIE_ERR_NOT_FOUND when no target is reachable. */
 bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst, double *cost,
                       double *len, uint32_t **path, size_t *n_path, size_t *src_seed, size_t *dst_seed,

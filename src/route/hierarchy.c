@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdatomic.h>
+#include <string.h>
 
 /* The hierarchy's nodes are the search's states over real half-edges without legs: h * n_gauges + gi. */
 
@@ -51,13 +52,12 @@ static bool state_arcs(const route_base *b, const bogie_train *t, const rt_costs
     return !oom;
 }
 
-/* Builds c's hierarchy into *out (allocated with b->alloc; ch_free frees it): the state graph with the same moves,
- * turns, reversals and gauge changes as the search. */
-static bogie_status build_hierarchy(const route_base *b, const bogie_train *t, const rt_costs *c, ch **out,
-                                    bogie_diag *diag)
+bogie_status rt_state_graph(const route_base *b, const bogie_train *t, const rt_costs *c, rt_graph *out,
+                            bogie_diag *diag)
 {
     const bogie_allocator *a = b->alloc;
     size_t g = c->n_gauges, nh = 2 * (size_t)b->net->n_edges, n = nh * g;
+    memset(out, 0, sizeof *out);
     if (n >= UINT32_MAX / 2)
         return util_fail(diag, BOGIE_ERR_LIMIT, "the network is too large for a hierarchy");
     uint32_t *first = util_malloc(a, (n + 1) * sizeof *first);
@@ -68,16 +68,39 @@ static bogie_status build_hierarchy(const route_base *b, const bogie_train *t, c
             first[h * g + gi] = (uint32_t)arc.to.n;
             oom = !state_arcs(b, t, c, h, gi, &arc);
         }
-    bogie_status rc = oom ? util_nomem(diag, "building the train's hierarchy") : BOGIE_OK;
-    if (rc == BOGIE_OK) {
+    if (first && !oom)
         first[n] = (uint32_t)arc.to.n;
-        ch_input in = {(uint32_t)n, first, arc.to.v, arc.cost.v, arc.len.v};
-        rc = ch_build(&in, a, out, diag);
-    }
-    util_free(a, first, (n + 1) * sizeof *first);
-    VEC_FREE(a, arc.to);
-    VEC_FREE(a, arc.cost);
-    VEC_FREE(a, arc.len);
+    *out = (rt_graph){{(uint32_t)n, first, arc.to.v, arc.cost.v, arc.len.v}, arc.to.cap, arc.cost.cap, arc.len.cap};
+    if (!oom)
+        return BOGIE_OK;
+    rt_state_graph_free(b, out);
+    return util_nomem(diag, "building the train's hierarchy");
+}
+
+void rt_state_graph_free(const route_base *b, rt_graph *g)
+{
+    const bogie_allocator *a = b->alloc;
+    if (g->in.first)
+        util_free(a, (void *)g->in.first, ((size_t)g->in.n + 1) * sizeof *g->in.first);
+    if (g->in.to)
+        util_free(a, (void *)g->in.to, g->cap_to * sizeof *g->in.to);
+    if (g->in.cost)
+        util_free(a, (void *)g->in.cost, g->cap_cost * sizeof *g->in.cost);
+    if (g->in.len)
+        util_free(a, (void *)g->in.len, g->cap_len * sizeof *g->in.len);
+    memset(g, 0, sizeof *g);
+}
+
+/* Builds c's hierarchy into *out (allocated with b->alloc; ch_free frees it): the state graph with the same moves,
+ * turns, reversals and gauge changes as the search. */
+static bogie_status build_hierarchy(const route_base *b, const bogie_train *t, const rt_costs *c, ch **out,
+                                    bogie_diag *diag)
+{
+    rt_graph g;
+    bogie_status rc = rt_state_graph(b, t, c, &g, diag);
+    if (rc == BOGIE_OK)
+        rc = ch_build(&g.in, b->alloc, out, diag);
+    rt_state_graph_free(b, &g);
     return rc;
 }
 
@@ -169,6 +192,32 @@ static bool target_seeds(const route_base *b, const rt_costs *c, uint32_t t, see
                 return false;
         }
     return true;
+}
+
+bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_costs *c, uint32_t s, uint32_t t,
+                        ch_seed **src, size_t *n_src, ch_seed **dst, size_t *n_dst)
+{
+    seeds ss = {0}, ds = {0};
+    bool ok = source_seeds(b, train, c, s, &ss) && target_seeds(b, c, t, &ds);
+    *src = ok ? util_malloc(b->alloc, (ss.v.n ? ss.v.n : 1) * sizeof **src) : NULL;
+    *dst = ok ? util_malloc(b->alloc, (ds.v.n ? ds.v.n : 1) * sizeof **dst) : NULL;
+    if (ok && !(*src && *dst)) {
+        if (*src)
+            util_free(b->alloc, *src, (ss.v.n ? ss.v.n : 1) * sizeof **src);
+        if (*dst)
+            util_free(b->alloc, *dst, (ds.v.n ? ds.v.n : 1) * sizeof **dst);
+        *src = *dst = NULL;
+        ok = false;
+    }
+    if (ok) {
+        memcpy(*src, ss.v.v, ss.v.n * sizeof **src);
+        memcpy(*dst, ds.v.v, ds.v.n * sizeof **dst);
+        *n_src = ss.v.n;
+        *n_dst = ds.v.n;
+    }
+    seeds_free(b->alloc, &ss);
+    seeds_free(b->alloc, &ds);
+    return ok;
 }
 
 bool rt_hierarchy_applies(const route_query *q)

@@ -309,6 +309,25 @@ bool rt_hierarchy_applies(const route_query *q);
 ch *rt_hierarchy(const route_base *b, const bogie_train *t, rt_costs *c, bool build, bogie_status *rc,
                  bogie_diag *diag);
 
+/* A train's state graph as its hierarchy contracts it (ch_input), with the capacities of its arrays. */
+typedef struct rt_graph {
+    ch_input in;
+    size_t cap_to, cap_cost, cap_len;
+} rt_graph;
+
+/* Builds the state graph of train t with costs c into *out (arrays allocated with b->alloc; free them with
+ * rt_state_graph_free, also after a failure): its states are half-edge * n_gauges + gauge, its arcs the search's
+ * moves. bench/route_pairs exports it for the RoutingKit comparison. */
+bogie_status rt_state_graph(const route_base *b, const bogie_train *t, const rt_costs *c, rt_graph *out,
+                            bogie_diag *diag);
+void rt_state_graph_free(const route_base *b, rt_graph *g);
+
+/* The seeds of a hierarchy query from station node s to station node t (as rt_hierarchy_route makes them), into
+ * *src and *dst (allocated with b->alloc, *n_src and *n_dst of them; free both with util_free of that size);
+ * false when out of memory. */
+bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_costs *c, uint32_t s, uint32_t t,
+                        ch_seed **src, size_t *n_src, ch_seed **dst, size_t *n_dst);
+
 /* Answers q (which rt_hierarchy_applies to) from hierarchy h into res (zeroed by the caller), as rt_search_once
  * would. */
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,

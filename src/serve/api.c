@@ -253,6 +253,7 @@ static void *prepare_trains(void *arg)
     for (size_t i = 0; i < s->n_trains && !atomic_load(&s->stop_preparing); i++) {
         bogie_diag d;
         bogie_planner_prepare(s->planner, &s->trains[i], &d);
+        atomic_fetch_add(&s->prepared, 1);
     }
     return NULL;
 }

@@ -63,6 +63,7 @@ bool api_cache_get(bogie_service *s, const char *key, uint64_t h, bogie_response
             r->length = e->len;
             r->status = e->status;
             r->content_type = e->type;
+            r->disposition = e->disposition;
             r->from_cache = true;
             cache_unlink(s, e);
             cache_push_front(s, e);
@@ -95,6 +96,7 @@ void api_cache_put(bogie_service *s, const char *key, uint64_t h, const bogie_re
     e->hash = h;
     e->status = r->status;
     e->type = r->content_type;
+    e->disposition = r->disposition;
     pthread_mutex_lock(&s->lock);
     /* Another thread may have stored the same answer meanwhile; keep one. */
     for (api_cache_entry *o = s->buckets[h & (s->n_buckets - 1)]; o; o = o->chain)

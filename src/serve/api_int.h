@@ -29,6 +29,7 @@ typedef struct api_cache_entry {
     char *key;                           /* the request target; malloc'd */
     int status;
     const char *type;                    /* a static string */
+    const char *disposition;             /* a static string, or NULL */
     char *body;                          /* malloc'd */
     size_t len;
 } api_cache_entry;
@@ -51,6 +52,7 @@ struct bogie_service {
     pthread_t preparer;   /* builds the trains' hierarchies after start-up */
     bool preparing;
     atomic_bool stop_preparing;
+    atomic_size_t prepared;  /* trains whose hierarchy the background thread has built (or failed to build) */
 };
 
 /* ----- answers (api_answer.c) ----- */

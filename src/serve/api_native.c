@@ -31,8 +31,11 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
     } else if (format && strcmp(format, "gpx") == 0) {
         fmt = BOGIE_FORMAT_GPX;
         type = "application/gpx+xml";
+    } else if (format && strcmp(format, "gtfs") == 0) {
+        fmt = BOGIE_FORMAT_GTFS;
+        type = "application/zip";
     } else if (format && strcmp(format, "json") != 0) {
-        api_error_answer(r, 400, "InvalidOptions", "format must be json, geojson, gpx or svg");
+        api_error_answer(r, 400, "InvalidOptions", "format must be json, geojson, gpx, svg or gtfs");
         return;
     }
     const char *vias[32], *avoid[32], *seen[16];
@@ -81,6 +84,10 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
     req.depart = api_param_value(p, np, "depart");
     if (req.depart && !*req.depart)
         req.depart = NULL;
+    if (fmt == BOGIE_FORMAT_GTFS && !req.depart) {
+        api_error_answer(r, 400, "InvalidQuery", "format=gtfs needs depart: a feed's stop times are times of day");
+        return;
+    }
     const char *dwell = api_param_value(p, np, "dwell");
     if (dwell && *dwell) {
         char *end;
@@ -104,6 +111,8 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
         api_status_answer(r, st, &d);
         return;
     }
+    unsigned char *bytes = NULL;
+    size_t len = 0;
     char *text = NULL;
     bogie_position pos;
     if (where && (st = bogie_where(s->planner, j, at, &pos, &d)) != BOGIE_OK) {
@@ -111,7 +120,13 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
         api_status_answer(r, st, &d);
         return;
     }
-    st = where ? bogie_position_write(j, &pos, fmt, &text) : bogie_journey_write(j, fmt, &text);
+    if (where) {
+        st = bogie_position_write(j, &pos, fmt, &text);
+        bytes = (unsigned char *)text;
+        len = text ? strlen(text) : 0;
+    } else {
+        st = bogie_journey_write_bytes(j, fmt, &bytes, &len, &d);
+    }
     bogie_journey_free(j);
     if (st != BOGIE_OK) {
         api_error_answer(r, 503, "Overloaded", "%s", bogie_strerror(st));
@@ -119,8 +134,10 @@ static void journey_answer(bogie_service *s, const api_param *p, size_t np, bogi
     }
     r->status = 200;
     r->content_type = type;
-    r->body = text;
-    r->length = strlen(text);
+    r->body = (char *)bytes;
+    r->length = len;
+    if (fmt == BOGIE_FORMAT_GTFS)
+        r->disposition = "attachment; filename=\"bogie-journey-gtfs.zip\"";
 }
 
 void api_journey(bogie_service *s, const api_param *p, size_t np, bogie_response *r)
@@ -201,7 +218,7 @@ void api_health(bogie_service *s, bogie_response *r)
 {
     strbuf sb;
     sb_init(&sb, NULL);
-    sb_printf(&sb, "{\"status\":\"ok\",\"nodes\":%u,\"edges\":%u,\"stations\":%u,\"trains\":%zu}\n", s->net->n_nodes,
-              s->net->n_edges, s->net->n_stations, s->n_trains);
+    sb_printf(&sb, "{\"status\":\"ok\",\"nodes\":%u,\"edges\":%u,\"stations\":%u,\"trains\":%zu,\"prepared\":%zu}\n",
+              s->net->n_nodes, s->net->n_edges, s->net->n_stations, s->n_trains, atomic_load(&s->prepared));
     api_set_body(r, 200, "application/json", &sb);
 }

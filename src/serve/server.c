@@ -222,8 +222,8 @@ static struct MHD_Response *make_response(bogie_server *s, char *body, size_t le
 
 /* Queues an answer that takes ownership of body (NULL for none); with must_close, or once the server is stopping, the
  * connection is closed after it. A large answer beyond the budget for answers being sent gets 503 instead. */
-static enum MHD_Result queue(bogie_server *s, struct MHD_Connection *c, int status, const char *type, char *body,
-                             size_t len, bool must_close)
+static enum MHD_Result queue(bogie_server *s, struct MHD_Connection *c, int status, const char *type,
+                             const char *disposition, char *body, size_t len, bool must_close)
 {
     struct MHD_Response *resp = make_response(s, body, len);
     if (!resp && len > SMALL_ANSWER_BYTES)
@@ -231,6 +231,8 @@ static enum MHD_Result queue(bogie_server *s, struct MHD_Connection *c, int stat
     if (!resp)
         return MHD_NO;
     add_common_headers(s, resp, status, type, must_close);
+    if (disposition)
+        MHD_add_response_header(resp, "Content-Disposition", disposition);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -249,7 +251,7 @@ static enum MHD_Result queue_error(bogie_server *s, struct MHD_Connection *c, in
     if (n < 0 || (size_t)n >= sizeof buf)
         n = 0;
     char *body = n ? strdup(buf) : NULL;
-    return queue(s, c, status, "application/json", body, body ? (size_t)n : 0, true);
+    return queue(s, c, status, "application/json", NULL, body, body ? (size_t)n : 0, true);
 }
 
 /* A CORS preflight: what the API allows, for a day; with no CORS origin, only the methods (Allow) and no
@@ -402,7 +404,7 @@ static enum MHD_Result answer_stream(bogie_server *s, struct MHD_Connection *mc,
     bogie_response resp;
     api_netstream *ns = api_network_stream(s->service, method, target, &resp);
     if (!ns)
-        return queue(s, mc, resp.status, resp.content_type, resp.body, resp.length, false);
+        return queue(s, mc, resp.status, resp.content_type, resp.disposition, resp.body, resp.length, false);
     struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK_BYTES, read_stream, ns,
                                                                free_stream);
     if (!r) {
@@ -422,7 +424,8 @@ static enum MHD_Result answer_job(bogie_server *s, struct MHD_Connection *mc, sr
         return MHD_YES; /* not resumed yet */
     srv_job *job = srv_conn_drop_job(&s->conns, c);
     enum MHD_Result ret =
-        queue(s, mc, job->resp.status, job->resp.content_type, job->resp.body, job->resp.length, false);
+        queue(s, mc, job->resp.status, job->resp.content_type, job->resp.disposition, job->resp.body,
+              job->resp.length, false);
     free(job->target);
     free(job);
     return ret;
@@ -466,7 +469,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
         return hand_to_workers(s, mc, c, method);
     if (!resp.from_cache)
         bogie_service_handle(s->service, method, target, &resp);
-    return queue(s, mc, resp.status, resp.content_type, resp.body, resp.length, false);
+    return queue(s, mc, resp.status, resp.content_type, resp.disposition, resp.body, resp.length, false);
 }
 
 void bogie_server_options_init(bogie_server_options *o)

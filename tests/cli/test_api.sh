@@ -24,6 +24,15 @@ is "GET /health" "$(get /health | code)" "200"
 is "connections are kept alive between requests" \
     "$(curl -s -v -o /dev/null -o /dev/null "$URL/health" "$URL/health" 2>&1 | grep -c 'Re-using existing connection')" "1"
 contains "health names the network" "$(get /health | body)" '"stations":48'
+# The background thread builds every train's hierarchy (on the corridor, in well under a second): /health counts them.
+for _ in $(seq 1 100); do
+    get /health | body | python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(d["prepared"] != d["trains"])' \
+        && break
+    sleep 0.1
+done
+ok "health counts the trains prepared, up to all of them" \
+    python3 -c 'import json, sys; d = json.loads(sys.argv[1]); sys.exit(not 0 < d["prepared"] == d["trains"])' \
+    "$(get /health | body)"
 
 # The seed's journey: the CLI's figures, through both endpoints.
 "$BOGIE" route --network "$T/corridor.bogie" --from Pyongyang --to Vladivostok --train armoured \

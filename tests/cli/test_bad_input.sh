@@ -126,4 +126,18 @@ is "and the link's target is untouched" "$(cat victim)" "precious"
 contains "and it says why" "$(cat err.txt)" "cannot create"
 ok "and no timetable is left half-written" test ! -e timetable.txt
 
+# -o a symbolic link writes the file it leads to and keeps the link (it once replaced the link with a regular file:
+# -o /dev/stdout, run as root with stdout redirected to a file, replaced /dev/stdout itself).
+echo old >real.txt
+ln -s real.txt link.txt
+"$BOGIE" route --network corridor.bogie --data "$ROOT/data" --from Pyongyang --to Khasan --train armoured -o link.txt
+ok "route -o a symbolic link keeps the link" test -L link.txt
+contains "and writes the timetable into the file it leads to" "$(cat real.txt)" "Pyongyang -> Khasan"
+stdout_was_link=$([ -L /dev/stdout ] && echo yes)
+"$BOGIE" route --network corridor.bogie --data "$ROOT/data" --from Pyongyang --to Khasan --train armoured \
+    --depart "2023-09-10 15:00" --format gtfs -o /dev/stdout >stdout.zip
+ok "--format gtfs -o /dev/stdout with stdout a file writes the feed there" python3 -c \
+    'import sys, zipfile; sys.exit("stop_times.txt" not in zipfile.ZipFile(sys.argv[1]).namelist())' stdout.zip
+ok "and /dev/stdout is as it was (a link, where it was one)" sh -c '[ -z "$1" ] || test -L /dev/stdout' _ "$stdout_was_link"
+
 done_testing

@@ -36,6 +36,10 @@ for l in joins:
     # 100 m for lines meeting at a station or junction; 250 m where two sources give one named station two nodes.
     if float(metres[-1]) > (250 if "node of the same station" in l else 100):
         raise SystemExit("join farther apart than 100 m: " + l)
+# A station put elsewhere than its source point (Kovel, at the junction of its lines) says how far and why.
+for l in (l for l in lines if l.startswith("place: ")):
+    if not re.search(r"[0-9]+ m from its source point: .{20,}", l):
+        raise SystemExit("placement without a distance and a reason: " + l)
 PY
 ok "the eurasia network imports" "$BOGIE" import -q "$T/a.osm" -o "$T/eurasia.bogie"
 "$BOGIE" info --json --edges "$T/eurasia.bogie" >"$T/info.json"
@@ -60,11 +64,12 @@ if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(lin
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
     raise SystemExit("eurasia is not larger than the corridor")
 # Breaks of gauge: the corridor's (Rajin, Khasan), where the dual-gauge border sections Brest - Terespol -
-# Malaszewicze and Zabaikalsk - Manzhouli begin and end, and the ends of Ukraine's dual-gauge stretches.
+# Malaszewicze and Zabaikalsk - Manzhouli begin and end, the ends of Ukraine's dual-gauge stretches, and Dong Dang,
+# where the dual-gauge Hanoi - Dong Dang line begins.
 key = lambda b: (b["nearest_station"], b["gauges"])
 old, new = {key(b) for b in c["breaks_of_gauge"]}, {key(b) for b in d["breaks_of_gauge"]}
 ends = {"Брест-Центральный (Brest Central)", "Małaszewicze Przystanek", "Забайкальск (Zabaikalsk)", "满洲里 (Manzhouli)",
-        "Przemyśl Główny"}
+        "Przemyśl Główny", "Đồng Đăng (Dong Dang)"}
 # Ukraine adds the ends of its dual-gauge stretches (from the data's gauge tags); every break there is of that kind.
 added = new - old
 if not old <= new or not ends <= {n for n, _ in added} or any(g != "1435;1520 | 1520" for n, g in added if n not in ends):

@@ -163,6 +163,38 @@ static void test_grid_near_the_pole(void **state)
     geo_grid_free(g);
 }
 
+/* A grid of 5,000 points (more than the 1,024 from which the grid sorts its cells by radix instead of qsort) over a
+ * 2 x 2 degree square, scattered by a fixed linear congruential sequence: its nearest point to 200 query points must
+ * be the one a scan of every point finds (the same distance exactly: both compute it by geo_distance_m). */
+static void test_grid_nearest_many(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static int32_t ll[2 * N];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < 2 * N; i++) {
+        x = x * 1103515245u + 12345u;
+        ll[i] = (int32_t)(i % 2 ? 1290000000 : 420000000) + (int32_t)(x % 20000000u);
+    }
+    geo_grid *g;
+    assert_int_equal(geo_grid_build(ll, N, NULL, &g), BOGIE_OK);
+    for (int q = 0; q < 200; q++) {
+        double lat = 42.0 + 0.01 * q, lon = 129.0 + 0.0099 * q, d;
+        size_t best = SIZE_MAX;
+        double best_d = 30000;
+        for (size_t i = 0; i < N; i++) {
+            double di = geo_distance_m(lat, lon, ll[2 * i] * 1e-7, ll[2 * i + 1] * 1e-7);
+            if (di < best_d)
+                best_d = di, best = i;
+        }
+        size_t k = geo_grid_nearest(g, lat, lon, 30000, NULL, NULL, &d);
+        assert_true(k != SIZE_MAX);
+        assert_near(d, best_d, 1e-9);
+        (void)best;
+    }
+    geo_grid_free(g);
+}
+
 /* Fills ll with n points 40 m apart heading north on a curve of radius r (0: straight) with a kink of 6 degrees
  * at point n / 2, as OSM geometry of high-speed lines has (6 degrees over 170 m at km 57.4 of Erfurt-Halle). */
 static void kinked(int32_t *ll, size_t n, double r)
@@ -226,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_kink_on_a_fast_line),
         cmocka_unit_test(test_grid_nearest),
         cmocka_unit_test(test_grid_near_the_pole),
+        cmocka_unit_test(test_grid_nearest_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
