@@ -25,9 +25,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NAMES = ["pbf", "xml", "overpass", "train", "network", "query", "service", "names", "date"]
+NAMES = ["pbf", "xml", "overpass", "train", "network", "query", "service", "names", "date", "gpx"]
 DICTS = {"pbf": "pbf", "xml": "xml", "overpass": "json", "train": "json", "network": "network", "query": "query",
-         "service": "query", "date": "date"}
+         "service": "query", "date": "date", "gpx": "xml"}
 GOAL = 10_000_000
 # Longest input per harness where the seeds are much longer than what a mutation needs: libFuzzer otherwise takes the
 # longest seed (a 40 KB Overpass document), and a run parses ten times fewer inputs for no more coverage.
@@ -85,7 +85,8 @@ def render(results):
             "network": "`net_open_buffer` (raw, repaired), summary, edges, planner, route",
             "query": "`api_decode`, `api_parse_query`, `api_parse_coords`",
             "service": "`bogie_service_handle` on the corridor", "names": "`names_key`, `names_compare`, "
-            "`names_distance`", "date": "`tz_parse_datetime`, calendar, zone conversions"}
+            "`names_distance`", "date": "`tz_parse_datetime`, calendar, zone conversions",
+            "gpx": "`bogie_trace_parse_gpx`"}
     for name in NAMES:
         r = results.get(name)
         if not r:

@@ -582,6 +582,117 @@ typedef struct bogie_position {
 bogie_status bogie_where(const bogie_planner *p, const bogie_journey *j, const char *at, bogie_position *out,
                          bogie_diag *diag);
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * Map matching: a recorded trace put onto the track a train can run (docs/journeys.md, "Map matching").
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/* One point of a recorded trace. */
+typedef struct bogie_trace_point {
+    double lat, lon;                 /* degrees */
+    bool has_time;
+    int64_t time_utc;                /* seconds since 1970, when has_time */
+} bogie_trace_point;
+
+/* A trace read from a file: its points in the order recorded. Free it with bogie_trace_free(). */
+typedef struct bogie_trace {
+    const bogie_allocator *alloc;
+    bogie_trace_point *points;
+    size_t n_points, cap_points;
+    bool has_times;                  /* every point has a time (a trace has times at all its points or at none) */
+} bogie_trace;
+
+/* Reads the track points (<trkpt>, else the route points <rtept>) of a GPX 1.0 or 1.1 file, with their <time>s
+ * (ISO 8601; fractions of a second dropped; UTC when no offset is given), in the order of the file. Refuses, naming
+ * the file, the line and the field: XML that is not well-formed, a root other than <gpx>, a document type
+ * declaration, a point without lat or lon or with one out of range, a <time> that cannot be read, times on some
+ * points but not others, times that go back, and a file without points. On success *out is the caller's
+ * (bogie_trace_free); alloc may be NULL. */
+bogie_status bogie_trace_read_gpx(const char *path, const bogie_allocator *alloc, bogie_trace **out,
+                                  bogie_diag *diag);
+/* The same for a GPX document in data[0 .. len) (the caller's), named name in messages. */
+bogie_status bogie_trace_parse_gpx(const char *data, size_t len, const char *name, const bogie_allocator *alloc,
+                                   bogie_trace **out, bogie_diag *diag);
+/* Frees a trace; NULL does nothing. */
+void bogie_trace_free(bogie_trace *trace);
+
+/* What bogie_match() matches, and how. */
+typedef struct bogie_match_request {
+    const bogie_train *train;
+    const bogie_trace_point *points; /* the trace, in the train's order (the caller's) */
+    size_t n_points;
+    const double *radii;             /* per point: how far from it candidates on track are looked for (metres), or
+                                        NULL for radius_m at every point; a value <= 0 takes radius_m */
+    double radius_m;                 /* default 50 */
+    double sigma_m;                  /* the standard deviation of the trace's positions, metres; default 20 */
+    double beta_m;                   /* the scale of the transitions' exponential, metres; default 50 */
+    bool split_gaps;                 /* start a new matching after a gap: two consecutive points more than
+                                        max_gap_s and 2 sigma apart (OSRM's gaps=split); default false */
+    double max_gap_s;                /* default 600 */
+    double time_limit_s;             /* give up after this long (BOGIE_ERR_CANCELLED); 0: no limit */
+} bogie_match_request;
+
+void bogie_match_request_init(bogie_match_request *req);
+
+/* Where one trace point was matched. */
+typedef struct bogie_tracepoint {
+    bool matched;                    /* false for a point with no track within its radius, or left out of every
+                                        matching (OSRM's null tracepoint) */
+    size_t matching;                 /* index into bogie_match_result.matchings */
+    size_t waypoint_index;           /* its place among the matching's matched points */
+    size_t alternatives;             /* candidates on track within its radius besides the nearest */
+    double lat, lon;                 /* the point of the matched route nearest to it */
+    double distance_m;               /* from the trace point to there */
+    double km;                       /* there, along the matching's journey */
+} bogie_tracepoint;
+
+/* A section of a matched journey between two consecutive stations of its timetable (the origin and the destination
+ * count as stations). */
+typedef struct bogie_section {
+    size_t from, to;                 /* indices into the journey's stops */
+    double km0, km1;
+    double predicted_s;              /* bogie's time from leaving from to arriving at to */
+    double observed_s;               /* the trace's: the time it reaches km1 less the time it leaves km0, each
+                                        interpolated between the matched points around it; -1 without times */
+} bogie_section;
+
+/* One matching: a stretch of the trace matched without a break, and the journey along it. */
+typedef struct bogie_matching {
+    bogie_journey *journey;          /* the route through the matched points, timed by bogie's physics; departing at
+                                        the time the trace gives for its origin */
+    double confidence;               /* 0 to 1: the mean of exp(-|route - great circle| / beta) over its steps */
+    size_t first, last;              /* the trace indices of its first and last matched points */
+    size_t n_matched;
+    size_t n_vias;                   /* points of the trace the route had to be sent through besides its ends */
+    bogie_section *sections;
+    size_t n_sections;
+    double observed_s, predicted_s;  /* over all its sections (observed -1 without times) */
+} bogie_matching;
+
+/* The answer of bogie_match(). Free it with bogie_match_free(). */
+typedef struct bogie_match_result {
+    const bogie_allocator *alloc;
+    char train[64];
+    double radius_m, sigma_m, beta_m;
+    bogie_tracepoint *points;        /* one per trace point */
+    size_t n_points;
+    bogie_matching *matchings;
+    size_t n_matchings;
+} bogie_match_result;
+
+/* Matches a trace to the track req->train can run: a hidden Markov model (Newson and Krumm 2009) whose states are
+ * the points of such track within each trace point's radius, with a Gaussian emission in the distance to the
+ * point, and a transition exponential in the difference between the distance along track (the shortest route the
+ * train may run between the two, under its gauge, turn and reversal rules) and the great-circle distance between
+ * the points; Viterbi picks the likeliest sequence. The trace is split where no route joins two consecutive points
+ * (or after a gap, with split_gaps), and each matching becomes a journey planned through its matched points, its
+ * ends at a station within 300 m, compared with the trace section by section. On success *out is the caller's
+ * (bogie_match_free); the caller keeps every argument. BOGIE_ERR_NOT_FOUND when no two points could be matched. */
+bogie_status bogie_match(const bogie_planner *planner, const bogie_match_request *req, bogie_match_result **out,
+                         bogie_diag *diag);
+/* Frees a match and its journeys; NULL does nothing. */
+void bogie_match_free(bogie_match_result *match);
+
+
 /* One point on track nearest to a query point. */
 typedef struct bogie_nearest_point {
     double lat, lon;        /* on the track */
@@ -648,6 +759,11 @@ bogie_status bogie_journeys_write(const bogie_journey *const *js, size_t n, bogi
  * BOGIE_ERR_ARG. */
 bogie_status bogie_position_write(const bogie_journey *j, const bogie_position *pos, bogie_format format,
                                   char **out);
+
+/* Writes a match as text for people (each matching's timetable, then observed against predicted time per section),
+ * JSON or GeoJSON (docs/journeys.md lists the fields) into *out, a NUL-terminated string allocated with malloc
+ * (free() it). Other formats: BOGIE_ERR_ARG. */
+bogie_status bogie_match_write(const bogie_match_result *match, bogie_format format, char **out);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * The HTTP service: answers requests to the API of docs/api.md. bogie_service_handle() is thread-safe.

@@ -1,5 +1,5 @@
 /* cli.c: the bogie command-line tool, a thin layer over libbogie: main() hands each command (import, info, route,
- * where, table, trains, stations, serve) to its file in src/cli, which parses its arguments and formats results for
+ * where, match, table, trains, stations, serve) to its file in src/cli, which parses its arguments and formats results for
  * people; help and --help come from cli_help.c. */
 #include "cli/cli_int.h"
 #include "net/netfmt.h"
@@ -14,6 +14,7 @@ typedef struct command {
 static const command commands[] = {
     {"import", cli_import}, {"info", cli_info},   {"route", cli_route},       {"where", cli_where},
     {"trains", cli_trains}, {"table", cli_table}, {"stations", cli_stations}, {"serve", cli_serve},
+    {"match", cli_match},
 };
 
 int main(int argc, char **argv)

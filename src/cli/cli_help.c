@@ -86,6 +86,24 @@ static const help_command commands[] = {
       {"--format text|json", "text (default), or the journey's JSON with a \"position\" object"}},
      "bogie where --from Pyongyang --to Vladivostok --train armoured --depart \"2023-09-10 15:00\" "
      "--at \"2023-09-11 06:00\""},
+    {"match", "TRACE.gpx --train NAME|FILE [--network FILE] [--data DIR] [--format text|json|geojson] [--radius M] "
+              "[--sigma M] [--beta M] [--gaps split|ignore] [-o FILE]",
+     "match a recorded trace to the track a train can run",
+     "Puts the track points of a GPX file, in the train's order, onto the track this train can run (its gauges, "
+     "turns and reversals), with a hidden Markov model as Newson and Krumm's, and plans the matched journey: its "
+     "timetable, and the running time the trace took against the time bogie predicts, section by section between "
+     "stations. The trace is split where no route joins two points (and, with --gaps split, after 10 minutes without "
+     "a point while the train moved).",
+     {NETWORK_OPTS,
+      {"--train NAME|FILE", "the train (required)"},
+      {"--radius M", "how far from each point track is looked for, in metres (default 50)"},
+      {"--sigma M", "the standard deviation of the trace's positions, in metres (default 20)"},
+      {"--beta M", "the scale of the transition probability, in metres (default 50)"},
+      {"--gaps split|ignore", "start a new matching after 10 minutes without a point while the train moved "
+                              "(split), or not (ignore, the default)"},
+      {"--format text|json|geojson", "the output (default text, or what -o's extension names)"},
+      {"-o FILE", "write there (through a temporary file renamed into place) instead of to stdout"}},
+     "bogie match run.gpx --train armoured"},
     {"table", "[--network FILE] [--data DIR] --train NAME|FILE (--from PLACE... --to PLACE... | --places FILE) "
               "[--measure estimate|timetable] [--format text|json|csv] [-o FILE]",
      "times and distances between many places",
@@ -110,7 +128,7 @@ static const help_command commands[] = {
      {NETWORK_OPTS},
      "bogie stations Туманган"},
     {"serve", "[options]", "serve the HTTP API and the web page",
-     "The HTTP API (docs/api.md: bogie's own endpoints and OSRM's route, table and nearest) and the web page. "
+     "The HTTP API (docs/api.md: bogie's own endpoints and OSRM's route, table, nearest and match) and the web page. "
      "SIGTERM or Ctrl-C finishes the requests in flight and exits 0.",
      {NETWORK_OPTS,
       {"--web DIR", "the web page's files (default the built-in page)"},

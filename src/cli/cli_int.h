@@ -19,6 +19,7 @@ int cli_route(int argc, char **argv);    /* cli_route.c */
 int cli_where(int argc, char **argv);    /* cli_route.c */
 int cli_table(int argc, char **argv);    /* cli_table.c */
 int cli_serve(int argc, char **argv);    /* cli_serve.c */
+int cli_match(int argc, char **argv);    /* cli_match.c */
 
 /* ----- cli_help.c: the one description of every command ----- */
 

@@ -85,10 +85,33 @@ static uint32_t origin_node(const work *w)
     return v != BOGIE_NONE ? v : w->places[0].node;
 }
 
-/* The stages after the search: route w->route laid out, stopped at, run, timed and put on the clock into j. */
-static bogie_status finish(const bogie_planner *p, const bogie_journey_request *req, double deadline, work *w,
-                           bogie_journey *j, bogie_diag *diag)
+/* Drops the via items of w's route: the train passes those places without stopping. */
+static void pass_vias(work *w)
 {
+    size_t k = 0;
+    for (size_t i = 0; i < w->route.items.n; i++)
+        if (w->route.items.v[i].kind != RITEM_VIA)
+            w->route.items.v[k++] = w->route.items.v[i];
+    w->route.items.n = k;
+}
+
+/* Drops from j's path the points of places passed (0 in the path, but at its ends). */
+static void drop_passed_points(bogie_journey *j)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < j->n_path_nodes; i++)
+        if (j->path_nodes[i] != 0 || i == 0 || i + 1 == j->n_path_nodes)
+            j->path_nodes[k++] = j->path_nodes[i];
+    j->n_path_nodes = k;
+}
+
+/* The stages after the search: route w->route laid out, stopped at, run, timed and put on the clock into j; with
+ * passing set, the vias are passed without stopping (jy_plan_places). */
+static bogie_status finish(const bogie_planner *p, const bogie_journey_request *req, double deadline, work *w,
+                           bool passing, bogie_journey *j, bogie_diag *diag)
+{
+    if (passing)
+        pass_vias(w);
     const bogie_train *t = req->train;
     const char *pre = req->field_prefix ? req->field_prefix : "--";
     /* Each stage's time goes into j->stage_s (STAGE_DONE). */
@@ -127,6 +150,8 @@ static bogie_status finish(const bogie_planner *p, const bogie_journey_request *
         rc = jy_fill_journey(p->net, &w->layout, &w->profile, &w->rows, j, diag);
     if (rc == BOGIE_OK)
         jy_warn_about_data(t, &w->route, &w->layout, w->places, w->n_places, j);
+    if (rc == BOGIE_OK && passing)
+        drop_passed_points(j);
     STAGE_DONE(BOGIE_STAGE_RESULT);
     /* Sightings: the journey re-timed to pass each at its time, with the arrival's band. */
     if (rc == BOGIE_OK)
@@ -152,8 +177,8 @@ static bogie_status new_journey(const bogie_planner *p, const bogie_train *t, bo
  * the places and train they share. An alternative the request cannot be fitted to (a sighting off its route) is
  * left out; the first route's failure is the plan's. */
 static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_request *req, double deadline, work *w,
-                                route_result *res, const double *shared, size_t n, bool searched, bogie_journey **js,
-                                size_t *n_js, bogie_diag *diag)
+                                bool passing, route_result *res, const double *shared, size_t n, bool searched,
+                                bogie_journey **js, size_t *n_js, bogie_diag *diag)
 {
     bogie_status rc = BOGIE_OK;
     for (size_t i = 0; i < n; i++) {
@@ -169,7 +194,7 @@ static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_requ
         jy_note_start_wheels(req, &w->places[0], &res[i], j);
         w->route = res[i];
         bogie_diag mine = {0};
-        rc = finish(p, req, deadline, w, j, i == 0 ? diag : &mine);
+        rc = finish(p, req, deadline, w, passing, j, i == 0 ? diag : &mine);
         if (rc == BOGIE_OK && i == 0 && !searched)
             jy_warn(j, "alternative routes are searched for between two stations with nothing avoided; this journey "
                        "has one route");
@@ -229,7 +254,7 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     t_search = util_now() - t0 - t_places;
     /* Then each route: its layout, stops, run, timetable and clock. */
     if (rc == BOGIE_OK)
-        rc = plan_routes(p, req, deadline, &w, res, shared, n, searched || max < 2, js, n_js, diag);
+        rc = plan_routes(p, req, deadline, &w, false, res, shared, n, searched || max < 2, js, n_js, diag);
     /* The places and the search are shared by every route (each journey's stage_s says so). */
     for (size_t i = 0; i < *n_js; i++) {
         js[i]->stage_s[BOGIE_STAGE_PLACES] = t_places;
@@ -237,6 +262,45 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     }
     work_free(p->alloc, &w);
     return rc;
+}
+
+bogie_status jy_plan_places(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                            size_t np, bogie_journey **out, bogie_diag *diag)
+{
+    *out = NULL;
+    if (np < 2 || np > 32)
+        return util_fail(diag, BOGIE_ERR_ARG, "a journey goes through 2 to 32 places");
+    if (!req->train)
+        return util_fail(diag, BOGIE_ERR_ARG, "a journey needs a train");
+    double t0 = util_now(), deadline = req->time_limit_s > 0 ? t0 + req->time_limit_s : 0;
+    work w;
+    memset(&w, 0, sizeof w);
+    w.layout.a = p->alloc;
+    memcpy(w.places, places, np * sizeof *places);
+    w.n_places = np;
+    for (size_t i = 0; i < sizeof w.vias / sizeof w.vias[0]; i++)
+        w.vias[i].dwell_s = -1; /* passed: no via asks for a stop */
+    bogie_status rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
+    double t_places = util_now() - t0;
+    route_result res[1];
+    double shared[1];
+    size_t n = 0, n_js = 0;
+    bool searched = false;
+    if (rc == BOGIE_OK)
+        rc = jy_search(p, req, w.vias, &w.train, w.places, w.n_places, deadline, 1, res, shared, &n, &searched, diag);
+    double t_search = util_now() - t0 - t_places;
+    bogie_journey *j = NULL;
+    if (rc == BOGIE_OK)
+        rc = plan_routes(p, req, deadline, &w, true, res, shared, n, true, &j, &n_js, diag);
+    work_free(p->alloc, &w);
+    if (rc != BOGIE_OK || n_js != 1) {
+        bogie_journey_free(j);
+        return rc != BOGIE_OK ? rc : util_fail(diag, BOGIE_ERR_NOT_FOUND, "no route through the places");
+    }
+    j->stage_s[BOGIE_STAGE_PLACES] = t_places;
+    j->stage_s[BOGIE_STAGE_SEARCH] = t_search;
+    *out = j;
+    return BOGIE_OK;
 }
 
 bogie_status bogie_plan(const bogie_planner *p, const bogie_journey_request *req, bogie_journey **out,

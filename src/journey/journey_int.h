@@ -51,6 +51,9 @@ bool jy_parse_coordinates(const char *text, double *lat, double *lon);
 bogie_status jy_resolve_place(const bogie_planner *p, const bogie_train *t, const char *role, const char *text,
                               double snap_m, route_place *out, bogie_diag *diag);
 
+/* Coordinates at a station (within 300 m of it or of its node) whose track t can use mean the station: fills *out
+ * with it and returns true, else returns false. */
+bool jy_station_at(const bogie_planner *p, const bogie_train *t, double lat, double lon, route_place *out);
 /* The country (1 + index, 0 for none) of place pl: a station's node's, or for a point the country of the track it
  * snapped to, at its position along the edge. */
 uint16_t jy_place_country(const bogie_network *net, const route_place *pl);
@@ -74,6 +77,13 @@ bogie_status jy_via_asks(const bogie_journey_request *req, jy_via_ask *asks, bog
 bogie_status jy_resolve_places(const bogie_planner *p, const bogie_journey_request *req, const jy_via_ask *asks,
                                route_place *places, size_t *n_places, bogie_diag *diag);
 
+/* ----- journey.c: the plan ----- */
+/* Plans a journey for req's train (its departure, avoided places and limits; its places are not read) through
+ * places[0 .. np) (2 to 32, resolved; the caller's), passing the vias without stopping: the route is the fastest
+ * through them, and the timetable is the one bogie_plan would give for that route. On success *out is the caller's
+ * (bogie_journey_free). */
+bogie_status jy_plan_places(const bogie_planner *p, const bogie_journey_request *req, const route_place *places,
+                            size_t np, bogie_journey **out, bogie_diag *diag);
 /* ----- search.c: asking route/ for the route ----- */
 
 /* Train t as it may be at origin o when nobody says which wheels it has, into *out: at a station, t with the

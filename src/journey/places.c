@@ -213,9 +213,7 @@ static bool node_usable(const bogie_network *net, const bogie_train *t, uint32_t
     return usable;
 }
 
-/* Coordinates at a station (within STATION_SNAP_M of it or of its node) whose track t can use mean the station:
- * fills *out with it and returns true, else returns false. */
-static bool station_at(const bogie_planner *p, const bogie_train *t, double lat, double lon, route_place *out)
+bool jy_station_at(const bogie_planner *p, const bogie_train *t, double lat, double lon, route_place *out)
 {
     uint32_t near[64];
     size_t n_near = route_stations_within(&p->base, lat, lon, STATION_SNAP_M, near, 64);
@@ -243,7 +241,7 @@ static bogie_status resolve_coordinates(const bogie_planner *p, const bogie_trai
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
         return util_fail(diag, BOGIE_ERR_ARG, "%s \"%s\": latitude must be within -90..90 and longitude -180..180",
                          role, text);
-    if (station_at(p, t, lat, lon, out))
+    if (jy_station_at(p, t, lat, lon, out))
         return BOGIE_OK;
     bogie_status rc = route_snap(&p->base, t, lat, lon, snap_m, out, diag);
     if (rc != BOGIE_OK) {

@@ -271,15 +271,18 @@ static bogie_status try_path(alt *x, const alt_path *p, route_result *res, doubl
     bool ok = p->cost <= ROUTE_ALT_MAX_STRETCH * x->best && len > 0 && sh <= ROUTE_ALT_MAX_SHARE * len &&
               again <= ROUTE_ALT_MAX_AGAIN * len;
     bogie_status rc = BOGIE_OK;
+    bool made = false; /* res[*n] holds a route (to free unless it is kept) */
     if (ok)
         rc = locally_optimal(x, p, &ok, diag);
-    if (rc == BOGIE_OK && ok)
+    if (rc == BOGIE_OK && ok) {
         rc = path_to_result(x, p, &res[*n], diag);
+        made = true;
+    }
     if (rc == BOGIE_OK && !mark_path(x, p, ok))
         rc = util_nomem(diag, "searching for alternative routes");
     if (rc == BOGIE_OK && ok)
         shared[(*n)++] = sh / len;
-    else if (ok)
+    else if (made)
         route_result_free(x->a, &res[*n]);
     return rc;
 }
@@ -471,7 +474,7 @@ static bogie_status penalty_rounds(alt *x, size_t max, route_result *res, double
 }
 
 /* Route r's length along the track, and in *shared the part on edges in set taken (metres). */
-static double route_length(const route_base *b, const route_result *r, const uset *taken, double *shared)
+static double length_and_shared(const route_base *b, const route_result *r, const uset *taken, double *shared)
 {
     double len = 0;
     *shared = 0;
@@ -505,7 +508,7 @@ static bogie_status order_alternatives(const route_base *b, route_result *res, d
     size_t m = 0;
     bool oom = false;
     for (size_t i = 0; i < *n; i++) {
-        double sh, len = route_length(b, by_cost[i], &taken, &sh);
+        double sh, len = length_and_shared(b, by_cost[i], &taken, &sh);
         if (oom || (i > 0 && !(sh <= ROUTE_ALT_MAX_SHARE * len))) {
             route_result_free(b->alloc, by_cost[i]);
             continue;

@@ -211,7 +211,7 @@ bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_
 bool rt_hierarchy_applies(const route_query *q)
 {
     return q->n_places == 2 && !q->places[0].is_point && !q->places[1].is_point && q->relax == 0 &&
-           !q->avoid_node && !q->avoid_edge && !q->penalty;
+           !q->avoid_node && !q->avoid_edge && !q->penalty && !q->by_length && q->max_cost <= 0;
 }
 
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,

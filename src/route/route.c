@@ -246,3 +246,24 @@ bogie_status route_matrix(const route_base *b, const bogie_train *train, const r
     rt_costs_release(b, c);
     return matrix_by_pairs(b, train, src, n_src, dst, n_dst, deadline, cost, len, diag);
 }
+
+double route_length(const route_result *res)
+{
+    return rt_items_length(res);
+}
+
+bogie_status route_reach(const route_query *q, double *cost, bogie_diag *diag)
+{
+    for (size_t i = 0; i + 1 < q->n_places; i++)
+        cost[i] = INFINITY;
+    if (q->n_places < 2)
+        return BOGIE_OK;
+    route_query rq = *q;
+    rq.reach_cost = cost;
+    rq.method = ROUTE_DIJKSTRA;
+    route_result res;
+    memset(&res, 0, sizeof res);
+    bogie_status rc = rt_search_once(&rq, &res, diag);
+    route_result_free(q->base->alloc, &res);
+    return rc;
+}

@@ -94,6 +94,11 @@ typedef struct route_query {
                                    for alternatives (alternatives.c) steers away from routes found with it */
     size_t max_settled;         /* A* and Dijkstra give up with BOGIE_ERR_LIMIT after settling this many states;
                                    0: no limit */
+    bool by_length;             /* search for the shortest route in metres instead of the fastest: gauge changes,
+                                   reversals and stops cost nothing, the rules on moves stay (map matching) */
+    double max_cost;            /* give up (BOGIE_ERR_NOT_FOUND) once every route left would cost more than this
+                                   (seconds, or metres by_length); 0: no bound */
+    double *reach_cost;         /* set by route_reach() only */
 } route_query;
 
 typedef enum route_item_kind {
@@ -166,6 +171,13 @@ void route_result_free(const bogie_allocator *alloc, route_result *res);
  * hierarchy is built now when missing. Errors as route_find's; no alternative is not one. */
 bogie_status route_alternatives(const route_query *q, size_t max, route_result *res, double *shared, size_t *n_res,
                                 bool *searched, bogie_diag *diag);
+/* The length of res's route along the track, in metres. */
+double route_length(const route_result *res);
+
+/* One search (Dijkstra, within q->max_cost when set) from q->places[0] to every other place of q: the least cost to
+ * each (metres when q->by_length) into cost[0 .. n_places - 1) (the caller's), INFINITY for those not reached. No
+ * route is built. BOGIE_ERR_NOMEM, BOGIE_ERR_CANCELLED or BOGIE_ERR_ARG (too many places) when it cannot search. */
+bogie_status route_reach(const route_query *q, double *cost, bogie_diag *diag);
 
 /* Builds train's contraction hierarchy now, if it is not built yet (it is kept with the train's costs in the cost
  * cache). Later ROUTE_AUTO queries and matrices for this train use it. */

@@ -217,10 +217,10 @@ static void virtual_lm(search *s, const route_vedge *ve)
 static bool bounds_init(search *s)
 {
     const route_query *q = s->q;
-    s->k = q->method == ROUTE_DIJKSTRA ? 0 : q->base->net->n_landmarks;
+    s->k = q->method == ROUTE_DIJKSTRA || q->reach_cost ? 0 : q->base->net->n_landmarks;
     if (s->k == 0)
         return true;
-    s->inv_v = 1 / s->costs->v_cap_ms;
+    s->inv_v = q->by_length ? 1 : 1 / s->costs->v_cap_ms;
     const route_view *v = s->view;
     for (uint32_t i = 0; i < v->n_vedges; i++)
         if (v->vedges[i].to >= v->n_nodes)
@@ -241,6 +241,11 @@ static bool bounds_init(search *s)
 static double travel_time(const search *s, uint32_t h)
 {
     uint32_t e = h >> 1;
+    if (s->q->by_length) {
+        double s0, s1;
+        rt_edge_span(s->view, e, &s0, &s1);
+        return s1 - s0;
+    }
     if (e < s->view->n_edges)
         return s->q->penalty ? s->costs->time[h] * s->q->penalty[h] : s->costs->time[h];
     double s0, s1;
@@ -313,6 +318,8 @@ static void relax_changes(search *s, const rt_heap_item *it, uint32_t h, size_t 
     for (size_t g2 = 0; g2 < s->n_gauges; g2++) {
         uint32_t fac;
         double c = g2 == gi ? -1 : change_cost(s, v, g, s->gauges[g2], &fac);
+        if (c >= 0 && s->q->by_length)
+            c = 0;
         if (c >= 0)
             relax_state(s, state_of(s, h, g2, layer), v, layer, it->cost + c + rt_gauge_order_bias(g2), it->state,
                         RT_STEP_CHANGE);
@@ -358,7 +365,7 @@ static void relax_moves(search *s, const rt_heap_item *it, uint32_t h, size_t gi
             if (h2 == (h ^ 1)) {
                 if (!may_reverse_at(s, h, v))
                     continue;
-                c += s->t->reversal_s;
+                c += s->q->by_length ? 0 : s->t->reversal_s;
                 kind = RT_STEP_REVERSAL;
             } else if (!(q->relax & ROUTE_RELAX_TURNS) &&
                        rt_deflection(rt_bearing(s->view, h2), rt_bearing(s->view, h ^ 1)) > limit) {
@@ -379,13 +386,25 @@ static void search_free(search *s)
     rt_costs_release(s->q->base, s->costs);
 }
 
-/* Runs the search; on success *goal is the goal state. */
+/* For route_reach(): records cost at every place at node v not reached yet; returns how many are left. */
+static size_t reach_places(search *s, uint32_t v, double cost)
+{
+    size_t left = 0;
+    for (size_t i = 1; i < s->q->n_places; i++) {
+        if (isinf(s->q->reach_cost[i - 1]) && place_node(s, i) == v)
+            s->q->reach_cost[i - 1] = cost;
+        left += isinf(s->q->reach_cost[i - 1]);
+    }
+    return left;
+}
+
+/* Runs the search; on success *goal is the goal state (route_reach: every place was reached). */
 static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
 {
     const route_query *q = s->q;
     s->n_half = 2 * (s->view->n_edges + s->view->n_vedges) + 1;
     s->origin_h = s->n_half - 1;
-    s->layers = (uint32_t)(q->n_places - 1);
+    s->layers = q->reach_cost ? 1 : (uint32_t)(q->n_places - 1);
     s->n_states = (size_t)s->n_half * s->n_gauges * s->layers;
     if (s->n_states >= UINT32_MAX)
         return util_fail(diag, BOGIE_ERR_LIMIT, "the search space is too large");
@@ -405,14 +424,18 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
             return util_fail(diag, BOGIE_ERR_LIMIT, "the search for a route reached its limit of %zu states",
                              q->max_settled);
         rt_heap_item it = rt_heap_pop(&s->pq);
+        if (q->max_cost > 0 && it.key > q->max_cost)
+            break; /* the queue's least key bounds every route left below */
         if (it.cost > state_dist(s, it.state))
             continue;
         uint32_t h, layer;
         size_t gi;
         state_parts(s, it.state, &h, &gi, &layer);
         uint32_t v = state_node(s, h);
-        /* Reaching the next place. */
-        if (v == place_node(s, layer + 1)) {
+        if (q->reach_cost) {
+            if (reach_places(s, v, it.cost) == 0)
+                return BOGIE_OK;
+        } else if (v == place_node(s, layer + 1)) { /* reaching the next place */
             if (layer + 2 == q->n_places) {
                 *goal = it.state;
                 return BOGIE_OK;
@@ -424,7 +447,9 @@ static bogie_status run_search(search *s, uint32_t *goal, bogie_diag *diag)
         relax_moves(s, &it, h, gi, layer, v);
     }
     /* A queue emptied by a failed push is no proof that there is no route. */
-    return s->oom ? util_nomem(diag, "searching for a route") : BOGIE_ERR_NOT_FOUND;
+    if (s->oom)
+        return util_nomem(diag, "searching for a route");
+    return q->reach_cost ? BOGIE_OK : BOGIE_ERR_NOT_FOUND;
 }
 
 /* The search's gauges: the train's, then those it can change to (just one when gauge is relaxed). */
@@ -479,7 +504,7 @@ bogie_status rt_search_once(const route_query *q, route_result *res, bogie_diag 
     uint32_t goal = 0;
     if (rc == BOGIE_OK)
         rc = run_search(&s, &goal, diag);
-    if (rc == BOGIE_OK)
+    if (rc == BOGIE_OK && !q->reach_cost)
         rc = reconstruct(&s, goal, res, diag);
     res->settled = s.pops;
     res->reached = s.map.n;

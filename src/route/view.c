@@ -2,6 +2,8 @@
  * place is given as coordinates, and the positions and bearings along them. */
 #include "route/route_int.h"
 
+#include <math.h>
+
 #include "base/geo.h"
 
 #include <string.h>
@@ -83,6 +85,16 @@ static float virtual_bearing(const route_view *v, uint32_t h)
     if (s2 > ve->end_m)
         s2 = ve->end_m;
     double la0, lo0, la1, lo1;
+    if (ve->end_m - ve->start_m < 1.0) {
+        /* A piece under a metre (a point snapped onto the end of its edge) has no direction of its own: the
+         * track's there, along the base edge, the way the half-edge runs. */
+        double dir = back ? -1 : 1, len = e->length_m;
+        s2 = fmin(fmax(s + 50 * dir, 0), len);
+        if (fabs(s2 - s) < 1.0) {
+            s2 = s;
+            s = fmin(fmax(s - 50 * dir, 0), len);
+        }
+    }
     point_along(v->b->net, e, s, &la0, &lo0);
     point_along(v->b->net, e, s2, &la1, &lo1);
     return (float)geo_bearing_deg(la0, lo0, la1, lo1);

@@ -13,20 +13,26 @@
 
 /* ----- dispatch ----- */
 
-/* Answers an OSRM-shaped request, /{service}/v1/{train}/{coordinates}, by its service (route, nearest or table). */
+/* Answers an OSRM-shaped request, /{service}/v1/{train}/{coordinates}, by its service (route, nearest, table or
+ * match). */
 static void osrm_request(bogie_service *s, const char *path, const api_param *params, size_t np, bogie_response *r)
 {
     char service[16], version[8], train[64];
     int consumed = 0;
     if (sscanf(path, "/%15[a-z]/%7[^/]/%63[^/]/%n", service, version, train, &consumed) != 3 || consumed == 0) {
         api_error_answer(r, 400, "InvalidUrl", "expected /%s/v1/{train}/{coordinates}",
-                         path[1] == 'r' ? "route" : path[1] == 'n' ? "nearest" : "table");
+                         path[1] == 'r'   ? "route"
+                         : path[1] == 'n' ? "nearest"
+                         : path[1] == 'm' ? "match"
+                                          : "table");
     } else if (strcmp(version, "v1") != 0) {
         api_error_answer(r, 400, "InvalidVersion", "only v1 is served");
     } else if (strcmp(service, "route") == 0) {
         api_route(s, train, path + consumed, params, np, r);
     } else if (strcmp(service, "nearest") == 0) {
         api_nearest(s, train, path + consumed, params, np, r);
+    } else if (strcmp(service, "match") == 0) {
+        api_match(s, train, path + consumed, params, np, r);
     } else {
         api_table(s, train, path + consumed, params, np, r);
     }
@@ -35,7 +41,8 @@ static void osrm_request(bogie_service *s, const char *path, const api_param *pa
 /* Answers the request for the decoded path with its parameters; returns whether the answer may be cached. */
 static bool answer_path(bogie_service *s, const char *path, const api_param *params, size_t np, bogie_response *r)
 {
-    if (strncmp(path, "/route/", 7) == 0 || strncmp(path, "/nearest/", 9) == 0 || strncmp(path, "/table/", 7) == 0)
+    if (strncmp(path, "/route/", 7) == 0 || strncmp(path, "/nearest/", 9) == 0 || strncmp(path, "/table/", 7) == 0 ||
+        strncmp(path, "/match/", 7) == 0)
         osrm_request(s, path, params, np, r);
     else if (strcmp(path, "/api/journey") == 0)
         api_journey(s, params, np, r);
@@ -132,7 +139,7 @@ api_kind api_request_kind(const char *method, const char *target)
     api_decode(target, plen, path, sizeof path, false);
     if (strcmp(path, "/api/network") == 0)
         return API_STREAM;
-    static const char *const heavy[] = {"/route/", "/table/", "/api/journey", "/api/where"};
+    static const char *const heavy[] = {"/route/", "/table/", "/match/", "/api/journey", "/api/where"};
     for (size_t i = 0; i < sizeof heavy / sizeof heavy[0]; i++)
         if (strncmp(path, heavy[i], strlen(heavy[i])) == 0)
             return API_HEAVY;

@@ -149,3 +149,18 @@ void api_write_location(strbuf *sb, double lat, double lon)
     sb_fixed(sb, lat, 6);
     sb_puts(sb, "]");
 }
+
+void api_write_route_totals(strbuf *sb, const bogie_journey *j, api_geom_format fmt, double tol)
+{
+    sb_puts(sb, "\"distance\":");
+    sb_fixed(sb, j->length_m, 1);
+    sb_puts(sb, ",\"duration\":");
+    sb_fixed(sb, j->total_s, 1);
+    sb_puts(sb, ",\"weight\":");
+    sb_fixed(sb, j->weight_s, 1);
+    sb_puts(sb, ",\"weight_name\":\"duration\"");
+    if (tol >= 0) {
+        sb_puts(sb, ",\"geometry\":");
+        api_write_geometry(sb, j, 0, j->n_line ? j->n_line - 1 : 0, fmt, tol);
+    }
+}

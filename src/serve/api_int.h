@@ -91,6 +91,9 @@ void api_simplify(const double (*pts)[2], size_t a, size_t b, double tol, uint8_
 /* Appends the geometry of points [a, b] of the journey's line to sb in the requested format, simplified when
  * tol > 0; a lack of memory marks sb failed. */
 void api_write_geometry(strbuf *sb, const bogie_journey *j, size_t a, size_t b, api_geom_format fmt, double tol);
+/* Appends an OSRM route's "distance", "duration", "weight" and "weight_name" members for journey j, and its
+ * "geometry" in fmt simplified by tol metres (0: the full line; negative: none). */
+void api_write_route_totals(strbuf *sb, const bogie_journey *j, api_geom_format fmt, double tol);
 /* The index of the first line point at or after km. */
 size_t api_line_index(const bogie_journey *j, double km);
 /* The bearing in whole degrees of the line leaving point i (after) or arriving at it; 0 when there is none. */
@@ -106,6 +109,9 @@ void api_route(bogie_service *s, const char *train, const char *coords, const ap
 void api_nearest(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
                  bogie_response *r);
 void api_table(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
+               bogie_response *r);
+/* /match/v1 (api_match.c). */
+void api_match(bogie_service *s, const char *train, const char *coords, const api_param *p, size_t np,
                bogie_response *r);
 
 /* Native (api_native.c): /api/journey, /api/stations, /api/trains and /health. */

@@ -210,17 +210,8 @@ static void write_waypoints(strbuf *sb, const bogie_journey *j, const route_quer
 /* Appends the route's distance, duration, weight and (unless q says none) its overview geometry. */
 static void write_route_totals(strbuf *sb, const bogie_journey *j, const route_query *q)
 {
-    sb_puts(sb, "{\"distance\":");
-    sb_fixed(sb, j->length_m, 1);
-    sb_puts(sb, ",\"duration\":");
-    sb_fixed(sb, j->total_s, 1);
-    sb_puts(sb, ",\"weight\":");
-    sb_fixed(sb, j->weight_s, 1);
-    sb_puts(sb, ",\"weight_name\":\"duration\"");
-    if (q->tol >= 0) {
-        sb_puts(sb, ",\"geometry\":");
-        api_write_geometry(sb, j, 0, j->n_line ? j->n_line - 1 : 0, q->geometry, q->tol);
-    }
+    sb_puts(sb, "{");
+    api_write_route_totals(sb, j, q->geometry, q->tol);
 }
 
 /* Appends a leg's summary: the names of the stops from a to b where the train does more than pass. */

@@ -133,6 +133,22 @@ tap_include() {
     fi
 }
 
+# serve_free_port NETWORK LOG ARGS...: starts bogie serve on NETWORK on a port the kernel picks, logging to LOG; sets
+# server (its pid), port and URL once the server has said where it listens.
+serve_free_port() {
+    local net=$1 log=$2
+    shift 2
+    "$BOGIE" serve --network "$net" --port 0 "$@" 2>"$log" &
+    server=$!
+    port=""
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    URL="http://127.0.0.1:$port"
+}
+
 done_testing() {
     echo "1..$_n"
     [ "$_failed" -eq 0 ]

@@ -10,15 +10,7 @@
 serve() {
     local log=$1
     shift
-    "$BOGIE" serve --network "$T/corridor.bogie" --port 0 "$@" 2>"$log" &
-    server=$!
-    port=""
-    for _ in $(seq 1 100); do
-        port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
-        [ -n "$port" ] && break
-        sleep 0.1
-    done
-    URL="http://127.0.0.1:$port"
+    serve_free_port "$T/corridor.bogie" "$log" "$@"
 }
 serve "$T/serve.log" --threads 2
 trap 'kill $server 2>/dev/null' EXIT

@@ -18,8 +18,8 @@ export BOGIE_FUZZ_NETWORK=$ROOT/$B/corridor.bogie BOGIE_FUZZ_DATA=$ROOT/data
 ok "the harnesses build (make fuzz-build)" make -s -j2 -C "$ROOT" BUILD="$B" FUZZ_BUILD="$FB" fuzz-build
 
 declare -A dict=([pbf]=pbf [xml]=xml [overpass]=json [train]=json [network]=network [query]=query [service]=query
-                 [date]=date)
-for name in pbf xml overpass train network query service names date; do
+                 [date]=date [gpx]=xml)
+for name in pbf xml overpass train network query service names date gpx; do
     bin=$FB/fuzz_$name
     regress=$ROOT/tests/data/fuzz/$name
     if [ -d "$regress" ] && [ -n "$(ls -A "$regress")" ]; then

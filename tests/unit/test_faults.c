@@ -1,13 +1,14 @@
 /* test_faults.c: planning with an allocator that fails the Nth allocation, for every N in turn: the planner, the
  * flagship journey and its JSON, the flagship re-timed to sightings (one at a point, one after a halt) and where its
- * train is, a train's contraction hierarchy, a route from it and a table, and alternative routes on the two-changer
- * network (tests/data/tiny/two-changers.osm: the hierarchy built for them, both routes planned and written) must
- * each return BOGIE_ERR_NOMEM with a message, or succeed, and never crash or leak. The import's own fault test lives
- * in test_network.c. */
+ * train is, a train's contraction hierarchy, a route from it, a table, a GPX trace read and matched, and
+ * alternative routes on the two-changer network (tests/data/tiny/two-changers.osm: the hierarchy built for them,
+ * both routes planned and written) must each return BOGIE_ERR_NOMEM with a message, or succeed, and never crash or
+ * leak. The import's own fault test lives in test_network.c. */
 #include "testutil.h"
 
 #include "bogie.h"
 
+#include <math.h>
 #include <stdbool.h>
 
 typedef struct fixture {
@@ -104,6 +105,43 @@ static bool alternatives_ok(fixture *fx, const bogie_allocator *a, long n)
     return all;
 }
 
+/* A short trace from Pyongyang past Sunch'on (the flagship's first four track points and their times, one moved
+ * 30 m), read from GPX with allocator a and matched by p; returns whether every step succeeded. */
+static bool match_once(bogie_planner *p, const bogie_train *t, const bogie_allocator *a, long n)
+{
+    static const char gpx[] =
+        "<gpx><trk><trkseg>"
+        "<trkpt lat=\"39.0047200\" lon=\"125.7363900\"><time>2023-09-10T06:00:00Z</time></trkpt>"
+        "<trkpt lat=\"39.0533300\" lon=\"125.7261100\"><time>2023-09-10T06:06:15Z</time></trkpt>"
+        "<trkpt lat=\"39.2463900\" lon=\"125.8719400\"><time>2023-09-10T06:47:37Z</time></trkpt>"
+        "<trkpt lat=\"39.4228000\" lon=\"125.9367000\"><time>2023-09-10T07:11:02Z</time></trkpt>"
+        "</trkseg></trk></gpx>";
+    bogie_diag d = {0};
+    bogie_trace *tr = NULL;
+    bool all = step_ok(n, "reading a GPX trace", bogie_trace_parse_gpx(gpx, sizeof gpx - 1, "t.gpx", a, &tr, &d), &d);
+    if (all) {
+        bogie_match_request q;
+        bogie_match_request_init(&q);
+        q.train = t;
+        q.points = tr->points;
+        q.n_points = tr->n_points;
+        bogie_match_result *m = NULL;
+        all = step_ok(n, "matching the trace", bogie_match(p, &q, &m, &d), &d);
+        if (all) {
+            assert_int_equal(m->n_matchings, 1);
+            assert_int_equal(m->matchings[0].n_sections, 3); /* Pyongyang, Sopyongyang, P'yongsong, Sunch'on */
+            /* The times are the flagship's: to Sopyongyang its run is the same (later, this journey brakes for
+             * Sunch'on, where the flagship passes), and Sopyongyang's point, 30 m off along the track, moves the
+             * observed time by 3 s: within 5 s. */
+            const bogie_section *s0 = &m->matchings[0].sections[0];
+            assert_true(fabs(s0->observed_s - s0->predicted_s) <= 5);
+        }
+        bogie_match_free(m);
+    }
+    bogie_trace_free(tr);
+    return all;
+}
+
 /* The whole sequence with the Nth allocation failing; returns whether every step succeeded. */
 static bool run_once(fixture *fx, long n)
 {
@@ -159,6 +197,8 @@ static bool run_once(fixture *fx, long n)
         double dur[9], dist[9];
         all = step_ok(n, "a table", bogie_table(p, &fx->freight, src, 3, dst, 3, 0, dur, dist, &d), &d);
     }
+    if (all)
+        all = match_once(p, &fx->armoured, &a, n);
     bogie_planner_free(p);
     if (all)
         all = alternatives_ok(fx, &a, n);
