@@ -198,8 +198,10 @@ bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_
         ok = false;
     }
     if (ok) {
-        memcpy(*src, ss.v.v, ss.v.n * sizeof **src);
-        memcpy(*dst, ds.v.v, ds.v.n * sizeof **dst);
+        if (ss.v.n) /* a station with no usable track has no seeds (and no array to copy) */
+            memcpy(*src, ss.v.v, ss.v.n * sizeof **src);
+        if (ds.v.n)
+            memcpy(*dst, ds.v.v, ds.v.n * sizeof **dst);
         *n_src = ss.v.n;
         *n_dst = ds.v.n;
     }
