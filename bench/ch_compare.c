@@ -92,8 +92,7 @@ static int write_nodes(const route_base *b, const bogie_train *t, const char *di
 
 typedef struct query {
     uint32_t s, t; /* station nodes */
-    ch_seed *src, *dst;
-    size_t n_src, n_dst;
+    rt_seeds src, dst; /* as the planner makes them (rt_source_seeds, rt_target_seeds) */
     double cost;
 } query;
 
@@ -108,15 +107,15 @@ static int write_queries(const query *q, size_t n, const char *dir)
     for (size_t i = 0; i < n; i++) {
         put_u32(f, q[i].s);
         put_u32(f, q[i].t);
-        put_u32(f, (uint32_t)q[i].n_src);
-        for (size_t k = 0; k < q[i].n_src; k++) {
-            put_u32(f, q[i].src[k].node);
-            put_u32(f, ms(q[i].src[k].cost));
+        put_u32(f, (uint32_t)q[i].src.v.n);
+        for (size_t k = 0; k < q[i].src.v.n; k++) {
+            put_u32(f, q[i].src.v.v[k].node);
+            put_u32(f, ms(q[i].src.v.v[k].cost));
         }
-        put_u32(f, (uint32_t)q[i].n_dst);
-        for (size_t k = 0; k < q[i].n_dst; k++) {
-            put_u32(f, q[i].dst[k].node);
-            put_u32(f, ms(q[i].dst[k].cost));
+        put_u32(f, (uint32_t)q[i].dst.v.n);
+        for (size_t k = 0; k < q[i].dst.v.n; k++) {
+            put_u32(f, q[i].dst.v.v[k].node);
+            put_u32(f, ms(q[i].dst.v.v[k].cost));
         }
         fwrite(&q[i].cost, sizeof q[i].cost, 1, f);
     }
@@ -132,7 +131,7 @@ static int time_queries(const ch *h, query *q, size_t n, bool with_path, double 
         size_t n_path = 0, si, di;
         bogie_diag d = {0};
         double t0 = bench_now();
-        bogie_status rc = ch_route(h, q[i].src, q[i].n_src, q[i].dst, q[i].n_dst, &cost, &len,
+        bogie_status rc = ch_route(h, q[i].src.v.v, q[i].src.v.n, q[i].dst.v.v, q[i].dst.v.n, &cost, &len,
                                    with_path ? &path : NULL, &n_path, &si, &di, &d);
         times[i] = bench_now() - t0;
         if (rc != BOGIE_OK || fabs(cost - q[i].cost) > 1e-9 * (1 + cost)) {
@@ -188,16 +187,21 @@ int main(int argc, char **argv)
     query *q = calloc(pairs ? pairs : 1, sizeof *q);
     size_t n = 0;
     for (size_t tries = 0; nc >= 2 && n < pairs && tries < 20 * pairs; tries++) {
-        query x = {cand[bench_rand(&seed) % nc], cand[bench_rand(&seed) % nc], NULL, NULL, 0, 0, 0};
-        if (x.s == x.t || !rt_hierarchy_seeds(&base, &t, c, x.s, x.t, &x.src, &x.n_src, &x.dst, &x.n_dst))
+        query x;
+        memset(&x, 0, sizeof x);
+        x.s = cand[bench_rand(&seed) % nc];
+        x.t = cand[bench_rand(&seed) % nc];
+        if (x.s == x.t)
             continue;
         double len;
         size_t n_path = 0, si, di;
-        if (ch_route(h, x.src, x.n_src, x.dst, x.n_dst, &x.cost, &len, NULL, &n_path, &si, &di, &d) == BOGIE_OK) {
+        if (rt_source_seeds(&base, &t, c, x.s, &x.src) && rt_target_seeds(&base, c, x.t, &x.dst) &&
+            ch_route(h, x.src.v.v, x.src.v.n, x.dst.v.v, x.dst.v.n, &x.cost, &len, NULL, &n_path, &si, &di, &d) ==
+                BOGIE_OK) {
             q[n++] = x;
         } else {
-            util_free(NULL, x.src, (x.n_src ? x.n_src : 1) * sizeof *x.src);
-            util_free(NULL, x.dst, (x.n_dst ? x.n_dst : 1) * sizeof *x.dst);
+            rt_seeds_free(NULL, &x.src);
+            rt_seeds_free(NULL, &x.dst);
         }
     }
     double *with_path = malloc((n ? n : 1) * sizeof *with_path), *cost_only = malloc((n ? n : 1) * sizeof *cost_only);
@@ -216,8 +220,8 @@ int main(int argc, char **argv)
                bench_quantile(with_path, n, 0.99) * 1e3, n ? sum_p / n * 1e3 : 0, bench_quantile(cost_only, n, 0.5) * 1e3,
                bench_quantile(cost_only, n, 0.99) * 1e3, n ? sum_c / n * 1e3 : 0);
     for (size_t i = 0; i < n; i++) {
-        util_free(NULL, q[i].src, (q[i].n_src ? q[i].n_src : 1) * sizeof *q[i].src);
-        util_free(NULL, q[i].dst, (q[i].n_dst ? q[i].n_dst : 1) * sizeof *q[i].dst);
+        rt_seeds_free(NULL, &q[i].src);
+        rt_seeds_free(NULL, &q[i].dst);
     }
     free(q);
     free(with_path);

@@ -219,6 +219,35 @@ static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_requ
     return rc;
 }
 
+/* The stages from the places on, for w's places (resolved, w->n_places of them): the wheels at the start, the search
+ * (and up to max - 1 alternatives), then each route planned into js[0 .. *n_js), as plan_routes does, with passing
+ * as there. t0 is when the plan began: the places' and the search's times go into every journey's stage_s. */
+static bogie_status search_and_plan(const bogie_planner *p, const bogie_journey_request *req, work *w, size_t max,
+                                    bool passing, double t0, double deadline, bogie_journey **js, size_t *n_js,
+                                    bogie_diag *diag)
+{
+    bogie_status rc = jy_start_wheels(p, req, &w->places[0], &w->train, diag);
+    double t_places = util_now() - t0;
+    route_result res[BOGIE_MAX_ALTERNATIVES];
+    double shared[BOGIE_MAX_ALTERNATIVES];
+    size_t n = 0;
+    bool searched = false;
+    if (rc == BOGIE_OK)
+        rc = jy_search(p, req, w->vias, &w->train, w->places, w->n_places, deadline, max, res, shared, &n, &searched,
+                       diag);
+    double t_search = util_now() - t0 - t_places;
+    /* Then each route: its layout, stops, run, timetable and clock. */
+    if (rc == BOGIE_OK)
+        rc = plan_routes(p, req, deadline, w, passing, res, shared, n, passing || searched || max < 2, js, n_js,
+                         diag);
+    /* The places and the search are shared by every route (each journey's stage_s says so). */
+    for (size_t i = 0; i < *n_js; i++) {
+        js[i]->stage_s[BOGIE_STAGE_PLACES] = t_places;
+        js[i]->stage_s[BOGIE_STAGE_SEARCH] = t_search;
+    }
+    return rc;
+}
+
 /* Plans the fastest journey for req and, when max > 1, up to max - 1 alternatives into js[0 .. *n_js) (room for
  * max; each the caller's to free with bogie_journey_free, also after a failure). */
 static bogie_status plan(const bogie_planner *p, const bogie_journey_request *req, size_t max, bogie_journey **js,
@@ -230,36 +259,18 @@ static bogie_status plan(const bogie_planner *p, const bogie_journey_request *re
     if (req->n_via > 30)
         return util_fail(diag, BOGIE_ERR_ARG, "at most 30 via points");
     /* The time limit counts from here, for the search and the physics alike. */
-    double deadline = req->time_limit_s > 0 ? util_now() + req->time_limit_s : 0;
+    double t0 = util_now(), deadline = req->time_limit_s > 0 ? t0 + req->time_limit_s : 0;
     work w;
     memset(&w, 0, sizeof w);
     w.layout.a = p->alloc;
-    double t0 = util_now(), t_places = 0, t_search = 0;
     /* Places: from, every via (with the stop it asks for) and to, each a station or a point snapped to track. */
     bogie_status rc = jy_via_asks(req, w.vias, diag);
     if (rc == BOGIE_OK)
         rc = jy_resolve_places(p, req, w.vias, w.places, &w.n_places, diag);
     /* Search: the fastest route through them that the train, on its wheels at the start, can run, avoiding what the
-     * request avoids; and the alternatives asked for. */
+     * request avoids; and the alternatives asked for; then each route's stages. */
     if (rc == BOGIE_OK)
-        rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
-    t_places = util_now() - t0;
-    route_result res[BOGIE_MAX_ALTERNATIVES];
-    double shared[BOGIE_MAX_ALTERNATIVES];
-    size_t n = 0;
-    bool searched = false;
-    if (rc == BOGIE_OK)
-        rc = jy_search(p, req, w.vias, &w.train, w.places, w.n_places, deadline, max, res, shared, &n, &searched,
-                       diag);
-    t_search = util_now() - t0 - t_places;
-    /* Then each route: its layout, stops, run, timetable and clock. */
-    if (rc == BOGIE_OK)
-        rc = plan_routes(p, req, deadline, &w, false, res, shared, n, searched || max < 2, js, n_js, diag);
-    /* The places and the search are shared by every route (each journey's stage_s says so). */
-    for (size_t i = 0; i < *n_js; i++) {
-        js[i]->stage_s[BOGIE_STAGE_PLACES] = t_places;
-        js[i]->stage_s[BOGIE_STAGE_SEARCH] = t_search;
-    }
+        rc = search_and_plan(p, req, &w, max, false, t0, deadline, js, n_js, diag);
     work_free(p->alloc, &w);
     return rc;
 }
@@ -280,25 +291,14 @@ bogie_status jy_plan_places(const bogie_planner *p, const bogie_journey_request 
     w.n_places = np;
     for (size_t i = 0; i < sizeof w.vias / sizeof w.vias[0]; i++)
         w.vias[i].dwell_s = -1; /* passed: no via asks for a stop */
-    bogie_status rc = jy_start_wheels(p, req, &w.places[0], &w.train, diag);
-    double t_places = util_now() - t0;
-    route_result res[1];
-    double shared[1];
-    size_t n = 0, n_js = 0;
-    bool searched = false;
-    if (rc == BOGIE_OK)
-        rc = jy_search(p, req, w.vias, &w.train, w.places, w.n_places, deadline, 1, res, shared, &n, &searched, diag);
-    double t_search = util_now() - t0 - t_places;
     bogie_journey *j = NULL;
-    if (rc == BOGIE_OK)
-        rc = plan_routes(p, req, deadline, &w, true, res, shared, n, true, &j, &n_js, diag);
+    size_t n_js = 0;
+    bogie_status rc = search_and_plan(p, req, &w, 1, true, t0, deadline, &j, &n_js, diag);
     work_free(p->alloc, &w);
     if (rc != BOGIE_OK || n_js != 1) {
         bogie_journey_free(j);
         return rc != BOGIE_OK ? rc : util_fail(diag, BOGIE_ERR_NOT_FOUND, "no route through the places");
     }
-    j->stage_s[BOGIE_STAGE_PLACES] = t_places;
-    j->stage_s[BOGIE_STAGE_SEARCH] = t_search;
     *out = j;
     return BOGIE_OK;
 }

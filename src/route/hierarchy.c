@@ -182,34 +182,6 @@ bool rt_target_seeds(const route_base *b, const rt_costs *c, uint32_t t, rt_seed
     return true;
 }
 
-bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_costs *c, uint32_t s, uint32_t t,
-                        ch_seed **src, size_t *n_src, ch_seed **dst, size_t *n_dst)
-{
-    rt_seeds ss = {0}, ds = {0};
-    bool ok = rt_source_seeds(b, train, c, s, &ss) && rt_target_seeds(b, c, t, &ds);
-    *src = ok ? util_malloc(b->alloc, (ss.v.n ? ss.v.n : 1) * sizeof **src) : NULL;
-    *dst = ok ? util_malloc(b->alloc, (ds.v.n ? ds.v.n : 1) * sizeof **dst) : NULL;
-    if (ok && !(*src && *dst)) {
-        if (*src)
-            util_free(b->alloc, *src, (ss.v.n ? ss.v.n : 1) * sizeof **src);
-        if (*dst)
-            util_free(b->alloc, *dst, (ds.v.n ? ds.v.n : 1) * sizeof **dst);
-        *src = *dst = NULL;
-        ok = false;
-    }
-    if (ok) {
-        if (ss.v.n) /* a station with no usable track has no seeds (and no array to copy) */
-            memcpy(*src, ss.v.v, ss.v.n * sizeof **src);
-        if (ds.v.n)
-            memcpy(*dst, ds.v.v, ds.v.n * sizeof **dst);
-        *n_src = ss.v.n;
-        *n_dst = ds.v.n;
-    }
-    rt_seeds_free(b->alloc, &ss);
-    rt_seeds_free(b->alloc, &ds);
-    return ok;
-}
-
 bool rt_hierarchy_applies(const route_query *q)
 {
     return q->n_places == 2 && !q->places[0].is_point && !q->places[1].is_point && q->relax == 0 &&

@@ -324,12 +324,6 @@ bogie_status rt_state_graph(const route_base *b, const bogie_train *t, const rt_
                             bogie_diag *diag);
 void rt_state_graph_free(const route_base *b, rt_graph *g);
 
-/* The seeds of a hierarchy query from station node s to station node t (as rt_hierarchy_route makes them), into
- * *src and *dst (allocated with b->alloc, *n_src and *n_dst of them; free both with util_free of that size);
- * false when out of memory. */
-bool rt_hierarchy_seeds(const route_base *b, const bogie_train *train, const rt_costs *c, uint32_t s, uint32_t t,
-                        ch_seed **src, size_t *n_src, ch_seed **dst, size_t *n_dst);
-
 /* Answers q (which rt_hierarchy_applies to) from hierarchy h into res (zeroed by the caller), as rt_search_once
  * would. */
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,
