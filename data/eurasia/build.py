@@ -11,7 +11,8 @@ ids) plus:
     schematic through km posts, except Liuzhou - Nanning, real (piece 0 of sources/china/太原-南宁通道.json); the
     Vietnamese line dual gauge 1435;1000;
   - the branches of the 2023 Far East tour, schematic (add_fareast(), rows of sources/schematic-stations.csv):
-    Ledyanaya - Uglegorsk (Tsiolkovsky, the Vostochny cosmodrome's station) and Volochayevka - Komsomolsk-on-Amur.
+    Ledyanaya - Uglegorsk (Tsiolkovsky, the Vostochny cosmodrome's station), Volochayevka - Komsomolsk-on-Amur and
+    Ugolnaya - Artyom-Primorsky 1 (from the corridor's Ugolnaya).
 
 Inputs (all committed, read-only):
   data/corridor/build.py and data/corridor/sources/    the corridor, built by its own script (imported here)
@@ -250,13 +251,19 @@ PROFILES.update({
 # -- the Russian Far East: branches of the Trans-Siberian for the 2023 tour (issue 13) ------------------------------
 
 # The lines of schematic-stations.csv that add_fareast() builds (add_schematic() leaves them out), with their profile.
-FAREAST_LINES = {"Ledyanaya-Tsiolkovsky": "ledyanaya_branch", "Volochayevka-Komsomolsk": "volk"}
+FAREAST_LINES = {"Ledyanaya-Tsiolkovsky": "ledyanaya_branch", "Volochayevka-Komsomolsk": "volk",
+                 "Ugolnaya-Artyom": "ugolnaya_nakhodka"}
 # Names a station of those lines has besides the CSV's (the town the station serves, and what it serves).
 FAREAST_NAMES = {"Uglegorsk": {"alt_name": "Циолковский", "alt_name:en": "Tsiolkovsky",
                                "loc_name:en": "Vostochny Cosmodrome",
                                "source:alt_name": "the town, Углегорск until 2015 (ru.wikipedia Циолковский (город), copy "
                                                   "at wafarin.com); the station serves the Vostochny cosmodrome (cont.ws "
-                                                  "post 228880: the station brings the town's people to the cosmodrome)"}}
+                                                  "post 228880: the station brings the town's people to the cosmodrome)"},
+                 "Artyom-Primorsky 1": {"alt_name": "Артём", "alt_name:en": "Artyom",
+                                        "source:alt_name": "the city of Artyom, where the station is (en.wikipedia "
+                                                           "Artyom, Russia); the 2023 tour's train left 'the station "
+                                                           "Artyom - Primorsky 1' on 17 September (RIA Novosti via "
+                                                           "newsit.gr)"}}
 FAREAST_PROFILES = {
     "volk": {
         "name": "Волочаевка — Комсомольск-на-Амуре", "name:ru": "Волочаевка — Комсомольск-на-Амуре",
@@ -274,6 +281,16 @@ FAREAST_PROFILES = {
         "note:electrified": "electrification unknown (only Ledyanaya station's own wires are reported: blagoveshensk.ru "
                             "113224): not tagged",
         "note:maxspeed": "no sourced line speed: bogie's default for the country applies"},
+    "ugolnaya_nakhodka": {
+        "name": "Угольная — Мыс Астафьева", "name:ru": "Угольная — Мыс Астафьева",
+        "name:en": "Ugolnaya-Mys Astafyeva line", "usage": "main",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "electric trains (ED9M, 25 kV AC) run Vladivostok - Artyom - Nakhodka (knigochet.com, "
+                              "A. Luchkin, Na elektrichkakh: the electric train for Nakhodka, 'кто в Артём, кто в "
+                              "Партизанск'); voltage as the Trans-Siberian there (ru.wikipedia Барановский)",
+        "note": "schematic: the line from Ugolnaya to Artyom-Primorsky 1 only (the shared data's Nakhodka trace ends "
+                "70 km short of Artyom)",
+        "note:maxspeed": "no sourced line speed: bogie's default for the country applies"},
 }
 PROFILES.update(FAREAST_PROFILES)
 # A branch drawn straight from its junction would leave the Trans-Siberian at whatever angle the chord makes, and
@@ -284,7 +301,8 @@ PROFILES.update(FAREAST_PROFILES)
 # the junctions' layouts.
 FAREAST_SHAPE_KM = 1.0
 FAREAST_LEAVE_DEG = 30.0
-FAREAST_LEAVE = {"Ledyanaya-Tsiolkovsky": "west", "Volochayevka-Komsomolsk": "east"}
+FAREAST_LEAVE = {"Ledyanaya-Tsiolkovsky": "west", "Volochayevka-Komsomolsk": "east",
+                 "Ugolnaya-Artyom": "west"}  # at Ugolnaya, on the corridor's trace: towards Ussuriysk, north
 # The Volochayevka - Komsomolsk line meets the Trans-Siberian twice (periskop.su 2020-10-31: it leaves at Dezhnevka
 # going west, at Volochayevka I going east), so that trains run to Komsomolsk from both sides without reversing.  No
 # source places Dezhnevka or Volochayevka II: the curve towards Khabarovsk is drawn from the branch's bend to the
@@ -1062,8 +1080,9 @@ class Eurasia:
         return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
 
     def trace_way_at(self, j, side):
-        """The real Trans-Siberian way that leaves node j eastward (its first node) or westward (its last)."""
-        return next(w for w in self.b.ways[self.corridor_ways:] if w.profile == "transsib_trace" and
+        """The real Trans-Siberian way (this script's, or the corridor's Ussuriysk - Vladivostok) that leaves node j
+        eastward (its first node) or westward (its last)."""
+        return next(w for w in self.b.ways if w.profile in ("transsib_trace", "transsib") and
                     (w.nodes[0] if side == "east" else w.nodes[-1]) is j)
 
     def trace_bearing(self, j, side):
@@ -1135,6 +1154,14 @@ class Eurasia:
         that name, or else the trace vertex within JOIN_M of the row's point, made a station of the row, the real way
         through it split there.  Either way the join is logged with its reason."""
         lat, lon = float(r["lat"]), float(r["lon"])
+        corridor = [n for n in self.b.stations.values() if n.tags.get("name:en") == r["name_en"]]
+        if corridor:  # a station of the corridor's own trace (Ugolnaya): its node, unchanged
+            n = corridor[0]
+            d = cb.haversine_km(lat, lon, n.lat, n.lon) * 1000
+            assert d <= JOIN_M, (line, r["name_en"], d)
+            self.log.append("join: %s (schematic) leaves the corridor's Trans-Siberian trace at its %s station node "
+                            "(%.1f m from the row's point): %s" % (line, r["name_en"], d, r["km_quote"]))
+            return n
         for n in self.new_stations:
             if n.tags.get("name:en") == r["name_en"]:
                 d = cb.haversine_km(lat, lon, n.lat, n.lon) * 1000
