@@ -1150,9 +1150,9 @@ class Eurasia:
         self.log.append("join: %s - %s by a straight link of %.0f m: %s" % (bend.label, meet.label, d, why))
 
     def fareast_junction(self, r, line):
-        """The station of the Trans-Siberian trace where line begins (row r, its first): the trace's own station of
-        that name, or else the trace vertex within JOIN_M of the row's point, made a station of the row, the real way
-        through it split there.  Either way the join is logged with its reason."""
+        """The station of the Trans-Siberian trace where line begins (row r, its first): the corridor's station of
+        that name (Ugolnaya), or the trace's own, or else the trace vertex within JOIN_M of the row's point, made a
+        station of the row, the real way through it split there.  Either way the join is logged with its reason."""
         lat, lon = float(r["lat"]), float(r["lon"])
         corridor = [n for n in self.b.stations.values() if n.tags.get("name:en") == r["name_en"]]
         if corridor:  # a station of the corridor's own trace (Ugolnaya): its node, unchanged
