@@ -209,14 +209,30 @@ PROFILES = {
         "name": "Укрзалізниця", "name:uk": "Укрзалізниця", "name:en": "Ukrainian railway line", "usage": "main",
         "note:electrified": "electrification not tagged: left out of the cut of the source"},
     "moscow_brest": {
-        "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main",
-        "note:electrified": "electrification not tagged: the traces carry no such tag and no source was used"},
+        "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main"},
     "warszawa_terespol": {
         "name": "PKP PLK", "name:pl": "PKP PLK", "name:en": "Polish railway line (PLRailMap)",
-        "usage": "main",
-        "note:electrified": "electrification not tagged: PLRailMap has no such tag and no source was used"},
+        "usage": "main"},
 }
 
+
+# Wires of Moscow - Brest - Warsaw, by section: the system changes at Vyazma (3 kV DC towards Moscow, 25 kV 50 Hz
+# on to Brest); Poland's line 2 is 3 kV DC from Warszawa Centralna to the border beyond Terespol.  Brest - Terespol
+# and the rest of the Polish line carry no sourced wires.
+MOSCOW_BREST_WIKI = "en.wikipedia Moscow-Brest railway (copy at de.knowledgr.com, Moskauer Bahn - Brest)"
+WIRES_MOSCOW_VYAZMA = {"electrified": "contact_line", "voltage": "3000", "frequency": "0",
+                       "source:electrified": MOSCOW_BREST_WIKI + ": Moscow - Vyazma electrified by 1973 with 3,000 V "
+                                                                 "DC"}
+WIRES_VYAZMA_BREST = {"electrified": "contact_line", "voltage": "25000", "frequency": "50",
+                      "source:electrified": MOSCOW_BREST_WIKI + ": the rest, Vyazma - Brest, electrified in 1979 with "
+                                                                "25,000 V 50 Hz"}
+WIRES_PL_LINE2 = {"electrified": "contact_line", "voltage": "3000", "frequency": "0",
+                  "source:electrified": "pl.wikipedia Linia kolejowa nr 2 (Warszawa Zachodnia - Terespol, 214 km) "
+                                        "infobox: Sieć trakcyjna 3000 V DC (copy at artikeldigital.com); "
+                                        "siskom.waw.pl: line 2 runs from Warszawa Centralna to the Polish-Belarusian "
+                                        "border, electrified"}
+WIRES_UNTAGGED = {"note:electrified": "electrification not tagged: the source carries no such tag and none was found "
+                                      "for this section"}
 
 # Beijing - Wuhan - Changsha - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam): the schematic lines of
 # schematic-stations.csv that add_hanoi() builds (add_schematic() leaves them out), each with its profile.
@@ -990,9 +1006,13 @@ class Eurasia:
         placed_east = self.place_stations(mo, east, STATION_BY_M, lambda f: self.by_station(by_of[f]))
         cuts += placed_east
         cuts.append((orsha, self.end_station(orsha, mo, -1, "MSK-Orsha")))
+        vyazma = next(n for n, _ in cuts if n.tags.get("name:en") == "Vyazma")
+        ac = False  # 25 kV from Vyazma on
         for piece in self.b.split_trace(mo, cuts, "msk-orsha"):
+            ac = ac or piece[0] is vyazma
             self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("MSK-Orsha", "russia-border-lines"),
-                          {"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+                          dict({"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]},
+                               **(WIRES_VYAZMA_BREST if ac else WIRES_MOSCOW_VYAZMA)))
         # Orsha - Minsk - Brest - Terespol: the Smolensk-Terespol trace from Orsha on (its first part, Smolensk -
         # Orsha, runs on the same track as the MSK-Orsha trace, which is used instead).
         st = load_trace(SMOLENSK_TERESPOL)
@@ -1020,7 +1040,8 @@ class Eurasia:
             dual = dual or piece[0] is brest
             g = {"gauge": "1435;1520", "source:gauge": DUAL_BREST} if dual else \
                 {"gauge": gauges["BY"][0], "source:gauge": gauges["BY"][1]}
-            self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("Smolensk-Terespol", "belarus"), g)
+            self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("Smolensk-Terespol", "belarus"),
+                          dict(g, **(WIRES_UNTAGGED if dual else WIRES_VYAZMA_BREST)))
         # Terespol - Warszawa Centralna - Przemyśl Główny: the PLRailMap paths, which meet only at Warszawa Centralna
         # and so make one chain.
         with open(POLAND_LINES, encoding="utf-8") as f:
@@ -1041,15 +1062,19 @@ class Eurasia:
         self.log.append("join: the PLRailMap line starts at Terespol station, where Smolensk-Terespol ends (%.1f m)" %
                         (cb.haversine_km(*pw[0], terespol.lat, terespol.lon) * 1000))
         broad = True  # Terespol - Malaszewicze: the broad-gauge track into the Malaszewicze yards
+        line2 = True  # Terespol - Warszawa Centralna: line 2
         for piece in self.b.split_trace(pw, cuts, "terespol-warszawa-przemysl"):
             g = {"gauge": "1435;1520", "source:gauge": DUAL_MALASZEWICZE} if broad else \
                 {"gauge": gauges["PL"][0], "source:gauge": gauges["PL"][1]}
-            self.real_way(piece, "warszawa_terespol", PLRAILMAP_SOURCE, g)
+            line2 = line2 and piece[0].tags.get("name") != "Warszawa Centralna"
+            self.real_way(piece, "warszawa_terespol", PLRAILMAP_SOURCE, dict(g, **(WIRES_PL_LINE2 if line2 else
+                                                                                    WIRES_UNTAGGED)))
             broad = broad and not piece[-1].tags.get("name", "").startswith("Małaszewicze")
         self.straight_link(self.sch_nodes["Moscow Yaroslavsky"], belorussky, "moscow_brest",
                            "Moscow Yaroslavsky and Moscow Belorussky, two termini of the Moscow junction, linked by "
                            "its lines (no geometry or km in the sources; the straight line is a lower bound)",
-                           limit_m=HUB_M, extra={"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+                           limit_m=HUB_M, extra=dict({"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]},
+                                                     **WIRES_UNTAGGED))
 
     def ru_station(self, r, zone):
         return self.station_node(float(r["lat"]), float(r["lon"]), {

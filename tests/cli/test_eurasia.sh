@@ -235,6 +235,32 @@ for n in ("Siedlce", "Terespol", "Brest Central", "Orsha-Central", "Smolensk", "
     check(n in names, "missing stop " + n)
 PY
 
+# Wires of Moscow - Brest - Warsaw (docs/networks.md): 3 kV DC Moscow - Vyazma, 25 kV 50 Hz Vyazma - Brest
+# (en.wikipedia Moscow-Brest railway), 3 kV DC on Poland's line 2 Terespol - Warszawa Centralna (pl.wikipedia); no
+# source for Brest - Terespol. A multi-system electric train (talgo-variable: 3 kV DC and 25 kV AC) runs Moscow -
+# Brest, changing systems at Vyazma; one for 25 kV only is refused on the 242 km of 3 kV DC out of Moscow; Moscow -
+# Warsaw is refused on the 6.4 km without wires from Brest Central to Terespol.
+python3 -c "import json, sys; p = json.load(open(sys.argv[1])); p['name'] = 'ac-only'; \
+p['traction']['systems']['value'] = [{'voltage': 25000, 'frequency': 50}]; json.dump(p, open(sys.argv[2], 'w'))" \
+    data/trains/talgo-variable.json "$T/ac-only.json"
+"$BOGIE" route --network "$T/eurasia.bogie" --from "Moscow Belorussky" --to "Brest Central" --train talgo-variable \
+    --depart "2023-09-10 15:00" --format json >"$T/mb.json"
+ok "Moscow - Brest: a 3 kV DC / 25 kV AC train runs it, by Vyazma, where the wires change" python3 - "$T/mb.json" <<'PY'
+import json, sys
+from jc import check
+d = json.load(open(sys.argv[1]))
+check(1050 < d["length_km"] < 1130, "length %.1f km" % d["length_km"])
+check("Vyazma" in [s["name"] for s in d["stops"]], "by Vyazma")
+PY
+out=$("$BOGIE" route --network "$T/eurasia.bogie" --from "Moscow Belorussky" --to "Brest Central" \
+    --train "$T/ac-only.json" 2>&1)
+contains "Moscow - Brest: a 25 kV-only train is refused on the 3 kV DC out of Moscow" "$out" \
+    "242 km of it on the way (242 km 3000 V DC), from Moscow Belorussky on"
+out=$("$BOGIE" route --network "$T/eurasia.bogie" --from "Moscow Belorussky" --to "Warszawa Centralna" \
+    --train talgo-variable 2>&1)
+contains "Moscow - Warsaw: refused on Brest - Terespol, whose wires no source gives" "$out" \
+    "but the way runs 6.4 km without such wires (6.4 km unknown), from Brest Central on"
+
 # Beijing - Harbin - Manzhouli/Zabaikalsk - Trans-Siberian - Moscow - Minsk - Brest - Terespol - Warsaw, the
 # China-Europe land bridge: two breaks of gauge, every border stop. Beijing - Moscow is 8,961 km by the
 # Trans-Manchurian route (colonianarinense.com, The Moscow to Beijing Train on the Trans-Manchurian).
