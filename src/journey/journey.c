@@ -196,7 +196,8 @@ static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_requ
         bogie_diag mine = {0};
         rc = finish(p, req, deadline, w, passing, j, i == 0 ? diag : &mine);
         if (rc == BOGIE_OK && i == 0 && !searched)
-            jy_warn(j, "alternative routes are searched for between two stations with nothing avoided; this journey "
+            jy_warn(j, "alternative routes are searched for between two places (stations, or points on different "
+                       "tracks) with nothing avoided; this journey "
                        "has one route");
         if (rc == BOGIE_ERR_ARG && i > 0) {
             bogie_journey_free(j);
