@@ -119,6 +119,29 @@ check([names.index(n) for n in order] == sorted(names.index(n) for n in order), 
 check(stops[-1]["name"] == "Moscow Yaroslavsky" and stops[-1]["zone"] == "Europe/Moscow", "arrives in Moscow")
 PY
 
+# Without --avoid CN the fastest route runs through China to Zabaikalsk, and on the Zabaikalsk - Tarskaya trace
+# its terrain model climbs 23 per mille (smoothed) near Tarskaya, more than the armoured train's effort can lift:
+# the planner refuses that route and gives the fastest one the train can run, by Tumangang, saying why.
+"$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --to "Moscow Yaroslavsky" --train armoured \
+    --depart "2023-09-10 15:00" --format json >"$T/pm-any.json"
+ok "Pyongyang - Moscow without --avoid CN: the route through China is refused on its grade, the Korean one taken" \
+    python3 - "$T/pm.json" "$T/pm-any.json" <<'PY'
+import json, sys
+from jc import check
+avoid, any_ = (json.load(open(f)) for f in sys.argv[1:3])
+check(abs(any_["length_km"] - avoid["length_km"]) < 0.05, "length %.1f km, by Korea %.1f" % (any_["length_km"],
+                                                                                             avoid["length_km"]))
+check([s["name"] for s in any_["stops"] if "gauge_change" in s["kinds"]] == ["Tumangang"], "gauge change at Tumangang")
+w = any_["warnings"]
+i = [k for k, x in enumerate(w) if x.startswith("this is the fastest route the train can run")]
+check(len(i) == 1 and "per mille" in w[i[0] + 1] and "cannot move" in w[i[0] + 1], "the refusal is noted: %r" % w)
+check(not any("fastest route the train can run" in x for x in avoid["warnings"]), "no such note with --avoid CN")
+PY
+# With nothing else to run, the refusal stands: the armoured train from Zabaikalsk to Tarskaya.
+out=$("$BOGIE" route --network "$T/eurasia.bogie" --from Zabaikalsk --to Tarskaya --train armoured 2>&1)
+is "Zabaikalsk - Tarskaya, the only way: refused on the grade (exit status)" "$?" 2
+is "Zabaikalsk - Tarskaya: the reason names the grade" "$(grep -c 'grade of 2[0-9.]* per mille' <<<"$out")" 1
+
 # The corridor's flagship journey is the same on eurasia: route, stops and distances figure for figure (only the
 # station indices differ). Only its times may differ, by the grades: eurasia knows the elevations of the
 # Baranovsky - Vladivostok part of the Trans-Siberian trace (90.4 km, at most 10.7 per mille once smoothed), where
