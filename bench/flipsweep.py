@@ -55,14 +55,14 @@ from a coordinate, a freight train's hierarchy and a 2 x 2 table). No crash, no 
 
 %s
 
-| | files | opened without checksums, planned on | refused by the structure checks | opened with checksums (padding) | time | per file |
+| | files | opened without checksums, planned on | refused by the structure checks | opened with checksums (none may: padding must be zero) | time | per file |
 |---|---|---|---|---|---|---|
 | full sweep | %s | %s | %s | %s | %.0f s | %.2f ms |
 | baseline: the same binary as `make check` runs it (600 random single-bit flips, and its other tests), the same run | 600 | | | | %.1f s | %.2f ms (upper bound) |
 """ % (build, format(n, ","), benchlib.machine(), format(n, ","), format(opened, ","), format(refused, ","),
        format(padding, ","), t, 1000 * t / n, t0, 1000 * t0 / 600)
     benchlib.write_section("flipsweep", body)
-    print("flipsweep.py: %d bytes, %d opened and planned on, %d refused, %d padding; %.0f s" % (
+    print("flipsweep.py: %d bytes, %d opened and planned on, %d refused, %d opened with checksums; %.0f s" % (
         n, opened, refused, padding, t))
 
 

@@ -127,8 +127,9 @@ enum {
     BOGIE_OPEN_SKIP_CHECKSUM = 1u << 0 /* check structure and indices only; do not hash the section contents */
 };
 
-/* Maps the graph file at path read-only and validates its header, section table, checksums (unless
- * BOGIE_OPEN_SKIP_CHECKSUM) and every index it holds. On success *out owns the mapping; release it with
+/* Maps the graph file at path read-only and validates its header, section table, padding, checksums (unless
+ * BOGIE_OPEN_SKIP_CHECKSUM) and every index it holds; a file of 16 MiB or more is verified on up to 4 threads (one
+ * per processor online), joined before it returns. On success *out owns the mapping; release it with
  * bogie_network_close(). alloc may be NULL. */
 bogie_status bogie_network_open(const char *path, unsigned flags, const bogie_allocator *alloc,
                                 bogie_network **out, bogie_diag *diag);

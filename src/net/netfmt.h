@@ -1,7 +1,9 @@
 /* netfmt.h: the layout of bogie's graph file, shared by the writer (net/netwrite.c) and every module that reads a
  * mapped network.
  *
- * The file is a 64-byte header, a table of sections, and the sections themselves, each 8-byte aligned. All integers
+ * The file is a 64-byte header, a table of sections, and the sections themselves, each at an offset that is a
+ * multiple of 8 (the writer puts each on a 64-byte cache line), with zero bytes between them and after the last:
+ * a reader refuses any other byte there, so that every byte of the file is checked. All integers
  * are little-endian (the endian tag lets a reader on another byte order refuse the file). Each section is an array
  * of fixed-size records; its table entry gives offset, record size, count and an XXH3-64 hash of its bytes. String
  * fields are byte offsets into the STRINGS section, whose first byte is NUL (offset 0 is the empty string) and whose

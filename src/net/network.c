@@ -1,5 +1,7 @@
 /* network.c: opens a graph file by mapping it read-only, and validates its header, section table, checksums and
- * every index it holds before anything reads it. */
+ * every index it holds before anything reads it. The checksums and the checks of the contents are independent jobs,
+ * which a large file shares out among a few threads; each check first runs a fast pass over its records (branch-free,
+ * in blocks the compiler can vectorize) and only when that finds a fault the exact pass that names it. */
 #include "net/network.h"
 
 #include "net/landmarks.h"
@@ -8,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -75,8 +79,67 @@ static bool coord_ok(int32_t lat, int32_t lon)
 static bool any_bad_point(const net_point *p, size_t n)
 {
     unsigned bad = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    /* Blocks of a fixed count, which gcc's -O2 vectorizes (it leaves a loop of unknown count scalar). */
+    for (; i + 32 <= n; i += 32) {
+        unsigned b = 0;
+        for (size_t j = i; j < i + 32; j++)
+            b |= ((uint32_t)p[j].lat + 900000000u > 1800000000u) | ((uint32_t)p[j].lon + 1800000000u > 3600000000u);
+        bad |= b;
+    }
+    for (; i < n; i++)
         bad |= ((uint32_t)p[i].lat + 900000000u > 1800000000u) | ((uint32_t)p[i].lon + 1800000000u > 3600000000u);
+    return bad != 0;
+}
+
+#if defined(__GNUC__)
+/* Four floats or four lanes of comparison results (gcc and clang vector extensions; SSE2 on x86-64). */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+static inline v4f load4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Whether the c >= 2 positions at pos never decrease (a NaN counts as a decrease). */
+static inline bool rising(const float *pos, uint32_t c)
+{
+#if defined(__GNUC__)
+    if (c >= 5) {
+        v4i ok = {-1, -1, -1, -1};
+        for (uint32_t k = 1; k + 4 <= c; k += 4)
+            ok &= (v4i)(load4(pos + k) >= load4(pos + k - 1));
+        ok &= (v4i)(load4(pos + c - 4) >= load4(pos + c - 5)); /* the last four pairs, overlapping the loop's */
+        return (ok[0] & ok[1] & ok[2] & ok[3]) == -1;
+    }
+#endif
+    unsigned bad = 0;
+    for (uint32_t k = 1; k < c; k++)
+        bad |= !(pos[k] >= pos[k - 1]);
+    return !bad;
+}
+
+/* The fast pass of validate_edges(): whether some edge may be faulty. It never passes an edge the exact pass
+ * refuses: positions that rise to a last one equal to a length of at most 3.4e38 are all at most 3.4e38. */
+static bool any_bad_edge(const bogie_network *n)
+{
+    unsigned bad = 0;
+    for (uint32_t e = 0; e < n->n_edges; e++) {
+        const net_edge *ed = &n->edges[e];
+        uint32_t c = ed->geom_count;
+        bad |= (ed->from >= n->n_nodes) | (ed->to >= n->n_nodes) | (ed->cls >= n->n_classes) |
+               !(ed->length_m >= 0) | !(ed->length_m <= 3.4e38f);
+        if (c < 2 || ed->geom_first > n->n_geom || c > n->n_geom - ed->geom_first)
+            return true;
+        const float *pos = n->geom_pos + ed->geom_first;
+        bad |= (pos[0] != 0) | (pos[c - 1] != ed->length_m) | !rising(pos, c);
+    }
     return bad != 0;
 }
 
@@ -86,10 +149,12 @@ static bogie_status validate_edges(const bogie_network *n, const vctx *vc)
     const char *nm = vc->name;
     if (n->strings_size == 0 || n->strings[0] != '\0' || n->strings[n->strings_size - 1] != '\0')
         return BAD(vc, "%s: section STRINGS: must start and end with a NUL byte", nm);
-    for (uint32_t v = 0; v < n->n_nodes; v++)
-        if (!coord_ok(n->nodes[v].lat, n->nodes[v].lon))
-            return BAD(vc, "%s: section NODES record %u: coordinates out of range", nm, v);
-    for (uint32_t e = 0; e < n->n_edges; e++) {
+    if (any_bad_point(n->nodes, n->n_nodes))
+        for (uint32_t v = 0; v < n->n_nodes; v++)
+            if (!coord_ok(n->nodes[v].lat, n->nodes[v].lon))
+                return BAD(vc, "%s: section NODES record %u: coordinates out of range", nm, v);
+    bool suspect = any_bad_edge(n); /* then the exact pass below names the fault */
+    for (uint32_t e = 0; suspect && e < n->n_edges; e++) {
         const net_edge *ed = &n->edges[e];
         if (ed->from >= n->n_nodes || ed->to >= n->n_nodes)
             return BAD(vc, "%s: section EDGES record %u: node out of range (%u nodes)", nm, e, n->n_nodes);
@@ -240,6 +305,51 @@ static bogie_status validate_countries(const bogie_network *n, const vctx *vc)
     return BOGIE_OK;
 }
 
+/* ceil(len) + 1 for a length of at least 0, or UINT32_MAX when that is more: the most two landmark distances at
+ * the ends of an edge that long may differ by (a difference of two uint32_t is never more than UINT32_MAX). */
+static uint32_t landmark_slack(float len)
+{
+    if (!(len < 4294967040.0f)) /* the largest float below 2^32 */
+        return UINT32_MAX;
+    uint32_t t = (uint32_t)len;
+    return t + ((double)t < (double)len) + 1;
+}
+
+/* Whether two rows a and b of k landmark distances differ anywhere by more than slack. In unsigned arithmetic, and
+ * for the usual count in a loop of fixed length, so that gcc vectorizes it. */
+static inline unsigned rows_differ(const uint32_t *a, const uint32_t *b, unsigned k, uint32_t slack)
+{
+    unsigned bad = 0;
+    if (k == LM_DEFAULT_COUNT) {
+        for (unsigned i = 0; i < LM_DEFAULT_COUNT; i++)
+            bad |= (a[i] > b[i] ? a[i] - b[i] : b[i] - a[i]) > slack;
+        return bad;
+    }
+    for (unsigned i = 0; i < k; i++)
+        bad |= (a[i] > b[i] ? a[i] - b[i] : b[i] - a[i]) > slack;
+    return bad;
+}
+
+/* The fast pass of validate_landmarks() over the edges (whose ends are valid nodes): whether the distances at the ends
+ * of some edge differ by more than its slack, with the rows of the edges ahead prefetched (most edges join nodes
+ * numbered close together, but one in ten reaches far off in the node-major table). */
+static bool any_bad_landmark_edge(const bogie_network *n)
+{
+    const unsigned k = n->n_landmarks;
+    const uint32_t ahead = 16;
+    unsigned bad = 0;
+    for (uint32_t e = 0; e < n->n_edges; e++) {
+        if (e + ahead < n->n_edges) {
+            PREFETCH(n->landmark_dist + (size_t)n->edges[e + ahead].from * k);
+            PREFETCH(n->landmark_dist + (size_t)n->edges[e + ahead].to * k);
+        }
+        const uint32_t *a = n->landmark_dist + (size_t)n->edges[e].from * k,
+                       *b = n->landmark_dist + (size_t)n->edges[e].to * k;
+        bad |= rows_differ(a, b, k, landmark_slack(n->edges[e].length_m));
+    }
+    return bad != 0;
+}
+
 /* Landmark distances must be lower bounds the search can trust: along every edge they change by no more than its
  * length (plus the metre of rounding), and both ends are reachable from a landmark or neither is. */
 static bogie_status validate_landmarks(const bogie_network *n, const vctx *vc)
@@ -249,7 +359,8 @@ static bogie_status validate_landmarks(const bogie_network *n, const vctx *vc)
     for (unsigned i = 0; i < k; i++)
         if (n->landmarks[i] >= n->n_nodes)
             return BAD(vc, "%s: section LANDMARKS record %u: node out of range", nm, i);
-    for (uint32_t e = 0; k > 0 && e < n->n_edges; e++) {
+    bool suspect = k > 0 && any_bad_landmark_edge(n); /* then the exact pass below names the edge */
+    for (uint32_t e = 0; suspect && e < n->n_edges; e++) {
         const uint32_t *a = n->landmark_dist + (size_t)n->edges[e].from * k,
                        *b = n->landmark_dist + (size_t)n->edges[e].to * k;
         /* Whole metres, rounded down at both ends: they may differ by the length rounded up, plus one. */
@@ -265,27 +376,6 @@ static bogie_status validate_landmarks(const bogie_network *n, const vctx *vc)
                            "than its length", nm, e);
     }
     return BOGIE_OK;
-}
-
-/* Checks every index in the sections against the counts it refers to. */
-static bogie_status validate_contents(const bogie_network *n, const vctx *vc)
-{
-    bogie_status rc = validate_edges(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_adjacency(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_geometry_and_classes(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_stations(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_reports(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_countries(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_landmarks(n, vc);
-    if (rc == BOGIE_OK)
-        rc = validate_elevations(n, vc);
-    return rc;
 }
 
 /* Checks the header of the len bytes at base (magic, byte order, version, checksum, sizes) and copies it into *h. */
@@ -323,10 +413,11 @@ static bogie_status check_header(const uint8_t *base, size_t len, netfmt_header 
     return BOGIE_OK;
 }
 
-/* Checks section i of table (of count sections, in a file of len bytes at base): where it lies, that it overlaps no
- * earlier one, its record size when it is a known section (then found[] gets it), and its checksum. */
-static bogie_status check_section(const uint8_t *base, size_t len, const netfmt_section *table, uint32_t count,
-                                  uint32_t i, unsigned flags, const netfmt_section **found, const vctx *vc)
+/* Checks section i of table (of count sections, in a file of len bytes): where it lies, that it overlaps no
+ * earlier one, and its record size when it is a known section (then found[] gets it). Its checksum is left to
+ * verify_contents(). */
+static bogie_status check_section(size_t len, const netfmt_section *table, uint32_t count, uint32_t i,
+                                  const netfmt_section **found, const vctx *vc)
 {
     const char *name = vc->name;
     const netfmt_section *s = &table[i];
@@ -355,10 +446,64 @@ static bogie_status check_section(const uint8_t *base, size_t len, const netfmt_
                        (unsigned long long)at, specs[k].name, s->elem_size, specs[k].elem_size);
         found[k] = s;
     }
-    if (!(flags & BOGIE_OPEN_SKIP_CHECKSUM) &&
-        XXH3_64bits(base + s->offset, (size_t)(s->count * s->elem_size)) != s->hash)
-        return util_fail(vc->diag, BOGIE_ERR_CHECKSUM, "%s: byte %llu: section %u checksum mismatch", name,
-                         (unsigned long long)s->offset, s->id);
+    return BOGIE_OK;
+}
+
+/* Whether section s of the file at base (in place within it) has the checksum its table entry gives. */
+static bool section_hash_ok(const uint8_t *base, const netfmt_section *s)
+{
+    return XXH3_64bits(base + s->offset, (size_t)(s->count * s->elem_size)) == s->hash;
+}
+
+/* Fills vc's diag for the checksum mismatch of section s and returns BOGIE_ERR_CHECKSUM. */
+static bogie_status hash_fail(const netfmt_section *s, const vctx *vc)
+{
+    return util_fail(vc->diag, BOGIE_ERR_CHECKSUM, "%s: byte %llu: section %u checksum mismatch", vc->name,
+                     (unsigned long long)s->offset, s->id);
+}
+
+/* A section's checksum is checked before anything after it in the table and before any check of the contents, as
+ * though the sections were hashed one by one as they are found: when rc (a later failure) is an error, the mismatch
+ * of the first of table's first count sections whose checksum is wrong takes its place. */
+static bogie_status checksum_first(bogie_status rc, const uint8_t *base, const netfmt_section *table, uint32_t count,
+                                   unsigned flags, const vctx *vc)
+{
+    for (uint32_t i = 0; rc != BOGIE_OK && !(flags & BOGIE_OPEN_SKIP_CHECKSUM) && i < count; i++)
+        if (!section_hash_ok(base, &table[i]))
+            return hash_fail(&table[i], vc);
+    return rc;
+}
+
+/* The offset of the first byte of the len bytes at base, from `from` up to `to`, that is not zero, or `to`. */
+static uint64_t first_nonzero(const uint8_t *base, uint64_t from, uint64_t to)
+{
+    while (from < to && base[from] == 0)
+        from++;
+    return from;
+}
+
+/* Checks that every byte the header, the table and the count sections of table (placed, without overlaps) leave
+ * uncovered in the file of len bytes at base is zero, as the writer pads them: then every byte of the file is
+ * checked, by a checksum or here. */
+static bogie_status check_padding(const uint8_t *base, size_t len, const netfmt_section *table, uint32_t count,
+                                  const vctx *vc)
+{
+    uint32_t order[MAX_SECTIONS];
+    for (uint32_t i = 0; i < count; i++) { /* by offset */
+        uint32_t k = i;
+        for (; k > 0 && table[order[k - 1]].offset > table[i].offset; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+    uint64_t at = sizeof(netfmt_header) + (uint64_t)count * sizeof *table, bad;
+    for (uint32_t k = 0; k <= count; k++) {
+        uint64_t end = k < count ? table[order[k]].offset : len;
+        if ((bad = first_nonzero(base, at, end)) < end)
+            return BAD(vc, "%s: byte %llu: the padding between sections is not zero", vc->name,
+                       (unsigned long long)bad);
+        if (k < count)
+            at = end + table[order[k]].count * table[order[k]].elem_size;
+    }
     return BOGIE_OK;
 }
 
@@ -369,13 +514,14 @@ static bogie_status find_sections(const uint8_t *base, size_t len, const netfmt_
 {
     const netfmt_section *table = (const netfmt_section *)(base + sizeof *h);
     for (uint32_t i = 0; i < h->section_count; i++) {
-        bogie_status rc = check_section(base, len, table, h->section_count, i, flags, found, vc);
+        bogie_status rc = check_section(len, table, h->section_count, i, found, vc);
         if (rc != BOGIE_OK)
-            return rc;
+            return checksum_first(rc, base, table, i, flags, vc);
     }
     for (size_t k = 0; k < N_SPECS; k++)
         if (!found[k] && !specs[k].optional)
-            return BAD(vc, "%s: required section %s is missing", vc->name, specs[k].name);
+            return checksum_first(BAD(vc, "%s: required section %s is missing", vc->name, specs[k].name), base,
+                                  table, h->section_count, flags, vc);
     return BOGIE_OK;
 }
 
@@ -448,6 +594,127 @@ static bogie_status check_counts(bogie_network *n, const netfmt_section *const *
 }
 #undef CNT
 
+/* The checks of the contents, in the order in which the first failing one is reported. validate_landmarks() reads
+ * the edges' ends, so it runs only after validate_edges() has passed them, in the same job. */
+enum { V_EDGES, V_ADJACENCY, V_GEOMETRY, V_STATIONS, V_REPORTS, V_COUNTRIES, V_LANDMARKS, V_ELEVATIONS, N_VALIDATORS };
+static bogie_status (*const validators[N_VALIDATORS])(const bogie_network *, const vctx *) = {
+    validate_edges, validate_adjacency, validate_geometry_and_classes, validate_stations, validate_reports,
+    validate_countries, validate_landmarks, validate_elevations,
+};
+
+/* The check jobs, the longest first (on the world-size network: the edges and landmarks about half the checks'
+ * time): each runs the validators of its mask in order, stopping at the first that fails. */
+static const unsigned check_jobs[] = {
+    1u << V_EDGES | 1u << V_LANDMARKS, 1u << V_ADJACENCY, 1u << V_GEOMETRY,
+    1u << V_STATIONS | 1u << V_REPORTS | 1u << V_COUNTRIES | 1u << V_ELEVATIONS,
+};
+enum { N_CHECK_JOBS = sizeof check_jobs / sizeof check_jobs[0] };
+
+/* The threads a large file's verification may use (the calling one included), and the size from which it does:
+ * below it, starting a thread costs more than it saves. */
+enum { MAX_VERIFY_THREADS = 4 };
+#define PARALLEL_MIN_BYTES ((size_t)16 << 20)
+
+/* The verification of an opened file's contents, shared by the threads that take its jobs in turn: the check jobs,
+ * then one job per section to hash, the largest first. Each job writes only its own results. */
+typedef struct verify_jobs {
+    const bogie_network *n;
+    const char *name;
+    const netfmt_section *table;
+    uint32_t n_hash;                 /* sections to hash: 0 with BOGIE_OPEN_SKIP_CHECKSUM */
+    uint32_t hash_order[MAX_SECTIONS];
+    atomic_uint next;                /* the next job to take */
+    bogie_status rc[N_VALIDATORS];
+    bogie_diag diag[N_VALIDATORS];
+    bool hash_bad[MAX_SECTIONS];
+} verify_jobs;
+
+/* Runs job j of vj. */
+static void run_job(verify_jobs *vj, unsigned j)
+{
+    if (j >= N_CHECK_JOBS) {
+        uint32_t i = vj->hash_order[j - N_CHECK_JOBS];
+        vj->hash_bad[i] = !section_hash_ok(vj->n->base, &vj->table[i]);
+        return;
+    }
+    for (unsigned v = 0; v < N_VALIDATORS; v++) {
+        if (!(check_jobs[j] & 1u << v))
+            continue;
+        vctx vc = {vj->name, &vj->diag[v]};
+        vj->rc[v] = validators[v](vj->n, &vc);
+        if (vj->rc[v] != BOGIE_OK)
+            return;
+    }
+}
+
+/* A thread's work: jobs taken in turn until none is left. arg is the shared verify_jobs. */
+static void *verify_worker(void *arg)
+{
+    verify_jobs *vj = arg;
+    unsigned total = N_CHECK_JOBS + vj->n_hash;
+    for (unsigned j; (j = atomic_fetch_add(&vj->next, 1)) < total;)
+        run_job(vj, j);
+    return NULL;
+}
+
+/* How many threads to verify a file of len bytes on: one below PARALLEL_MIN_BYTES, else one per processor online,
+ * at most MAX_VERIFY_THREADS; at least two with NET_OPEN_THREADED in flags. */
+static unsigned verify_threads(size_t len, unsigned flags)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned least = flags & NET_OPEN_THREADED ? 2 : 1;
+    if (len < PARALLEL_MIN_BYTES && !(flags & NET_OPEN_THREADED))
+        return 1;
+    unsigned t = cpus < MAX_VERIFY_THREADS ? (cpus > 0 ? (unsigned)cpus : 1) : MAX_VERIFY_THREADS;
+    return t < least ? least : t;
+}
+
+/* Puts the indices of table's count sections into order, the largest first. */
+static void order_by_size(const netfmt_section *table, uint32_t count, uint32_t *order)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t size = table[i].count * table[i].elem_size;
+        uint32_t k = i;
+        for (; k > 0 && table[order[k - 1]].count * table[order[k - 1]].elem_size < size; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+}
+
+/* Checks every section's checksum (unless flags has BOGIE_OPEN_SKIP_CHECKSUM) and every index in the sections of n,
+ * whose placement and counts are checked, on as many threads as verify_threads() allows (the calling one included;
+ * fewer when a thread cannot be started). The result is the one the checks would give run one after another: the
+ * first checksum mismatch in the table's order, else the first failing validator in the order of validators[]. The
+ * job state (a few kilobytes) is allocated with n's allocator and freed before returning. */
+static bogie_status verify_contents(const bogie_network *n, unsigned flags, const vctx *vc)
+{
+    verify_jobs *vj = util_calloc(n->alloc, 1, sizeof *vj);
+    if (!vj)
+        return util_nomem(vc->diag, "verifying the network");
+    vj->n = n;
+    vj->name = vc->name;
+    vj->table = (const netfmt_section *)(n->base + sizeof(netfmt_header));
+    vj->n_hash = flags & BOGIE_OPEN_SKIP_CHECKSUM ? 0 : n->header->section_count;
+    order_by_size(vj->table, vj->n_hash, vj->hash_order);
+    atomic_init(&vj->next, 0);
+    pthread_t helpers[MAX_VERIFY_THREADS - 1];
+    unsigned started = 0, want = verify_threads(n->size, flags);
+    while (started + 1 < want && pthread_create(&helpers[started], NULL, verify_worker, vj) == 0)
+        started++;
+    verify_worker(vj);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(helpers[t], NULL);
+    bogie_status rc = BOGIE_OK;
+    for (uint32_t i = 0; rc == BOGIE_OK && i < vj->n_hash; i++)
+        if (vj->hash_bad[i])
+            rc = hash_fail(&vj->table[i], vc);
+    for (unsigned v = 0; rc == BOGIE_OK && v < N_VALIDATORS; v++)
+        if ((rc = vj->rc[v]) != BOGIE_OK && vc->diag)
+            *vc->diag = vj->diag[v];
+    util_free(n->alloc, vj, sizeof *vj);
+    return rc;
+}
+
 bogie_status net_open_buffer(const char *name, const void *data, size_t len, unsigned flags,
                              const bogie_allocator *alloc, bogie_network **out, bogie_diag *diag)
 {
@@ -469,9 +736,13 @@ bogie_status net_open_buffer(const char *name, const void *data, size_t len, uns
     n->size = len;
     n->header = (const netfmt_header *)base;
     map_sections(n, base, found);
+    const netfmt_section *table = (const netfmt_section *)(base + sizeof h);
     rc = check_counts(n, found, &vc);
     if (rc == BOGIE_OK)
-        rc = validate_contents(n, &vc);
+        rc = check_padding(base, len, table, h.section_count, &vc);
+    rc = checksum_first(rc, base, table, h.section_count, flags, &vc);
+    if (rc == BOGIE_OK)
+        rc = verify_contents(n, flags, &vc);
     if (rc != BOGIE_OK) {
         util_free(alloc, n, sizeof *n);
         return rc;

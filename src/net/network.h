@@ -64,6 +64,11 @@ static inline const char *net_str(const bogie_network *net, uint32_t off)
 /* The ISO 3166-1 alpha-2 code of the country node v lies in, or "" when the network has no country data. */
 const char *net_node_country(const bogie_network *net, uint32_t v);
 
+/* A flag of net_open_buffer() beside the public BOGIE_OPEN_*: verify on two threads or more whatever the file's
+ * size (a small file is verified on the calling thread alone), so that the tests cover the threaded verification on
+ * small files. */
+#define NET_OPEN_THREADED (1u << 31)
+
 /* Opens a graph file held in memory (len bytes at data, which must stay valid and 8-byte aligned while the network
  * is used). name is used in messages. The fuzzer and bogie_network_open() share this. *out is freed with
  * net_close_buffer(), which does not free data. */
