@@ -198,9 +198,34 @@ void sb_printf(strbuf *sb, const char *fmt, ...)
     sb->len += (size_t)n;
 }
 
+/* Writes the decimal digits of n backwards, two at a time from a table, ending before end: at least min digits
+ * (zeros in front). Returns where they begin. */
+static char *digits_before(char *end, uint64_t n, int min)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    char *p = end;
+    while (n >= 100 || min > 2) {
+        uint64_t r = n % 100;
+        n /= 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * r, 2);
+        min -= 2;
+    }
+    if (n >= 10 || min == 2) {
+        p -= 2;
+        memcpy(p, pairs + 2 * n, 2);
+    } else {
+        *--p = (char)('0' + n);
+    }
+    return p;
+}
+
 void sb_fixed(strbuf *sb, double v, int decimals)
 {
     static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    static const uint64_t ipow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
     if (decimals < 0)
         decimals = 0;
     if (decimals > 9)
@@ -212,27 +237,17 @@ void sb_fixed(strbuf *sb, double v, int decimals)
     }
     bool neg = scaled < 0;
     uint64_t n = (uint64_t)((neg ? -scaled : scaled) + 0.5);
-    char buf[40];
-    size_t i = sizeof buf;
-    for (int d = 0; d < decimals; d++) {
-        buf[--i] = (char)('0' + n % 10);
-        n /= 10;
+    /* The integer part, then the decimals with their leading zeros, written backwards from the end of buf. */
+    char buf[40], *end = buf + sizeof buf, *p = end;
+    if (decimals > 0) {
+        p = digits_before(end, n % ipow10[decimals], decimals);
+        *--p = '.';
     }
-    if (decimals > 0)
-        buf[--i] = '.';
-    do {
-        buf[--i] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    if (neg) {
-        /* A value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
-        bool all_zero = true;
-        for (size_t k = i; k < sizeof buf; k++)
-            all_zero &= buf[k] == '0' || buf[k] == '.';
-        if (!all_zero)
-            buf[--i] = '-';
-    }
-    sb_append(sb, buf + i, sizeof buf - i);
+    p = digits_before(p, n / ipow10[decimals], 1);
+    /* A value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
+    if (neg && n != 0)
+        *--p = '-';
+    sb_append(sb, p, (size_t)(end - p));
 }
 
 void sb_json_string(strbuf *sb, const char *s)

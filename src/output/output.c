@@ -16,11 +16,11 @@
 static void write_profile_point(strbuf *sb, const bogie_profile_point *p)
 {
     sb_fixed(sb, p->km, 3);
-    sb_puts(sb, ",");
+    sb_append(sb, ",", 1);
     sb_fixed(sb, p->time_s, 1);
-    sb_puts(sb, ",");
+    sb_append(sb, ",", 1);
     sb_fixed(sb, p->speed_kmh, 2);
-    sb_puts(sb, ",");
+    sb_append(sb, ",", 1);
     sb_fixed(sb, p->limit_kmh, 2);
 }
 
@@ -231,11 +231,11 @@ static void json_time(strbuf *sb, const char *key, const bogie_journey *j, const
 static void write_coords(strbuf *sb, const bogie_journey *j)
 {
     for (size_t i = 0; i < j->n_line; i++) {
-        sb_puts(sb, i ? ",[" : "[");
+        sb_append(sb, i ? ",[" : "[", i ? 2 : 1);
         sb_fixed(sb, j->line[i][1], 7);
-        sb_puts(sb, ",");
+        sb_append(sb, ",", 1);
         sb_fixed(sb, j->line[i][0], 7);
-        sb_puts(sb, "]");
+        sb_append(sb, "]", 1);
     }
 }
 
@@ -302,9 +302,9 @@ void output_journey_json(const bogie_journey *j, strbuf *sb, bool with_line)
     {
         sb_puts(sb, ",\"profile\":[");
         for (size_t i = 0; i < j->n_profile; i++) {
-            sb_puts(sb, i ? ",[" : "[");
+            sb_append(sb, i ? ",[" : "[", i ? 2 : 1);
             write_profile_point(sb, &j->profile[i]);
-            sb_puts(sb, "]");
+            sb_append(sb, "]", 1);
         }
         sb_puts(sb, "],\"profile_columns\":[\"km\",\"time_s\",\"speed_kmh\",\"limit_kmh\"]");
     }
