@@ -228,14 +228,36 @@ static void json_time(strbuf *sb, const char *key, const bogie_journey *j, const
 }
 
 /* The route's geometry as GeoJSON positions, [lon, lat], comma-separated. */
+/* Writes a coordinate with 7 decimals at p (UTIL_FIXED_MAX bytes) and returns its length; what util_format_fixed
+ * does not take (never a real coordinate) goes through printf, cut to fit. */
+static size_t coord_text(char *p, double v)
+{
+    size_t k = util_format_fixed(p, v, 7);
+    if (k == 0) {
+        int m = snprintf(p, UTIL_FIXED_MAX, "%.7f", v);
+        k = m < 0 ? 0 : (size_t)m < UTIL_FIXED_MAX ? (size_t)m : UTIL_FIXED_MAX - 1;
+    }
+    return k;
+}
+
 static void write_coords(strbuf *sb, const bogie_journey *j)
 {
+    /* Each point is written in place: a 10,000 km line has some 50,000 of them, most of 25 bytes or so, for which
+     * room is made at once. */
+    if (!sb_room(sb, j->n_line * 26))
+        return;
     for (size_t i = 0; i < j->n_line; i++) {
-        sb_append(sb, i ? ",[" : "[", i ? 2 : 1);
-        sb_fixed(sb, j->line[i][1], 7);
-        sb_append(sb, ",", 1);
-        sb_fixed(sb, j->line[i][0], 7);
-        sb_append(sb, "]", 1);
+        char *at = sb_room(sb, 4 + 2 * UTIL_FIXED_MAX), *p = at;
+        if (!at)
+            return;
+        if (i)
+            *p++ = ',';
+        *p++ = '[';
+        p += coord_text(p, j->line[i][1]);
+        *p++ = ',';
+        p += coord_text(p, j->line[i][0]);
+        *p++ = ']';
+        sb_wrote(sb, (size_t)(p - at));
     }
 }
 
