@@ -202,15 +202,29 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
 
-/* Writes the count (0 to 9) decimal digits of r < 10^count backwards, zeros in front, ending before end, two at a
- * time from a table; returns where they begin. */
+/* Writes the four decimal digits of r < 10^4 at p, as two pairs from the table. */
+static void four_digits(char *p, uint32_t r)
+{
+    memcpy(p, digit_pairs + 2 * (r / 100), 2);
+    memcpy(p + 2, digit_pairs + 2 * (r % 100), 2);
+}
+
+/* Writes the count (0 to 9) decimal digits of r < 10^count backwards, zeros in front, ending before end: four at a
+ * time, each four as two pairs from the table, so that few multiplications wait on each other. Returns where they
+ * begin. */
 static char *fraction_digits(char *end, uint32_t r, int count)
 {
     char *p = end;
-    for (; count >= 2; count -= 2) {
+    for (; count >= 4; count -= 4) {
+        p -= 4;
+        four_digits(p, r % 10000);
+        r /= 10000;
+    }
+    if (count >= 2) {
         p -= 2;
         memcpy(p, digit_pairs + 2 * (r % 100), 2);
         r /= 100;
+        count -= 2;
     }
     if (count == 1)
         *--p = (char)('0' + r);
@@ -274,7 +288,8 @@ size_t util_format_fixed(char *buf, double v, int decimals)
     /* The length first, then the decimals with their leading zeros and the integer part backwards from its end. A
      * value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
     size_t len = (neg && n != 0) + (decimals > 0 ? (size_t)decimals + 1 : 0) + 1;
-    for (uint64_t x = q; x >= 10; x /= 10)
+    len += q >= 10 ? q >= 100 ? 2 : 1 : 0; /* most numbers written have up to three digits before the point */
+    for (uint64_t x = q / 1000; x > 0; x /= 10)
         len++;
     char *p = buf + len;
     if (decimals > 0) {

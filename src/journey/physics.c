@@ -248,7 +248,7 @@ static void height_at_starts(const phys_piece *in, size_t n, double *z)
 
 /* The height at position x (height_at_starts() in z); before the first piece the track continues at its grade.
  * *k is the piece to search from, moved to the one holding x: calls must come with rising x. */
-static double height_at(const phys_piece *in, size_t n, const double *z, size_t *k, double x)
+static inline double height_at(const phys_piece *in, size_t n, const double *z, size_t *k, double x)
 {
     if (x <= in[0].start_m)
         return in[0].grade * (x - in[0].start_m);
@@ -318,7 +318,7 @@ typedef struct run_out {
  * same speed and limit too, x replaces the last sample: the time there is linear in position between the first
  * sample of the held stretch and x, so the samples between say nothing that interpolation does not. Returns -1
  * when out of memory. */
-static int out_push(run_out *o, phys_sample x, bool held)
+static inline int out_push(run_out *o, phys_sample x, bool held)
 {
     if (held && o->held && o->n >= 2 && o->v[o->n - 1].v_ms == x.v_ms && o->v[o->n - 1].limit_ms == x.limit_ms &&
         o->v[o->n - 2].limit_ms == x.limit_ms) {
@@ -335,8 +335,11 @@ static int out_push(run_out *o, phys_sample x, bool held)
 /* The number of steps piece pc takes at step_m. */
 static size_t piece_steps(const phys_piece *pc, double step_m)
 {
-    double len = pc->end_m - pc->start_m;
-    return len > 0 ? (size_t)ceil(len / step_m) : 0;
+    double len = pc->end_m - pc->start_m, x = len / step_m;
+    if (!(len > 0))
+        return 0;
+    size_t k = (size_t)x; /* ceil(x) without the call: x is positive and far below 2^64 */
+    return (double)k < x ? k + 1 : k;
 }
 
 /* The next piece after k that has a length (n when none). */
@@ -355,16 +358,16 @@ static double end_limit(const phys_piece *pieces, size_t n, size_t k)
     return nx < n && pieces[nx].limit_ms < pieces[k].limit_ms ? pieces[nx].limit_ms : pieces[k].limit_ms;
 }
 
-/* The braking envelope at the end of each piece, as v^2, into env (n entries, the caller's): the highest v^2 from
- * which the train can still keep every later limit and stop at the end, by the backward recursion
- * env = min(limit^2, env after + 2 b ds) over pieces rather than steps. Inside piece k it is then
- * min(limit_k^2, env[k] + 2 b (end_k - s)) (envelope_at()): braking at constant deceleration is linear in v^2, so
- * the steps between add nothing. Pieces of no length take the envelope of the one after. */
-static void piece_envelopes(const phys_params *p, const phys_piece *pieces, size_t n, double *env)
+/* The braking envelope at the end of each piece, as v^2, into env, and the limit there (end_limit()) into lim_end
+ * (n entries each, the caller's): the highest v^2 from which the train can still keep every later limit and stop at
+ * the end, by the backward recursion env = min(limit^2, env after + 2 b ds) over pieces rather than steps. Inside
+ * piece k it is then min(limit_k^2, env[k] + 2 b (end_k - s)) (envelope_at()): braking at constant deceleration is
+ * linear in v^2, so the steps between add nothing. Pieces of no length take the envelope of the one after. */
+static void piece_envelopes(const phys_params *p, const phys_piece *pieces, size_t n, double *env, double *lim_end)
 {
     double after = 0; /* at the start of the next piece with a length: the stop at the end */
     for (size_t k = n; k-- > 0;) {
-        double lim = end_limit(pieces, n, k), w = after;
+        double lim = lim_end[k] = end_limit(pieces, n, k), w = after;
         env[k] = w < lim * lim ? w : lim * lim;
         if (pieces[k].end_m > pieces[k].start_m) {
             double back = env[k] + 2 * p->brake_ms2 * (pieces[k].end_m - pieces[k].start_m);
@@ -426,12 +429,29 @@ typedef struct run_state {
     size_t hold_piece; /* the piece whose limit the train is known to be able to hold */
     size_t steps;      /* steps taken, those run as one included */
     size_t next_check; /* the step at which the deadline is checked next */
+    double hold_limit, hold_effort, hold_resistance; /* the effort and resistance at that limit (can_hold()) */
 } run_state;
 
+/* Whether the train can hold the limit of piece pc once it runs at it (v^2 = w = the limit squared): its effort
+ * there is not less than its resistance and the track's force, as dw_ds() >= 0 says. The effort and the resistance
+ * at the limit are kept in st for the next piece of the same limit (most are). */
+static bool can_hold(const phys_params *p, const phys_piece *pc, double w, run_state *st)
+{
+    if (st->hold_limit != pc->limit_ms) {
+        double v = w > 0 ? sqrt(w) : 0;
+        st->hold_limit = pc->limit_ms;
+        st->hold_effort = phys_effort(p, v);
+        st->hold_resistance = phys_resistance(p, v, 0);
+    }
+    return (st->hold_effort - (st->hold_resistance + track_force(p, pc))) / (p->mass_kg * p->rot_factor) * 2 >= 0;
+}
+
 /* Runs piece k (of n, with a length) in steps of at most step_m, integrated in parts of at most part_m, from the
- * state *st, appending a sample at the end of each step to o. env_end is the envelope at the piece's end. */
-static bogie_status run_piece(const phys_params *p, const phys_piece *pieces, size_t n, size_t k, double env_end,
-                              double step_m, double part_m, run_state *st, run_out *o, bogie_diag *diag)
+ * state *st, appending a sample at the end of each step to o. env_end is the envelope at the piece's end and
+ * lim_end the limit there. */
+static bogie_status run_piece(const phys_params *p, const phys_piece *pieces, size_t k, double env_end,
+                              double lim_end, double step_m, double part_m, run_state *st, run_out *o,
+                              bogie_diag *diag)
 {
     const phys_piece *pc = &pieces[k];
     double lim2 = pc->limit_ms * pc->limit_ms;
@@ -449,7 +469,7 @@ static bogie_status run_piece(const phys_params *p, const phys_piece *pieces, si
          * steps that follow stay held up to the last one before braking begins, so they are run as one. */
         bool held = false;
         if (st->w == lim2 && env >= lim2) {
-            if (st->hold_piece != k && dw_ds(p, st->w, track_force(p, pc)) >= 0)
+            if (st->hold_piece != k && can_hold(p, pc, st->w, st))
                 st->hold_piece = k;
             held = st->hold_piece == k;
         }
@@ -460,7 +480,7 @@ static bogie_status run_piece(const phys_params *p, const phys_piece *pieces, si
             s = step_end(pc, j, steps);
         }
         double ds = s - st->s;
-        phys_sample x = {s, 0, 0, j == steps ? end_limit(pieces, n, k) : pc->limit_ms};
+        phys_sample x = {s, 0, 0, j == steps ? lim_end : pc->limit_ms};
         if (held) {
             st->t += ds / pc->limit_ms;
             x.v_ms = pc->limit_ms;
@@ -484,11 +504,11 @@ static bogie_status run_piece(const phys_params *p, const phys_piece *pieces, si
 static bogie_status run_pieces(const phys_params *p, const phys_piece *pieces, size_t n, double step_m, double part_m,
                                run_out *o, double *time_s, bogie_diag *diag)
 {
-    double *env = util_malloc(o->alloc, n * sizeof *env);
+    double *env = util_malloc(o->alloc, 2 * n * sizeof *env), *lim_end = env + n;
     if (!env)
         return util_nomem(diag, "simulating the run");
-    piece_envelopes(p, pieces, n, env);
-    run_state st = {0, 0, pieces[0].start_m, SIZE_MAX, 0, 0};
+    piece_envelopes(p, pieces, n, env, lim_end);
+    run_state st = {0, 0, pieces[0].start_m, SIZE_MAX, 0, 0, -1, 0, 0};
     /* The first sample's limit is the lower of the first piece's and the next one's, as at every boundary. */
     size_t first = pieces[0].end_m > pieces[0].start_m ? 0 : next_piece(pieces, n, 0);
     double lim0 = pieces[0].limit_ms;
@@ -499,8 +519,8 @@ static bogie_status run_pieces(const phys_params *p, const phys_piece *pieces, s
                           : BOGIE_OK;
     for (size_t k = 0; rc == BOGIE_OK && k < n; k++)
         if (pieces[k].end_m > pieces[k].start_m)
-            rc = run_piece(p, pieces, n, k, env[k], step_m, part_m, &st, o, diag);
-    util_free(o->alloc, env, n * sizeof *env);
+            rc = run_piece(p, pieces, k, env[k], lim_end[k], step_m, part_m, &st, o, diag);
+    util_free(o->alloc, env, 2 * n * sizeof *env);
     *time_s = st.t;
     return rc;
 }
