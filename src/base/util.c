@@ -198,41 +198,131 @@ void sb_printf(strbuf *sb, const char *fmt, ...)
     sb->len += (size_t)n;
 }
 
-void sb_fixed(strbuf *sb, double v, int decimals)
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
+/* Writes the four decimal digits of r < 10^4 at p, as two pairs from the table. */
+static void four_digits(char *p, uint32_t r)
+{
+    memcpy(p, digit_pairs + 2 * (r / 100), 2);
+    memcpy(p + 2, digit_pairs + 2 * (r % 100), 2);
+}
+
+/* Writes the count (0 to 9) decimal digits of r < 10^count backwards, zeros in front, ending before end: four at a
+ * time, each four as two pairs from the table, so that few multiplications wait on each other. Returns where they
+ * begin. */
+static char *fraction_digits(char *end, uint32_t r, int count)
+{
+    char *p = end;
+    for (; count >= 4; count -= 4) {
+        p -= 4;
+        four_digits(p, r % 10000);
+        r /= 10000;
+    }
+    if (count >= 2) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * (r % 100), 2);
+        r /= 100;
+        count -= 2;
+    }
+    if (count == 1)
+        *--p = (char)('0' + r);
+    return p;
+}
+
+/* Writes every decimal digit of n (at least one) backwards, ending before end; returns where they begin. */
+static char *all_digits(char *end, uint64_t n)
+{
+    char *p = end;
+    while (n >= 100) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    if (n >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * n, 2);
+    } else {
+        *--p = (char)('0' + n);
+    }
+    return p;
+}
+
+/* Splits n into n / 10^decimals and the remainder, dividing by a constant for each count of decimals (a multiply,
+ * where a division by a variable would take tens of cycles). */
+static uint64_t split_decimals(uint64_t n, int decimals, uint32_t *r)
+{
+#define SPLIT(d, p)                                                                                                    \
+    case d:                                                                                                            \
+        *r = (uint32_t)(n % p);                                                                                        \
+        return n / p
+    switch (decimals) {
+        SPLIT(1, 10u);
+        SPLIT(2, 100u);
+        SPLIT(3, 1000u);
+        SPLIT(4, 10000u);
+        SPLIT(5, 100000u);
+        SPLIT(6, 1000000u);
+        SPLIT(7, 10000000u);
+        SPLIT(8, 100000000u);
+        SPLIT(9, 1000000000u);
+    default:
+        *r = 0;
+        return n;
+    }
+#undef SPLIT
+}
+
+size_t util_format_fixed(char *buf, double v, int decimals)
 {
     static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 9)
-        decimals = 9;
+    decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
     double scaled = v * pow10[decimals];
-    if (!(scaled < 9e15 && scaled > -9e15)) {
-        sb_printf(sb, "%.*f", decimals, v);
-        return;
-    }
+    if (!(scaled < 9e15 && scaled > -9e15))
+        return 0;
     bool neg = scaled < 0;
     uint64_t n = (uint64_t)((neg ? -scaled : scaled) + 0.5);
-    char buf[40];
-    size_t i = sizeof buf;
-    for (int d = 0; d < decimals; d++) {
-        buf[--i] = (char)('0' + n % 10);
-        n /= 10;
+    uint32_t r;
+    uint64_t q = split_decimals(n, decimals, &r);
+    /* The length first, then the decimals with their leading zeros and the integer part backwards from its end. A
+     * value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
+    size_t len = (neg && n != 0) + (decimals > 0 ? (size_t)decimals + 1 : 0) + 1;
+    len += q >= 10 ? q >= 100 ? 2 : 1 : 0; /* most numbers written have up to three digits before the point */
+    for (uint64_t x = q / 1000; x > 0; x /= 10)
+        len++;
+    char *p = buf + len;
+    if (decimals > 0) {
+        p = fraction_digits(p, r, decimals);
+        *--p = '.';
     }
-    if (decimals > 0)
-        buf[--i] = '.';
-    do {
-        buf[--i] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    if (neg) {
-        /* A value that rounds to zero prints without its sign, as printf would not: "-0.0" helps nobody. */
-        bool all_zero = true;
-        for (size_t k = i; k < sizeof buf; k++)
-            all_zero &= buf[k] == '0' || buf[k] == '.';
-        if (!all_zero)
-            buf[--i] = '-';
-    }
-    sb_append(sb, buf + i, sizeof buf - i);
+    p = all_digits(p, q);
+    if (p > buf)
+        *--p = '-';
+    return len;
+}
+
+void sb_fixed(strbuf *sb, double v, int decimals)
+{
+    char *at = sb_room(sb, UTIL_FIXED_MAX);
+    if (!at)
+        return;
+    size_t k = util_format_fixed(at, v, decimals);
+    if (k > 0)
+        sb_wrote(sb, k);
+    else
+        sb_printf(sb, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
+}
+
+char *sb_room(strbuf *sb, size_t n)
+{
+    return sb_reserve(sb, n) ? sb->s + sb->len : NULL;
+}
+
+void sb_wrote(strbuf *sb, size_t k)
+{
+    sb->len += k;
+    sb->s[sb->len] = '\0';
 }
 
 void sb_json_string(strbuf *sb, const char *s)

@@ -75,6 +75,15 @@ void sb_printf(strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Appends v with exactly decimals digits after the point (0 to 9), rounded half away from zero, like printf's
  * "%.*f" but without its cost; values beyond +-9e15 / 10^decimals, and non-finite ones, fall back to printf. */
 void sb_fixed(strbuf *sb, double v, int decimals);
+/* The longest text util_format_fixed writes: 16 digits, the point and the sign, and room to spare. */
+#define UTIL_FIXED_MAX 24
+/* Writes v as sb_fixed does into buf (UTIL_FIXED_MAX bytes at least; no NUL) and returns the length; returns 0 for
+ * the values sb_fixed hands to printf (beyond +-9e15 / 10^decimals, or not finite). */
+size_t util_format_fixed(char *buf, double v, int decimals);
+/* Makes room for n more bytes and returns where they go (sb->s + sb->len), or NULL once an allocation has failed;
+ * sb_wrote(sb, k) then adds the k <= n bytes written there. For writers that format many numbers in a row. */
+char *sb_room(strbuf *sb, size_t n);
+void sb_wrote(strbuf *sb, size_t k);
 /* Appends s as a JSON string literal, quotes included, escaping what JSON requires; each byte of s that is not part of
  * a valid UTF-8 character becomes U+FFFD. */
 void sb_json_string(strbuf *sb, const char *s);

@@ -299,10 +299,11 @@ void jy_warn(bogie_journey *j, const char *fmt, ...) PRINTF_LIKE(2, 3);
 #define JY_PROFILE_TOL_S 1.0
 size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept);
 
-/* Copies the line, the thinned profile, the path and the rows into j (allocated with j->alloc; j owns them), and its
- * length and total time: from the departure to the end of the work at the destination, which must be the sum of
- * its parts (jy_totals_add_up; asserted). */
-bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
+/* Moves the line from L into j (L->a must be j->alloc; L's line and line_km are left empty), copies the thinned
+ * profile, the path and the rows into j (allocated with j->alloc; j owns them), and sets its length and total time:
+ * from the departure to the end of the work at the destination, which must be the sum of its parts
+ * (jy_totals_add_up; asserted). */
+bogie_status jy_fill_journey(const bogie_network *net, jy_layout *L, const jy_profile *prof,
                              const jy_rows *rows, bogie_journey *j, bogie_diag *diag);
 
 /* Whether j's total time is the sum of its parts (moving, allowance included, and the stops by cause) within

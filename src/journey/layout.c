@@ -158,9 +158,27 @@ static bogie_status lay_edge(const route_base *b, const bogie_train *t, const ro
     return rc;
 }
 
+/* Reserves room in L for the segments, points and heights of res's edges (one segment, about one point and at most
+ * two heights per geometry point), so that a long route does not copy its layout as it grows. */
+static int reserve_layout(const route_result *res, jy_layout *L)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < res->items.n; i++)
+        if (res->items.v[i].kind == RITEM_EDGE)
+            n += route_base_edge(&res->view, res->items.v[i].h >> 1)->geom_count;
+    return VEC_RESERVE(L->a, L->segs, L->segs.n + n) || VEC_RESERVE(L->a, L->line, L->line.n + 2 * n) ||
+                   VEC_RESERVE(L->a, L->line_km, L->line_km.n + n) ||
+                   VEC_RESERVE(L->a, L->heights, L->heights.n + 2 * n) ||
+                   VEC_RESERVE(L->a, L->marks, L->marks.n + res->items.n + 1)
+               ? -1
+               : 0;
+}
+
 bogie_status jy_lay_out(const route_base *b, const bogie_train *t, const route_result *res, uint32_t origin,
                         jy_layout *L, bogie_diag *diag)
 {
+    if (reserve_layout(res, L) != 0)
+        return util_nomem(diag, "laying out the route");
     double lat0, lon0;
     route_node_pos(&res->view, origin, &lat0, &lon0);
     if (push_point(L, lat0, lon0, 0) != 0)

@@ -248,7 +248,7 @@ static void height_at_starts(const phys_piece *in, size_t n, double *z)
 
 /* The height at position x (height_at_starts() in z); before the first piece the track continues at its grade.
  * *k is the piece to search from, moved to the one holding x: calls must come with rising x. */
-static double height_at(const phys_piece *in, size_t n, const double *z, size_t *k, double x)
+static inline double height_at(const phys_piece *in, size_t n, const double *z, size_t *k, double x)
 {
     if (x <= in[0].start_m)
         return in[0].grade * (x - in[0].start_m);
@@ -306,76 +306,81 @@ static size_t tail_pieces(const phys_piece *in, size_t n, double length_m, phys_
     }
     return m;
 }
-/* The samples of a run: positions at every piece boundary and steps of at most step_m inside each piece, the piece
- * of the step that ends at each, the limit at each (the lower of the limits on either side), and the braking
- * envelope (as v^2). All three arrays have n entries, allocated with alloc. */
-typedef struct run_grid {
+/* The samples of a run as they are written (phys_run()'s *out), grown by doubling with alloc. */
+typedef struct run_out {
     const bogie_allocator *alloc;
-    double part_m; /* the step asked for: the integration's longest step */
-    size_t n;
-    phys_sample *s;
-    size_t *piece_of;
-    double *env;
-} run_grid;
+    phys_sample *v;
+    size_t n, cap;
+    bool held; /* the last sample ends a step held at the limit (its speed) since the one before it */
+} run_out;
 
-static void grid_free(run_grid *g)
+/* Appends sample x, which a step held at the limit ends when held is set. Where the step before was held at the
+ * same speed and limit too, x replaces the last sample: the time there is linear in position between the first
+ * sample of the held stretch and x, so the samples between say nothing that interpolation does not. Returns -1
+ * when out of memory. */
+static inline int out_push(run_out *o, phys_sample x, bool held)
 {
-    util_free(g->alloc, g->s, g->n * sizeof *g->s);
-    util_free(g->alloc, g->piece_of, g->n * sizeof *g->piece_of);
-    util_free(g->alloc, g->env, g->n * sizeof *g->env);
-    g->s = NULL;
-    g->piece_of = NULL;
-    g->env = NULL;
+    if (held && o->held && o->n >= 2 && o->v[o->n - 1].v_ms == x.v_ms && o->v[o->n - 1].limit_ms == x.limit_ms &&
+        o->v[o->n - 2].limit_ms == x.limit_ms) {
+        o->v[o->n - 1] = x;
+        return 0;
+    }
+    if (util_grow(o->alloc, (void **)&o->v, &o->cap, o->n + 1, sizeof *o->v) != 0)
+        return -1;
+    o->v[o->n++] = x;
+    o->held = held;
+    return 0;
 }
 
 /* The number of steps piece pc takes at step_m. */
 static size_t piece_steps(const phys_piece *pc, double step_m)
 {
-    double len = pc->end_m - pc->start_m;
-    return len > 0 ? (size_t)ceil(len / step_m) : 0;
+    double len = pc->end_m - pc->start_m, x = len / step_m;
+    if (!(len > 0))
+        return 0;
+    size_t k = (size_t)x; /* ceil(x) without the call: x is positive and far below 2^64 */
+    return (double)k < x ? k + 1 : k;
 }
 
-/* Lays out the samples over the pieces and the braking envelope back from the stop at the end. */
-static bogie_status grid_make(const phys_params *p, const phys_piece *pieces, size_t n_pieces, double step_m,
-                              run_grid *g, bogie_diag *diag)
+/* The next piece after k that has a length (n when none). */
+static size_t next_piece(const phys_piece *pieces, size_t n, size_t k)
 {
-    size_t n = 1;
-    for (size_t k = 0; k < n_pieces; k++)
-        n += piece_steps(&pieces[k], step_m);
-    g->n = n;
-    g->s = util_calloc(g->alloc, n, sizeof *g->s);
-    g->piece_of = util_malloc(g->alloc, n * sizeof *g->piece_of);
-    g->env = util_malloc(g->alloc, n * sizeof *g->env);
-    if (!g->s || !g->piece_of || !g->env) {
-        grid_free(g);
-        return util_nomem(diag, "simulating the run");
-    }
-    phys_sample *s = g->s;
-    size_t m = 1;
-    s[0].s_m = pieces[0].start_m;
-    g->piece_of[0] = 0;
-    for (size_t k = 0; k < n_pieces; k++) {
-        double a = pieces[k].start_m, len = pieces[k].end_m - a;
-        size_t steps = piece_steps(&pieces[k], step_m);
-        for (size_t j = 1; j <= steps; j++) {
-            s[m].s_m = j == steps ? pieces[k].end_m : a + len * (double)j / (double)steps;
-            g->piece_of[m++] = k;
+    for (k++; k < n && !(pieces[k].end_m > pieces[k].start_m); k++)
+        ;
+    return k;
+}
+
+/* The limit of the sample at the end of piece k: the lower of its limit and that of the next piece with a length
+ * (the head is at both). */
+static double end_limit(const phys_piece *pieces, size_t n, size_t k)
+{
+    size_t nx = next_piece(pieces, n, k);
+    return nx < n && pieces[nx].limit_ms < pieces[k].limit_ms ? pieces[nx].limit_ms : pieces[k].limit_ms;
+}
+
+/* The braking envelope at the end of each piece, as v^2, into env, and the limit there (end_limit()) into lim_end
+ * (n entries each, the caller's): the highest v^2 from which the train can still keep every later limit and stop at
+ * the end, by the backward recursion env = min(limit^2, env after + 2 b ds) over pieces rather than steps. Inside
+ * piece k it is then min(limit_k^2, env[k] + 2 b (end_k - s)) (envelope_at()): braking at constant deceleration is
+ * linear in v^2, so the steps between add nothing. Pieces of no length take the envelope of the one after. */
+static void piece_envelopes(const phys_params *p, const phys_piece *pieces, size_t n, double *env, double *lim_end)
+{
+    double after = 0; /* at the start of the next piece with a length: the stop at the end */
+    for (size_t k = n; k-- > 0;) {
+        double lim = lim_end[k] = end_limit(pieces, n, k), w = after;
+        env[k] = w < lim * lim ? w : lim * lim;
+        if (pieces[k].end_m > pieces[k].start_m) {
+            double back = env[k] + 2 * p->brake_ms2 * (pieces[k].end_m - pieces[k].start_m);
+            after = back < pieces[k].limit_ms * pieces[k].limit_ms ? back : pieces[k].limit_ms * pieces[k].limit_ms;
         }
     }
-    for (size_t i = 0; i < m; i++) {
-        double lim = pieces[g->piece_of[i]].limit_ms;
-        if (i + 1 < m && pieces[g->piece_of[i + 1]].limit_ms < lim)
-            lim = pieces[g->piece_of[i + 1]].limit_ms;
-        s[i].limit_ms = lim;
-    }
-    /* Backward pass: from the stop at the end, the highest v^2 from which every later limit can be kept. */
-    g->env[m - 1] = 0;
-    for (size_t i = m - 1; i-- > 0;) {
-        double w = g->env[i + 1] + 2 * p->brake_ms2 * (s[i + 1].s_m - s[i].s_m);
-        double lim = s[i].limit_ms * s[i].limit_ms;
-        g->env[i] = w < lim ? w : lim;
-    }
-    return BOGIE_OK;
+}
+
+/* The envelope (v^2) at position s of piece pc, whose end has env_end (piece_envelopes()). */
+static double envelope_at(const phys_params *p, const phys_piece *pc, double env_end, double s)
+{
+    double w = env_end + 2 * p->brake_ms2 * (pc->end_m - s), lim2 = pc->limit_ms * pc->limit_ms;
+    return w < lim2 ? w : lim2;
 }
 
 /* The failure of a train that came to a stand at s_m on piece pc: its effort at rest does not exceed the running
@@ -394,45 +399,131 @@ static bogie_status stuck(const phys_params *p, const phys_piece *pc, double s_m
                      s_m, res, effort);
 }
 
-/* Forward pass over the grid: the speed and time at every sample, *time_s the total. */
-static bogie_status grid_run(const phys_params *p, const phys_piece *pieces, run_grid *g, double *time_s,
-                             bogie_diag *diag)
+/* The position at the end of step j of the steps of piece pc. */
+static double step_end(const phys_piece *pc, size_t j, size_t steps)
 {
-    phys_sample *s = g->s;
-    double w = 0, t = 0;
-    s[0].v_ms = 0;
-    s[0].t_s = 0;
-    size_t hold_piece = SIZE_MAX; /* the piece whose limit the train is known to be able to hold */
-    for (size_t i = 1; i < g->n; i++) {
-        if ((i & 4095) == 0 && p->deadline > 0 && util_now() > p->deadline)
-            return util_fail(diag, BOGIE_ERR_CANCELLED, "the time limit ran out while timing the run");
-        double ds = s[i].s_m - s[i - 1].s_m;
-        const phys_piece *pc = &pieces[g->piece_of[i]];
-        double lim2 = pc->limit_ms * pc->limit_ms;
-        /* Cruising at the limit with no braking due by the end of the step: the speed stays put, and the time is
-         * exact without integrating. Whether the effort suffices to hold the limit is checked once per piece. */
-        if (w == lim2 && g->env[i] >= lim2) {
-            if (hold_piece != g->piece_of[i] && dw_ds(p, w, track_force(p, pc)) >= 0)
-                hold_piece = g->piece_of[i];
-            if (hold_piece == g->piece_of[i]) {
-                t += ds / pc->limit_ms;
-                s[i].v_ms = pc->limit_ms;
-                s[i].t_s = t;
-                continue;
-            }
-        }
-        double dt, next;
-        if (!advance_step(p, pc, w, ds, g->part_m, g->env[i], &dt, &next))
-            return stuck(p, pc, s[i - 1].s_m, diag);
-        t += dt;
-        w = next;
-        s[i].v_ms = sqrt(next);
-        s[i].t_s = t;
+    return j == steps ? pc->end_m : pc->start_m + (pc->end_m - pc->start_m) * (double)j / (double)steps;
+}
+
+/* The last step before the end of piece pc (of steps, from step j, whose end the braking envelope does not reach
+ * below the limit) whose end the envelope does not reach below the limit either: the end of the stretch that the
+ * train, holding the limit at step j, holds. The envelope falls with position, so a binary search over the steps
+ * finds the step that testing them one by one would. */
+static size_t last_held_step(const phys_params *p, const phys_piece *pc, double env_end, size_t j, size_t steps)
+{
+    double lim2 = pc->limit_ms * pc->limit_ms;
+    size_t lo = j, hi = steps; /* step lo is held; step hi is the piece's last, not taken here */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (envelope_at(p, pc, env_end, step_end(pc, mid, steps)) >= lim2)
+            lo = mid;
+        else
+            hi = mid;
     }
-    *time_s = t;
+    return lo;
+}
+
+/* The state of the forward pass between steps. */
+typedef struct run_state {
+    double w, t, s;    /* v^2, time and position at the last step's end */
+    size_t hold_piece; /* the piece whose limit the train is known to be able to hold */
+    size_t steps;      /* steps taken, those run as one included */
+    size_t next_check; /* the step at which the deadline is checked next */
+    double hold_limit, hold_effort, hold_resistance; /* the effort and resistance at that limit (can_hold()) */
+} run_state;
+
+/* Whether the train can hold the limit of piece pc once it runs at it (v^2 = w = the limit squared): its effort
+ * there is not less than its resistance and the track's force, as dw_ds() >= 0 says. The effort and the resistance
+ * at the limit are kept in st for the next piece of the same limit (most are). */
+static bool can_hold(const phys_params *p, const phys_piece *pc, double w, run_state *st)
+{
+    if (st->hold_limit != pc->limit_ms) {
+        double v = w > 0 ? sqrt(w) : 0;
+        st->hold_limit = pc->limit_ms;
+        st->hold_effort = phys_effort(p, v);
+        st->hold_resistance = phys_resistance(p, v, 0);
+    }
+    return (st->hold_effort - (st->hold_resistance + track_force(p, pc))) / (p->mass_kg * p->rot_factor) * 2 >= 0;
+}
+
+/* Runs piece k (of n, with a length) in steps of at most step_m, integrated in parts of at most part_m, from the
+ * state *st, appending a sample at the end of each step to o. env_end is the envelope at the piece's end and
+ * lim_end the limit there. */
+static bogie_status run_piece(const phys_params *p, const phys_piece *pieces, size_t k, double env_end,
+                              double lim_end, double step_m, double part_m, run_state *st, run_out *o,
+                              bogie_diag *diag)
+{
+    const phys_piece *pc = &pieces[k];
+    double lim2 = pc->limit_ms * pc->limit_ms;
+    size_t steps = piece_steps(pc, step_m);
+    for (size_t j = 1; j <= steps; j++) {
+        if (++st->steps >= st->next_check && p->deadline > 0) {
+            st->next_check = st->steps + 4096; /* the clock is read on the first step and every 4096 after */
+            if (util_now() > p->deadline)
+                return util_fail(diag, BOGIE_ERR_CANCELLED, "the time limit ran out while timing the run");
+        }
+        double s = step_end(pc, j, steps);
+        double env = j == steps ? env_end : envelope_at(p, pc, env_end, s);
+        /* Cruising at the limit with no braking due by the end of the step: the speed stays put, and the time is
+         * exact without integrating. Whether the effort suffices to hold the limit is checked once per piece; the
+         * steps that follow stay held up to the last one before braking begins, so they are run as one. */
+        bool held = false;
+        if (st->w == lim2 && env >= lim2) {
+            if (st->hold_piece != k && can_hold(p, pc, st->w, st))
+                st->hold_piece = k;
+            held = st->hold_piece == k;
+        }
+        if (held && j < steps) {
+            size_t last = last_held_step(p, pc, env_end, j, steps);
+            st->steps += last - j;
+            j = last;
+            s = step_end(pc, j, steps);
+        }
+        double ds = s - st->s;
+        phys_sample x = {s, 0, 0, j == steps ? lim_end : pc->limit_ms};
+        if (held) {
+            st->t += ds / pc->limit_ms;
+            x.v_ms = pc->limit_ms;
+        } else {
+            double dt, next;
+            if (!advance_step(p, pc, st->w, ds, part_m, env, &dt, &next))
+                return stuck(p, pc, st->s, diag);
+            st->t += dt;
+            st->w = next;
+            x.v_ms = sqrt(next);
+        }
+        x.t_s = st->t;
+        st->s = s;
+        if (out_push(o, x, held) != 0)
+            return util_nomem(diag, "simulating the run");
+    }
     return BOGIE_OK;
 }
 
+/* The forward pass over the n pieces: the samples into o, from standstill at the start, and *time_s the total. */
+static bogie_status run_pieces(const phys_params *p, const phys_piece *pieces, size_t n, double step_m, double part_m,
+                               run_out *o, double *time_s, bogie_diag *diag)
+{
+    double *env = util_malloc(o->alloc, 2 * n * sizeof *env), *lim_end = env + n;
+    if (!env)
+        return util_nomem(diag, "simulating the run");
+    piece_envelopes(p, pieces, n, env, lim_end);
+    run_state st = {0, 0, pieces[0].start_m, SIZE_MAX, 0, 0, -1, 0, 0};
+    /* The first sample's limit is the lower of the first piece's and the next one's, as at every boundary. */
+    size_t first = pieces[0].end_m > pieces[0].start_m ? 0 : next_piece(pieces, n, 0);
+    double lim0 = pieces[0].limit_ms;
+    if (first < n && pieces[first].limit_ms < lim0)
+        lim0 = pieces[first].limit_ms;
+    bogie_status rc = out_push(o, (phys_sample){pieces[0].start_m, 0, 0, lim0}, false) != 0
+                          ? util_nomem(diag, "simulating the run")
+                          : BOGIE_OK;
+    for (size_t k = 0; rc == BOGIE_OK && k < n; k++)
+        if (pieces[k].end_m > pieces[k].start_m)
+            rc = run_piece(p, pieces, k, env[k], lim_end[k], step_m, part_m, &st, o, diag);
+    util_free(o->alloc, env, 2 * n * sizeof *env);
+    *time_s = st.t;
+    return rc;
+}
 /* The pieces as the train's head sees them (tail_pieces()) in *head, allocated with alloc (2 * n entries; the
  * caller frees them), and their number in *n_head. */
 static bogie_status head_pieces(const phys_params *p, const phys_piece *pieces, size_t n, const bogie_allocator *alloc,
@@ -477,20 +568,20 @@ bogie_status phys_run(const phys_params *p, const phys_piece *pieces, size_t n_p
     if (rc != BOGIE_OK)
         return rc;
     const phys_piece *use = head ? head : pieces;
-    run_grid g = {alloc, part_m, 0, NULL, NULL, NULL};
-    rc = grid_make(p, use, n_head, step_m, &g, diag);
-    if (rc == BOGIE_OK)
-        rc = grid_run(p, use, &g, time_s, diag);
+    run_out o = {alloc, NULL, 0, 0, false};
+    rc = run_pieces(p, use, n_head, step_m, part_m, &o, time_s, diag);
     util_free(alloc, head, 2 * n_pieces * sizeof *head);
+    /* The samples go out in an array of their exact size (the caller frees it by its count). */
+    phys_sample *exact = rc == BOGIE_OK ? util_realloc(alloc, o.v, o.cap * sizeof *o.v, o.n * sizeof *o.v) : NULL;
+    if (rc == BOGIE_OK && !exact)
+        rc = util_nomem(diag, "simulating the run");
     if (rc != BOGIE_OK) {
-        grid_free(&g);
+        util_free(alloc, o.v, o.cap * sizeof *o.v);
         *time_s = 0;
         return rc;
     }
-    util_free(alloc, g.piece_of, g.n * sizeof *g.piece_of);
-    util_free(alloc, g.env, g.n * sizeof *g.env);
-    *out = g.s;
-    *n_out = g.n;
+    *out = exact;
+    *n_out = o.n;
     return BOGIE_OK;
 }
 

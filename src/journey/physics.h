@@ -54,20 +54,25 @@ double phys_resistance(const phys_params *p, double v, double radius_m);
 double phys_grade_force(const phys_params *p, double grade);
 
 /* Simulates one run from standstill at 0 to standstill at the end of the last piece. pieces must be contiguous,
- * start at 0 and have positive limits. Positions are sampled at every piece boundary (of the pieces as the head
- * sees them, below) and at most step_m apart (farther on runs of over PHYS_MAX_STEPS steps, whose steps are still
- * integrated in parts of at most step_m); the samples are written to
- * *out (an array allocated with alloc, owned by the caller, *n_out entries; free with util_free(alloc, *out, *n_out
- * * sizeof **out)), each with the limit the train obeys there. *time_s receives the running time.
+ * start at 0 and have positive limits. The run is stepped at every piece boundary (of the pieces as the head sees
+ * them, below) and at most step_m apart (farther on runs of over PHYS_MAX_STEPS steps, whose steps are still
+ * integrated in parts of at most step_m), and sampled at the end of every step except inside a stretch held at the
+ * limit: there only its first and last samples are kept, since the time is linear in position between them (a
+ * 10,000 km run keeps about one sample in ten). The samples are written to *out (an array allocated with alloc,
+ * owned by the caller, *n_out entries; free with util_free(alloc, *out, *n_out * sizeof **out)), each with the
+ * limit the train obeys there. *time_s receives the running time.
  *
  * Method: with a train length L the limit at head position s is the lowest on [s - L, s], so that a lower limit
  * holds until the tail has cleared it (as OSRD and TrainRuns.jl do); the track behind the start counts as clear.
- * A backward pass gives the braking envelope (the highest speed from which the train can still brake at brake_ms2
- * to every later limit and to the stop); a forward pass integrates d(v^2)/ds = 2 a(v) with fourth-order
+ * A backward pass over the pieces gives the braking envelope (the highest speed from which the train can still brake
+ * at brake_ms2 to every later limit and to the stop) at each piece's end; inside a piece it is the lower of the limit
+ * and the braking line back from there, linear in v^2, so no array per step is needed. A forward pass integrates d(v^2)/ds = 2 a(v) with fourth-order
  * Runge-Kutta over each step and caps v^2 by the limit and the envelope. The time over a part of a step where the
  * train accelerates (or slows) under its own effort and resistance is the integral of dv / a(v) (three-point
  * Gauss-Legendre), and ds over the mean of the end speeds at the limit or on the braking curve, which is exact for
- * constant deceleration. The first step from standstill is cut into parts of 1/1024, 1/1024, 1/512, ... 1/2 of it,
+ * constant deceleration. Where the train holds the limit with no braking due, the steps up to the last before
+ * braking begins (found by binary search, the envelope falling with position) are run as one, at the limit. The
+ * first step from standstill is cut into parts of 1/1024, 1/1024, 1/512, ... 1/2 of it,
  * since v^2 = 2 a s has no derivative in v at s = 0.
  * Grades: each piece's grade adds m g grade to the resistance (negative downhill, where it pushes the train, which
  * still never exceeds a limit). With a train length L the grade at head position s is the mean over [s - L, s]

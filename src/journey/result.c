@@ -176,21 +176,44 @@ static void grade_totals(const jy_layout *L, bogie_journey *j)
     j->max_grade_permille = steep * 1000;
 }
 
-bogie_status jy_fill_journey(const bogie_network *net, const jy_layout *L, const jy_profile *prof,
+/* The array v of cap_bytes (allocated with a) cut to keep_bytes (at least 1), which it returns; NULL when out of
+ * memory, v then freed. Shrinking in place costs nothing, where copying a 10,000 km line took a millisecond. */
+static void *take_exact(const bogie_allocator *a, void *v, size_t cap_bytes, size_t keep_bytes)
+{
+    if (cap_bytes < keep_bytes) { /* an empty array: nothing to keep */
+        util_free(a, v, cap_bytes);
+        return util_malloc(a, keep_bytes);
+    }
+    void *p = util_realloc(a, v, cap_bytes, keep_bytes);
+    if (!p)
+        util_free(a, v, cap_bytes);
+    return p;
+}
+
+bogie_status jy_fill_journey(const bogie_network *net, jy_layout *L, const jy_profile *prof,
                              const jy_rows *rows, bogie_journey *j, bogie_diag *diag)
 {
     const bogie_allocator *a = j->alloc;
     j->length_m = L->length;
     grade_totals(L, j);
     j->total_s = rows->n ? rows->v[rows->n - 1].depart_s : 0;
-    j->n_line = L->line.n / 2;
-    j->line = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line);
-    j->line_km = util_malloc(a, (j->n_line ? j->n_line : 1) * sizeof *j->line_km);
-    copy_profile(L, prof, j);
-    if (!j->line || !j->line_km || !j->profile)
+    /* The line moves from L into j, in arrays of their exact size (one entry at least, as bogie_journey_free frees). */
+    size_t n = L->line.n / 2 < L->line_km.n ? L->line.n / 2 : L->line_km.n, keep = n ? n : 1;
+    j->line = take_exact(a, L->line.v, L->line.cap * sizeof *L->line.v, keep * sizeof *j->line);
+    j->line_km = take_exact(a, L->line_km.v, L->line_km.cap * sizeof *L->line_km.v, keep * sizeof *j->line_km);
+    L->line.v = L->line_km.v = NULL;
+    L->line.n = L->line.cap = L->line_km.n = L->line_km.cap = 0;
+    if (!j->line || !j->line_km) {
+        util_free(a, j->line, keep * sizeof *j->line);
+        util_free(a, j->line_km, keep * sizeof *j->line_km);
+        j->line = NULL;
+        j->line_km = NULL;
         return util_nomem(diag, "writing the journey");
-    memcpy(j->line, L->line.v, j->n_line * sizeof *j->line);
-    memcpy(j->line_km, L->line_km.v, j->n_line * sizeof *j->line_km);
+    }
+    j->n_line = n;
+    copy_profile(L, prof, j);
+    if (!j->profile)
+        return util_nomem(diag, "writing the journey");
     bogie_status rc = copy_path(net, L, j, diag);
     if (rc != BOGIE_OK)
         return rc;

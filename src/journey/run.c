@@ -33,6 +33,12 @@ bogie_status jy_pieces_between(const jy_layout *L, double from, double to, size_
     out->n = 0;
     while (*seg_i < L->segs.n && L->segs.v[*seg_i].s1 <= from)
         (*seg_i)++;
+    /* At most one piece per segment: room for them all at once, rather than copying as the pieces grow. */
+    size_t last = *seg_i;
+    while (last < L->segs.n && L->segs.v[last].s0 < to)
+        last++;
+    if (VEC_RESERVE(a, *out, last - *seg_i) != 0)
+        return util_nomem(diag, "timing the journey");
     for (size_t i = *seg_i; i < L->segs.n && L->segs.v[i].s0 < to; i++) {
         const jy_seg *sg = &L->segs.v[i];
         double a0 = sg->s0 > from ? sg->s0 : from, a1 = sg->s1 < to ? sg->s1 : to;
@@ -70,6 +76,8 @@ static bogie_status run_leg(const phys_params *pp, const bogie_train *t, const j
     if (rc != BOGIE_OK)
         return rc;
     double t0 = *clock + t->startup_s;
+    if (VEC_RESERVE(a, *prof, prof->n + nsmp) != 0)
+        rc = util_nomem(diag, "timing the journey");
     for (size_t i = 0; i < nsmp && rc == BOGIE_OK; i++) {
         phys_sample x = smp[i];
         x.s_m += from;

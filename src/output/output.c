@@ -12,16 +12,32 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Appends one profile point as "km,time_s,speed_kmh,limit_kmh", each to its own precision. */
-static void write_profile_point(strbuf *sb, const bogie_profile_point *p)
+/* Writes v with the given decimals at p (UTIL_FIXED_MAX bytes) as sb_fixed would and returns its length; what
+ * util_format_fixed does not take (never a real coordinate or profile figure) goes through printf, cut to fit. */
+static size_t fixed_text(char *p, double v, int decimals)
 {
-    sb_fixed(sb, p->km, 3);
-    sb_puts(sb, ",");
-    sb_fixed(sb, p->time_s, 1);
-    sb_puts(sb, ",");
-    sb_fixed(sb, p->speed_kmh, 2);
-    sb_puts(sb, ",");
-    sb_fixed(sb, p->limit_kmh, 2);
+    size_t k = util_format_fixed(p, v, decimals);
+    if (k == 0) {
+        int m = snprintf(p, UTIL_FIXED_MAX, "%.*f", decimals, v);
+        k = m < 0 ? 0 : (size_t)m < UTIL_FIXED_MAX ? (size_t)m : UTIL_FIXED_MAX - 1;
+    }
+    return k;
+}
+
+/* Appends one profile point as "km,time_s,speed_kmh,limit_kmh", each to its own precision, written in place. */
+static void write_profile_point(strbuf *sb, const bogie_profile_point *pt)
+{
+    char *at = sb_room(sb, 3 + 4 * UTIL_FIXED_MAX), *p = at;
+    if (!at)
+        return;
+    p += fixed_text(p, pt->km, 3);
+    *p++ = ',';
+    p += fixed_text(p, pt->time_s, 1);
+    *p++ = ',';
+    p += fixed_text(p, pt->speed_kmh, 2);
+    *p++ = ',';
+    p += fixed_text(p, pt->limit_kmh, 2);
+    sb_wrote(sb, (size_t)(p - at));
 }
 
 static void duration(double s, char *buf, size_t n)
@@ -230,12 +246,22 @@ static void json_time(strbuf *sb, const char *key, const bogie_journey *j, const
 /* The route's geometry as GeoJSON positions, [lon, lat], comma-separated. */
 static void write_coords(strbuf *sb, const bogie_journey *j)
 {
+    /* Each point is written in place: a 10,000 km line has some 50,000 of them, most of 25 bytes or so, for which
+     * room is made at once. */
+    if (!sb_room(sb, j->n_line * 26))
+        return;
     for (size_t i = 0; i < j->n_line; i++) {
-        sb_puts(sb, i ? ",[" : "[");
-        sb_fixed(sb, j->line[i][1], 7);
-        sb_puts(sb, ",");
-        sb_fixed(sb, j->line[i][0], 7);
-        sb_puts(sb, "]");
+        char *at = sb_room(sb, 4 + 2 * UTIL_FIXED_MAX), *p = at;
+        if (!at)
+            return;
+        if (i)
+            *p++ = ',';
+        *p++ = '[';
+        p += fixed_text(p, j->line[i][1], 7);
+        *p++ = ',';
+        p += fixed_text(p, j->line[i][0], 7);
+        *p++ = ']';
+        sb_wrote(sb, (size_t)(p - at));
     }
 }
 
@@ -302,9 +328,9 @@ void output_journey_json(const bogie_journey *j, strbuf *sb, bool with_line)
     {
         sb_puts(sb, ",\"profile\":[");
         for (size_t i = 0; i < j->n_profile; i++) {
-            sb_puts(sb, i ? ",[" : "[");
+            sb_append(sb, i ? ",[" : "[", i ? 2 : 1);
             write_profile_point(sb, &j->profile[i]);
-            sb_puts(sb, "]");
+            sb_append(sb, "]", 1);
         }
         sb_puts(sb, "],\"profile_columns\":[\"km\",\"time_s\",\"speed_kmh\",\"limit_kmh\"]");
     }

@@ -81,6 +81,38 @@ static void test_time_at_constant_speed(void **state)
     free(s);
 }
 
+static void test_held_stretch_keeps_its_ends(void **state)
+{
+    (void)state;
+    /* 30 m/s on a 20 km line of 10 pieces of different grades the train can hold its limit on, then a 10 m/s
+     * limit from 20 km to 21 km: once at the limit, the samples of each stretch held at it are only its first and
+     * last (the time is linear in position between them), so the run keeps a few dozen of its 2,100 steps, and the
+     * time anywhere held is the distance over the limit from the stretch's start: tolerance 1e-6 s (rounding).
+     * Braking for the 10 m/s limit begins (30^2 - 10^2) / (2 * 0.5) = 800 m before it, at 19.2 km. */
+    phys_params p = constant_force(5e5, 1e9, 0.5);
+    phys_piece pieces[11];
+    for (int k = 0; k < 10; k++)
+        pieces[k] = (phys_piece){2000.0 * k, 2000.0 * (k + 1), 30, 0, 0.001 * (k % 3)};
+    pieces[10] = (phys_piece){20000, 21000, 10, 0, 0};
+    phys_sample *s;
+    size_t n;
+    double t;
+    assert_int_equal(phys_run(&p, pieces, 11, 10.0, NULL, &s, &n, &t, NULL), BOGIE_OK);
+    assert_true(n < 150);
+    size_t i0 = 0; /* the first sample at the limit */
+    while (i0 < n && s[i0].v_ms < 30)
+        i0++;
+    assert_true(i0 < n && s[i0].s_m < 100);
+    for (double x = 1000; x < 19000; x += 777)
+        assert_near(phys_time_at(s, n, x), s[i0].t_s + (x - s[i0].s_m) / 30, 1e-6);
+    for (size_t i = 1; i < n; i++) {
+        assert_true(s[i].s_m > s[i - 1].s_m && s[i].t_s > s[i - 1].t_s);
+        if (s[i].s_m > 19200 + 10 && s[i].s_m <= 20000)
+            assert_true(s[i].v_ms < 30); /* braking: every step sampled */
+    }
+    free(s);
+}
+
 static void test_lower_limit_ahead_is_braked_for(void **state)
 {
     (void)state;
@@ -366,7 +398,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_constant_force_from_rest), cmocka_unit_test(test_braking_distance),
-        cmocka_unit_test(test_time_at_constant_speed),   cmocka_unit_test(test_lower_limit_ahead_is_braked_for),
+        cmocka_unit_test(test_time_at_constant_speed),   cmocka_unit_test(test_held_stretch_keeps_its_ends),
+        cmocka_unit_test(test_lower_limit_ahead_is_braked_for),
         cmocka_unit_test(test_power_limit),              cmocka_unit_test(test_resistance_and_curves),
         cmocka_unit_test(test_cannot_start),             cmocka_unit_test(test_start_from_rest_falling_effort),
         cmocka_unit_test(test_train_length_holds_a_limit), cmocka_unit_test(test_long_run_is_bounded),

@@ -1,9 +1,12 @@
 /* test_text.c: unit tests of text made safe to show: control characters (C0, DEL, C1) found, replaced by U+FFFD,
  * and spelt out, invalid UTF-8 replaced, and display widths of Latin, Cyrillic, Hangul (composed and decomposed),
- * CJK inside and outside the BMP, and combining marks. */
+ * CJK inside and outside the BMP, and combining marks; and numbers written with fixed decimals (sb_fixed). */
 #include "testutil.h"
 
 #include "base/text.h"
+
+#include <math.h>
+#include <stdio.h>
 
 /* s cleaned by text_append_clean, in a string the caller frees. */
 static char *clean(const char *s, bool keep_newlines)
@@ -92,11 +95,57 @@ static void test_padding(void **state)
     sb_free(&sb);
 }
 
+static void test_fixed_decimals(void **state)
+{
+    (void)state;
+    /* Fixed cases: zeros in front of the decimals, no sign on what rounds to zero, rounding half away from zero on
+     * the scaled value, the integer part of every length, and printf beyond 9e15. */
+    static const struct {
+        double v;
+        int decimals;
+        const char *text;
+    } cases[] = {{0, 0, "0"},           {0, 3, "0.000"},          {-0.0004, 3, "0.000"},
+                 {-0.0005, 3, "-0.001"}, {2.5, 0, "3"},            {-2.5, 0, "-3"},
+                 {1.05, 7, "1.0500000"}, {125.7363900, 7, "125.7363900"}, {-8.000001, 7, "-8.0000010"},
+                 {39.0047200, 7, "39.0047200"}, {1234567.891, 2, "1234567.89"}, {99.995, 9, "99.995000000"},
+                 {123456789012.5, 1, "123456789012.5"}, {1e17, 1, "100000000000000000.0"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf sb;
+        sb_init(&sb, NULL);
+        sb_fixed(&sb, cases[i].v, cases[i].decimals);
+        assert_false(sb.failed);
+        assert_string_equal(sb.s, cases[i].text);
+        sb_free(&sb);
+    }
+    /* Against printf's %.*f on values a quarter step off the last decimal (no ties, where the two round apart): the
+     * same text, for every count of decimals and magnitudes up to 1e12. */
+    unsigned seed = 12345;
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int d = (int)(seed >> 8) % 10;
+        double scale = pow(10, d), step = (double)(seed % 1000003u) * pow(10, (int)(seed >> 20) % 13 - 3);
+        double v = (floor(step * scale) + 0.25) / scale * ((seed >> 5) & 1 ? -1 : 1);
+        if (!(fabs(v) * scale < 1e15))
+            continue;
+        char want[64];
+        snprintf(want, sizeof want, "%.*f", d, v);
+        strbuf sb;
+        sb_init(&sb, NULL);
+        sb_fixed(&sb, v, d);
+        const char *w = want; /* printf's "-0.00" is written without its sign */
+        if (w[0] == '-' && strspn(w + 1, "0.") == strlen(w + 1))
+            w++;
+        assert_string_equal(sb.s, w);
+        sb_free(&sb);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_finds_controls), cmocka_unit_test(test_replaces_controls),
         cmocka_unit_test(test_spells_controls), cmocka_unit_test(test_widths), cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_fixed_decimals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
