@@ -36,9 +36,31 @@ void ch_stats(const ch *h, size_t *nodes, size_t *arcs, size_t *shortcuts)
     *shortcuts = h->n_shortcuts;
 }
 
-/* Copies the per-node lists (by input node) into one compressed array by rank, the other ends as ranks: *first_out
- * and *arcs_out allocated with h->a; false when out of memory or when there are too many arcs for a child id. */
-static bool lay_out(const ch *h, const arc_list *lists, uint32_t **first_out, ch_arc **arcs_out, size_t *count)
+/* Where each node's arcs start in the arc ids (by input node v: its up arcs, then its down arcs, so that the arcs
+ * of consecutive nodes along a track, which one path unpacks together, lie together): n + 1 entries allocated with
+ * h->a, or NULL when out of memory or when there are too many arcs for a child id. */
+static uint32_t *id_starts(const ch *h, const arc_list *up, const arc_list *down)
+{
+    uint32_t *start = util_malloc(h->a, ((size_t)h->n + 1) * sizeof *start);
+    size_t at = 0;
+    for (uint32_t v = 0; start && v < h->n; v++) {
+        start[v] = (uint32_t)at;
+        at += (size_t)up[v].n + down[v].n;
+        if (at >= CH_LEAF / 2) {
+            util_free(h->a, start, ((size_t)h->n + 1) * sizeof *start);
+            return NULL;
+        }
+    }
+    if (start)
+        start[h->n] = (uint32_t)at;
+    return start;
+}
+
+/* Copies the per-node lists (by input node) into one compressed array by rank, the other ends as ranks, the ids
+ * from start (plus skip[v], the node's up arcs before its down arcs): *first_out and *arcs_out allocated with h->a;
+ * false when out of memory. */
+static bool lay_out(const ch *h, const arc_list *lists, const uint32_t *start, const arc_list *skip,
+                    uint32_t **first_out, ch_arc **arcs_out, size_t *count)
 {
     const bogie_allocator *a = h->a;
     uint32_t n = h->n;
@@ -47,7 +69,7 @@ static bool lay_out(const ch *h, const arc_list *lists, uint32_t **first_out, ch
         total += lists[v].n;
     uint32_t *first = util_malloc(a, ((size_t)n + 1) * sizeof *first);
     ch_arc *arcs = util_malloc(a, (total ? total : 1) * sizeof *arcs);
-    if (!first || !arcs || total >= CH_LEAF / 2) {
+    if (!first || !arcs) {
         util_free(a, first, ((size_t)n + 1) * sizeof *first);
         util_free(a, arcs, (total ? total : 1) * sizeof *arcs);
         return false;
@@ -55,9 +77,10 @@ static bool lay_out(const ch *h, const arc_list *lists, uint32_t **first_out, ch
     size_t at = 0;
     for (uint32_t r = 0; r < n; r++) {
         first[r] = (uint32_t)at;
-        const arc_list *l = &lists[h->order[r]];
+        uint32_t v = h->order[r];
+        const arc_list *l = &lists[v];
         for (uint32_t i = 0; i < l->n; i++)
-            arcs[at++] = (ch_arc){l->v[i].cost, h->rank[l->v[i].other]};
+            arcs[at++] = (ch_arc){l->v[i].cost, h->rank[l->v[i].other], start[v] + (skip ? skip[v].n : 0) + i};
     }
     first[n] = (uint32_t)at;
     *first_out = first;
@@ -66,25 +89,16 @@ static bool lay_out(const ch *h, const arc_list *lists, uint32_t **first_out, ch
     return true;
 }
 
-/* The id of the down arc at rank at from rank other (other -> at) with CH_LEAF set when it is an input arc (down
- * holds the contraction's lists), or NO_MID. */
-static uint32_t down_arc_id(const ch *h, const arc_list *down, uint32_t at, uint32_t other)
+/* The id of arc other -> at (down true: at's down arc from other; else at -> other, at's up arc), ranks, with
+ * CH_LEAF set when it is an input arc (list: the contraction's lists of that kind), or NO_MID. */
+static uint32_t child_id(const ch *h, const arc_list *list, bool down, uint32_t at, uint32_t other)
 {
-    for (uint32_t k = h->down_first[at]; k < h->down_first[at + 1]; k++)
-        if (h->down[k].other == other) {
-            bool input = down[h->order[at]].v[k - h->down_first[at]].mid == NO_MID;
-            return (k + h->up_first[at + 1]) | (input ? CH_LEAF : 0);
-        }
-    return NO_MID;
-}
-
-/* The id of the up arc at rank at to rank other (at -> other), as down_arc_id, or NO_MID. */
-static uint32_t up_arc_id(const ch *h, const arc_list *up, uint32_t at, uint32_t other)
-{
-    for (uint32_t k = h->up_first[at]; k < h->up_first[at + 1]; k++)
-        if (h->up[k].other == other) {
-            bool input = up[h->order[at]].v[k - h->up_first[at]].mid == NO_MID;
-            return (k + h->down_first[at]) | (input ? CH_LEAF : 0);
+    const uint32_t *first = down ? h->down_first : h->up_first;
+    const ch_arc *arcs = down ? h->down : h->up;
+    for (uint32_t k = first[at]; k < first[at + 1]; k++)
+        if (arcs[k].other == other) {
+            bool input = list[h->order[at]].v[k - first[at]].mid == NO_MID;
+            return arcs[k].id | (input ? CH_LEAF : 0);
         }
     return NO_MID;
 }
@@ -100,15 +114,15 @@ static bool link_arc(ch *h, const arc_list *up, const arc_list *down, uint32_t i
     if (x->mid == NO_MID)
         return true;
     uint32_t m = h->rank[x->mid];
-    c[0] = down_arc_id(h, down, m, u);
-    c[1] = up_arc_id(h, up, m, w);
+    c[0] = child_id(h, down, true, m, u);
+    c[1] = child_id(h, up, false, m, w);
     c[2] = x->mid;
     return c[0] != NO_MID && c[1] != NO_MID;
 }
 
-/* Finds every arc's length and children (h->len, h->child, allocated with h->a), so that unpacking a path follows
- * ids instead of searching the arc lists of each middle node; false when out of memory. */
-static bool link_children(ch *h, const arc_list *up, const arc_list *down)
+/* Finds every arc's length and children (h->len, h->child, allocated with h->a; start: id_starts), so that
+ * unpacking a path follows ids instead of searching the arc lists of each middle node; false when out of memory. */
+static bool link_children(ch *h, const arc_list *up, const arc_list *down, const uint32_t *start)
 {
     size_t n_arcs = h->n_up + h->n_down;
     h->len = util_malloc(h->a, (n_arcs ? n_arcs : 1) * sizeof *h->len);
@@ -116,14 +130,12 @@ static bool link_children(ch *h, const arc_list *up, const arc_list *down)
     if (!h->len || !h->child)
         return false;
     bool ok = true;
-    for (uint32_t r = 0; r < h->n && ok; r++) {
-        const arc_list *lu = &up[h->order[r]], *ld = &down[h->order[r]];
-        for (uint32_t i = 0; i < lu->n && ok; i++)
-            ok = link_arc(h, up, down, h->up_first[r] + i + h->down_first[r], r, h->up[h->up_first[r] + i].other,
-                          &lu->v[i]);
-        for (uint32_t i = 0; i < ld->n && ok; i++)
-            ok = link_arc(h, up, down, h->down_first[r] + i + h->up_first[r + 1], h->down[h->down_first[r] + i].other,
-                          r, &ld->v[i]);
+    for (uint32_t v = 0; v < h->n && ok; v++) {
+        uint32_t r = h->rank[v];
+        for (uint32_t i = 0; i < up[v].n && ok; i++)
+            ok = link_arc(h, up, down, start[v] + i, r, h->rank[up[v].v[i].other], &up[v].v[i]);
+        for (uint32_t i = 0; i < down[v].n && ok; i++)
+            ok = link_arc(h, up, down, start[v] + up[v].n + i, h->rank[down[v].v[i].other], r, &down[v].v[i]);
     }
     return ok;
 }
@@ -147,8 +159,14 @@ static bool invert_rank(ch *h)
 
 bool ch_finish(ch *h, const arc_list *up, const arc_list *down)
 {
-    return invert_rank(h) && lay_out(h, up, &h->up_first, &h->up, &h->n_up) &&
-           lay_out(h, down, &h->down_first, &h->down, &h->n_down) && link_children(h, up, down);
+    if (!invert_rank(h))
+        return false;
+    uint32_t *start = id_starts(h, up, down);
+    bool ok = start && lay_out(h, up, start, NULL, &h->up_first, &h->up, &h->n_up) &&
+              lay_out(h, down, start, up, &h->down_first, &h->down, &h->n_down) && link_children(h, up, down, start);
+    if (start)
+        util_free(h->a, start, ((size_t)h->n + 1) * sizeof *start);
+    return ok;
 }
 
 /* ----- queries ----- */
@@ -249,7 +267,6 @@ typedef struct dir {
     minheap q;
     const uint32_t *first;
     const ch_arc *arcs;
-    const uint32_t *id_first; /* arc k at node x has id k + id_first[x] */
     const uint32_t *stall_first; /* the other direction's arcs, for stalling (NULL: no stalling) */
     const ch_arc *stall_arcs;
     const double *len; /* the arcs' lengths by id, when labels keep their length (NULL: path_through finds it) */
@@ -263,7 +280,6 @@ static dir dir_new(const ch *h, bool forward, bool with_len)
              {h->a, NULL, 0, 0},
              forward ? h->up_first : h->down_first,
              forward ? h->up : h->down,
-             forward ? h->down_first : h->up_first + 1,
              NULL,
              NULL,
              with_len ? h->len : NULL};
@@ -377,7 +393,6 @@ static uint32_t step(dir *d, double *key, bool *oom)
     double base = l->d, blen = l->len;
     if (d->stall_first && stalled(d, it.node, base))
         return it.node;
-    uint32_t id0 = d->id_first[it.node];
     for (uint32_t k = d->first[it.node]; k < d->first[it.node + 1]; k++) {
         const ch_arc *x = &d->arcs[k];
         double c = base + x->cost;
@@ -389,9 +404,9 @@ static uint32_t step(dir *d, double *key, bool *oom)
         if (c < y->d) {
             y->d = c;
             if (d->len)
-                y->len = blen + d->len[k + id0];
+                y->len = blen + d->len[x->id];
             y->parent = it.node;
-            y->arc = k + id0;
+            y->arc = x->id;
             if (!minheap_push(&d->q, c, x->other)) {
                 *oom = true;
                 return UINT32_MAX;

@@ -24,11 +24,11 @@ typedef struct arc_list {
     uint32_t n, cap;
 } arc_list;
 
-/* An arc as the searches read it: its cost and the rank of the node at its other end (16 bytes; the length and
- * the children, which only the path needs, are kept apart by arc id). */
+/* An arc as the searches read it: its cost, the rank of the node at its other end and its id (16 bytes; the length
+ * and the children, which only the path needs, are kept apart by id). */
 typedef struct ch_arc {
     double cost;
-    uint32_t other;
+    uint32_t other, id;
 } ch_arc;
 
 /* The queries number nodes by rank (0 the first contracted), so that the top of the hierarchy, which every query
@@ -42,8 +42,8 @@ struct ch {
     ch_arc *up;
     uint32_t *down_first; /* n + 1, by rank: node r's upward in-arcs (other -> r, other ranked higher) */
     ch_arc *down;
-    /* By arc id: node r's up arcs, then its down arcs, in rank order, so that up arc k at r has id
-     * k + down_first[r] and down arc k at r has id k + up_first[r + 1]. len[id] is the arc's length; child holds
+    /* By arc id (input node v's up arcs, then its down arcs, in the order of the input nodes, so that a path's
+     * consecutive nodes have their arcs together): len[id] is the arc's length; child holds
      * CH_CHILD entries per id: for a shortcut u -> w through mid, the ids of its two arcs in travel order (the down
      * arc u -> mid, the up arc mid -> w, both at mid, so close together; CH_LEAF set on an input arc) and mid's
      * input node; NO_MID three times for an input arc. */
