@@ -267,8 +267,6 @@ typedef struct dir {
     minheap q;
     const uint32_t *first;
     const ch_arc *arcs;
-    const uint32_t *stall_first; /* the other direction's arcs, for stalling (NULL: no stalling) */
-    const ch_arc *stall_arcs;
     const double *len; /* the arcs' lengths by id, when labels keep their length (NULL: path_through finds it) */
 } dir;
 
@@ -280,8 +278,6 @@ static dir dir_new(const ch *h, bool forward, bool with_len)
              {h->a, NULL, 0, 0},
              forward ? h->up_first : h->down_first,
              forward ? h->up : h->down,
-             NULL,
-             NULL,
              with_len ? h->len : NULL};
     return d;
 }
@@ -290,15 +286,6 @@ static void dir_free(dir *d)
 {
     lfree(&d->map);
     minheap_free(&d->q);
-}
-
-/* Turns stall-on-demand on for d (forward: stalls with the down arcs): a node that a label of d's own reaches more
- * cheaply through a higher node's arc into it is settled but not expanded, as its label cannot be on a shortest
- * path. */
-static void dir_stall(const ch *h, dir *d, bool forward)
-{
-    d->stall_first = forward ? h->down_first : h->up_first;
-    d->stall_arcs = forward ? h->down : h->up;
 }
 
 /* A point-to-point search's two directions, kept in h's pool between queries. */
@@ -317,11 +304,8 @@ static ch_scratch *scratch_take(const ch *hc)
     if (s)
         h->pool = s->next;
     pthread_mutex_unlock(&h->pool_lock);
-    if (!s && (s = util_malloc(h->a, sizeof *s)) != NULL) {
+    if (!s && (s = util_malloc(h->a, sizeof *s)) != NULL)
         *s = (ch_scratch){dir_new(h, true, false), dir_new(h, false, false), NULL};
-        dir_stall(h, &s->f, true);
-        dir_stall(h, &s->b, false);
-    }
     return s;
 }
 
@@ -369,19 +353,7 @@ static bool seed_dir(const ch *h, dir *d, const ch_seed *s, size_t n)
     return true;
 }
 
-/* Whether d reaches node x (settled at cost dx) more cheaply through one of the other direction's arcs at x, from a
- * higher node (stall-on-demand). */
-static bool stalled(const dir *d, uint32_t x, double dx)
-{
-    for (uint32_t k = d->stall_first[x]; k < d->stall_first[x + 1]; k++) {
-        const label *y = lfind(&d->map, d->stall_arcs[k].other);
-        if (y && y->d + d->stall_arcs[k].cost < dx)
-            return true;
-    }
-    return false;
-}
-
-/* Settles the next node of d: relaxes its upward arcs (unless it is stalled). Returns the node, or UINT32_MAX for a
+/* Settles the next node of d: relaxes its upward arcs. Returns the node, or UINT32_MAX for a
  * stale entry; *oom on allocation failure. */
 static uint32_t step(dir *d, double *key, bool *oom)
 {
@@ -391,8 +363,6 @@ static uint32_t step(dir *d, double *key, bool *oom)
     if (!l || it.key > l->d)
         return UINT32_MAX;
     double base = l->d, blen = l->len;
-    if (d->stall_first && stalled(d, it.node, base))
-        return it.node;
     for (uint32_t k = d->first[it.node]; k < d->first[it.node + 1]; k++) {
         const ch_arc *x = &d->arcs[k];
         double c = base + x->cost;
