@@ -359,6 +359,8 @@ static uint32_t step(dir *d, double *key, bool *oom)
 {
     heap_entry it = minheap_pop(&d->q);
     *key = it.key;
+    if (d->q.n > 0) /* the next node's arcs, while this one's are relaxed (its first arc came in at its push) */
+        __builtin_prefetch(&d->arcs[d->first[d->q.v[0].node]]);
     label *l = lfind(&d->map, it.node);
     if (!l || it.key > l->d)
         return UINT32_MAX;
@@ -381,6 +383,7 @@ static uint32_t step(dir *d, double *key, bool *oom)
                 *oom = true;
                 return UINT32_MAX;
             }
+            __builtin_prefetch(&d->first[x->other]);
         }
     }
     return it.node;
@@ -613,7 +616,8 @@ bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, s
 bogie_status ch_spaces_path(const ch_spaces *s, uint32_t via, double *cost, double *len, uint32_t **path,
                             size_t *n_path, size_t *via_at, size_t *src_seed, size_t *dst_seed, bogie_diag *diag)
 {
-    return path_through(s->h, &s->f.map, &s->b.map, s->h->rank[via], cost, len, path, n_path, via_at, src_seed, dst_seed, diag);
+    return path_through(s->h, &s->f.map, &s->b.map, s->h->rank[via], cost, len, path, n_path, via_at, src_seed,
+                        dst_seed, diag);
 }
 
 /* Arc u -> w (ranks) in the hierarchy: among u's upward arcs when w ranks higher, else among w's; NULL when there

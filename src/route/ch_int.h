@@ -59,8 +59,8 @@ struct ch {
 
 /* Lays the contraction's result out for queries: up[v] and down[v] (h->n lists by input node, each node's upward
  * out-arcs and upward in-arcs; the caller keeps and frees them) are copied into h's arrays by rank, allocated with
- * h->a, and every shortcut's children are linked. h->rank, h->n_input and h->n_shortcuts are set already. False when out of
- * memory (what was allocated stays in h for ch_free). */
+ * h->a, and every shortcut's children are linked. h->rank, h->n_input and h->n_shortcuts are set already. False when
+ * out of memory or when rank is no permutation (what was allocated stays in h for ch_free). */
 bool ch_finish(ch *h, const arc_list *up, const arc_list *down);
 
 #endif
