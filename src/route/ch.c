@@ -423,6 +423,9 @@ static bool unpack(const ch *h, uint32_t id, uint32_t head, unpacked *u)
         const uint32_t *c = &h->child[CH_CHILD * (size_t)t.id];
         if (VEC_PUSH(h->a, u->st, ((pending){c[1], t.head})) != 0)
             return false;
+        /* The second arc's children, which its turn will need, come in while the first arc's are unpacked. */
+        if (!(c[1] & CH_LEAF))
+            __builtin_prefetch(&h->child[CH_CHILD * (size_t)(h->child[CH_CHILD * (size_t)c[1]] & ~CH_LEAF)]);
         if (!(c[0] & CH_LEAF)) {
             t = (pending){c[0], c[2]};
             continue;
