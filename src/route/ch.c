@@ -17,16 +17,15 @@ void ch_free(ch *h)
     scratch_free_all(h);
     if (h->pool_lock_ok)
         pthread_mutex_destroy(&h->pool_lock);
-    size_t n = h->n;
+    size_t n = h->n, n_arcs = h->n_up + h->n_down;
     util_free(h->a, h->rank, (n ? n : 1) * sizeof *h->rank);
+    util_free(h->a, h->order, (n ? n : 1) * sizeof *h->order);
     util_free(h->a, h->up_first, (n + 1) * sizeof *h->up_first);
     util_free(h->a, h->down_first, (n + 1) * sizeof *h->down_first);
     util_free(h->a, h->up, (h->n_up ? h->n_up : 1) * sizeof *h->up);
     util_free(h->a, h->down, (h->n_down ? h->n_down : 1) * sizeof *h->down);
-    if (h->up_child)
-        util_free(h->a, h->up_child, CH_CHILD * (h->n_up ? h->n_up : 1) * sizeof *h->up_child);
-    if (h->down_child)
-        util_free(h->a, h->down_child, CH_CHILD * (h->n_down ? h->n_down : 1) * sizeof *h->down_child);
+    util_free(h->a, h->len, (n_arcs ? n_arcs : 1) * sizeof *h->len);
+    util_free(h->a, h->child, CH_CHILD * (n_arcs ? n_arcs : 1) * sizeof *h->child);
     util_free(h->a, h, sizeof *h);
 }
 
@@ -36,26 +35,52 @@ void ch_stats(const ch *h, size_t *nodes, size_t *arcs, size_t *shortcuts)
     *arcs = h->n_input;
     *shortcuts = h->n_shortcuts;
 }
-/* Copies per-node lists into one compressed array. */
-static bool flatten(const bogie_allocator *a, const arc_list *lists, uint32_t n, uint32_t **first_out, arc **arcs_out,
-                    size_t *count)
+
+/* Where each node's arcs start in the arc ids (by input node v: its up arcs, then its down arcs, so that the arcs
+ * of consecutive nodes along a track, which one path unpacks together, lie together): n + 1 entries allocated with
+ * h->a, or NULL when out of memory or when there are too many arcs for a child id. */
+static uint32_t *id_starts(const ch *h, const arc_list *up, const arc_list *down)
 {
+    uint32_t *start = util_malloc(h->a, ((size_t)h->n + 1) * sizeof *start);
+    size_t at = 0;
+    for (uint32_t v = 0; start && v < h->n; v++) {
+        start[v] = (uint32_t)at;
+        at += (size_t)up[v].n + down[v].n;
+        if (at >= CH_LEAF / 2) {
+            util_free(h->a, start, ((size_t)h->n + 1) * sizeof *start);
+            return NULL;
+        }
+    }
+    if (start)
+        start[h->n] = (uint32_t)at;
+    return start;
+}
+
+/* Copies the per-node lists (by input node) into one compressed array by rank, the other ends as ranks, the ids
+ * from start (plus skip[v], the node's up arcs before its down arcs): *first_out and *arcs_out allocated with h->a;
+ * false when out of memory. */
+static bool lay_out(const ch *h, const arc_list *lists, const uint32_t *start, const arc_list *skip,
+                    uint32_t **first_out, ch_arc **arcs_out, size_t *count)
+{
+    const bogie_allocator *a = h->a;
+    uint32_t n = h->n;
     size_t total = 0;
     for (uint32_t v = 0; v < n; v++)
         total += lists[v].n;
     uint32_t *first = util_malloc(a, ((size_t)n + 1) * sizeof *first);
-    arc *arcs = util_malloc(a, (total ? total : 1) * sizeof *arcs);
-    if (!first || !arcs || total >= UINT32_MAX) {
+    ch_arc *arcs = util_malloc(a, (total ? total : 1) * sizeof *arcs);
+    if (!first || !arcs) {
         util_free(a, first, ((size_t)n + 1) * sizeof *first);
         util_free(a, arcs, (total ? total : 1) * sizeof *arcs);
         return false;
     }
     size_t at = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        first[v] = (uint32_t)at;
-        if (lists[v].n)
-            memcpy(arcs + at, lists[v].v, lists[v].n * sizeof *arcs);
-        at += lists[v].n;
+    for (uint32_t r = 0; r < n; r++) {
+        first[r] = (uint32_t)at;
+        uint32_t v = h->order[r];
+        const arc_list *l = &lists[v];
+        for (uint32_t i = 0; i < l->n; i++)
+            arcs[at++] = (ch_arc){l->v[i].cost, h->rank[l->v[i].other], start[v] + (skip ? skip[v].n : 0) + i};
     }
     first[n] = (uint32_t)at;
     *first_out = first;
@@ -64,53 +89,84 @@ static bool flatten(const bogie_allocator *a, const arc_list *lists, uint32_t n,
     return true;
 }
 
-/* The id of the down arc at node at from other (other -> at), or NO_MID. */
-static uint32_t down_arc_id(const ch *h, uint32_t at, uint32_t other)
+/* The id of arc other -> at (down true: at's down arc from other; else at -> other, at's up arc), ranks, with
+ * CH_LEAF set when it is an input arc (list: the contraction's lists of that kind), or NO_MID. */
+static uint32_t child_id(const ch *h, const arc_list *list, bool down, uint32_t at, uint32_t other)
 {
-    for (uint32_t k = h->down_first[at]; k < h->down_first[at + 1]; k++)
-        if (h->down[k].other == other)
-            return (uint32_t)(h->n_up + k);
+    const uint32_t *first = down ? h->down_first : h->up_first;
+    const ch_arc *arcs = down ? h->down : h->up;
+    for (uint32_t k = first[at]; k < first[at + 1]; k++)
+        if (arcs[k].other == other) {
+            bool input = list[h->order[at]].v[k - first[at]].mid == NO_MID;
+            return arcs[k].id | (input ? CH_LEAF : 0);
+        }
     return NO_MID;
 }
 
-/* The id of the up arc at node at to other (at -> other), or NO_MID. */
-static uint32_t up_arc_id(const ch *h, uint32_t at, uint32_t other)
+/* Fills the length and children of the arc with id id, from rank u to rank w through input node mid (x, from the
+ * contraction's lists); false when a child is missing. */
+static bool link_arc(ch *h, const arc_list *up, const arc_list *down, uint32_t id, uint32_t u, uint32_t w,
+                     const arc *x)
 {
-    for (uint32_t k = h->up_first[at]; k < h->up_first[at + 1]; k++)
-        if (h->up[k].other == other)
-            return k;
-    return NO_MID;
+    uint32_t *c = &h->child[CH_CHILD * (size_t)id];
+    h->len[id] = x->len;
+    c[0] = c[1] = c[2] = NO_MID;
+    if (x->mid == NO_MID)
+        return true;
+    uint32_t m = h->rank[x->mid];
+    c[0] = child_id(h, down, true, m, u);
+    c[1] = child_id(h, up, false, m, w);
+    c[2] = x->mid;
+    return c[0] != NO_MID && c[1] != NO_MID;
 }
 
-/* Fills one arc's two children (u -> w through mid) and its middle node into c[0], c[1], c[2]. */
-static void children_of(const ch *h, uint32_t u, uint32_t w, uint32_t mid, uint32_t *c)
+/* Finds every arc's length and children (h->len, h->child, allocated with h->a; start: id_starts), so that
+ * unpacking a path follows ids instead of searching the arc lists of each middle node; false when out of memory. */
+static bool link_children(ch *h, const arc_list *up, const arc_list *down, const uint32_t *start)
 {
-    c[0] = mid == NO_MID ? NO_MID : down_arc_id(h, mid, u);
-    c[1] = mid == NO_MID ? NO_MID : up_arc_id(h, mid, w);
-    c[2] = mid;
-}
-
-/* Finds every shortcut's two arcs once (h->up_child, h->down_child, allocated with h->a), so that unpacking a path
- * follows ids instead of searching the arc lists of each middle node; false when out of memory. */
-static bool link_children(ch *h)
-{
-    h->up_child = util_malloc(h->a, CH_CHILD * (h->n_up ? h->n_up : 1) * sizeof *h->up_child);
-    h->down_child = util_malloc(h->a, CH_CHILD * (h->n_down ? h->n_down : 1) * sizeof *h->down_child);
-    if (!h->up_child || !h->down_child)
+    size_t n_arcs = h->n_up + h->n_down;
+    h->len = util_malloc(h->a, (n_arcs ? n_arcs : 1) * sizeof *h->len);
+    h->child = util_malloc(h->a, CH_CHILD * (n_arcs ? n_arcs : 1) * sizeof *h->child);
+    if (!h->len || !h->child)
         return false;
+    bool ok = true;
+    for (uint32_t v = 0; v < h->n && ok; v++) {
+        uint32_t r = h->rank[v];
+        for (uint32_t i = 0; i < up[v].n && ok; i++)
+            ok = link_arc(h, up, down, start[v] + i, r, h->rank[up[v].v[i].other], &up[v].v[i]);
+        for (uint32_t i = 0; i < down[v].n && ok; i++)
+            ok = link_arc(h, up, down, start[v] + up[v].n + i, h->rank[down[v].v[i].other], r, &down[v].v[i]);
+    }
+    return ok;
+}
+
+/* h->order, the inverse of h->rank (allocated with h->a); false when out of memory or when rank is no
+ * permutation. */
+static bool invert_rank(ch *h)
+{
+    h->order = util_malloc(h->a, (h->n ? h->n : 1) * sizeof *h->order);
+    if (!h->order)
+        return false;
+    for (uint32_t r = 0; r < h->n; r++)
+        h->order[r] = UINT32_MAX;
     for (uint32_t v = 0; v < h->n; v++) {
-        for (uint32_t k = h->up_first[v]; k < h->up_first[v + 1]; k++)
-            children_of(h, v, h->up[k].other, h->up[k].mid, &h->up_child[CH_CHILD * (size_t)k]);
-        for (uint32_t k = h->down_first[v]; k < h->down_first[v + 1]; k++)
-            children_of(h, h->down[k].other, v, h->down[k].mid, &h->down_child[CH_CHILD * (size_t)k]);
+        if (h->rank[v] >= h->n || h->order[h->rank[v]] != UINT32_MAX)
+            return false;
+        h->order[h->rank[v]] = v;
     }
     return true;
 }
 
 bool ch_finish(ch *h, const arc_list *up, const arc_list *down)
 {
-    return flatten(h->a, up, h->n, &h->up_first, &h->up, &h->n_up) &&
-           flatten(h->a, down, h->n, &h->down_first, &h->down, &h->n_down) && link_children(h);
+    if (!invert_rank(h))
+        return false;
+    uint32_t *start = id_starts(h, up, down);
+    bool ok = start && lay_out(h, up, start, NULL, &h->up_first, &h->up, &h->n_up) &&
+              lay_out(h, down, start, up, &h->down_first, &h->down, &h->n_down) && link_children(h, up, down, start);
+    if (start)
+        util_free(h->a, start, ((size_t)h->n + 1) * sizeof *start);
+    return ok;
 }
 
 /* ----- queries ----- */
@@ -205,20 +261,24 @@ static void lfree(lmap *m)
     m->cap = m->n = 0;
 }
 
-/* One direction of a search: its labels and queue. */
+/* One direction of a search: its labels and queue, and the arcs it follows (by rank). */
 typedef struct dir {
     lmap map;
     minheap q;
     const uint32_t *first;
-    const arc *arcs;
-    uint32_t id_base; /* arc k of arcs has id id_base + k */
+    const ch_arc *arcs;
+    const double *len; /* the arcs' lengths by id, when labels keep their length (NULL: path_through finds it) */
 } dir;
 
-/* The upward (forward) or downward (backward) direction of a search on h, empty. */
-static dir dir_new(const ch *h, bool forward)
+/* The upward (forward) or downward (backward) direction of a search on h, empty; with_len: each label keeps its
+ * length. */
+static dir dir_new(const ch *h, bool forward, bool with_len)
 {
-    dir d = {{h->a, NULL, 0, 0, {0}}, {h->a, NULL, 0, 0}, forward ? h->up_first : h->down_first,
-             forward ? h->up : h->down, forward ? 0 : (uint32_t)h->n_up};
+    dir d = {{h->a, NULL, 0, 0, {0}},
+             {h->a, NULL, 0, 0},
+             forward ? h->up_first : h->down_first,
+             forward ? h->up : h->down,
+             with_len ? h->len : NULL};
     return d;
 }
 
@@ -245,7 +305,7 @@ static ch_scratch *scratch_take(const ch *hc)
         h->pool = s->next;
     pthread_mutex_unlock(&h->pool_lock);
     if (!s && (s = util_malloc(h->a, sizeof *s)) != NULL)
-        *s = (ch_scratch){dir_new(h, true), dir_new(h, false), NULL};
+        *s = (ch_scratch){dir_new(h, true, false), dir_new(h, false, false), NULL};
     return s;
 }
 
@@ -273,10 +333,12 @@ static void scratch_free_all(ch *h)
     }
 }
 
-static bool seed_dir(dir *d, const ch_seed *s, size_t n)
+/* Seeds d with s (input nodes, mapped to ranks with h->rank); false when out of memory. */
+static bool seed_dir(const ch *h, dir *d, const ch_seed *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        label *l = lget(&d->map, s[i].node);
+        uint32_t r = h->rank[s[i].node];
+        label *l = lget(&d->map, r);
         if (!l)
             return false;
         if (s[i].cost < l->d) {
@@ -284,25 +346,27 @@ static bool seed_dir(dir *d, const ch_seed *s, size_t n)
             l->len = s[i].len;
             l->parent = UINT32_MAX;
             l->seed = (uint32_t)i;
-            if (!minheap_push(&d->q, s[i].cost, s[i].node))
+            if (!minheap_push(&d->q, s[i].cost, r))
                 return false;
         }
     }
     return true;
 }
 
-/* Settles the next node of d: relaxes its upward arcs. Returns the node, or UINT32_MAX for a stale entry;
- * *oom on allocation failure. */
+/* Settles the next node of d: relaxes its upward arcs. Returns the node, or UINT32_MAX for a
+ * stale entry; *oom on allocation failure. */
 static uint32_t step(dir *d, double *key, bool *oom)
 {
     heap_entry it = minheap_pop(&d->q);
     *key = it.key;
+    if (d->q.n > 0) /* the next node's arcs, while this one's are relaxed (its first arc came in at its push) */
+        __builtin_prefetch(&d->arcs[d->first[d->q.v[0].node]]);
     label *l = lfind(&d->map, it.node);
     if (!l || it.key > l->d)
         return UINT32_MAX;
     double base = l->d, blen = l->len;
     for (uint32_t k = d->first[it.node]; k < d->first[it.node + 1]; k++) {
-        const arc *x = &d->arcs[k];
+        const ch_arc *x = &d->arcs[k];
         double c = base + x->cost;
         label *y = lget(&d->map, x->other);
         if (!y) {
@@ -311,13 +375,15 @@ static uint32_t step(dir *d, double *key, bool *oom)
         }
         if (c < y->d) {
             y->d = c;
-            y->len = blen + x->len;
+            if (d->len)
+                y->len = blen + d->len[x->id];
             y->parent = it.node;
-            y->arc = d->id_base + k;
+            y->arc = x->id;
             if (!minheap_push(&d->q, c, x->other)) {
                 *oom = true;
                 return UINT32_MAX;
             }
+            __builtin_prefetch(&d->first[x->other]);
         }
     }
     return it.node;
@@ -328,11 +394,13 @@ typedef struct pending {
     uint32_t id, head;
 } pending;
 
+typedef VEC(pending) pending_vec;
+
 /* A path in the making and the stack that unpacks it, shared by every arc of one query's path (allocated with the
  * hierarchy's allocator; unpacked_free frees both). */
 typedef struct unpacked {
     VEC(uint32_t) path;
-    VEC(pending) st;
+    pending_vec st;
 } unpacked;
 
 static void unpacked_free(const ch *h, unpacked *u)
@@ -341,23 +409,40 @@ static void unpacked_free(const ch *h, unpacked *u)
     VEC_FREE(h->a, u->st);
 }
 
-/* Appends to u's path the input nodes after the tail of arc id (arriving at head): an input arc gives its head; a
- * shortcut through mid, its two arcs in turn (u -> mid, arriving at mid; mid -> w, arriving at head). */
+/* Appends to u's path the input nodes after the tail of arc id, which arrives at input node head: an input arc
+ * gives its head; a shortcut through mid, its two arcs in turn (u -> mid, arriving at mid; mid -> w, arriving at
+ * head), the first at once and the second from the stack. An input arc among the children (CH_LEAF) gives its head
+ * without a look at its own entry. */
 static bool unpack(const ch *h, uint32_t id, uint32_t head, unpacked *u)
 {
+    if (h->child[CH_CHILD * (size_t)id] == NO_MID)
+        return VEC_PUSH(h->a, u->path, head) == 0;
     u->st.n = 0;
-    bool ok = VEC_PUSH(h->a, u->st, ((pending){id, head})) == 0;
-    while (ok && u->st.n > 0) {
-        pending t = u->st.v[--u->st.n];
-        const uint32_t *c = t.id < h->n_up ? &h->up_child[CH_CHILD * (size_t)t.id]
-                                           : &h->down_child[CH_CHILD * ((size_t)t.id - h->n_up)];
-        if (c[0] == NO_MID)
-            ok = VEC_PUSH(h->a, u->path, t.head) == 0;
-        else
-            ok = VEC_PUSH(h->a, u->st, ((pending){c[1], t.head})) == 0 &&
-                 VEC_PUSH(h->a, u->st, ((pending){c[0], c[2]})) == 0;
+    pending t = {id, head};
+    for (;;) {
+        const uint32_t *c = &h->child[CH_CHILD * (size_t)t.id];
+        if (VEC_PUSH(h->a, u->st, ((pending){c[1], t.head})) != 0)
+            return false;
+        /* The second arc's children, which its turn will need, come in while the first arc's are unpacked. */
+        if (!(c[1] & CH_LEAF))
+            __builtin_prefetch(&h->child[CH_CHILD * (size_t)(h->child[CH_CHILD * (size_t)c[1]] & ~CH_LEAF)]);
+        if (!(c[0] & CH_LEAF)) {
+            t = (pending){c[0], c[2]};
+            continue;
+        }
+        if (VEC_PUSH(h->a, u->path, c[2]) != 0)
+            return false;
+        /* The second arcs waiting, in turn, up to the next shortcut. */
+        for (;;) {
+            if (u->st.n == 0)
+                return true;
+            t = u->st.v[--u->st.n];
+            if (!(t.id & CH_LEAF))
+                break;
+            if (VEC_PUSH(h->a, u->path, t.head) != 0)
+                return false;
+        }
     }
-    return ok;
 }
 
 void ch_path_free(const ch *h, uint32_t *path, size_t n_path)
@@ -367,13 +452,14 @@ void ch_path_free(const ch *h, uint32_t *path, size_t n_path)
 }
 
 /* Runs both directions f and b from the seeds until both queues' least keys reach stretch times the best cost found
- * where they meet, into *best and *meet (INFINITY and UINT32_MAX when they never meet); false when out of memory. */
-static bool search_both(dir *f, dir *b, const ch_seed *src, size_t n_src, const ch_seed *dst, size_t n_dst,
-                        double stretch, double *best, uint32_t *meet)
+ * where they meet, into *best and *meet (INFINITY and UINT32_MAX when they never meet; meet a rank); false when out
+ * of memory. */
+static bool search_both(const ch *h, dir *f, dir *b, const ch_seed *src, size_t n_src, const ch_seed *dst,
+                        size_t n_dst, double stretch, double *best, uint32_t *meet)
 {
     *best = INFINITY;
     *meet = UINT32_MAX;
-    bool oom = !seed_dir(f, src, n_src) || !seed_dir(b, dst, n_dst);
+    bool oom = !seed_dir(h, f, src, n_src) || !seed_dir(h, b, dst, n_dst);
     while (!oom && (f->q.n > 0 || b->q.n > 0)) {
         double fk = f->q.n ? f->q.v[0].key : INFINITY, bk = b->q.n ? b->q.v[0].key : INFINITY;
         if (fk >= *best * stretch && bk >= *best * stretch)
@@ -392,7 +478,28 @@ static bool search_both(dir *f, dir *b, const ch_seed *src, size_t n_src, const 
     return !oom;
 }
 
-/* The path of the two searches f and b through state via (reached by both): its cost and length, and, when path is
+/* One half of a path: the labels of m from rank via back to its seed, as (arc id, the rank it arrives at) from via
+ * on, into half (allocated with h->a); the seed's label in *seed; its length (the seed's, then each arc's from
+ * the seed on, added in the order the search added them) in *len. False when out of memory. */
+static bool walk_half(const ch *h, const lmap *m, uint32_t via, bool forward, pending_vec *half, const label **seed,
+                      double *len)
+{
+    half->n = 0;
+    const label *l = lfind(m, via);
+    for (uint32_t x = via; l->parent != UINT32_MAX; l = lfind(m, x)) {
+        if (VEC_PUSH(h->a, *half, ((pending){l->arc, forward ? x : l->parent})) != 0)
+            return false;
+        x = l->parent;
+    }
+    *seed = l;
+    double sum = l->len;
+    for (size_t i = half->n; i-- > 0;)
+        sum += h->len[half->v[i].id];
+    *len = sum;
+    return true;
+}
+
+/* The path of the two searches f and b through rank via (reached by both): its cost and length, and, when path is
  * not NULL, its input nodes in *path (allocated with h->a, *n_path of them; ch_path_free frees them), with *via_at
  * the index of via in it; the seeds it starts and ends from. */
 static bogie_status path_through(const ch *h, const lmap *f, const lmap *b, uint32_t via, double *cost, double *len,
@@ -406,53 +513,38 @@ static bogie_status path_through(const ch *h, const lmap *f, const lmap *b, uint
     if (!lf || !lb || isinf(lf->d) || isinf(lb->d))
         return BOGIE_ERR_NOT_FOUND;
     *cost = lf->d + lb->d;
-    *len = lf->len + lb->len;
-    if (!path) {
-        /* The cost alone: only the seeds are looked for. */
-        const label *l = lf;
-        while (l->parent != UINT32_MAX)
-            l = lfind(f, l->parent);
-        *src_seed = l->seed;
-        for (l = lb; l->parent != UINT32_MAX;)
-            l = lfind(b, l->parent);
-        *dst_seed = l->seed;
-        *via_at = 0;
-        return BOGIE_OK;
-    }
-    /* The forward half, walked back to its seed, then unpacked in travel order. */
-    VEC(pending) half = {0};
-    bool oom = false;
-    uint32_t x = via;
-    const label *l = lf;
-    while (l->parent != UINT32_MAX && !oom) {
-        oom = VEC_PUSH(h->a, half, ((pending){l->arc, x})) != 0;
-        x = l->parent;
-        l = lfind(f, x);
-    }
-    *src_seed = l->seed;
+    pending_vec fh = {0}, bh = {0};
+    const label *sf, *sb;
+    double len_f = 0, len_b = 0;
+    bool oom = !walk_half(h, f, via, true, &fh, &sf, &len_f) || !walk_half(h, b, via, false, &bh, &sb, &len_b);
+    *len = len_f + len_b;
+    *src_seed = oom ? 0 : sf->seed;
+    *dst_seed = oom ? 0 : sb->seed;
+    *via_at = 0;
     unpacked u = {{0}, {0}};
-    oom = oom || VEC_RESERVE(h->a, u.path, 1024) != 0 || VEC_PUSH(h->a, u.path, x) != 0;
-    for (size_t i = half.n; i-- > 0 && !oom;)
-        oom = !unpack(h, half.v[i].id, half.v[i].head, &u);
-    VEC_FREE(h->a, half);
-    *via_at = u.path.n ? u.path.n - 1 : 0;
-    /* The backward half: from via toward the target seed. */
-    l = lb;
-    while (l->parent != UINT32_MAX && !oom) {
-        oom = !unpack(h, l->arc, l->parent, &u);
-        l = lfind(b, l->parent);
+    if (path && !oom) {
+        /* The forward half in travel order, from the source seed's node; then the backward half from via on. */
+        oom = VEC_RESERVE(h->a, u.path, 1024) != 0 || VEC_PUSH(h->a, u.path, h->order[sf->node]) != 0;
+        for (size_t i = fh.n; i-- > 0 && !oom;)
+            oom = !unpack(h, fh.v[i].id, h->order[fh.v[i].head], &u);
+        *via_at = u.path.n ? u.path.n - 1 : 0;
+        for (size_t i = 0; i < bh.n && !oom; i++)
+            oom = !unpack(h, bh.v[i].id, h->order[bh.v[i].head], &u);
     }
-    *dst_seed = l->seed;
-    /* The path goes out at its exact size (shrunk in place), so that ch_path_free needs only its length. */
-    uint32_t *exact = oom ? NULL : util_realloc(h->a, u.path.v, u.path.cap * sizeof *exact, u.path.n * sizeof *exact);
-    bogie_status rc = BOGIE_OK;
-    if (exact) {
-        *path = exact;
-        *n_path = u.path.n;
-        u.path.v = NULL;
-        u.path.n = u.path.cap = 0;
-    } else {
-        rc = util_nomem(diag, "unpacking the route");
+    VEC_FREE(h->a, fh);
+    VEC_FREE(h->a, bh);
+    bogie_status rc = oom ? util_nomem(diag, "unpacking the route") : BOGIE_OK;
+    if (path && !oom) {
+        /* The path goes out at its exact size (shrunk in place), so that ch_path_free needs only its length. */
+        uint32_t *exact = util_realloc(h->a, u.path.v, u.path.cap * sizeof *exact, u.path.n * sizeof *exact);
+        if (exact) {
+            *path = exact;
+            *n_path = u.path.n;
+            u.path.v = NULL;
+            u.path.n = u.path.cap = 0;
+        } else {
+            rc = util_nomem(diag, "unpacking the route");
+        }
     }
     unpacked_free(h, &u);
     return rc;
@@ -485,8 +577,8 @@ bogie_status ch_spaces_search(const ch *h, const ch_seed *src, size_t n_src, con
     ch_spaces *s = util_malloc(h->a, sizeof *s);
     if (!s)
         return util_nomem(diag, "searching the hierarchy");
-    *s = (ch_spaces){h, dir_new(h, true), dir_new(h, false), INFINITY, UINT32_MAX, {0}};
-    if (!search_both(&s->f, &s->b, src, n_src, dst, n_dst, stretch < 1 ? 1 : stretch, &s->best, &s->meet)) {
+    *s = (ch_spaces){h, dir_new(h, true, false), dir_new(h, false, false), INFINITY, UINT32_MAX, {0}};
+    if (!search_both(h, &s->f, &s->b, src, n_src, dst, n_dst, stretch < 1 ? 1 : stretch, &s->best, &s->meet)) {
         ch_spaces_free(s);
         return util_nomem(diag, "searching the hierarchy");
     }
@@ -501,7 +593,7 @@ bogie_status ch_spaces_search(const ch *h, const ch_seed *src, size_t n_src, con
 
 uint32_t ch_spaces_meet(const ch_spaces *s)
 {
-    return s->meet;
+    return s->h->order[s->meet];
 }
 
 bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, size_t *n_out, bogie_diag *diag)
@@ -515,7 +607,7 @@ bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, s
             continue;
         const label *lb = lfind(&s->b.map, lf->node);
         if (lb && lf->d + lb->d <= max_cost)
-            oom = VEC_PUSH(s->h->a, s->vias, ((ch_via){lf->node, lf->d + lb->d})) != 0;
+            oom = VEC_PUSH(s->h->a, s->vias, ((ch_via){s->h->order[lf->node], lf->d + lb->d})) != 0;
     }
     if (oom)
         return util_nomem(diag, "searching the hierarchy");
@@ -527,13 +619,15 @@ bogie_status ch_spaces_vias(ch_spaces *s, double max_cost, const ch_via **out, s
 bogie_status ch_spaces_path(const ch_spaces *s, uint32_t via, double *cost, double *len, uint32_t **path,
                             size_t *n_path, size_t *via_at, size_t *src_seed, size_t *dst_seed, bogie_diag *diag)
 {
-    return path_through(s->h, &s->f.map, &s->b.map, via, cost, len, path, n_path, via_at, src_seed, dst_seed, diag);
+    return path_through(s->h, &s->f.map, &s->b.map, s->h->rank[via], cost, len, path, n_path, via_at, src_seed,
+                        dst_seed, diag);
 }
 
-/* Arc u -> w in the hierarchy: among u's upward arcs when w ranks higher, else among w's; NULL when there is none. */
-static const arc *find_arc(const ch *h, uint32_t u, uint32_t w)
+/* Arc u -> w (ranks) in the hierarchy: among u's upward arcs when w ranks higher, else among w's; NULL when there
+ * is none. */
+static const ch_arc *find_arc(const ch *h, uint32_t u, uint32_t w)
 {
-    if (h->rank[u] < h->rank[w]) {
+    if (u < w) {
         for (uint32_t k = h->up_first[u]; k < h->up_first[u + 1]; k++)
             if (h->up[k].other == w)
                 return &h->up[k];
@@ -547,7 +641,7 @@ static const arc *find_arc(const ch *h, uint32_t u, uint32_t w)
 
 double ch_arc_cost(const ch *h, uint32_t u, uint32_t w)
 {
-    const arc *x = find_arc(h, u, w);
+    const ch_arc *x = find_arc(h, h->rank[u], h->rank[w]);
     return x ? x->cost : INFINITY;
 }
 
@@ -567,7 +661,7 @@ bogie_status ch_route(const ch *h, const ch_seed *src, size_t n_src, const ch_se
     uint32_t meet;
     bogie_status rc = BOGIE_OK;
     size_t via_at;
-    if (!search_both(&f, &b, src, n_src, dst, n_dst, 1, &best, &meet))
+    if (!search_both(h, &f, &b, src, n_src, dst, n_dst, 1, &best, &meet))
         rc = util_nomem(diag, "searching the hierarchy");
     else if (meet == UINT32_MAX)
         rc = BOGIE_ERR_NOT_FOUND;
@@ -594,9 +688,9 @@ static int cmp_entry(const void *x, const void *y)
 }
 
 /* Runs one direction's whole upward search from seeds. */
-static bool exhaust(dir *d, const ch_seed *seeds, size_t n)
+static bool exhaust(const ch *h, dir *d, const ch_seed *seeds, size_t n)
 {
-    if (!seed_dir(d, seeds, n))
+    if (!seed_dir(h, d, seeds, n))
         return false;
     bool oom = false;
     while (d->q.n > 0 && !oom) {
@@ -618,8 +712,8 @@ bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t 
     bool oom = false;
     /* Backward searches from every target fill the buckets. */
     for (size_t t = 0; t < n_targets && !oom; t++) {
-        dir b = dir_new(h, false);
-        oom = !exhaust(&b, targets[t], n_dst_seeds[t]);
+        dir b = dir_new(h, false, true);
+        oom = !exhaust(h, &b, targets[t], n_dst_seeds[t]);
         for (size_t i = 0; i < b.map.cap && !oom; i++)
             if (b.map.v[i].node != UINT32_MAX && isfinite(b.map.v[i].d))
                 oom = VEC_PUSH(h->a, buckets, ((bucket_entry){b.map.v[i].node, (uint32_t)t, b.map.v[i].d,
@@ -630,8 +724,8 @@ bogie_status ch_matrix(const ch *h, const ch_seed *const *sources, const size_t 
         util_sort(buckets.v, buckets.n, sizeof *buckets.v, cmp_entry);
     /* Forward searches from every source meet them. */
     for (size_t s = 0; s < n_sources && !oom; s++) {
-        dir f = dir_new(h, true);
-        oom = !exhaust(&f, sources[s], n_src_seeds[s]);
+        dir f = dir_new(h, true, true);
+        oom = !exhaust(h, &f, sources[s], n_src_seeds[s]);
         for (size_t i = 0; i < f.map.cap && !oom; i++) {
             const label *l = &f.map.v[i];
             if (l->node == UINT32_MAX || !isfinite(l->d))
