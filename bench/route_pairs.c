@@ -14,7 +14,12 @@
  *               its shortcuts and a digest of its order, which must not depend on N
  *   --alternatives N  instead, time route_alternatives (up to N routes) from the hierarchy on PAIRS random pairs, and
  *               check each answer against the criteria (sorted, at most 1.5 times the best, sharing at most 80 %)
- * Prints one summary line (or JSON); exits 1 when any pair's costs differ. */
+ *   --points    make the ends points on random edges the train can use, at random offsets, as coordinates snap
+ *               (pairs 4k and 4k+1 both ends, 4k+2 the origin only, 4k+3 the destination only)
+ *   --min-hierarchy P  exit 1 unless the hierarchy answered at least P % of the ROUTE_CH queries itself (with
+ *               --points: the points it can answer exactly), not by falling back to A*
+ * Prints one summary line (or JSON); exits 1 when any pair's costs differ. With RP_DEBUG set in the environment, a
+ * pair whose journeys differ prints both journeys' items. */
 #include "bogie.h"
 #include "benchutil.h"
 #include "net/network.h"
@@ -67,6 +72,71 @@ static bool same_journey(const route_result *a, const route_result *b)
                x->to_gauge == y->to_gauge && x->facility == y->facility;
     }
     return same;
+}
+
+/* Makes *p a point on edge e at fraction f of its length (as route_snap would put coordinates there). */
+static void point_on_edge(const bogie_network *net, uint32_t e, double f, route_place *p)
+{
+    const net_edge *ed = &net->edges[e];
+    const float *pos = net->geom_pos + ed->geom_first;
+    const net_point *g = net->geom + ed->geom_first;
+    memset(p, 0, sizeof *p);
+    p->is_point = true;
+    p->station = p->node = BOGIE_NONE;
+    p->edge = e;
+    p->offset_m = f * ed->length_m;
+    uint32_t seg = 0;
+    while (seg + 2 < ed->geom_count && pos[seg + 1] <= p->offset_m)
+        seg++;
+    double sl = pos[seg + 1] - pos[seg];
+    p->seg = seg;
+    p->seg_frac = sl > 0 ? (p->offset_m - pos[seg]) / sl : 0;
+    p->lat = (g[seg].lat + p->seg_frac * ((double)g[seg + 1].lat - g[seg].lat)) * 1e-7;
+    p->lon = (g[seg].lon + p->seg_frac * ((double)g[seg + 1].lon - g[seg].lon)) * 1e-7;
+    snprintf(p->label, sizeof p->label, "%.5f,%.5f", p->lat, p->lon);
+}
+
+/* The edges the train can use (its gauges and wires), with geometry, into a new array of *n (free it). */
+static uint32_t *usable_edges(const route_base *b, const bogie_train *t, size_t *n)
+{
+    const bogie_network *net = b->net;
+    uint32_t *v = malloc((net->n_edges ? net->n_edges : 1) * sizeof *v);
+    *n = 0;
+    for (uint32_t e = 0; v && e < net->n_edges; e++)
+        if (net->edges[e].geom_count >= 2 && net->edges[e].length_m > 0 &&
+            route_train_can_use(t, &net->classes[net->edges[e].cls]))
+            v[(*n)++] = e;
+    return v;
+}
+
+/* Pair i's ends: nodes from cand, or with edges (ne of them) points on them, as --points says. */
+static void pick_pair(const bogie_network *net, const uint32_t *cand, size_t nc, const uint32_t *edges, size_t ne,
+                      long i, uint64_t *seed, route_place pl[2])
+{
+    memset(pl, 0, 2 * sizeof *pl);
+    for (int end = 0; end < 2; end++) {
+        bool point = edges && ne && (i % 4 < 2 || i % 4 == 2 + end);
+        if (point) {
+            uint32_t e = edges[bench_rand(seed) % ne];
+            point_on_edge(net, e, (double)(bench_rand(seed) % 1000001) / 1e6, &pl[end]);
+            continue;
+        }
+        do
+            pl[end].node = cand[bench_rand(seed) % nc];
+        while (end == 1 && !pl[0].is_point && pl[1].node == pl[0].node);
+        pl[end].station = BOGIE_NONE;
+    }
+}
+
+/* Where place p is (a point's own position, or its node's), degrees. */
+static double place_lat(const bogie_network *net, const route_place *p)
+{
+    return p->is_point ? p->lat : net->nodes[p->node].lat * 1e-7;
+}
+
+static double place_lon(const bogie_network *net, const route_place *p)
+{
+    return p->is_point ? p->lon : net->nodes[p->node].lon * 1e-7;
 }
 
 /* --matrix N: an N x N matrix between random nodes from the hierarchy (route_matrix), against one Dijkstra search
@@ -130,12 +200,12 @@ static int run_matrix(route_base *base, const bogie_train *t, const uint32_t *ca
     return mismatches ? 1 : 0;
 }
 
-/* The edges of route r, into the caller's marks (one byte per edge; set to 1). */
-static void mark_edges(const route_result *r, uint8_t *mark)
+/* The (base) edges of route r, into the caller's marks (one byte per edge; set to 1). */
+static void mark_edges(const route_base *b, const route_result *r, uint8_t *mark)
 {
     for (size_t k = 0; k < r->items.n; k++)
         if (r->items.v[k].kind == RITEM_EDGE)
-            mark[r->items.v[k].h >> 1] = 1;
+            mark[route_base_edge(&r->view, r->items.v[k].h >> 1) - b->net->edges] = 1;
 }
 
 /* Whether the alternatives res[0 .. n) meet the criteria: sorted by cost, at most ROUTE_ALT_MAX_STRETCH times the
@@ -151,21 +221,24 @@ static bool alternatives_ok(const route_base *b, const route_result *res, const 
             if (it->kind != RITEM_EDGE || (k > 0 && res[i].items.v[k - 1].kind == RITEM_EDGE &&
                                            res[i].items.v[k - 1].h == it->h))
                 continue;
-            double l = b->net->edges[it->h >> 1].length_m;
-            len += l;
-            sh += mark[it->h >> 1] ? l : 0;
+            /* A point's virtual piece counts as its base edge, as alternatives.c counts it. */
+            double s0, s1;
+            route_edge_span(&res[i].view, it->h >> 1, &s0, &s1);
+            uint32_t e = (uint32_t)(route_base_edge(&res[i].view, it->h >> 1) - b->net->edges);
+            len += s1 - s0;
+            sh += mark[e] ? s1 - s0 : 0;
         }
         ok = (i == 0 || res[i].cost_s >= res[i - 1].cost_s) && res[i].cost_s <= ROUTE_ALT_MAX_STRETCH * res[0].cost_s &&
              sh <= ROUTE_ALT_MAX_SHARE * len + 1e-9 && fabs(sh / len - shared[i]) <= 1e-9 + (i == 0 ? 0 : 0.01);
-        mark_edges(&res[i], mark);
+        mark_edges(b, &res[i], mark);
     }
     free(mark);
     return ok;
 }
 
 /* --alternatives N: route_alternatives from the hierarchy on random pairs, timed, each answer checked. */
-static int run_alternatives(route_base *base, const bogie_train *t, const uint32_t *cand, size_t nc, long pairs,
-                            size_t max, uint64_t *seed, bool json)
+static int run_alternatives(route_base *base, const bogie_train *t, const uint32_t *cand, size_t nc,
+                            const uint32_t *edges, size_t ne, long pairs, size_t max, uint64_t *seed, bool json)
 {
     double *tm = malloc((pairs ? pairs : 1) * sizeof *tm);
     size_t routed = 0, with_alt = 0, routes = 0, bad = 0;
@@ -174,12 +247,7 @@ static int run_alternatives(route_base *base, const bogie_train *t, const uint32
     bogie_diag d = {0};
     for (long i = 0; i < pairs; i++) {
         route_place pl[2];
-        memset(pl, 0, sizeof pl);
-        pl[0].node = cand[bench_rand(seed) % nc];
-        do
-            pl[1].node = cand[bench_rand(seed) % nc];
-        while (pl[1].node == pl[0].node);
-        pl[0].station = pl[1].station = BOGIE_NONE;
+        pick_pair(base->net, cand, nc, edges, ne, i, seed, pl);
         route_query q = {.base = base, .train = t, .places = pl, .n_places = 2};
         size_t n;
         bool searched;
@@ -191,7 +259,7 @@ static int run_alternatives(route_base *base, const bogie_train *t, const uint32
         tm[routed++] = el;
         with_alt += n > 1;
         routes += n;
-        if (!searched || !alternatives_ok(base, res, shared, n)) {
+        if ((!searched && !edges) || !alternatives_ok(base, res, shared, n)) {
             bad++;
             fprintf(stderr, "route_pairs: pair %ld (nodes %u -> %u): %zu alternatives break the criteria\n", i,
                     pl[0].node, pl[1].node, n);
@@ -240,7 +308,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: route_pairs NETWORK DATA_DIR TRAIN.json PAIRS SEED [--stations] [--json]\n");
         return 2;
     }
-    bool stations_only = false, json = false;
+    bool stations_only = false, json = false, points = false;
+    double min_hierarchy = -1;
     long matrix = 0, check_cells = -1, alternatives = 0;
     unsigned threads = 0;
     const char *export_path = NULL, *dump_path = NULL;
@@ -261,6 +330,10 @@ int main(int argc, char **argv)
             alternatives = atol(argv[++i]);
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             threads = (unsigned)atol(argv[++i]);
+        else if (strcmp(argv[i], "--points") == 0)
+            points = true;
+        else if (strcmp(argv[i], "--min-hierarchy") == 0 && i + 1 < argc)
+            min_hierarchy = atof(argv[++i]);
     }
     bogie_diag d = {0};
     bogie_network *net;
@@ -299,6 +372,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "route_pairs: fewer than two usable nodes\n");
         return 1;
     }
+    size_t ne = 0;
+    uint32_t *edges = points ? usable_edges(&base, &t, &ne) : NULL;
     if (export_path) {
         int rc = export_edges(&base, &t, export_path);
         free(cand);
@@ -331,8 +406,10 @@ int main(int argc, char **argv)
     }
     if (matrix > 0 || alternatives > 0) {
         int rc = matrix > 0 ? run_matrix(&base, &t, cand, nc, (size_t)matrix, check_cells, &seed, json, t_ch)
-                            : run_alternatives(&base, &t, cand, nc, pairs, (size_t)alternatives, &seed, json);
+                            : run_alternatives(&base, &t, cand, nc, edges, ne, pairs, (size_t)alternatives, &seed,
+                                               json);
         free(cand);
+        free(edges);
         route_base_free(&base);
         bogie_world_close(w);
         bogie_network_close(net);
@@ -358,13 +435,9 @@ int main(int argc, char **argv)
     bogie_status *ref_st = calloc(pairs ? pairs : 1, sizeof *ref_st);
     bool *ok_all = calloc(pairs ? pairs : 1, sizeof *ok_all);
     double *el = calloc(3 * (pairs ? pairs : 1), sizeof *el);
-    for (long i = 0; i < pairs; i++) {
-        pl[i][0].node = cand[bench_rand(&seed) % nc];
-        do
-            pl[i][1].node = cand[bench_rand(&seed) % nc];
-        while (pl[i][1].node == pl[i][0].node);
-        pl[i][0].station = pl[i][1].station = BOGIE_NONE;
-    }
+    for (long i = 0; i < pairs; i++)
+        pick_pair(net, cand, nc, edges, ne, i, &seed, pl[i]);
+    size_t by_hierarchy = 0, ch_routed = 0;
     for (int m = 0; m < 3; m++)
         for (long i = 0; i < pairs; i++) {
             route_query q = {.base = &base, .train = &t, .places = pl[i], .n_places = 2, .method = methods[m]};
@@ -386,6 +459,11 @@ int main(int argc, char **argv)
                         bogie_strerror(ref_st[i]), ref_st[i] == BOGIE_OK ? ref[i].cost_s : 0);
             }
             ok_all[i] = ok_all[i] && st == BOGIE_OK;
+            if (m == 2 && st == BOGIE_OK) {
+                /* A* and Dijkstra settle at least the origin's state; the hierarchy's route counts none. */
+                ch_routed++;
+                by_hierarchy += r.settled == 0;
+            }
             if (st == BOGIE_OK && ref_st[i] == BOGIE_OK) {
                 bool same = same_journey(&r, &ref[i]);
                 if (!same)
@@ -393,6 +471,20 @@ int main(int argc, char **argv)
                             "(starting on %u and %u mm)\n", i, pl[i][0].node, pl[i][1].node, names[m],
                             r.start_gauge, ref[i].start_gauge);
                 path_diffs += !same;
+                if (!same && getenv("RP_DEBUG")) {
+                    const route_result *rr[2] = {&r, &ref[i]};
+                    for (int z = 0; z < 2; z++) {
+                        fprintf(stderr, "  %s cost %.9f:", z ? "dij" : names[m], rr[z]->cost_s);
+                        for (size_t k = 0; k < rr[z]->items.n; k++) {
+                            const route_item *x = &rr[z]->items.v[k];
+                            fprintf(stderr, " %d:%u/%u/%u-%u(%.4f)", x->kind, x->h, x->node, x->from_gauge,
+                                    x->to_gauge, x->cost_s);
+                        }
+                        fprintf(stderr, "\n");
+                    }
+                    fprintf(stderr, "  places: %d e%u %.3f / %d e%u %.3f n%u\n", pl[i][0].is_point, pl[i][0].edge,
+                            pl[i][0].offset_m, pl[i][1].is_point, pl[i][1].edge, pl[i][1].offset_m, pl[i][1].node);
+                }
                 settled[m] += r.settled;
             }
             if (st == BOGIE_OK)
@@ -405,8 +497,8 @@ int main(int argc, char **argv)
             if (dump) /* graph nodes are numbered from 1 in the exported edges; then the two nodes' lat, lon */
                 fprintf(dump, "%u %u %.6f %.6f %.6f %.3f %.7f %.7f %.7f %.7f\n", pl[i][0].node + 1,
                         pl[i][1].node + 1, el[3 * i] * 1e3, el[3 * i + 1] * 1e3, el[3 * i + 2] * 1e3, ref[i].cost_s,
-                        net->nodes[pl[i][0].node].lat * 1e-7, net->nodes[pl[i][0].node].lon * 1e-7,
-                        net->nodes[pl[i][1].node].lat * 1e-7, net->nodes[pl[i][1].node].lon * 1e-7);
+                        place_lat(net, &pl[i][0]), place_lon(net, &pl[i][0]), place_lat(net, &pl[i][1]),
+                        place_lon(net, &pl[i][1]));
             for (size_t k = 0; k < ref[i].items.n; k++)
                 if (ref[i].items.v[k].kind == RITEM_EDGE) {
                     double s0, s1;
@@ -440,9 +532,9 @@ int main(int argc, char **argv)
     if (json) {
         printf("{\"pairs\":%ld,\"found\":%zu,\"no_route\":%zu,\"mismatches\":%zu,\"path_diffs\":%zu,\"nodes\":%u,"
                "\"edges\":%u,\"landmarks\":%u,\"mean_km\":%.1f,\"open_s\":%.4f,\"planner_s\":%.4f,"
-               "\"train_costs_s\":%.4f,\"hierarchy_s\":%.4f",
+               "\"train_costs_s\":%.4f,\"hierarchy_s\":%.4f,\"by_hierarchy\":%zu",
                pairs, found, none, mismatches, path_diffs, net->n_nodes, net->n_edges, net->n_landmarks,
-               found ? km / found : 0, t_open, t_base, t_costs, t_ch);
+               found ? km / found : 0, t_open, t_base, t_costs, t_ch, by_hierarchy);
         size_t shortcuts = 0;
         uint64_t digest = 0;
         hierarchy_facts(&base, &t, &shortcuts, &digest);
@@ -455,6 +547,7 @@ int main(int argc, char **argv)
         printf("%ld pairs: %zu routed (mean %.0f km), %zu without a route, %zu mismatches, %zu different "
                "journeys (path or gauges) of equal cost; hierarchy built in %.2f s\n",
                pairs, found, found ? km / found : 0, none, mismatches, path_diffs, t_ch);
+        printf("  the hierarchy answered %zu of the %zu routes asked of it, A* the rest\n", by_hierarchy, ch_routed);
         for (int m = 0; m < 3; m++)
             printf("  %-8s p50 %8.3f ms  p99 %8.3f ms  mean %8.3f ms  (%.0f states settled)  speed-up %.1fx\n",
                    names[m], p50[m] * 1e3, p99[m] * 1e3, mean[m] * 1e3, found ? settled[m] / found : 0,
@@ -463,8 +556,13 @@ int main(int argc, char **argv)
     for (int m = 0; m < 3; m++)
         free(tm[m]);
     free(cand);
+    free(edges);
     route_base_free(&base);
     bogie_world_close(w);
     bogie_network_close(net);
-    return mismatches || path_diffs ? 1 : 0;
+    bool few = min_hierarchy >= 0 && 100.0 * (double)by_hierarchy < min_hierarchy * (double)ch_routed;
+    if (few)
+        fprintf(stderr, "route_pairs: the hierarchy answered %zu of %zu routes, under %.0f %%\n", by_hierarchy,
+                ch_routed, min_hierarchy);
+    return mismatches || path_diffs || few ? 1 : 0;
 }

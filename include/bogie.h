@@ -548,7 +548,8 @@ void bogie_journey_free(bogie_journey *journey);
  * at most 1.5 times the fastest's search cost (weight_s) and are locally optimal (Abraham et al. 2013,
  * "Alternative routes in road networks"; docs/journeys.md), each a whole journey with its own stops, gauge
  * changes, borders and timetable, ordered by weight_s, fastest first; bogie_journey.shared says how much each
- * shares. Alternatives are searched for between two stations with nothing avoided (through the train's hierarchy,
+ * shares. Alternatives are searched for between two places (stations, or points given as coordinates on two
+ * different edges) with nothing avoided (through the train's hierarchy,
  * built now if bogie_planner_prepare has not built it); otherwise, as when none qualifies, the answer is the one
  * journey (with a warning in the first case). An alternative that the request's sightings do not fit (one off its
  * route) is left out. On success *out (an array of *n_out journeys, at least one) is the

@@ -7,11 +7,15 @@ ids) plus:
     OpenStreetMap), with the stations of data/corridor/sources/russia-stations.csv that lie on it;
   - Moscow (Yaroslavsky) - Yaroslavl - Kirov - Perm - Ekaterinburg, schematic: straight ways through stations, their
     lengths the differences of km posts (sources/schematic-stations.csv cites each one);
+  - Beijing - Qinhuangdao - Shenyang North - Harbin (real, 京哈铁路), Harbin - Manzhouli and Shenyang - Dandong
+    (schematic), and the conventional lines K27/K28 takes, Beijing - Fengtai - Tianjin - Qinhuangdao and Shanhaiguan -
+    Jinzhou - Shenyang (schematic through 全国客里表 km posts, built with the lines to Hanoi: K27_LINES);
   - Beijing - Wuhan - Changsha - Hengyang - Liuzhou - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam) (add_hanoi):
     schematic through km posts, except Liuzhou - Nanning, real (piece 0 of sources/china/太原-南宁通道.json); the
     Vietnamese line dual gauge 1435;1000;
   - the branches of the 2023 Far East tour, schematic (add_fareast(), rows of sources/schematic-stations.csv):
-    Ledyanaya - Uglegorsk (Tsiolkovsky, the Vostochny cosmodrome's station) and Volochayevka - Komsomolsk-on-Amur.
+    Ledyanaya - Uglegorsk (Tsiolkovsky, the Vostochny cosmodrome's station), Volochayevka - Komsomolsk-on-Amur and
+    Ugolnaya - Artyom-Primorsky 1 (from the corridor's Ugolnaya).
 
 Inputs (all committed, read-only):
   data/corridor/build.py and data/corridor/sources/    the corridor, built by its own script (imported here)
@@ -128,6 +132,16 @@ UKRAINE_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: hermano-us/rail
 TRANSSIB_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: BRouter rail trace Ekateriburg-Vladivostok by "
                    "trolleway/russian-railways-simplegeodata (data/eurasia/sources/russia-border-lines)")
 
+K27_WIRES = ("en.wikipedia K27/28 Beijing-Dandong-Pyongyang through train infobox: 'El: 25kv 50HZ (Beijing-Shenyang)', "
+             "the lines the train runs: Beijing - Tianjin - Shanhaiguan - Shenyang")
+
+
+def k27_profile(name_zh, name_en, note):
+    """The tags of a line K27/K28 takes: a main line under 25 kV 50 Hz wires (K27_WIRES)."""
+    return {"name": name_zh, "name:zh": name_zh, "name:en": name_en, "usage": "main", "electrified": "contact_line",
+            "voltage": "25000", "frequency": "50", "source:electrified": K27_WIRES, "note": note}
+
+
 CN_JINGHA = {"name": "京哈铁路", "name:zh": "京哈铁路", "name:en": "Beijing-Harbin Railway", "usage": "main",
              "gauge": "1435", "electrified": "contact_line", "voltage": "25000", "frequency": "50"}
 
@@ -167,6 +181,15 @@ PROFILES = {
         "gauge": "1435", "source:gauge": "zh.wikipedia 沈丹铁路: regauged to standard gauge in 1911 "
                                          "(copy at 54e1ad4b4888.kfd.me)",
         "note:electrified": "electrification unknown: no source found, so electrified is not tagged"},
+    "shenshan": k27_profile("沈山铁路", "Shenyang-Shanhaiguan Railway",
+                            "the conventional line Shenyang - Jinzhou - Shanhaiguan (沈山线, 426 km in 全国客里表) that "
+                            "K27/K28 takes, beside the Qinhuangdao-Shenyang passenger line"),
+    "jinghu": k27_profile("京沪铁路", "Beijing-Shanghai Railway",
+                          "Fengtai - Nancang, the part of the conventional Beijing-Shanghai line (京沪线) that trains "
+                          "from Beijing to Tianjin and the coast line take"),
+    "jinshan": k27_profile("津山铁路", "Tianjin-Shanhaiguan Railway",
+                           "the coast line Nancang - Tianjin - Tangshan - Qinhuangdao (津山线), on to Shanhaiguan on the "
+                           "track it shares with 京哈铁路 (the tariff list gives both lines 秦皇岛 - 龙家营 - 山海关, 16 km)"),
     "shenha": dict(CN_JINGHA, **{
         "source:gauge": "standard gauge (data/gauge-by-country.csv, CN)",
         "source:electrified": "assumed: as the Beijing-Shenyang part (25 kV 50 Hz, en.wikipedia K27/28 infobox)"}),
@@ -187,20 +210,56 @@ PROFILES = {
         "name": "Укрзалізниця", "name:uk": "Укрзалізниця", "name:en": "Ukrainian railway line", "usage": "main",
         "note:electrified": "electrification not tagged: left out of the cut of the source"},
     "moscow_brest": {
-        "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main",
-        "note:electrified": "electrification not tagged: the traces carry no such tag and no source was used"},
+        "name": "Москва — Брест", "name:ru": "Москва — Брест", "name:en": "Moscow-Brest line", "usage": "main"},
     "warszawa_terespol": {
         "name": "PKP PLK", "name:pl": "PKP PLK", "name:en": "Polish railway line (PLRailMap)",
-        "usage": "main",
-        "note:electrified": "electrification not tagged: PLRailMap has no such tag and no source was used"},
+        "usage": "main"},
 }
 
+
+# Wires of Moscow - Brest - Warsaw, by section: the system changes at Vyazma (3 kV DC towards Moscow, 25 kV 50 Hz
+# on to Brest); Poland's line 2 is 3 kV DC from Warszawa Centralna to the border beyond Terespol.  Brest - Terespol
+# and the rest of the Polish line carry no sourced wires.
+MOSCOW_BREST_WIKI = "en.wikipedia Moscow-Brest railway (copy at de.knowledgr.com, Moskauer Bahn - Brest)"
+WIRES_MOSCOW_VYAZMA = {"electrified": "contact_line", "voltage": "3000", "frequency": "0",
+                       "source:electrified": MOSCOW_BREST_WIKI + ": Moscow - Vyazma electrified by 1973 with 3,000 V "
+                                                                 "DC"}
+WIRES_VYAZMA_BREST = {"electrified": "contact_line", "voltage": "25000", "frequency": "50",
+                      "source:electrified": MOSCOW_BREST_WIKI + ": the rest, Vyazma - Brest, electrified in 1979 with "
+                                                                "25,000 V 50 Hz"}
+WIRES_PL_LINE2 = {"electrified": "contact_line", "voltage": "3000", "frequency": "0",
+                  "source:electrified": "pl.wikipedia Linia kolejowa nr 2 (Warszawa Zachodnia - Terespol, 214 km) "
+                                        "infobox: Sieć trakcyjna 3000 V DC (copy at artikeldigital.com); "
+                                        "siskom.waw.pl: line 2 runs from Warszawa Centralna to the Polish-Belarusian "
+                                        "border, electrified"}
+WIRES_UNTAGGED = {"note:electrified": "electrification not tagged: the source carries no such tag and none was found "
+                                      "for this section"}
 
 # Beijing - Wuhan - Changsha - Nanning - Pingxiang - Dong Dang - Hanoi (Gia Lam): the schematic lines of
 # schematic-stations.csv that add_hanoi() builds (add_schematic() leaves them out), each with its profile.
 HANOI_LINES = {"Beijing-Hengyang (Jingguang)": "jingguang", "Hengyang-Liuzhou (Xianggui)": "xianggui",
                "Nanning-Pingxiang (Xianggui)": "xianggui", "Pingxiang-Dong Dang": "pingxiang_dongdang",
                "Dong Dang-Gia Lam": "hanoi_dongdang"}
+# The conventional lines K27/K28 takes between Beijing and Dandong (Beijing - Fengtai - Tianjin - Qinhuangdao -
+# Shanhaiguan - Jinzhou - Shenyang - Sujiatun - Dandong), schematic through their 全国客里表 km posts; add_hanoi() builds
+# them with the lines to Hanoi.  Beijing - Fengtai is the Beijing - Hengyang line's (京广线 and 京沪线 share it, with the
+# same km posts); Qinhuangdao - Shanhaiguan is 京哈铁路's real track.
+K27_LINES = {"Fengtai-Tianjin (Jinghu)": "jinghu", "Tianjin-Qinhuangdao (Jinshan)": "jinshan",
+             "Shenyang-Shanhaiguan (Shenshan)": "shenshan", "Shenyang-Dandong (Shendan)": "shendan"}
+# Station nodes built before add_hanoi() that its lines meet (the line that built each).
+CN_SHARED = {"北京": "京哈铁路", "沈阳": "京哈铁路's Shenyang junction", "秦皇岛": "京哈铁路", "山海关": "京哈铁路",
+             "丹东": "the corridor"}
+# A schematic line leaving a junction straight for its next station could leave at whatever angle the chord makes, and
+# bogie lets no train turn more than 45 degrees where three tracks meet.  Where the chord would make the through
+# move of K27 too sharp, the line's first JUNCTION_SHAPE_KM leaves within JUNCTION_LEAVE_DEG of the heading of a train
+# arriving from the station given, then bends to its chord (assumed: the sources draw no junction layout).
+JUNCTION_SHAPE_KM = 1.0
+JUNCTION_LEAVE_DEG = 30.0
+JUNCTION_BENDS = {
+    ("Shenyang-Shanhaiguan (Shenshan)", "沈阳"): ("苏家屯", "trains from Dandong (by Sujiatun) run on towards Shanhaiguan "
+                                                         "(K27/K28); the line leaves Shenyang station northward"),
+    ("Fengtai-Tianjin (Jinghu)", "丰台"): ("北京南", "trains from Beijing (by Beijing South) run on towards Tianjin"),
+}
 LIUNAN_STATIONS = ["柳州南", "进德", "宾阳", "屯里", "南宁东"]  # china/stations.csv rows on the Liuzhou-Nanning line
 LIUNAN_SOURCE = ("OpenStreetMap (c) OSM contributors, ODbL 1.0: 太原-南宁通道 piece 0 from Raymond1030/China-High-speed-"
                  "railway-Mapbox-Visualization (data/eurasia/sources/china)")
@@ -250,13 +309,19 @@ PROFILES.update({
 # -- the Russian Far East: branches of the Trans-Siberian for the 2023 tour (issue 13) ------------------------------
 
 # The lines of schematic-stations.csv that add_fareast() builds (add_schematic() leaves them out), with their profile.
-FAREAST_LINES = {"Ledyanaya-Tsiolkovsky": "ledyanaya_branch", "Volochayevka-Komsomolsk": "volk"}
+FAREAST_LINES = {"Ledyanaya-Tsiolkovsky": "ledyanaya_branch", "Volochayevka-Komsomolsk": "volk",
+                 "Ugolnaya-Artyom": "ugolnaya_nakhodka"}
 # Names a station of those lines has besides the CSV's (the town the station serves, and what it serves).
 FAREAST_NAMES = {"Uglegorsk": {"alt_name": "Циолковский", "alt_name:en": "Tsiolkovsky",
                                "loc_name:en": "Vostochny Cosmodrome",
                                "source:alt_name": "the town, Углегорск until 2015 (ru.wikipedia Циолковский (город), copy "
                                                   "at wafarin.com); the station serves the Vostochny cosmodrome (cont.ws "
-                                                  "post 228880: the station brings the town's people to the cosmodrome)"}}
+                                                  "post 228880: the station brings the town's people to the cosmodrome)"},
+                 "Artyom-Primorsky 1": {"alt_name": "Артём", "alt_name:en": "Artyom",
+                                        "source:alt_name": "the city of Artyom, where the station is (en.wikipedia "
+                                                           "Artyom, Russia); the 2023 tour's train left 'the station "
+                                                           "Artyom - Primorsky 1' on 17 September (RIA Novosti via "
+                                                           "newsit.gr)"}}
 FAREAST_PROFILES = {
     "volk": {
         "name": "Волочаевка — Комсомольск-на-Амуре", "name:ru": "Волочаевка — Комсомольск-на-Амуре",
@@ -274,6 +339,16 @@ FAREAST_PROFILES = {
         "note:electrified": "electrification unknown (only Ledyanaya station's own wires are reported: blagoveshensk.ru "
                             "113224): not tagged",
         "note:maxspeed": "no sourced line speed: bogie's default for the country applies"},
+    "ugolnaya_nakhodka": {
+        "name": "Угольная — Мыс Астафьева", "name:ru": "Угольная — Мыс Астафьева",
+        "name:en": "Ugolnaya-Mys Astafyeva line", "usage": "main",
+        "electrified": "contact_line", "voltage": "25000", "frequency": "50",
+        "source:electrified": "electric trains (ED9M, 25 kV AC) run Vladivostok - Artyom - Nakhodka (knigochet.com, "
+                              "A. Luchkin, Na elektrichkakh: the electric train for Nakhodka, 'кто в Артём, кто в "
+                              "Партизанск'); voltage as the Trans-Siberian there (ru.wikipedia Барановский)",
+        "note": "schematic: the line from Ugolnaya to Artyom-Primorsky 1 only (the shared data's Nakhodka trace ends "
+                "70 km short of Artyom)",
+        "note:maxspeed": "no sourced line speed: bogie's default for the country applies"},
 }
 PROFILES.update(FAREAST_PROFILES)
 # A branch drawn straight from its junction would leave the Trans-Siberian at whatever angle the chord makes, and
@@ -284,7 +359,8 @@ PROFILES.update(FAREAST_PROFILES)
 # the junctions' layouts.
 FAREAST_SHAPE_KM = 1.0
 FAREAST_LEAVE_DEG = 30.0
-FAREAST_LEAVE = {"Ledyanaya-Tsiolkovsky": "west", "Volochayevka-Komsomolsk": "east"}
+FAREAST_LEAVE = {"Ledyanaya-Tsiolkovsky": "west", "Volochayevka-Komsomolsk": "east",
+                 "Ugolnaya-Artyom": "west"}  # at Ugolnaya, on the corridor's trace: towards Ussuriysk, north
 # The Volochayevka - Komsomolsk line meets the Trans-Siberian twice (periskop.su 2020-10-31: it leaves at Dezhnevka
 # going west, at Volochayevka I going east), so that trains run to Komsomolsk from both sides without reversing.  No
 # source places Dezhnevka or Volochayevka II: the curve towards Khabarovsk is drawn from the branch's bend to the
@@ -366,15 +442,16 @@ class Eurasia:
         self.new_stations.append(n)
         return n
 
-    def schematic_way(self, a, b, dist, profile, source_distance, extra=None):
+    def schematic_way(self, a, b, dist, profile, source_distance, extra=None, through=None):
         tags = {"railway": "rail", "bogie:schematic": "yes", "distance": "%s" % dist,
                 "source:distance": source_distance}
         tags.update(PROFILES[profile])
         tags.setdefault("name:en", tags["name"])
         tags.update(extra or {})
-        chord = cb.haversine_km(a.lat, a.lon, b.lat, b.lon)
+        pts = [a] + ([through] if through else []) + [b]
+        chord = sum(cb.haversine_km(p.lat, p.lon, q.lat, q.lon) for p, q in zip(pts, pts[1:]))
         assert chord < float(dist), ("distance shorter than the chord", a.label, b.label, dist, chord)
-        self.b.ways.append(cb.Way([a, b], tags, profile))
+        self.b.ways.append(cb.Way(pts, tags, profile))
 
     def real_way(self, nodes, profile, source, extra=None):
         tags = {"railway": "rail", "source": source}
@@ -535,7 +612,7 @@ class Eurasia:
         for line in sorted(by_line):
             if line in FAREAST_LINES:
                 continue  # add_fareast() builds these branches of the Trans-Siberian
-            if line in HANOI_LINES:  # built by add_hanoi(), with their own profiles and languages
+            if line in HANOI_LINES or line in K27_LINES:  # built by add_hanoi(), with their own profiles and languages
                 continue
             rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
             nodes = []
@@ -552,7 +629,7 @@ class Eurasia:
                 self.schematic_way(a, z, dist, "moscow_ekaterinburg", "difference of km posts: %s %s, %s %s; %s" % (
                     ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)))
 
-    # -- China: Beijing - Shenyang (real, from a dissolved multiline), Shenyang - Dandong (schematic) -------------
+    # -- China: Beijing - Shenyang - Harbin (real, from a dissolved multiline; Shenyang - Dandong is K27_LINES') ----
 
     def chain(self, parts, spec, label):
         """One polyline from pieces of a dissolved MultiLineString: spec is [(part index, reversed)], and each piece
@@ -636,11 +713,6 @@ class Eurasia:
         self.straight_link(north, shenyang, "shenyang_hub", "Shenyang North and Shenyang are the two main stations of "
                            "the Shenyang junction, linked by its lines (no geometry or km in the sources; the "
                            "straight line is a lower bound)", limit_m=HUB_M)
-        dandong = self.node_named("Dandong")
-        self.schematic_way(shenyang, dandong, Decimal("277"), "shendan",
-                           "zh.wikipedia 沈丹铁路: Shenyang-Dandong 277 km (copy at https://54e1ad4b4888.kfd.me/zh-cn/"
-                           "沈丹铁路)")
-        self.log.append("join: 沈丹铁路 (schematic) meets the corridor at its Dandong station (the same node, 0 m)")
 
     def line_stations(self, trace, rows):
         """china/stations.csv stations within CN_ON_LINE_M of trace, placed on it (and taken out of rows)."""
@@ -681,34 +753,71 @@ class Eurasia:
         return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
 
     def add_hanoi(self):
-        """The schematic lines of HANOI_LINES through their km posts, and the Liuzhou - Nanning line (real, piece 0 of
-        太原-南宁通道) between them.  A station on two lines is one node; Beijing is 京哈铁路's node."""
+        """The schematic lines of HANOI_LINES and K27_LINES through their km posts, and the Liuzhou - Nanning line
+        (real, piece 0 of 太原-南宁通道) between them.  A station on two lines is one node; the stations of CN_SHARED
+        are the nodes built before (Beijing and Shenyang of 京哈铁路, Qinhuangdao and Shanhaiguan on its track,
+        the corridor's Dandong)."""
         gauges = gauge_by_country()
-        nodes = {n.tags["name"]: n for n in self.new_stations if n.tags.get("name") == "北京"}
-        owner = {"北京": "京哈铁路"}  # the line whose station node a later line shares
+        profiles = dict(HANOI_LINES, **K27_LINES)
+        nodes, owner = self.shared_cn_nodes()  # owner: the line whose station node a later line shares
         by_line = {}
         for r in read_csv(SCHEMATIC_STATIONS):
-            if r["line"] in HANOI_LINES:
+            if r["line"] in profiles:
                 by_line.setdefault(r["line"], []).append(r)
         for line in sorted(by_line):
             rs = sorted(by_line[line], key=lambda r: int(r["seq"]))
             for r in rs:
                 if r["name_local"] in nodes:
-                    n = nodes[r["name_local"]]
-                    assert (n.lat, n.lon) == (float(r["lat"]), float(r["lon"])), r["name_local"]
-                    self.log.append("join: %s meets %s at %s station, which both serve (the same node, 0 m)" % (
-                        line, owner[r["name_local"]], r["name_en"]))
+                    self.join_shared(line, owner[r["name_local"]], nodes[r["name_local"]], r)
                 else:
                     nodes[r["name_local"]], owner[r["name_local"]] = self.hanoi_station(r), line
             for ra, rz in zip(rs, rs[1:]):
                 a, z = nodes[ra["name_local"]], nodes[rz["name_local"]]
                 dist = abs(Decimal(rz["km"]) - Decimal(ra["km"]))
                 srcs = [ra["km_source"]] + ([rz["km_source"]] if rz["km_source"] != ra["km_source"] else [])
-                g = {"gauge": "1435;1000", "source:gauge": DUAL_VN} if line == "Dong Dang-Gia Lam" else \
-                    {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]}
-                self.schematic_way(a, z, dist, HANOI_LINES[line], "difference of km posts: %s %s, %s %s; %s" % (
-                    ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)), g)
+                g = {}
+                if line == "Dong Dang-Gia Lam":
+                    g = {"gauge": "1435;1000", "source:gauge": DUAL_VN}
+                elif "gauge" not in PROFILES[profiles[line]]:
+                    g = {"gauge": gauges["CN"][0], "source:gauge": gauges["CN"][1]}
+                bend = self.junction_bend(line, ra, a, z, nodes)
+                self.schematic_way(a, z, dist, profiles[line], "difference of km posts: %s %s, %s %s; %s" % (
+                    ra["name_en"], ra["km"], rz["name_en"], rz["km"], "; ".join(srcs)), g, through=bend)
         self.add_liunan(nodes["柳州"], nodes["南宁"], gauges)
+
+    def shared_cn_nodes(self):
+        """The station nodes of CN_SHARED by Chinese name, and the line that built each."""
+        nodes = {n.tags["name"]: n for n in self.new_stations if n.tags.get("name") in CN_SHARED}
+        nodes["丹东"] = self.node_named("Dandong")
+        assert sorted(nodes) == sorted(CN_SHARED), sorted(nodes)
+        return nodes, dict(CN_SHARED)
+
+    def join_shared(self, line, owner, n, r):
+        """Logs where a schematic line meets a station node built before: its row's point must lie within
+        CN_ON_LINE_M of the node (a node placed on a real track was moved there from the station point)."""
+        d = cb.haversine_km(n.lat, n.lon, float(r["lat"]), float(r["lon"])) * 1000
+        assert d <= CN_ON_LINE_M, (line, r["name_local"], d)
+        placed = "its node on the track lies %.0f m from the station point; " % d if d >= 0.5 else ""
+        self.log.append("join: %s meets %s at %s station, which both serve (%sthe same node, 0 m)" % (
+            line, owner, r["name_en"], placed))
+
+    def junction_bend(self, line, ra, a, z, nodes):
+        """The bend node of the way a -> z of line where JUNCTION_BENDS lists a (else None): JUNCTION_SHAPE_KM from a,
+        at most JUNCTION_LEAVE_DEG from the heading of a train arriving at a from the station listed."""
+        spec = JUNCTION_BENDS.get((line, ra["name_local"]))
+        if spec is None:
+            return None
+        frm = nodes[spec[0]]
+        heading = cb.bearing_deg(frm.lat, frm.lon, a.lat, a.lon)
+        chord = cb.bearing_deg(a.lat, a.lon, z.lat, z.lon)
+        turn = (chord - heading + 540.0) % 360.0 - 180.0
+        leave = (heading + max(-JUNCTION_LEAVE_DEG, min(JUNCTION_LEAVE_DEG, turn))) % 360.0
+        bend = self.point_from(a, leave, JUNCTION_SHAPE_KM, "%s bend" % line)
+        self.log.append("shape: %s leaves %s at %.1f degrees for %.1f km, then bends to its chord (%.1f degrees): "
+                        "%.1f degrees from the heading of a train from %s; %s (assumed: no junction layout in the "
+                        "sources)" % (line, ra["name_en"], leave, JUNCTION_SHAPE_KM, chord,
+                                      (leave - heading + 540.0) % 360.0 - 180.0, frm.tags["name:en"], spec[1]))
+        return bend
 
     def add_liunan(self, liuzhou, nanning, gauges):
         """Liuzhou - Nanning: piece 0 of 太原-南宁通道 (Nanning to Liuzhou, 223.5 km), its stations placed on it."""
@@ -915,9 +1024,13 @@ class Eurasia:
         placed_east = self.place_stations(mo, east, STATION_BY_M, lambda f: self.by_station(by_of[f]))
         cuts += placed_east
         cuts.append((orsha, self.end_station(orsha, mo, -1, "MSK-Orsha")))
+        vyazma = next(n for n, _ in cuts if n.tags.get("name:en") == "Vyazma")
+        ac = False  # 25 kV from Vyazma on
         for piece in self.b.split_trace(mo, cuts, "msk-orsha"):
+            ac = ac or piece[0] is vyazma
             self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("MSK-Orsha", "russia-border-lines"),
-                          {"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+                          dict({"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]},
+                               **(WIRES_VYAZMA_BREST if ac else WIRES_MOSCOW_VYAZMA)))
         # Orsha - Minsk - Brest - Terespol: the Smolensk-Terespol trace from Orsha on (its first part, Smolensk -
         # Orsha, runs on the same track as the MSK-Orsha trace, which is used instead).
         st = load_trace(SMOLENSK_TERESPOL)
@@ -945,7 +1058,8 @@ class Eurasia:
             dual = dual or piece[0] is brest
             g = {"gauge": "1435;1520", "source:gauge": DUAL_BREST} if dual else \
                 {"gauge": gauges["BY"][0], "source:gauge": gauges["BY"][1]}
-            self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("Smolensk-Terespol", "belarus"), g)
+            self.real_way(piece, "moscow_brest", BROUTER_SOURCE % ("Smolensk-Terespol", "belarus"),
+                          dict(g, **(WIRES_UNTAGGED if dual else WIRES_VYAZMA_BREST)))
         # Terespol - Warszawa Centralna - Przemyśl Główny: the PLRailMap paths, which meet only at Warszawa Centralna
         # and so make one chain.
         with open(POLAND_LINES, encoding="utf-8") as f:
@@ -966,15 +1080,19 @@ class Eurasia:
         self.log.append("join: the PLRailMap line starts at Terespol station, where Smolensk-Terespol ends (%.1f m)" %
                         (cb.haversine_km(*pw[0], terespol.lat, terespol.lon) * 1000))
         broad = True  # Terespol - Malaszewicze: the broad-gauge track into the Malaszewicze yards
+        line2 = True  # Terespol - Warszawa Centralna: line 2
         for piece in self.b.split_trace(pw, cuts, "terespol-warszawa-przemysl"):
             g = {"gauge": "1435;1520", "source:gauge": DUAL_MALASZEWICZE} if broad else \
                 {"gauge": gauges["PL"][0], "source:gauge": gauges["PL"][1]}
-            self.real_way(piece, "warszawa_terespol", PLRAILMAP_SOURCE, g)
+            line2 = line2 and piece[0].tags.get("name") != "Warszawa Centralna"
+            self.real_way(piece, "warszawa_terespol", PLRAILMAP_SOURCE, dict(g, **(WIRES_PL_LINE2 if line2 else
+                                                                                    WIRES_UNTAGGED)))
             broad = broad and not piece[-1].tags.get("name", "").startswith("Małaszewicze")
         self.straight_link(self.sch_nodes["Moscow Yaroslavsky"], belorussky, "moscow_brest",
                            "Moscow Yaroslavsky and Moscow Belorussky, two termini of the Moscow junction, linked by "
                            "its lines (no geometry or km in the sources; the straight line is a lower bound)",
-                           limit_m=HUB_M, extra={"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]})
+                           limit_m=HUB_M, extra=dict({"gauge": gauges["RU"][0], "source:gauge": gauges["RU"][1]},
+                                                     **WIRES_UNTAGGED))
 
     def ru_station(self, r, zone):
         return self.station_node(float(r["lat"]), float(r["lon"]), {
@@ -1062,8 +1180,9 @@ class Eurasia:
         return self.station_node(float(r["lat"]), float(r["lon"]), tags, r["name_en"])
 
     def trace_way_at(self, j, side):
-        """The real Trans-Siberian way that leaves node j eastward (its first node) or westward (its last)."""
-        return next(w for w in self.b.ways[self.corridor_ways:] if w.profile == "transsib_trace" and
+        """The real Trans-Siberian way (this script's, or the corridor's Ussuriysk - Vladivostok) that leaves node j
+        eastward (its first node) or westward (its last)."""
+        return next(w for w in self.b.ways if w.profile in ("transsib_trace", "transsib") and
                     (w.nodes[0] if side == "east" else w.nodes[-1]) is j)
 
     def trace_bearing(self, j, side):
@@ -1131,10 +1250,18 @@ class Eurasia:
         self.log.append("join: %s - %s by a straight link of %.0f m: %s" % (bend.label, meet.label, d, why))
 
     def fareast_junction(self, r, line):
-        """The station of the Trans-Siberian trace where line begins (row r, its first): the trace's own station of
-        that name, or else the trace vertex within JOIN_M of the row's point, made a station of the row, the real way
-        through it split there.  Either way the join is logged with its reason."""
+        """The station of the Trans-Siberian trace where line begins (row r, its first): the corridor's station of
+        that name (Ugolnaya), or the trace's own, or else the trace vertex within JOIN_M of the row's point, made a
+        station of the row, the real way through it split there.  Either way the join is logged with its reason."""
         lat, lon = float(r["lat"]), float(r["lon"])
+        corridor = [n for n in self.b.stations.values() if n.tags.get("name:en") == r["name_en"]]
+        if corridor:  # a station of the corridor's own trace (Ugolnaya): its node, unchanged
+            n = corridor[0]
+            d = cb.haversine_km(lat, lon, n.lat, n.lon) * 1000
+            assert d <= JOIN_M, (line, r["name_en"], d)
+            self.log.append("join: %s (schematic) leaves the corridor's Trans-Siberian trace at its %s station node "
+                            "(%.1f m from the row's point): %s" % (line, r["name_en"], d, r["km_quote"]))
+            return n
         for n in self.new_stations:
             if n.tags.get("name:en") == r["name_en"]:
                 d = cb.haversine_km(lat, lon, n.lat, n.lon) * 1000

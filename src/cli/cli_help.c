@@ -73,7 +73,8 @@ static const help_command commands[] = {
                           "GTFS feed, zipped (needs --depart and -o FEED.zip)"},
       {"--alternatives N", "up to N routes (1 to 8): the fastest, then those that share at most 80 % of their "
                            "length with a faster one and take at most 1.5 times as long, each with its own "
-                           "timetable (text or json only; between two stations with nothing avoided)"},
+                           "timetable (text or json only; between two places, stations or points on two different "
+                           "tracks, with nothing avoided)"},
       {"--profile-csv FILE", "also write the speed profile as CSV"},
       {"--plot FILE.svg", "also draw the speed-distance plot as SVG"},
       {"--verbose", "also say on stderr which rows of the reference data apply to nothing in this network"}},

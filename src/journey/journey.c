@@ -196,7 +196,8 @@ static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_requ
         bogie_diag mine = {0};
         rc = finish(p, req, deadline, w, passing, j, i == 0 ? diag : &mine);
         if (rc == BOGIE_OK && i == 0 && !searched)
-            jy_warn(j, "alternative routes are searched for between two stations with nothing avoided; this journey "
+            jy_warn(j, "alternative routes are searched for between two places (stations, or points on different "
+                       "tracks) with nothing avoided; this journey "
                        "has one route");
         if (rc == BOGIE_ERR_ARG && i > 0) {
             bogie_journey_free(j);
@@ -217,6 +218,45 @@ static bogie_status plan_routes(const bogie_planner *p, const bogie_journey_requ
         w->layout.a = p->alloc;
     }
     return rc;
+}
+
+/* When the train cannot run the fastest route (the physics refuses it: a grade too steep for its effort, say, as
+ * refused with BOGIE_ERR_ARG and *refused), the fastest of the alternatives it can run, planned into *out (the
+ * caller's to free) with a warning that names the refusal; BOGIE_ERR_ARG, *out NULL, when there is none, or the
+ * request allows no alternatives (two places, nothing avoided). */
+static bogie_status plan_runnable(const bogie_planner *p, const bogie_journey_request *req, work *w, double deadline,
+                                  const bogie_diag *refused, bogie_journey **out)
+{
+    *out = NULL;
+    route_result res[BOGIE_MAX_ALTERNATIVES];
+    double shared[BOGIE_MAX_ALTERNATIVES];
+    size_t n = 0;
+    bool searched = false;
+    bogie_diag mine = {0};
+    bogie_status rc = jy_search(p, req, w->vias, &w->train, w->places, w->n_places, deadline, BOGIE_MAX_ALTERNATIVES,
+                                res, shared, &n, &searched, &mine);
+    if (rc != BOGIE_OK)
+        return BOGIE_ERR_ARG;
+    route_result_free(p->alloc, &res[0]); /* the route refused */
+    for (size_t i = 1; i < n; i++) {
+        bogie_journey *j = NULL;
+        size_t n_j = 0;
+        double none = 0;
+        rc = *out ? BOGIE_ERR_ARG : plan_routes(p, req, deadline, w, false, &res[i], &none, 1, true, &j, &n_j, &mine);
+        if (*out) {
+            route_result_free(p->alloc, &res[i]);
+            continue;
+        }
+        if (rc == BOGIE_OK && n_j == 1) {
+            jy_warn(j, "this is the fastest route the train can run; a faster one was refused, as the next note "
+                       "says (in that route's km)");
+            jy_warn(j, "%s", refused->message);
+            *out = j;
+        } else {
+            bogie_journey_free(j);
+        }
+    }
+    return *out ? BOGIE_OK : BOGIE_ERR_ARG;
 }
 
 /* The stages from the places on, for w's places (resolved, w->n_places of them): the wheels at the start, the search
@@ -240,6 +280,14 @@ static bogie_status search_and_plan(const bogie_planner *p, const bogie_journey_
     if (rc == BOGIE_OK)
         rc = plan_routes(p, req, deadline, w, passing, res, shared, n, passing || searched || max < 2, js, n_js,
                          diag);
+    /* A route the train cannot run is no answer where another one exists. */
+    bogie_journey *other = NULL;
+    if (rc == BOGIE_ERR_ARG && max == 1 && !passing && *n_js == 1 && diag &&
+        plan_runnable(p, req, w, deadline, diag, &other) == BOGIE_OK) {
+        bogie_journey_free(js[0]);
+        js[0] = other;
+        rc = BOGIE_OK;
+    }
     /* The places and the search are shared by every route (each journey's stage_s says so). */
     for (size_t i = 0; i < *n_js; i++) {
         js[i]->stage_s[BOGIE_STAGE_PLACES] = t_places;

@@ -1,5 +1,6 @@
-/* alternatives.c: alternative routes between two stations, by via nodes over the train's contraction hierarchy
- * (Abraham, Delling, Goldberg and Werneck 2013, "Alternative routes in road networks", its X-CHV variant): both
+/* alternatives.c: alternative routes between two places (stations, or points on track), by via nodes over the
+ * train's contraction hierarchy (Abraham, Delling, Goldberg and Werneck 2013, "Alternative routes in road
+ * networks", its X-CHV variant): both
  * directions of the hierarchy's query are searched on to ROUTE_ALT_MAX_STRETCH times the best cost, every state both
  * reached is a candidate via, and the path through a candidate is taken, cheapest first, when it shares at most
  * ROUTE_ALT_MAX_SHARE of its length with the routes already taken and is locally optimal (the T-test). */
@@ -215,8 +216,7 @@ static bogie_status path_to_result(const alt *x, const alt_path *p, route_result
     bogie_status rc = rt_view_init(&res->view, q->base, q->places, q->n_places, diag);
     if (rc != BOGIE_OK)
         return rc;
-    rt_ch_path cp = {p->nodes, p->n, q->places[0].node, x->src.origin_g.v[p->si], x->src.change_g.v[p->si],
-                     p->cost};
+    rt_ch_path cp = rt_seeds_path(q, &x->src, &x->dst, p->nodes, p->n, p->si, p->di, p->cost);
     rc = rt_items_from_hierarchy(q->base, q->train, x->c, &cp, res, diag);
     if (rc == BOGIE_OK)
         rt_items_totals(q->base, q->train, res);
@@ -243,8 +243,11 @@ static bogie_status alt_init(alt *x, const route_query *q, bogie_diag *diag)
     x->h = rt_hierarchy(q->base, q->train, x->c, true, &rc, diag);
     if (rc != BOGIE_OK)
         return rc;
-    if (!rt_source_seeds(q->base, q->train, x->c, q->places[0].node, &x->src) ||
-        !rt_target_seeds(q->base, x->c, q->places[1].node, &x->dst))
+    route_view v;
+    rc = rt_view_init(&v, q->base, q->places, q->n_places, diag);
+    if (rc != BOGIE_OK)
+        return rc;
+    if (!rt_query_seeds(q, x->c, &v, &x->src, &x->dst))
         return util_nomem(diag, "searching for alternative routes");
     rc = ch_spaces_search(x->h, x->src.v.v, x->src.v.n, x->dst.v.v, x->dst.v.n, ROUTE_ALT_MAX_STRETCH, &x->sp,
                           &x->best, diag);
@@ -354,6 +357,7 @@ static bogie_status path_through(const alt *x, uint32_t hv, alt_path *p, bogie_d
             rc = util_nomem(diag, "searching for alternative routes");
         }
         p->via_at = n1 - 1;
+        p->di = di2;
         p->cost = c1 + c2;
         p->len = l1 + l2;
     }
@@ -473,7 +477,17 @@ static bogie_status penalty_rounds(alt *x, size_t max, route_result *res, double
     return rc;
 }
 
-/* Route r's length along the track, and in *shared the part on edges in set taken (metres). */
+/* The base edge of route r's item it (an edge), and in *len the length of the piece of it the item runs. */
+static uint32_t item_edge(const route_base *b, const route_result *r, const route_item *it, double *len)
+{
+    double s0, s1;
+    rt_edge_span(&r->view, it->h >> 1, &s0, &s1);
+    *len = s1 - s0;
+    return (uint32_t)(rt_base_edge(&r->view, it->h >> 1) - b->net->edges);
+}
+
+/* Route r's length along the track, and in *shared the part on edges in set taken (metres); a point's virtual
+ * piece counts as its base edge. */
 static double length_and_shared(const route_base *b, const route_result *r, const uset *taken, double *shared)
 {
     double len = 0;
@@ -481,9 +495,10 @@ static double length_and_shared(const route_base *b, const route_result *r, cons
     for (size_t k = 0; k < r->items.n; k++) {
         if (r->items.v[k].kind != RITEM_EDGE)
             continue;
-        uint32_t e = r->items.v[k].h >> 1;
-        len += b->net->edges[e].length_m;
-        *shared += uset_has(taken, e) ? b->net->edges[e].length_m : 0;
+        double l;
+        uint32_t e = item_edge(b, r, &r->items.v[k], &l);
+        len += l;
+        *shared += uset_has(taken, e) ? l : 0;
     }
     return len;
 }
@@ -514,8 +529,10 @@ static bogie_status order_alternatives(const route_base *b, route_result *res, d
             continue;
         }
         const route_item *it = by_cost[i]->items.v;
-        for (size_t k = 0; k < by_cost[i]->items.n && !oom; k++)
-            oom = it[k].kind == RITEM_EDGE && !uset_add(b->alloc, &taken, it[k].h >> 1);
+        for (size_t k = 0; k < by_cost[i]->items.n && !oom; k++) {
+            double l;
+            oom = it[k].kind == RITEM_EDGE && !uset_add(b->alloc, &taken, item_edge(b, by_cost[i], &it[k], &l));
+        }
         shared[m] = i == 0 ? 0 : sh / len;
         kept[m++] = *by_cost[i];
     }

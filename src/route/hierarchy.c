@@ -150,6 +150,7 @@ void rt_seeds_free(const bogie_allocator *a, rt_seeds *s)
     VEC_FREE(a, s->v);
     VEC_FREE(a, s->origin_g);
     VEC_FREE(a, s->change_g);
+    VEC_FREE(a, s->vh);
 }
 
 bool rt_source_seeds(const route_base *b, const bogie_train *t, const rt_costs *c, uint32_t s, rt_seeds *out)
@@ -192,10 +193,203 @@ bool rt_target_seeds(const route_base *b, const rt_costs *c, uint32_t t, rt_seed
     return true;
 }
 
+/* The virtual half-edge of view v that leaves real node x along base edge e (the first or last piece of its chain),
+ * or UINT32_MAX when e holds no point. */
+static uint32_t piece_leaving(const route_view *v, uint32_t e, uint32_t x)
+{
+    const net_edge *be = &v->b->net->edges[e];
+    for (uint32_t k = 0; k < v->n_vedges; k++) {
+        const route_vedge *ve = &v->vedges[k];
+        if (ve->base != e)
+            continue;
+        if (ve->from == x && x == be->from)
+            return (v->n_edges + k) << 1;
+        if (ve->to == x && x == be->to)
+            return (v->n_edges + k) << 1 | 1;
+    }
+    return UINT32_MAX;
+}
+
+/* The bearings the search may see leaving real node x along real half-edge h: its own, and when its edge holds a
+ * point, the virtual piece's (view.c measures it to the point or 50 m along). Returns how many (1 or 2). */
+static size_t bearings_leaving(const route_view *v, uint32_t h, uint32_t x, float out[2])
+{
+    out[0] = v->b->dep_bearing[h];
+    uint32_t vh = piece_leaving(v, h >> 1, x);
+    if (vh == UINT32_MAX)
+        return 1;
+    out[1] = rt_bearing(v, vh);
+    return 2;
+}
+
+/* Whether the turn rule decides every move at real node x (the end of a point's edge) alike whichever bearings the
+ * search takes for a split edge, the real half-edge's or its virtual piece's: the hierarchy knows only the first. */
+static bool turns_agree_at(const route_view *v, uint32_t x)
+{
+    const bogie_network *net = v->b->net;
+    double limit = rt_turn_limit(net, x);
+    for (uint32_t ki = net->node_adj[x]; ki < net->node_adj[x + 1]; ki++)
+        for (uint32_t ko = net->node_adj[x]; ko < net->node_adj[x + 1]; ko++) {
+            float bi[2], bo[2];
+            size_t ni = bearings_leaving(v, net->adj[ki], x, bi), no = bearings_leaving(v, net->adj[ko], x, bo);
+            if (ki == ko || (ni == 1 && no == 1))
+                continue;
+            bool turn = rt_deflection(bo[0], bi[0]) > limit;
+            for (size_t i = 0; i < ni; i++)
+                for (size_t o = 0; o < no; o++)
+                    if ((rt_deflection(bo[o], bi[i]) > limit) != turn)
+                        return false;
+        }
+    return true;
+}
+
+/* The virtual piece of view v ending (arrive set) or starting at the point of place i: the half-edge running it
+ * toward or away from the point in direction back, and its real half-edge in *real. */
+static uint32_t piece_at_point(const route_view *v, size_t i, bool arrive, bool back, uint32_t *real)
+{
+    uint32_t node = v->vnode_of_place[i];
+    for (uint32_t k = 0; k < v->n_vedges; k++) {
+        const route_vedge *ve = &v->vedges[k];
+        /* Forward, a piece arriving ends at the point; backward, it starts there. */
+        if ((arrive != back ? ve->to : ve->from) == node) {
+            *real = ve->base << 1 | back;
+            return (v->n_edges + k) << 1 | back;
+        }
+    }
+    *real = UINT32_MAX;
+    return UINT32_MAX;
+}
+
+/* Whether the search may run through the origin's point from one piece of its edge to the other (the turn rule at
+ * a virtual node, where the track may bend): a train that turns back at an end of the edge (to change gauge there,
+ * say) may run back past the point on the pieces, which the hierarchy counts as the whole edge. */
+static bool through_origin(const route_view *v)
+{
+    uint32_t real, fwd = piece_at_point(v, 0, false, false, &real), back = piece_at_point(v, 0, false, true, &real);
+    return fwd != UINT32_MAX && back != UINT32_MAX &&
+           rt_deflection(rt_bearing(v, fwd), rt_bearing(v, back)) <= NET_MAX_BEND_DEG;
+}
+
+/* Whether the hierarchy answers q's points exactly as the search does (see rt_hierarchy_applies). */
+static bool points_exact(const route_query *q)
+{
+    const route_place *p = q->places;
+    const bogie_network *net = q->base->net;
+    if (p[0].is_point && p[1].is_point && p[0].edge == p[1].edge)
+        return false;
+    for (size_t i = 0; i < 2; i++) {
+        if (!p[i].is_point)
+            continue;
+        const net_edge *e = &net->edges[p[i].edge];
+        /* An origin station at an end of the destination's edge reaches the point without a state in between. */
+        if (e->from == e->to || (i == 1 && !p[0].is_point && (p[0].node == e->from || p[0].node == e->to)))
+            return false;
+    }
+    route_view v;
+    bogie_diag d = {0};
+    if (rt_view_init(&v, q->base, p, 2, &d) != BOGIE_OK)
+        return false;
+    for (size_t i = 0; i < 2; i++)
+        if (p[i].is_point && (!turns_agree_at(&v, net->edges[p[i].edge].from) ||
+                              !turns_agree_at(&v, net->edges[p[i].edge].to)))
+            return false;
+    return !p[0].is_point || through_origin(&v);
+}
+
 bool rt_hierarchy_applies(const route_query *q)
 {
-    return q->n_places == 2 && !q->places[0].is_point && !q->places[1].is_point && q->relax == 0 &&
-           !q->avoid_node && !q->avoid_edge && !q->penalty && !q->by_length && q->max_cost <= 0;
+    if (!(q->n_places == 2 && q->relax == 0 && !q->avoid_node && !q->avoid_edge && !q->penalty && !q->by_length &&
+          q->max_cost <= 0))
+        return false;
+    return (!q->places[0].is_point && !q->places[1].is_point) || points_exact(q);
+}
+
+/* The search's cost of running virtual half-edge vh of view v with gauge index gi: as search.c's moves price it. */
+static double piece_cost(const route_base *b, const bogie_train *t, const rt_costs *c, const route_view *v,
+                         uint32_t vh, size_t gi, double *len)
+{
+    double s0, s1;
+    rt_edge_span(v, vh >> 1, &s0, &s1);
+    uint32_t base = rt_vedge(v, vh >> 1)->base;
+    *len = s1 - s0;
+    return rt_run_cost(b, t, base, s0, s1, vh & 1) + rt_change_bias(c, gi, s1 - s0) +
+           rt_tie_jitter(base << 1 | (vh & 1));
+}
+
+/* Appends seed sd of a point, with its starting gauge og and its virtual piece vh, to out (grown with a, which
+ * rt_seeds_free frees); false when out of memory. */
+static bool push_seed(const bogie_allocator *a, rt_seeds *out, ch_seed sd, uint32_t og, uint32_t vh)
+{
+    return VEC_PUSH(a, out->v, sd) == 0 && VEC_PUSH(a, out->origin_g, og) == 0 &&
+           VEC_PUSH(a, out->change_g, UINT32_MAX) == 0 && VEC_PUSH(a, out->vh, vh) == 0;
+}
+
+/* Appends the seeds of an origin given as place 0, a point of view v: the states of having run from the point to
+ * either end of its edge, with each gauge the train starts with (no change at a point), at the search's cost. */
+static bool point_source_seeds(const route_base *b, const rt_costs *c, const route_view *v, const bogie_train *t,
+                               rt_seeds *out)
+{
+    size_t g = c->n_gauges;
+    for (int back = 0; back < 2; back++) {
+        uint32_t h, vh = piece_at_point(v, 0, false, back, &h);
+        for (size_t gi = 0; vh != UINT32_MAX && gi < c->n_initial; gi++) {
+            if (!(c->usable[h >> 1] >> gi & 1))
+                continue;
+            double len, cost = rt_gauge_order_bias(gi) + piece_cost(b, t, c, v, vh, gi, &len);
+            if (!push_seed(b->alloc, out, (ch_seed){(uint32_t)(h * g + gi), cost, len}, (uint32_t)gi, vh))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Appends the seeds of a destination given as place 1, a point of view v: the states from which the search may
+ * move onto the piece of its edge that runs to the point (within the turn rule, no reversal onto a piece), each
+ * with the cost of running that piece. */
+static bool point_target_seeds(const route_base *b, const rt_costs *c, const route_view *v, const bogie_train *t,
+                               rt_seeds *out)
+{
+    const bogie_network *net = b->net;
+    size_t g = c->n_gauges;
+    for (int back = 0; back < 2; back++) {
+        uint32_t hf, vh = piece_at_point(v, 1, true, back, &hf);
+        if (vh == UINT32_MAX)
+            continue;
+        uint32_t x = rt_real_head(net, hf ^ 1);
+        double limit = rt_turn_limit(net, x);
+        for (uint32_t k = net->node_adj[x]; k < net->node_adj[x + 1]; k++) {
+            uint32_t h = net->adj[k] ^ 1;
+            if (h == (hf ^ 1) || rt_deflection(b->dep_bearing[hf], b->dep_bearing[h ^ 1]) > limit)
+                continue;
+            for (size_t gi = 0; gi < g; gi++) {
+                if (!(c->usable[hf >> 1] >> gi & 1))
+                    continue;
+                double len, cost = piece_cost(b, t, c, v, vh, gi, &len);
+                if (!push_seed(b->alloc, out, (ch_seed){(uint32_t)(h * g + gi), cost, len}, UINT32_MAX, vh))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+bool rt_query_seeds(const route_query *q, const rt_costs *c, const route_view *v, rt_seeds *src, rt_seeds *dst)
+{
+    const route_base *b = q->base;
+    const route_place *p = q->places;
+    bool ok = p[0].is_point ? point_source_seeds(b, c, v, q->train, src)
+                            : rt_source_seeds(b, q->train, c, p[0].node, src);
+    return ok && (p[1].is_point ? point_target_seeds(b, c, v, q->train, dst) : rt_target_seeds(b, c, p[1].node, dst));
+}
+
+rt_ch_path rt_seeds_path(const route_query *q, const rt_seeds *src, const rt_seeds *dst, const uint32_t *nodes,
+                         size_t n, size_t si, size_t di, double cost)
+{
+    rt_ch_path p = {nodes, n, q->places[0].node, src->origin_g.v[si], src->change_g.v[si], cost,
+                    {UINT32_MAX, UINT32_MAX}, di < dst->vh.n ? dst->vh.v[di] : UINT32_MAX};
+    for (size_t k = 0; k < src->vh.n; k++)
+        p.from_point[src->vh.v[k] & 1] = src->vh.v[k];
+    return p;
 }
 
 bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const ch *h, route_result *res,
@@ -207,7 +401,7 @@ bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const c
     if (rc != BOGIE_OK)
         return rc;
     rt_seeds src = {0}, dst = {0};
-    if (!rt_source_seeds(b, q->train, c, q->places[0].node, &src) || !rt_target_seeds(b, c, q->places[1].node, &dst)) {
+    if (!rt_query_seeds(q, c, &res->view, &src, &dst)) {
         rt_seeds_free(a, &src);
         rt_seeds_free(a, &dst);
         return util_nomem(diag, "searching for a route");
@@ -217,7 +411,7 @@ bogie_status rt_hierarchy_route(const route_query *q, const rt_costs *c, const c
     size_t n_path = 0, si = 0, di = 0;
     rc = ch_route(h, src.v.v, src.v.n, dst.v.v, dst.v.n, &cost, &len, &path, &n_path, &si, &di, diag);
     if (rc == BOGIE_OK) {
-        rt_ch_path p = {path, n_path, q->places[0].node, src.origin_g.v[si], src.change_g.v[si], cost};
+        rt_ch_path p = rt_seeds_path(q, &src, &dst, path, n_path, si, di, cost);
         rc = rt_items_from_hierarchy(b, q->train, c, &p, res, diag);
         ch_path_free(h, path, n_path);
     }

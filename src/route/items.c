@@ -74,6 +74,35 @@ static bogie_status origin_change(const route_base *b, const bogie_train *t, con
     return VEC_PUSH(b->alloc, res->items, it) != 0 ? util_nomem(diag, "building the route") : BOGIE_OK;
 }
 
+/* The edge item of virtual half-edge vh of res's view, run with wheels of gauge: its cost as the search's time. */
+static route_item piece_item(const route_base *b, const bogie_train *t, const route_result *res, uint32_t vh,
+                             uint16_t gauge)
+{
+    double s0, s1;
+    rt_edge_span(&res->view, vh >> 1, &s0, &s1);
+    uint32_t base = rt_vedge(&res->view, vh >> 1)->base;
+    return (route_item){.kind = RITEM_EDGE, .h = vh, .from_gauge = gauge, .to_gauge = gauge, .facility = BOGIE_NONE,
+                        .cost_s = rt_run_cost(b, t, base, s0, s1, vh & 1)};
+}
+
+/* Whether the search, running real half-edge hh of the origin point's edge with gauge index gi, takes the two
+ * virtual pieces through the point instead: they are another state at the edge's end, reached by the same move
+ * (a turn, or a reversal: search.c's back_along), and the search keeps the cheaper, which rounding and the tie
+ * jitter decide (the pieces' times are summed in double, the edge's is a float, and each piece adds the jitter). */
+static bool pieces_cheaper(const route_base *b, const bogie_train *t, const rt_costs *c, const route_result *res,
+                           const rt_ch_path *p, uint32_t hh, size_t gi)
+{
+    uint32_t piece[2] = {p->from_point[!(hh & 1)] ^ 1, p->from_point[hh & 1]};
+    double whole = (double)c->time[hh] + rt_change_bias(c, gi, b->net->edges[hh >> 1].length_m) + rt_tie_jitter(hh);
+    double parts = 0;
+    for (int k = 0; k < 2; k++) {
+        double s0, s1;
+        rt_edge_span(&res->view, piece[k] >> 1, &s0, &s1);
+        parts += rt_run_cost(b, t, hh >> 1, s0, s1, hh & 1) + rt_change_bias(c, gi, s1 - s0) + rt_tie_jitter(hh);
+    }
+    return parts < whole;
+}
+
 bogie_status rt_items_from_hierarchy(const route_base *b, const bogie_train *t, const rt_costs *c,
                                      const rt_ch_path *p, route_result *res, bogie_diag *diag)
 {
@@ -81,10 +110,19 @@ bogie_status rt_items_from_hierarchy(const route_base *b, const bogie_train *t, 
     size_t g = c->n_gauges;
     res->start_gauge = c->gauges[p->start_g];
     bogie_status rc = p->change_g != UINT32_MAX ? origin_change(b, t, c, p, res, diag) : BOGIE_OK;
+    /* From a point, the first half-edge is the piece from the point; the search runs that edge again as the two
+     * pieces through the point, or whole, whichever costs less. */
+    bool point = p->from_point[0] != UINT32_MAX && p->from_point[1] != UINT32_MAX;
+    uint32_t e0 = (uint32_t)(p->nodes[0] / g) >> 1;
     for (size_t i = 0; i < p->n && rc == BOGIE_OK; i++) {
         uint32_t hh = (uint32_t)(p->nodes[i] / g), gi = (uint32_t)(p->nodes[i] % g);
         route_item it = {.kind = RITEM_EDGE, .h = hh, .from_gauge = c->gauges[gi], .to_gauge = c->gauges[gi],
                          .facility = BOGIE_NONE, .cost_s = c->time[hh]};
+        bool through = point && i > 0 && (hh >> 1) == e0 && p->nodes[i - 1] / g != hh &&
+                       pieces_cheaper(b, t, c, res, p, hh, gi);
+        if (point && (i == 0 || through))
+            it = piece_item(b, t, res, p->from_point[hh & 1], c->gauges[gi]);
+        route_item to_point = through ? piece_item(b, t, res, p->from_point[!(hh & 1)] ^ 1, it.to_gauge) : it;
         if (i > 0) {
             uint32_t ph = (uint32_t)(p->nodes[i - 1] / g), pg = (uint32_t)(p->nodes[i - 1] % g);
             if (ph == hh) {
@@ -104,10 +142,15 @@ bogie_status rt_items_from_hierarchy(const route_base *b, const bogie_train *t, 
                     rc = util_nomem(diag, "building the route");
             }
         }
+        if (rc == BOGIE_OK && through && VEC_PUSH(a, res->items, to_point) != 0)
+            rc = util_nomem(diag, "building the route");
         if (rc == BOGIE_OK && VEC_PUSH(a, res->items, it) != 0)
             rc = util_nomem(diag, "building the route");
     }
     res->end_gauge = c->gauges[p->nodes[p->n - 1] % g];
+    route_item last = p->last_vh != UINT32_MAX ? piece_item(b, t, res, p->last_vh, res->end_gauge) : (route_item){0};
+    if (rc == BOGIE_OK && p->last_vh != UINT32_MAX && VEC_PUSH(a, res->items, last) != 0)
+        rc = util_nomem(diag, "building the route");
     res->cost_s = p->cost;
     return rc;
 }

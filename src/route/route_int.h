@@ -259,16 +259,22 @@ bogie_status rt_items_from_steps(const route_base *b, const bogie_train *t, cons
 
 /* A path found in a train's hierarchy (hierarchy.c): input nodes h * n_gauges + gauge index, from the origin's
  * first half-edge to the destination's last, and the gauge indices the train started with and, when it changed
- * gauge at the origin first, changed to (else UINT32_MAX). */
+ * gauge at the origin first, changed to (else UINT32_MAX). From an origin given as a point the train runs the
+ * virtual pieces of its edge, as the search does: from_point[d] leaves the point forward (d 0) or backward (d 1),
+ * first, and where the path runs that edge again, the piece back to the point and on past it when the search
+ * would (items.c); a destination given as a point is reached by running the virtual piece last_vh after the last
+ * node (UINT32_MAX: stations). */
 typedef struct rt_ch_path {
     const uint32_t *nodes;
     size_t n;
     uint32_t origin;
     uint32_t start_g, change_g;
     double cost;
+    uint32_t from_point[2], last_vh;
 } rt_ch_path;
 
-/* Appends the items of path p (the caller's) to res->items, and fills res's cost and gauges. */
+/* Appends the items of path p (the caller's) to res->items, and fills res's cost and gauges; the virtual pieces
+ * are res->view's. */
 bogie_status rt_items_from_hierarchy(const route_base *b, const bogie_train *t, const rt_costs *c,
                                      const rt_ch_path *p, route_result *res, bogie_diag *diag);
 
@@ -303,7 +309,10 @@ bogie_status rt_search_once(const route_query *q, route_result *res, bogie_diag 
 
 /* ----- hierarchy.c: the contraction hierarchy of a train's state graph ----- */
 
-/* Whether a query can be answered from the hierarchy: two stations, nothing avoided or relaxed. */
+/* Whether a query can be answered from the hierarchy: two places, nothing avoided or relaxed, and where a place is
+ * a point on an edge, one the hierarchy answers exactly as the search: not both on one edge, not on a loop, no
+ * origin station at an end of the destination's edge, and the turn rule deciding every move at the ends of a
+ * point's edge alike with the virtual piece's bearing and the edge's. */
 bool rt_hierarchy_applies(const route_query *q);
 
 /* c's hierarchy (c keeps it), built now when build is set and it is missing; NULL when it is missing. *rc gets the
@@ -336,6 +345,7 @@ typedef struct rt_seeds {
     VEC(ch_seed) v;
     VEC(uint32_t) origin_g;
     VEC(uint32_t) change_g;
+    VEC(uint32_t) vh;  /* a point's seeds (empty for a station's): the virtual piece each stands for (rt_ch_path) */
 } rt_seeds;
 
 /* Appends the seeds of station node s to out (allocated with b->alloc; rt_seeds_free frees them); false when out
@@ -344,6 +354,18 @@ bool rt_source_seeds(const route_base *b, const bogie_train *t, const rt_costs *
 /* Appends the seeds where a hierarchy search may end at node t: every half-edge arriving, with every gauge. */
 bool rt_target_seeds(const route_base *b, const rt_costs *c, uint32_t t, rt_seeds *out);
 void rt_seeds_free(const bogie_allocator *a, rt_seeds *s);
+
+/* The seeds of q's two places (rt_hierarchy_applies to q) over view v, built for q's places, into src and dst
+ * (allocated with q->base->alloc; rt_seeds_free frees them): a station's as above; a point origin's the states of
+ * having run from the point to either end of its edge, a point destination's the states from which the search may
+ * move onto a piece of its edge running to the point, each with that piece's cost as the search counts it. False
+ * when out of memory. */
+bool rt_query_seeds(const route_query *q, const rt_costs *c, const route_view *v, rt_seeds *src, rt_seeds *dst);
+
+/* The path nodes[0 .. n) of cost found from source seed si of src to target seed di of dst (the caller's), as
+ * rt_items_from_hierarchy takes it. */
+rt_ch_path rt_seeds_path(const route_query *q, const rt_seeds *src, const rt_seeds *dst, const uint32_t *nodes,
+                         size_t n, size_t si, size_t di, double cost);
 
 /* route_matrix() from hierarchy h, for places that are all stations' nodes: fills the caller's cost and len. */
 bogie_status rt_hierarchy_matrix(const route_base *b, const bogie_train *train, const rt_costs *c, const ch *h,

@@ -339,6 +339,14 @@ static bool may_reverse_at(const search *s, uint32_t h, uint32_t v)
     return s->costs->may_reverse[base_h] != 0;
 }
 
+/* Whether leaving along h2, having arrived along h (both real or virtual), goes back along the same track: h2 is
+ * h's reverse, or runs the other way along the same base edge (a point's piece and the whole edge it splits, or
+ * the other way round), which is a reversal as well, not a turn to be judged by the bearings. */
+static bool back_along(const search *s, uint32_t h, uint32_t h2)
+{
+    return h2 == (h ^ 1) || (((h ^ h2) & 1) && rt_base_edge(s->view, h >> 1) == rt_base_edge(s->view, h2 >> 1));
+}
+
 /* Offers the half-edges leaving node v from state it (on half-edge h, gauge index gi, leg layer): those the train
  * may use, within the turn rule at every node (rt_turn_limit) and reversing only where rt_may_reverse allows it
  * (unless the query relaxes turns). */
@@ -362,7 +370,7 @@ static void relax_moves(search *s, const rt_heap_item *it, uint32_t h, size_t gi
         double c = it->cost + travel_time(s, h2) + rt_change_bias(s->costs, gi, s1 - s0) + rt_tie_jitter(base_h);
         uint8_t kind = RT_STEP_EDGE;
         if (h != s->origin_h) {
-            if (h2 == (h ^ 1)) {
+            if (back_along(s, h, h2)) {
                 if (!may_reverse_at(s, h, v))
                     continue;
                 c += s->q->by_length ? 0 : s->t->reversal_s;

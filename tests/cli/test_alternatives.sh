@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_alternatives.sh: alternative routes (bogie route --alternatives N, /api/journey?alternatives=N and OSRM's
 # /route/v1 ...?alternatives=true|N): on tests/data/tiny/two-changers.osm, two routes each with its own gauge change;
-# on eurasia, Beijing - Moscow by Zabaikalsk or by Korea and Tumangang; on the corridor, one route and no error.
+# on eurasia, Beijing - Moscow by Zabaikalsk or by Korea and Tumangang, between the stations or between coordinates
+# on the track near them; on the corridor, one route and no error.
 # Each answer is checked against the criteria: shares at most 80 %, at most 1.5 times the fastest's weight,
 # sorted, and stops in order.
 . "$(dirname "$0")/lib.sh"
@@ -65,7 +66,7 @@ ok "the corridor's flagship journey has no alternative: one route, not an error"
     python3 "$T/check.py" "$T/corridor.json" 1 Tumangang
 
 out=$("$BOGIE" route "${TWO[@]}" --alternatives 2 --avoid Suedwechsel 2>&1)
-contains "with a place avoided, one route and a note saying why" "$out" "alternative routes are searched for between two stations with nothing avoided"
+contains "with a place avoided, one route and a note saying why" "$out" "alternative routes are searched for between two places (stations, or points on different tracks) with nothing avoided"
 out=$("$BOGIE" route "${TWO[@]}" --alternatives 9 2>&1)
 contains "--alternatives over 8 is refused" "$out" "--alternatives takes a number of routes from 1 to 8"
 out=$("$BOGIE" route "${TWO[@]}" --alternatives 2 --format gpx 2>&1)
@@ -88,6 +89,12 @@ PAIRS="$ROOT/${BUILD:-build}/bench/route_pairs"
 for train in china-europe-freight armoured; do
     ok "eurasia, 200 random station pairs for $train: every set of alternatives meets the criteria" \
         "$PAIRS" "$T/eurasia.bogie" "$ROOT/data" "$ROOT/data/trains/$train.json" 200 7 --stations --alternatives 4
+done
+
+# Places given as coordinates on track, away from stations: random points on edges, checked the same way.
+for train in china-europe-freight armoured; do
+    ok "eurasia, 200 random pairs of points on edges for $train: every set of alternatives meets the criteria" \
+        "$PAIRS" "$T/eurasia.bogie" "$ROOT/data" "$ROOT/data/trains/$train.json" 200 7 --points --alternatives 4
 done
 
 # The HTTP API: /api/journey as the command line; OSRM's routes[].
@@ -119,6 +126,22 @@ is "/route/v1 alternatives=false and without the option: one route" \
     "$(curl -s -g "$R?alternatives=false" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['routes']))") $(curl -s -g "$R" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['routes']))")" "1 1"
 is "/route/v1 alternatives=3: up to 3 more, of which this network has one" \
     "$(curl -s -g "$R?alternatives=3" | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['routes']), d['routes'][0]['weight'] <= d['routes'][1]['weight'])")" "2 True"
+# OSRM clients send coordinates: 2.5 km east of Beijing station on the line out, and 12 km short of Moscow
+# Yaroslavsky on the line in (both on track, away from any station), as the two stations: two routes, by
+# Zabaikalsk and by Korea, answered through the hierarchy (no note that alternatives were not searched for).
+serve_network "$T/eurasia.log" "$T/eurasia.bogie"
+E="http://127.0.0.1:$port/route/v1/china-europe-freight/116.4504603,39.8993656;37.763592,55.869788?overview=false"
+curl -s -g "$E&alternatives=true" >"$T/bm_osrm.json"
+is "/route/v1 between coordinates off stations, alternatives=true: the waypoints are points on track" \
+    "$(python3 -c "import json,sys; print([w['name'] for w in json.load(open(sys.argv[1]))['waypoints']])" "$T/bm_osrm.json")" \
+    "['39.89937,116.45046', '55.86979,37.76359']"
+is "/route/v1 between coordinates off stations, alternatives=true: two routes, changing at Zabaikalsk and at Tumangang" \
+    "$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(len(d['routes']), [[s['name'] for s in r['bogie']['stops'] if 'gauge_change' in s['kinds']] for r in d['routes']])" "$T/bm_osrm.json")" \
+    "2 [['Zabaikalsk'], ['Tumangang']]"
+is "/route/v1 between coordinates off stations: no note that alternatives were not searched for" \
+    "$(python3 -c "import json,sys; print(any('alternative routes are searched' in w for w in json.load(open(sys.argv[1]))['routes'][0]['bogie']['warnings']))" "$T/bm_osrm.json")" "False"
+is "/route/v1 between coordinates off stations: the fastest route is the one without alternatives, to the second" \
+    "$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['routes'][0]; b=json.load(open(sys.argv[2]))['routes'][0]; print(abs(a['weight'] - b['weight']) <= 1, a['distance'] == b['distance'])" "$T/bm_osrm.json" <(curl -s -g "$E"))" "True True"
 is "/route/v1 alternatives=maybe: 400 InvalidOptions" \
     "$(curl -s -g "$R?alternatives=maybe" | python3 -c "import json,sys; print(json.load(sys.stdin)['code'])")" "InvalidOptions"
 

@@ -58,7 +58,7 @@ lines = {}
 for r in rows:
     lines.setdefault(r["line"], []).append(float(r["km"]))
 links = [float(x) / 1000 for x in re.findall(r"by a straight link of ([0-9]+) m", open(sys.argv[4]).read())]
-extra = sum(max(v) - min(v) for v in lines.values()) + 277 + 935 + sum(links)
+extra = sum(max(v) - min(v) for v in lines.values()) + 935 + sum(links)
 if abs(d["schematic_km"] - (c["schematic_km"] + extra)) > 0.05 + 0.001 * len(links):
     raise SystemExit("schematic km %.1f, expected %.1f" % (d["schematic_km"], c["schematic_km"] + extra))
 if d["stations"] <= c["stations"] or d["nodes"] <= c["nodes"]:
@@ -119,6 +119,29 @@ check([names.index(n) for n in order] == sorted(names.index(n) for n in order), 
 check(stops[-1]["name"] == "Moscow Yaroslavsky" and stops[-1]["zone"] == "Europe/Moscow", "arrives in Moscow")
 PY
 
+# Without --avoid CN the fastest route runs through China to Zabaikalsk, and on the Zabaikalsk - Tarskaya trace
+# its terrain model climbs 23 per mille (smoothed) near Tarskaya, more than the armoured train's effort can lift:
+# the planner refuses that route and gives the fastest one the train can run, by Tumangang, saying why.
+"$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --to "Moscow Yaroslavsky" --train armoured \
+    --depart "2023-09-10 15:00" --format json >"$T/pm-any.json"
+ok "Pyongyang - Moscow without --avoid CN: the route through China is refused on its grade, the Korean one taken" \
+    python3 - "$T/pm.json" "$T/pm-any.json" <<'PY'
+import json, sys
+from jc import check
+avoid, any_ = (json.load(open(f)) for f in sys.argv[1:3])
+check(abs(any_["length_km"] - avoid["length_km"]) < 0.05, "length %.1f km, by Korea %.1f" % (any_["length_km"],
+                                                                                             avoid["length_km"]))
+check([s["name"] for s in any_["stops"] if "gauge_change" in s["kinds"]] == ["Tumangang"], "gauge change at Tumangang")
+w = any_["warnings"]
+i = [k for k, x in enumerate(w) if x.startswith("this is the fastest route the train can run")]
+check(len(i) == 1 and "per mille" in w[i[0] + 1] and "cannot move" in w[i[0] + 1], "the refusal is noted: %r" % w)
+check(not any("fastest route the train can run" in x for x in avoid["warnings"]), "no such note with --avoid CN")
+PY
+# With nothing else to run, the refusal stands: the armoured train from Zabaikalsk to Tarskaya.
+out=$("$BOGIE" route --network "$T/eurasia.bogie" --from Zabaikalsk --to Tarskaya --train armoured 2>&1)
+is "Zabaikalsk - Tarskaya, the only way: refused on the grade (exit status)" "$?" 2
+is "Zabaikalsk - Tarskaya: the reason names the grade" "$(grep -c 'grade of 2[0-9.]* per mille' <<<"$out")" 1
+
 # The corridor's flagship journey is the same on eurasia: route, stops and distances figure for figure (only the
 # station indices differ). Only its times may differ, by the grades: eurasia knows the elevations of the
 # Baranovsky - Vladivostok part of the Trans-Siberian trace (90.4 km, at most 10.7 per mille once smoothed), where
@@ -162,36 +185,50 @@ check(7000 < d["graded_km"] < 7600, "graded km %r" % d["graded_km"])
 check(15 < d["max_grade_permille"] < 20, "steepest %r" % d["max_grade_permille"])
 PY
 
-# Pyongyang - Beijing (the K27/K28 route as far as the data has it). The sum of the published lengths of the lines
-# the route runs on: Pyongyang-Sinuiju 225.1 and Sinuiju-Dandong 2.5 (data/corridor/sources/NOTES.md), Shenyang-
-# Dandong 277 (zh.wikipedia 沈丹铁路), Shenyang-Shenyang North 4.4 (straight link, docs/networks.md), Qinhuangdao-
-# Shenyang North 404 (zh.wikipedia 秦沈客运专线), Beijing-Qinhuangdao 294 (en.wikipedia Beijing-Qinhuangdao Railway):
-# 1207.0 km. (K27 itself runs the older coast line via Tianjin, 1,364 km per travelchinaguide.com, which the sources
-# do not have.)
-"$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --to 北京 --train armoured \
-    --depart "2023-09-10 15:00" --format json >"$T/pb.json"
-ok "Pyongyang - Beijing: one border stop KP -> CN, no gauge change, KST then CST, the stops, the length" \
-    python3 - "$T/pb.json" <<'PY'
+# Pyongyang - Beijing, the K27/K28 route: Pyongyang - Sinuiju - Dandong - Shenyang - Jinzhou - Shanhaiguan -
+# Tangshan - Tianjin - Beijing, 1,364 km (travelchinaguide.com, North Korea international trains). The sum of the km
+# posts of the lines it runs: Pyongyang-Sinuiju 225.1 and Sinuiju-Dandong 2.5 (data/corridor/sources/NOTES.md), then
+# 全国客里表 2021-09-28: 沈丹线 Dandong - Shenyang 277, 沈山线 Shenyang - Shanhaiguan 426, 津山线 Shanhaiguan - Tianjin
+# 303 - 7 = 296, 京沪线 Tianjin - Beijing 7 + 130 = 137: 1,363.6 km, so K27's 1,364 km is by Tianjin (by the shorter
+# Beijing-Qinhuangdao line it would be 1,246). With --via 天津 (on the published route), within 3 % of 1,364, no
+# reversal; without it the train takes the Beijing-Qinhuangdao line, still without a reversal (until 2026-12 it
+# turned back at Hushitai north of Shenyang North, when the sources had no 沈山 line).
+for v in k27 short; do
+    via=(); [ "$v" = k27 ] && via=(--via 天津)
+    "$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang "${via[@]}" --to 北京 --train armoured \
+        --depart "2023-09-10 15:00" --format json >"$T/pb-$v.json"
+done
+ok "Pyongyang - Beijing: one border stop KP -> CN, no gauge change, no reversal, KST then CST, the stops, the length" \
+    python3 - "$T/pb-k27.json" "$T/pb-short.json" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
 from jc import check
-check(abs(d["length_km"] - 1207.0) <= 0.03 * 1207.0, "length %.1f km" % d["length_km"])
-stops = d["stops"]
-check(not [s for s in stops if "gauge_change" in s["kinds"]] and d["gauge_change_s"] == 0, "no gauge change")
-borders = [s for s in stops if "border" in s["kinds"]]
-check(len(borders) == 1 and "KP -> CN" in borders[0]["detail"] and borders[0]["name"] == "Dandong",
-      "one border stop, KP -> CN at Dandong: %r" % [(s["name"], s["detail"]) for s in borders])
-check(d["countries"] == ["KP", "CN"], "countries %r" % d["countries"])
-zones = []
-for s in stops:
-    if not zones or zones[-1] != s["zone_abbr"]:
-        zones.append(s["zone_abbr"])
-check(zones == ["KST", "CST"], "zones %r" % zones)
-names = [s["name"] for s in stops]
-order = ["Pyongyang", "Sinuiju Ch'ongnyon", "Dandong", "Shenyang", "Shenyang North", "Qinhuangdao", "Beijing"]
+d, short = (json.load(open(f)) for f in sys.argv[1:3])
+check(abs(d["length_km"] - 1364) <= 0.03 * 1364, "length %.1f km not within 3 %% of 1,364" % d["length_km"])
+check(abs(short["length_km"] - 1245.6) <= 0.03 * 1245.6, "by the Beijing-Qinhuangdao line %.1f km" % short["length_km"])
+for j in (d, short):
+    stops = j["stops"]
+    check(not [s for s in stops if "reversal" in s["kinds"]] and j["reversal_s"] == 0, "no reversal: %r" %
+          [s["name"] for s in stops if "reversal" in s["kinds"]])
+    check(not [s for s in stops if "gauge_change" in s["kinds"]] and j["gauge_change_s"] == 0, "no gauge change")
+    borders = [s for s in stops if "border" in s["kinds"]]
+    check(len(borders) == 1 and "KP -> CN" in borders[0]["detail"] and borders[0]["name"] == "Dandong",
+          "one border stop, KP -> CN at Dandong: %r" % [(s["name"], s["detail"]) for s in borders])
+    check(j["countries"] == ["KP", "CN"], "countries %r" % j["countries"])
+    zones = []
+    for s in stops:
+        if not zones or zones[-1] != s["zone_abbr"]:
+            zones.append(s["zone_abbr"])
+    check(zones == ["KST", "CST"], "zones %r" % zones)
+    check(all(s["gauge_mm"] == 1435 for s in stops), "1435 mm throughout")
+names = [s["name"] for s in d["stops"]]
+order = ["Pyongyang", "Sinuiju Ch'ongnyon", "Dandong", "Sujiatun", "Shenyang", "Jinzhou", "Shanhaiguan", "Qinhuangdao",
+         "Tangshan", "Tianjin", "Fengtai", "Beijing"]
 check(all(n in names for n in order), "missing stops: %r" % [n for n in order if n not in names])
 check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "stops out of order")
-check(all(s["gauge_mm"] == 1435 for s in stops), "1435 mm throughout")
+check("Shenyang North" not in names and "Hushitai" not in names, "by Shenyang North: %r" % names)
+names = [s["name"] for s in short["stops"]]
+order = ["Dandong", "Shenyang", "Jinzhou", "Shanhaiguan", "Qinhuangdao", "Tangshan North", "Beijing"]
+check([names.index(n) for n in order] == sorted(names.index(n) for n in order), "short: stops %r" % names)
 PY
 
 # Warsaw - Moscow, the European end of the land bridge: a 1435 mm container train changes gauge at Brest (the
@@ -220,6 +257,32 @@ names = [s["name"] for s in stops]
 for n in ("Siedlce", "Terespol", "Brest Central", "Orsha-Central", "Smolensk", "Moscow Belorussky"):
     check(n in names, "missing stop " + n)
 PY
+
+# Wires of Moscow - Brest - Warsaw (docs/networks.md): 3 kV DC Moscow - Vyazma, 25 kV 50 Hz Vyazma - Brest
+# (en.wikipedia Moscow-Brest railway), 3 kV DC on Poland's line 2 Terespol - Warszawa Centralna (pl.wikipedia); no
+# source for Brest - Terespol. A multi-system electric train (talgo-variable: 3 kV DC and 25 kV AC) runs Moscow -
+# Brest, changing systems at Vyazma; one for 25 kV only is refused on the 242 km of 3 kV DC out of Moscow; Moscow -
+# Warsaw is refused on the 6.4 km without wires from Brest Central to Terespol.
+python3 -c "import json, sys; p = json.load(open(sys.argv[1])); p['name'] = 'ac-only'; \
+p['traction']['systems']['value'] = [{'voltage': 25000, 'frequency': 50}]; json.dump(p, open(sys.argv[2], 'w'))" \
+    data/trains/talgo-variable.json "$T/ac-only.json"
+"$BOGIE" route --network "$T/eurasia.bogie" --from "Moscow Belorussky" --to "Brest Central" --train talgo-variable \
+    --depart "2023-09-10 15:00" --format json >"$T/mb.json"
+ok "Moscow - Brest: a 3 kV DC / 25 kV AC train runs it, by Vyazma, where the wires change" python3 - "$T/mb.json" <<'PY'
+import json, sys
+from jc import check
+d = json.load(open(sys.argv[1]))
+check(1050 < d["length_km"] < 1130, "length %.1f km" % d["length_km"])
+check("Vyazma" in [s["name"] for s in d["stops"]], "by Vyazma")
+PY
+out=$("$BOGIE" route --network "$T/eurasia.bogie" --from "Moscow Belorussky" --to "Brest Central" \
+    --train "$T/ac-only.json" 2>&1)
+contains "Moscow - Brest: a 25 kV-only train is refused on the 3 kV DC out of Moscow" "$out" \
+    "242 km of it on the way (242 km 3000 V DC), from Moscow Belorussky on"
+out=$("$BOGIE" route --network "$T/eurasia.bogie" --from "Moscow Belorussky" --to "Warszawa Centralna" \
+    --train talgo-variable 2>&1)
+contains "Moscow - Warsaw: refused on Brest - Terespol, whose wires no source gives" "$out" \
+    "but the way runs 6.4 km without such wires (6.4 km unknown), from Brest Central on"
 
 # Beijing - Harbin - Manzhouli/Zabaikalsk - Trans-Siberian - Moscow - Minsk - Brest - Terespol - Warsaw, the
 # China-Europe land bridge: two breaks of gauge, every border stop. Beijing - Moscow is 8,961 km by the

@@ -12,8 +12,9 @@ ok "the eurasia network imports" "$BOGIE" import -q "$T/e.osm" -o "$T/eurasia.bo
 # 793 to 1013 km (全国客里表 2021-09-28; en.wikipedia Hunan-Guangxi railway route map: Liuzhou 538), 柳南客专线
 # Liuzhou - Nanning 223 km (全国客里表), Pingxiang - Dong Dang 17 km (4 km Dong Dang - border, giaoducthoidai.vn;
 # 13 km to Pingxiang assumed), Dong Dang - Gia Lam 162 - 5 km (vi.wikipedia Đường sắt Hà Nội – Đồng Đăng route
-# map, km from Hanoi): 2,934 km. Pyongyang - Beijing is 1,207.0 km by the published lengths of its
-# lines (test_eurasia.sh): 4,141 km in all.
+# map, km from Hanoi): 2,934 km. Pyongyang - Beijing by the shortest lines, Shenyang - Shanhaiguan (沈山线) and
+# Qinhuangdao - Beijing (京哈线), is 225.1 + 2.5 + 277 + 426 + 16 + 299 = 1,245.6 km by their km posts
+# (test_eurasia.sh): 4,180 km in all.
 "$BOGIE" route --network "$T/eurasia.bogie" --from Pyongyang --via 北京 --to "Gia Lâm" --train armoured \
     --depart "2023-09-10 15:00" --format json >"$T/ph.json"
 "$BOGIE" route --network "$T/eurasia.bogie" --from 北京 --to "Gia Lam" --train armoured \
@@ -54,7 +55,8 @@ south = ["Beijing", "Shijiazhuang", "Zhengzhou", "Hankou", "Wuchang", "Changsha"
          "Binyang", "Nanning", "Chongzuo", "Pingxiang", "Dong Dang", "Lang Son", "Bac Giang", "Gia Lam"]
 what = sys.argv[1]
 if what == "ph":
-    journey(sys.argv[2], 4141, ["Pyongyang", "Sinuiju Ch'ongnyon", "Dandong", "Shenyang", "Qinhuangdao"] + south,
+    journey(sys.argv[2], 4180,
+            ["Pyongyang", "Sinuiju Ch'ongnyon", "Dandong", "Shenyang", "Jinzhou", "Qinhuangdao"] + south,
             [("Dandong", "North Korea -> China (KP -> CN)"), ("Dong Dang", "China -> Vietnam (CN -> VN)")],
             ["KST", "CST", "+07"], ["KP", "CN", "VN"])
 else:

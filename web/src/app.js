@@ -891,7 +891,7 @@ async function plan() {
   planButton.textContent = 'Planning…';
   document.body.dataset.journey = 'planning';
   try {
-    // Up to three routes between two stations; with vias, the one.
+    // Up to three routes between two places (stations or coordinates); with vias, the one.
     const ask = params.some(([k]) => k === 'via') ? params : [...params, ['alternatives', String(ROUTES_ASKED)]];
     const answer = await api('api/journey', ask);
     hideError();
