@@ -10,6 +10,8 @@
  *   --export-edges F  instead, write the train's edges as CSV for pgRouting (nodes and edges numbered from 1)
  *   --dump F    write each routed pair: source, target (numbered as in --export-edges), the three times in ms, cost,
  *               and the two nodes' lat, lon
+ *   --threads N contract the hierarchy on N threads (default: the library's, one per core up to 4); the JSON gives
+ *               its shortcuts and a digest of its order, which must not depend on N
  *   --alternatives N  instead, time route_alternatives (up to N routes) from the hierarchy on PAIRS random pairs, and
  *               check each answer against the criteria (sorted, at most 1.5 times the best, sharing at most 80 %)
  *   --points    make the ends points on random edges the train can use, at random offsets, as coordinates snap
@@ -21,7 +23,8 @@
 #include "bogie.h"
 #include "benchutil.h"
 #include "net/network.h"
-#include "route/route.h"
+#include "route/ch_int.h"
+#include "route/route_int.h"
 #include "base/util.h"
 #include "ref/world.h"
 
@@ -280,6 +283,25 @@ static int run_alternatives(route_base *base, const bogie_train *t, const uint32
     return bad ? 1 : 0;
 }
 
+/* The train's hierarchy's shortcuts, and a digest (FNV-1a) of its order: the same whatever the threads. */
+static void hierarchy_facts(const route_base *b, const bogie_train *t, size_t *shortcuts, uint64_t *digest)
+{
+    rt_costs *c = rt_costs_acquire(b, t);
+    bogie_status rc;
+    bogie_diag d;
+    const ch *h = c ? rt_hierarchy(b, t, c, false, &rc, &d) : NULL;
+    if (h) {
+        size_t nodes, arcs;
+        ch_stats(h, &nodes, &arcs, shortcuts);
+        uint64_t x = 14695981039346656037ull;
+        for (uint32_t v = 0; v < h->n; v++)
+            x = (x ^ h->rank[v]) * 1099511628211ull;
+        *digest = x;
+    }
+    if (c)
+        rt_costs_release(b, c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 6) {
@@ -289,6 +311,7 @@ int main(int argc, char **argv)
     bool stations_only = false, json = false, points = false;
     double min_hierarchy = -1;
     long matrix = 0, check_cells = -1, alternatives = 0;
+    unsigned threads = 0;
     const char *export_path = NULL, *dump_path = NULL;
     for (int i = 6; i < argc; i++) {
         if (strcmp(argv[i], "--stations") == 0)
@@ -305,6 +328,8 @@ int main(int argc, char **argv)
             dump_path = argv[++i];
         else if (strcmp(argv[i], "--alternatives") == 0 && i + 1 < argc)
             alternatives = atol(argv[++i]);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            threads = (unsigned)atol(argv[++i]);
         else if (strcmp(argv[i], "--points") == 0)
             points = true;
         else if (strcmp(argv[i], "--min-hierarchy") == 0 && i + 1 < argc)
@@ -330,6 +355,7 @@ int main(int argc, char **argv)
         return 1;
     }
     double t_base = bench_now() - t0;
+    base.ch_threads = threads;
     /* The candidate nodes: stations, or nodes with track of one of the train's gauges. */
     uint32_t *cand = malloc((net->n_nodes ? net->n_nodes : 1) * sizeof *cand);
     size_t nc = 0;
@@ -509,6 +535,10 @@ int main(int argc, char **argv)
                "\"train_costs_s\":%.4f,\"hierarchy_s\":%.4f,\"by_hierarchy\":%zu",
                pairs, found, none, mismatches, path_diffs, net->n_nodes, net->n_edges, net->n_landmarks,
                found ? km / found : 0, t_open, t_base, t_costs, t_ch, by_hierarchy);
+        size_t shortcuts = 0;
+        uint64_t digest = 0;
+        hierarchy_facts(&base, &t, &shortcuts, &digest);
+        printf(",\"shortcuts\":%zu,\"order_digest\":\"%016llx\"", shortcuts, (unsigned long long)digest);
         for (int m = 0; m < 3; m++)
             printf(",\"%s\":{\"mean_ms\":%.4f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"settled\":%.0f}", names[m],
                    mean[m] * 1e3, p50[m] * 1e3, p99[m] * 1e3, found ? settled[m] / found : 0);

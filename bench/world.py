@@ -106,7 +106,8 @@ def main():
              "| generate (bench/gen, gzip level 1) | %.0f s | |" % gen_s,
              "| import (`bogie import`, XML) | %.0f s | %.0f MiB peak |" % (imp_s, imp_kib / 1024),
              "| open (mmap, every offset and checksum verified) | %.1f ms | |" % (r0["open_s"] * 1000),
-             "| the server prepares its %d trains' hierarchies (1 background thread) | %.0f s | |" % (
+             "| the server prepares its %d trains' hierarchies (1 background thread, one train after another, each "
+             "contraction on the machine's cores, at most 4) | %.0f s | |" % (
                  n_trains, prep_s), "",
              "Queries: %d random pairs of stations per train (bench/route_pairs: each method over all the pairs in "
              "its own loop); baseline: bogie's plain Dijkstra on the same pairs in the same run." % args.pairs, "",

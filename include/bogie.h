@@ -343,9 +343,10 @@ bogie_status bogie_planner_new(const bogie_network *net, const bogie_world *worl
 void bogie_planner_free(bogie_planner *planner);
 
 /* Builds, for this train, the contraction hierarchy that answers later routes between stations and large tables
- * in well under a millisecond per route. It takes a few seconds on a continental network and is kept with the
- * planner (for up to eight trains at a time); until it exists, routes use A* with landmarks, which finds the same
- * routes more slowly. Safe to call from several threads. */
+ * in well under a millisecond per route. It takes a few seconds on a continental network (on the machine's cores,
+ * at most 4; the hierarchy is the same for any number) and is kept with the planner (for up to eight trains at a
+ * time); until it exists, routes use A* with landmarks, which finds the same routes more slowly. Safe to call from
+ * several threads. */
 bogie_status bogie_planner_prepare(const bogie_planner *planner, const bogie_train *train, bogie_diag *diag);
 
 /* One station found by a name search. */

@@ -1,8 +1,8 @@
 /* ch.h: contraction hierarchies over a directed graph with non-negative costs: the speed-up bogie uses for one
- * train's state graph (route.c builds the graph, here it is contracted and queried). Nodes are contracted one at a
- * time, least important first, adding a shortcut u -> w wherever the only shortest path from u to w ran through
- * the node; a query then searches only upward, from both ends. Every arc also carries a second additive quantity
- * (the length along track) that follows the cheapest path. */
+ * train's state graph (route.c builds the graph, here it is contracted and queried). Nodes are contracted least
+ * important first (in rounds of nodes that share no arc, ch_build.c), adding a shortcut u -> w wherever the only
+ * shortest path from u to w ran through the node; a query then searches only upward, from both ends. Every arc also
+ * carries a second additive quantity (the length along track) that follows the cheapest path. */
 #ifndef BOGIE_CH_H
 #define BOGIE_CH_H
 
@@ -20,9 +20,10 @@ typedef struct ch_input {
     const uint32_t *to;
     const double *cost;
     const double *len;
+    unsigned threads; /* threads to contract with (0 or 1: the caller's alone); the hierarchy is the same for any */
 } ch_input;
 
-/* Contracts the graph. *out is allocated with alloc (which the hierarchy keeps) and freed by ch_free(); the input
+/* Contracts the graph, in rounds of nodes that share no arc (ch_build.c). *out is allocated with alloc (which the hierarchy keeps) and freed by ch_free(); the input
  * may be freed afterwards. */
 bogie_status ch_build(const ch_input *in, const bogie_allocator *alloc, ch **out, bogie_diag *diag);
 void ch_free(ch *h);

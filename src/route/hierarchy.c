@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The hierarchy's nodes are the search's states over real half-edges without legs: h * n_gauges + gi. */
 
@@ -70,7 +71,7 @@ bogie_status rt_state_graph(const route_base *b, const bogie_train *t, const rt_
         }
     if (first && !oom)
         first[n] = (uint32_t)arc.to.n;
-    *out = (rt_graph){{(uint32_t)n, first, arc.to.v, arc.cost.v, arc.len.v}, arc.to.cap, arc.cost.cap, arc.len.cap};
+    *out = (rt_graph){{(uint32_t)n, first, arc.to.v, arc.cost.v, arc.len.v, 0}, arc.to.cap, arc.cost.cap, arc.len.cap};
     if (!oom)
         return BOGIE_OK;
     rt_state_graph_free(b, out);
@@ -91,6 +92,14 @@ void rt_state_graph_free(const route_base *b, rt_graph *g)
     memset(g, 0, sizeof *g);
 }
 
+/* The threads a contraction takes by default: one per core the machine has online, at most 4 (each needs 16 bytes
+ * per state for its searches). */
+static unsigned contraction_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
+}
+
 /* Builds c's hierarchy into *out (allocated with b->alloc; ch_free frees it): the state graph with the same moves,
  * turns, reversals and gauge changes as the search. */
 static bogie_status build_hierarchy(const route_base *b, const bogie_train *t, const rt_costs *c, ch **out,
@@ -98,6 +107,7 @@ static bogie_status build_hierarchy(const route_base *b, const bogie_train *t, c
 {
     rt_graph g;
     bogie_status rc = rt_state_graph(b, t, c, &g, diag);
+    g.in.threads = b->ch_threads ? b->ch_threads : contraction_threads();
     if (rc == BOGIE_OK)
         rc = ch_build(&g.in, b->alloc, out, diag);
     rt_state_graph_free(b, &g);

@@ -40,6 +40,7 @@ typedef struct route_base {
     geo_grid *seg_grid;        /* the track's segments, for snapping coordinates */
     int32_t *station_ll;       /* per station: its lat, lon, then its node's */
     geo_grid *station_grid;    /* over station_ll's points */
+    unsigned ch_threads;       /* threads contracting a hierarchy; 0 (route_base_init): the machine's cores, at most 4 */
 } route_base;
 
 bogie_status route_base_init(route_base *b, const bogie_network *net, const bogie_world *world,
