@@ -66,7 +66,9 @@ typedef struct run_scan {
  * from the prefix moments pre, the parts at the window's ends added. */
 static double window_slope(const jy_height *h, const moments *pre, run_scan *r, double c, double w)
 {
-    double a = fmax(c - w, h[r->first].pos), b = fmin(c + w, h[r->last].pos);
+    double a = c - w, b = c + w; /* not fmax and fmin, which are calls: the positions are never NaN */
+    a = a > h[r->first].pos ? a : h[r->first].pos;
+    b = b < h[r->last].pos ? b : h[r->last].pos;
     while (r->ia < r->last && h[r->ia].pos < a)
         r->ia++;
     while (r->ib < r->last && h[r->ib + 1].pos <= b)
