@@ -198,12 +198,19 @@ void sb_printf(strbuf *sb, const char *fmt, ...)
     sb->len += (size_t)n;
 }
 
+/* For the number writers below, which are inlined where the count of decimals is a constant. */
+#if defined(__GNUC__)
+#define FIXED_INLINE inline __attribute__((always_inline))
+#else
+#define FIXED_INLINE inline
+#endif
+
 static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
 
 /* Writes the four decimal digits of r < 10^4 at p, as two pairs from the table. */
-static void four_digits(char *p, uint32_t r)
+static FIXED_INLINE void four_digits(char *p, uint32_t r)
 {
     memcpy(p, digit_pairs + 2 * (r / 100), 2);
     memcpy(p + 2, digit_pairs + 2 * (r % 100), 2);
@@ -212,7 +219,7 @@ static void four_digits(char *p, uint32_t r)
 /* Writes the count (0 to 9) decimal digits of r < 10^count backwards, zeros in front, ending before end: four at a
  * time, each four as two pairs from the table, so that few multiplications wait on each other. Returns where they
  * begin. */
-static char *fraction_digits(char *end, uint32_t r, int count)
+static FIXED_INLINE char *fraction_digits(char *end, uint32_t r, int count)
 {
     char *p = end;
     for (; count >= 4; count -= 4) {
@@ -232,7 +239,7 @@ static char *fraction_digits(char *end, uint32_t r, int count)
 }
 
 /* Writes every decimal digit of n (at least one) backwards, ending before end; returns where they begin. */
-static char *all_digits(char *end, uint64_t n)
+static FIXED_INLINE char *all_digits(char *end, uint64_t n)
 {
     char *p = end;
     while (n >= 100) {
@@ -251,7 +258,7 @@ static char *all_digits(char *end, uint64_t n)
 
 /* Splits n into n / 10^decimals and the remainder, dividing by a constant for each count of decimals (a multiply,
  * where a division by a variable would take tens of cycles). */
-static uint64_t split_decimals(uint64_t n, int decimals, uint32_t *r)
+static FIXED_INLINE uint64_t split_decimals(uint64_t n, int decimals, uint32_t *r)
 {
 #define SPLIT(d, p)                                                                                                    \
     case d:                                                                                                            \
@@ -274,10 +281,12 @@ static uint64_t split_decimals(uint64_t n, int decimals, uint32_t *r)
 #undef SPLIT
 }
 
-size_t util_format_fixed(char *buf, double v, int decimals)
+/* util_format_fixed() for decimals already in 0 .. 9. Inline, so that where decimals is a constant the compiler
+ * unrolls the digit loops and picks the division for it (util_format_fixed() calls it so for the counts the writers
+ * use most). */
+static FIXED_INLINE size_t format_fixed(char *buf, double v, int decimals)
 {
     static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
     double scaled = v * pow10[decimals];
     if (!(scaled < 9e15 && scaled > -9e15))
         return 0;
@@ -300,6 +309,22 @@ size_t util_format_fixed(char *buf, double v, int decimals)
     if (p > buf)
         *--p = '-';
     return len;
+}
+
+size_t util_format_fixed(char *buf, double v, int decimals)
+{
+    switch (decimals) {
+    case 1:
+        return format_fixed(buf, v, 1); /* times */
+    case 2:
+        return format_fixed(buf, v, 2); /* speeds */
+    case 3:
+        return format_fixed(buf, v, 3); /* km */
+    case 7:
+        return format_fixed(buf, v, 7); /* coordinates */
+    default:
+        return format_fixed(buf, v, decimals < 0 ? 0 : decimals > 9 ? 9 : decimals);
+    }
 }
 
 void sb_fixed(strbuf *sb, double v, int decimals)

@@ -23,7 +23,7 @@ typedef struct moments {
 } moments;
 
 /* Adds the part [lo, hi] of the linear piece from (x0, z0) to (x1, z1) to *m. */
-static void add_piece(moments *m, double x0, double z0, double x1, double z1, double lo, double hi)
+static inline void add_piece(moments *m, double x0, double z0, double x1, double z1, double lo, double hi)
 {
     double a = x0 > lo ? x0 : lo, b = x1 < hi ? x1 : hi, h = b - a;
     if (!(h > 0) || !(x1 > x0))
@@ -36,8 +36,9 @@ static void add_piece(moments *m, double x0, double z0, double x1, double z1, do
     m->xz += h * (2 * a * za + a * zb + b * za + 2 * b * zb) / 6;
 }
 
-/* Adds the part [lo, hi] of the piece from height point i to i + 1 (x from the first point of its run) to *m. */
-static void add_height_piece(moments *m, const jy_height *h, size_t i, double lo, double hi)
+/* Adds the part [lo, hi] of the piece from height point i to i + 1 (x from the first point of its run) to *m.
+ * Inline, so that the prefix sums keep their moments in registers rather than in memory across a call. */
+static inline void add_height_piece(moments *m, const jy_height *h, size_t i, double lo, double hi)
 {
     double x0 = h[h[i].run].pos;
     add_piece(m, h[i].pos - x0, h[i].z, h[i + 1].pos - x0, h[i + 1].z, lo - x0, hi - x0);
@@ -66,7 +67,9 @@ typedef struct run_scan {
  * from the prefix moments pre, the parts at the window's ends added. */
 static double window_slope(const jy_height *h, const moments *pre, run_scan *r, double c, double w)
 {
-    double a = fmax(c - w, h[r->first].pos), b = fmin(c + w, h[r->last].pos);
+    double a = c - w, b = c + w; /* not fmax and fmin, which are calls: the positions are never NaN */
+    a = a > h[r->first].pos ? a : h[r->first].pos;
+    b = b < h[r->last].pos ? b : h[r->last].pos;
     while (r->ia < r->last && h[r->ia].pos < a)
         r->ia++;
     while (r->ib < r->last && h[r->ib + 1].pos <= b)

@@ -106,24 +106,29 @@ size_t jy_thin_profile(const phys_sample *prof, size_t n, uint32_t *kept)
 #define JY_LIMIT_REACH_M 1000.0
 
 /* Why the limit of sample x applies: the kind of the nearest segment of L at or behind x (within JY_LIMIT_REACH_M)
- * with that limit, else of the segment x lies on. *g is the first segment that can still matter; samples must come
- * in order of position. */
-static bogie_limit_kind limit_kind_at(const jy_layout *L, const phys_sample *x, size_t *g)
+ * with that limit, else of the segment x lies on (the last of them, where x is on two). The segments that can
+ * matter are *g up to, not including, *e, the first to start more than 1 m ahead of x; samples must come in order
+ * of position, so both only move on. They are searched from the end back, where the match nearly always is. */
+static bogie_limit_kind limit_kind_at(const jy_layout *L, const phys_sample *x, size_t *g, size_t *e)
 {
     while (*g + 1 < L->segs.n && L->segs.v[*g].s1 < x->s_m - JY_LIMIT_REACH_M)
         (*g)++;
-    bogie_limit_kind kind = BOGIE_LIMIT_LINE, on = BOGIE_LIMIT_LINE;
-    bool found = false;
-    for (size_t h = *g; h < L->segs.n && L->segs.v[h].s0 <= x->s_m + 1; h++) {
+    if (*e < *g)
+        *e = *g;
+    while (*e < L->segs.n && L->segs.v[*e].s0 <= x->s_m + 1)
+        (*e)++;
+    bogie_limit_kind on = BOGIE_LIMIT_LINE;
+    bool on_found = false;
+    for (size_t h = *e; h-- > *g;) {
         const jy_seg *sg = &L->segs.v[h];
-        if (sg->s0 <= x->s_m && x->s_m <= sg->s1)
+        if (fabs(sg->limit_ms - x->limit_ms) < 1e-9)
+            return sg->kind;
+        if (!on_found && sg->s0 <= x->s_m && x->s_m <= sg->s1) {
             on = sg->kind;
-        if (fabs(sg->limit_ms - x->limit_ms) < 1e-9) {
-            kind = sg->kind;
-            found = true;
+            on_found = true;
         }
     }
-    return found ? kind : on;
+    return on;
 }
 
 /* j->profile: the thinned samples of prof, in km, s and km/h, with the kind of each limit from L. The kept samples'
@@ -140,11 +145,11 @@ static void copy_profile(const jy_layout *L, const jy_profile *prof, bogie_journ
     size_t n = jy_thin_profile(prof->v, prof->n, kept_i);
     j->profile = util_malloc(a, (n ? n : 1) * sizeof *j->profile);
     j->n_profile = j->profile ? n : 0; /* bogie_journey_free frees by this count */
-    size_t g = 0;
+    size_t g = 0, e = 0;
     for (size_t i = 0; j->profile && i < n; i++) {
         const phys_sample *x = &prof->v[kept_i[i]];
         j->profile[i] = (bogie_profile_point){x->s_m / 1000, x->t_s, x->v_ms * 3.6, x->limit_ms * 3.6,
-                                              limit_kind_at(L, x, &g)};
+                                              limit_kind_at(L, x, &g, &e)};
     }
     util_free(a, kept_i, prof->n * sizeof *kept_i);
 }
