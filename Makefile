@@ -38,6 +38,9 @@ CORRIDOR := $(BUILD)/corridor.bogie
 .PHONY: all deps deps-test demo check check-fast check-tsan tsan-build build-tests sanitizer-build test bench bench-import bench-serve bench-route bench-networks bench-world clean \
         corridor eurasia fuzz fuzz-build soak install uninstall
 
+# The shared library's soname version (defined before `all`, whose prerequisites expand as it is read).
+SOVERSION := 0
+
 all: $(BUILD)/bogie $(BUILD)/web/index.html $(BUILD)/libbogie.so.$(SOVERSION)
 
 deps:
@@ -77,7 +80,6 @@ BINDIR      := $(PREFIX)/bin
 LIBDIR      := $(PREFIX)/lib
 INCLUDEDIR  := $(PREFIX)/include
 SHAREDIR    := $(PREFIX)/share/bogie
-SOVERSION   := 0
 LIBVERSION  := $(shell sed -n 's/^\#define BOGIE_VERSION "\(.*\)"/\1/p' include/bogie.h)
 PIC_OBJ     := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
 SHARED_LIB  := $(BUILD)/libbogie.so.$(LIBVERSION)

@@ -11,6 +11,9 @@ B=${BUILD:-build}
 P=$T/usr
 unset BOGIE_DATA BOGIE_NETWORK
 
+# Plain `make` (the default goal, all): the program, the page and the shared library; -n, since the plain pass has
+# built them (it once failed at once, naming a library "libbogie.so." with its version empty).
+ok "make (the default goal) knows how to build everything" make -n -s -C "$ROOT" BUILD="$B"
 ok "make install PREFIX=$P" make -s -j2 -C "$ROOT" BUILD="$B" PREFIX="$P" install
 
 # From /, with a bare environment: the installed defaults must find the data, the network and the trains.
